@@ -1,0 +1,44 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace gbench::app {
+
+struct run_options {
+  std::string model = "recipe-mlp";
+  std::vector<std::string> batches{"256", "32", "10"};
+  std::vector<std::string> presets{"default"};
+  std::string presets_file;
+  std::vector<std::string> env;
+  int warmup = 50;
+  int iterations = 100;
+  std::optional<int> threads;
+  std::uint64_t seed = 0;
+  bool verbose = false;
+  std::string json_path;
+  std::string format = "table";
+  std::string configs;
+  std::vector<std::string> command_line;
+};
+void setup_run(CLI::App& app, run_options& opt);
+int run_run(const run_options& opt);
+
+struct presets_options {
+  std::string presets_file;
+  std::string configs;
+};
+CLI::App* setup_presets(CLI::App& app, presets_options& opt);
+int run_presets(const presets_options& opt);
+
+struct worker_options {
+  std::string job;
+  std::string out;
+};
+CLI::App* setup_worker(CLI::App& app, worker_options& opt);
+int run_worker(const worker_options& opt);
+
+} // namespace gbench::app

@@ -1,0 +1,49 @@
+// graviton-bench: LibTorch CPU inference benchmark of the Graviton tuning knobs.
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "gbench/error.hpp"
+#include "gbench/version.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"graviton-bench: time LibTorch CPU inference of an MLP under presets of the Graviton tuning knobs\n"
+               "(DNNL_DEFAULT_FPMATH_MODE, TORCH_MKLDNN_MATMUL_MIN_DIM, THP_MEM_ALLOC_ENABLE), each in its own process.",
+               "graviton-bench"};
+  app.set_version_flag("--version", fmt::format("graviton-bench {} ({})", gbench::version, gbench::git_sha));
+  app.footer("Exit codes: 0 ok, 1 internal error, 2 bad command line, 3 invalid input (batch, preset, model, config),\n"
+             "4 not enough memory for a batch, 5 output not writable, 6 some preset or batch failed (others reported).");
+  app.require_subcommand(0, 1);
+
+  gbench::app::run_options run_opt;
+  run_opt.command_line.assign(argv, argv + argc);
+  gbench::app::setup_run(app, run_opt);
+  gbench::app::presets_options presets_opt;
+  auto* presets = gbench::app::setup_presets(app, presets_opt);
+  gbench::app::worker_options worker_opt;
+  auto* worker = gbench::app::setup_worker(app, worker_opt);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : static_cast<int>(gbench::exit_code::usage);
+  }
+
+  try {
+    if (presets->parsed()) {
+      return gbench::app::run_presets(presets_opt);
+    }
+    if (worker->parsed()) {
+      return gbench::app::run_worker(worker_opt);
+    }
+    return gbench::app::run_run(run_opt);
+  } catch (const gbench::error& e) {
+    std::cerr << "error: " << e.what() << '\n';
+    return static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    std::cerr << "error: internal: " << e.what() << '\n';
+    return static_cast<int>(gbench::exit_code::internal);
+  }
+}

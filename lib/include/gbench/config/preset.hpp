@@ -1,0 +1,70 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace gbench::config {
+
+/// An environment variable that LibTorch or oneDNN reads once per process.
+struct knob {
+  std::string name;
+  std::string description;
+  std::vector<std::string> values; ///< allowed values (compared ignoring case); empty: any
+  bool integer = false;            ///< the value must be a whole number
+};
+
+/// LibTorch settings a preset applies through the C++ API in the benchmark process.
+struct torch_settings {
+  std::optional<std::string> matmul_precision; ///< "highest", "high" or "medium" (bf16 fast-math on x86)
+  std::optional<bool> mkldnn;                  ///< enable or disable oneDNN (at::Context::setUserEnabledMkldnn)
+  std::optional<int> threads;                  ///< intra-op threads (at::set_num_threads)
+};
+
+/// A named set of knob values and LibTorch settings.
+struct preset {
+  std::string name;
+  std::string description;
+  std::map<std::string, std::string> env; ///< knob -> value; every other managed knob is unset
+  torch_settings settings;
+};
+
+/// The knobs that presets manage and the presets themselves, in file order.
+class preset_catalog {
+public:
+  /// Adds the knobs and presets of a file; a preset of an existing name replaces it.
+  void merge(const preset_catalog& other);
+  void add_knob(knob k);
+  void add_preset(preset p);
+
+  [[nodiscard]] const std::vector<knob>& knobs() const { return knobs_; }
+  [[nodiscard]] const std::vector<preset>& presets() const { return presets_; }
+  [[nodiscard]] const knob* find_knob(const std::string& name) const;
+  [[nodiscard]] const preset* find(const std::string& name) const;
+  /// The preset of that name; throws input_error listing the valid names.
+  [[nodiscard]] const preset& at(const std::string& name) const;
+  [[nodiscard]] std::vector<std::string> names() const;
+  /// Checks one knob value against its declaration; throws input_error naming `origin`.
+  void check_value(const std::string& origin, const std::string& name, const std::string& value) const;
+
+private:
+  std::vector<knob> knobs_;
+  std::vector<preset> presets_;
+};
+
+/// Loads a presets file (schema in README, "Presets"); errors name the file, the line and the fix.
+/// `known` holds knobs declared earlier (the built-in file) that this file's presets may use.
+preset_catalog load_presets(const std::filesystem::path& path, const preset_catalog* known = nullptr);
+
+nlohmann::json to_json(const preset& p);
+nlohmann::json to_json(const torch_settings& s);
+torch_settings settings_from_json(const nlohmann::json& j);
+
+/// Parses "KEY=VALUE"; throws input_error naming the option on a malformed item.
+std::pair<std::string, std::string> parse_env_assignment(const std::string& item);
+
+} // namespace gbench::config

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+/// Errors thrown by the gbench library. Each kind maps to one documented exit code of graviton-bench.
+namespace gbench {
+
+/// Documented process exit codes (README, "Exit codes").
+enum class exit_code : int {
+  ok = 0,
+  internal = 1,        ///< an unexpected failure (a bug, or LibTorch threw something unforeseen)
+  usage = 2,           ///< the command line could not be parsed
+  invalid_input = 3,   ///< a bad value: batch, preset, model, config file
+  out_of_memory = 4,   ///< a batch would not fit in available memory; refused before allocating
+  output = 5,          ///< an output path cannot be written
+  partial_failure = 6, ///< some preset or batch failed; the others were reported
+};
+
+/// Root of the library's error hierarchy; the message names the input and the fix.
+class error : public std::runtime_error {
+public:
+  explicit error(const std::string& message, exit_code code = exit_code::internal)
+      : std::runtime_error(message), code_(code) {}
+  [[nodiscard]] exit_code code() const noexcept { return code_; }
+
+private:
+  exit_code code_;
+};
+
+/// A value given by the user or a config file is wrong.
+class input_error : public error {
+public:
+  explicit input_error(const std::string& message) : error(message, exit_code::invalid_input) {}
+};
+
+/// A batch would not fit in memory.
+class memory_error : public error {
+public:
+  explicit memory_error(const std::string& message) : error(message, exit_code::out_of_memory) {}
+};
+
+/// An output file or directory cannot be written.
+class output_error : public error {
+public:
+  explicit output_error(const std::string& message) : error(message, exit_code::output) {}
+};
+
+} // namespace gbench

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gbench/config/model_spec.hpp"
+#include "gbench/config/preset.hpp"
+#include "gbench/run/result.hpp"
+
+namespace gbench::run {
+
+/// A benchmark over presets and batch sizes, each preset in a process of its own.
+struct plan {
+  config::model_spec model;
+  std::vector<config::preset> presets;
+  std::vector<std::string> managed_env; ///< knobs removed from every child's environment unless its preset sets them
+  std::map<std::string, std::string> env_overrides; ///< --env: set in every child, after the preset
+  std::vector<std::int64_t> batches;
+  int warmup = 50;
+  int iterations = 100;
+  std::uint64_t seed = 0;
+  std::optional<int> threads; ///< overrides the presets' threads
+  bool verbose = false;
+};
+
+/// The environment of a preset's process: `parent` without any managed knob, then the preset's
+/// knobs, then the overrides. Nothing else is changed.
+std::vector<std::string> child_environment(const std::vector<std::string>& parent,
+                                           const std::vector<std::string>& managed,
+                                           const std::map<std::string, std::string>& preset_env,
+                                           const std::map<std::string, std::string>& overrides);
+
+/// The preset as its process runs it: overrides and --threads applied.
+config::preset effective_preset(const plan& p, const config::preset& preset);
+
+/// Runs every preset of the plan in a child process of `executable` (its hidden `__worker` command).
+/// A preset whose process fails is reported as failed with its stderr's tail; the others still run.
+std::vector<preset_run> execute(const plan& p, const std::string& executable);
+
+/// Refuses, before anything is allocated, a batch whose tensors would not fit in `available_bytes`.
+void check_memory(const config::model_spec& model, const std::vector<std::int64_t>& batches,
+                  std::int64_t available_bytes);
+
+} // namespace gbench::run

@@ -1,0 +1,13 @@
+#pragma once
+
+#include <filesystem>
+
+namespace gbench::run {
+
+/// The benchmark process: reads a job file, applies the preset's LibTorch settings, times every batch and
+/// appends one JSON line per finished record to `out` (context, then each batch, then "done"), so that a
+/// crash loses nothing already measured. A failing batch is recorded and the next one runs.
+/// Its environment must already hold the preset's knobs: LibTorch reads them once, lazily.
+void run_worker(const std::filesystem::path& job_file, const std::filesystem::path& out);
+
+} // namespace gbench::run

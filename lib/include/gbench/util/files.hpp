@@ -1,0 +1,31 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace gbench::util {
+
+/// Writes `content` to `path` atomically: a temporary file in the same directory, flushed, then renamed
+/// over `path`. A reader sees the old file or the new one, never a torn one. Throws output_error.
+void write_file_atomically(const std::filesystem::path& path, const std::string& content);
+
+/// Checks before any work that `path` can be written: its directory exists and takes a new file, and
+/// `path` itself is not a directory or a read-only file. `option` names the flag in the message.
+void check_writable(const std::filesystem::path& path, const std::string& option);
+
+/// A fresh private directory, removed with everything in it when the object goes.
+class temp_dir {
+public:
+  explicit temp_dir(const std::string& prefix = "graviton-bench");
+  ~temp_dir();
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+private:
+  std::filesystem::path path_;
+};
+
+std::string read_text_file(const std::filesystem::path& path);
+
+} // namespace gbench::util

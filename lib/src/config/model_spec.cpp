@@ -1,0 +1,156 @@
+#include "gbench/config/model_spec.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "gbench/config/json_file.hpp"
+#include "gbench/error.hpp"
+
+namespace gbench::config {
+
+std::int64_t model_spec::input_features() const {
+  return std::accumulate(input_shape.begin(), input_shape.end(), std::int64_t{1}, std::multiplies<>());
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> model_spec::linear_layers() const {
+  std::vector<std::pair<std::int64_t, std::int64_t>> layers;
+  std::int64_t in = input_features();
+  for (const std::int64_t width : hidden) {
+    layers.emplace_back(in, width);
+    in = width;
+  }
+  layers.emplace_back(in, outputs);
+  return layers;
+}
+
+std::int64_t model_spec::parameter_count() const {
+  std::int64_t count = 0;
+  for (const auto& [in, out] : linear_layers()) {
+    count += in * out + out;
+  }
+  return count;
+}
+
+std::int64_t model_spec::weight_bytes() const {
+  return parameter_count() * static_cast<std::int64_t>(sizeof(float));
+}
+
+double model_spec::flops_per_sample() const {
+  double flops = 0;
+  for (const auto& [in, out] : linear_layers()) {
+    flops += 2.0 * static_cast<double>(in) * static_cast<double>(out);
+  }
+  return flops;
+}
+
+std::int64_t model_spec::estimate_bytes(std::int64_t batch) const {
+  std::int64_t widest = input_features();
+  for (const std::int64_t width : hidden) {
+    widest = std::max(widest, width);
+  }
+  // Input, plus the output of one layer while the next one's is being written.
+  const std::int64_t activations = batch * (input_features() + 2 * widest + outputs);
+  return weight_bytes() + activations * static_cast<std::int64_t>(sizeof(float));
+}
+
+nlohmann::json to_json(const model_spec& spec) {
+  return {{"name", spec.name},
+          {"description", spec.description},
+          {"input_shape", spec.input_shape},
+          {"hidden", spec.hidden},
+          {"outputs", spec.outputs}};
+}
+
+namespace {
+
+constexpr std::int64_t max_dimension = std::int64_t{1} << 24;
+
+std::int64_t positive_dimension(const nlohmann::ordered_json& v, const std::string& where, const std::string& what) {
+  if (!v.is_number_integer() || v.get<std::int64_t>() <= 0 || v.get<std::int64_t>() > max_dimension) {
+    throw input_error(fmt::format("{}{} must be a whole number from 1 to {}, got {}", where, what, max_dimension,
+                                  v.dump()));
+  }
+  return v.get<std::int64_t>();
+}
+
+std::vector<std::int64_t> dimensions(const nlohmann::ordered_json& v, const std::string& where,
+                                     const std::string& what, bool allow_empty) {
+  if (!v.is_array() || (!allow_empty && v.empty())) {
+    throw input_error(fmt::format("{}{} must be {}an array of positive whole numbers, got {}", where, what,
+                                  allow_empty ? "" : "a non-empty ", v.dump()));
+  }
+  std::vector<std::int64_t> out;
+  for (const auto& d : v) {
+    out.push_back(positive_dimension(d, where, what));
+  }
+  return out;
+}
+
+} // namespace
+
+model_spec model_from_json(const nlohmann::ordered_json& j, const std::string& where) {
+  static const std::vector<std::string> keys{"name", "description", "input_shape", "hidden", "outputs"};
+  if (!j.is_object()) {
+    throw input_error(fmt::format("{}a model must be a JSON object with keys {}", where, fmt::join(keys, ", ")));
+  }
+  for (const auto& [key, value] : j.items()) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      throw input_error(fmt::format("{}unknown key '{}' in model; expected one of {}", where, key, fmt::join(keys, ", ")));
+    }
+  }
+  for (const char* required : {"name", "input_shape", "outputs"}) {
+    if (!j.contains(required)) {
+      throw input_error(fmt::format("{}model is missing the key '{}'", where, required));
+    }
+  }
+  model_spec spec;
+  if (!j["name"].is_string() || j["name"].get<std::string>().empty()) {
+    throw input_error(fmt::format("{}'name' must be a non-empty string", where));
+  }
+  spec.name = j["name"].get<std::string>();
+  spec.description = j.value("description", "");
+  spec.input_shape = dimensions(j["input_shape"], where, "'input_shape'", false);
+  spec.hidden = j.contains("hidden") ? dimensions(j["hidden"], where, "'hidden'", true) : std::vector<std::int64_t>{};
+  spec.outputs = positive_dimension(j["outputs"], where, "'outputs'");
+  if (spec.input_features() > max_dimension) {
+    throw input_error(fmt::format("{}'input_shape' has {} features; at most {} are supported", where,
+                                  spec.input_features(), max_dimension));
+  }
+  return spec;
+}
+
+std::vector<std::string> list_models(const std::filesystem::path& models_dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(models_dir, ec)) {
+    if (entry.path().extension() == ".json") {
+      names.push_back(entry.path().stem().string());
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+model_spec load_model(const std::string& name_or_file, const std::filesystem::path& models_dir) {
+  std::filesystem::path path = models_dir / (name_or_file + ".json");
+  const bool looks_like_path = name_or_file.find('/') != std::string::npos || name_or_file.ends_with(".json");
+  if (looks_like_path) {
+    path = name_or_file;
+  }
+  if (!std::filesystem::is_regular_file(path)) {
+    if (looks_like_path) {
+      throw input_error(fmt::format("--model: no file '{}'; give a model JSON file or one of: {}", name_or_file,
+                                    fmt::join(list_models(models_dir), ", ")));
+    }
+    throw input_error(fmt::format("--model: unknown model '{}'; valid names: {} (or a path to a model JSON file)",
+                                  name_or_file, fmt::join(list_models(models_dir), ", ")));
+  }
+  const json_document doc = load_json_document(path);
+  return model_from_json(doc.value, doc.where(0));
+}
+
+} // namespace gbench::config

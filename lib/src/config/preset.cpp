@@ -1,0 +1,279 @@
+#include "gbench/config/preset.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "gbench/config/json_file.hpp"
+#include "gbench/error.hpp"
+
+namespace gbench::config {
+
+namespace {
+
+bool iequals(const std::string& a, const std::string& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
+bool is_integer(const std::string& s) {
+  std::size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+  return i < s.size() && std::all_of(s.begin() + static_cast<std::ptrdiff_t>(i), s.end(),
+                                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+}
+
+void check_keys(const json_document& doc, std::size_t from, const nlohmann::ordered_json& obj,
+                const std::vector<std::string>& allowed, const std::string& what) {
+  for (const auto& [key, value] : obj.items()) {
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      throw input_error(fmt::format("{}unknown key '{}' in {}; expected one of {}", doc.where(doc.line_of_key(key, from)),
+                                    key, what, fmt::join(allowed, ", ")));
+    }
+  }
+}
+
+knob parse_knob(const json_document& doc, const std::string& name, const nlohmann::ordered_json& j) {
+  const std::size_t at = doc.offset_of_key(name);
+  const std::string where = doc.where(doc.line_of_key(name));
+  if (!j.is_object()) {
+    throw input_error(fmt::format("{}knob '{}' must be an object with 'description' and 'values' or 'integer'", where, name));
+  }
+  check_keys(doc, at == std::string::npos ? 0 : at, j, {"description", "values", "integer"}, fmt::format("knob '{}'", name));
+  knob k;
+  k.name = name;
+  k.description = j.value("description", "");
+  if (j.contains("values")) {
+    if (!j["values"].is_array()) {
+      throw input_error(fmt::format("{}'values' of knob '{}' must be an array of strings", where, name));
+    }
+    for (const auto& v : j["values"]) {
+      if (!v.is_string()) {
+        throw input_error(fmt::format("{}'values' of knob '{}' must be an array of strings", where, name));
+      }
+      k.values.push_back(v.get<std::string>());
+    }
+  }
+  if (j.contains("integer")) {
+    if (!j["integer"].is_boolean()) {
+      throw input_error(fmt::format("{}'integer' of knob '{}' must be true or false", where, name));
+    }
+    k.integer = j["integer"].get<bool>();
+  }
+  return k;
+}
+
+} // namespace
+
+void preset_catalog::add_knob(knob k) {
+  const auto it = std::find_if(knobs_.begin(), knobs_.end(), [&](const knob& x) { return x.name == k.name; });
+  if (it != knobs_.end()) {
+    *it = std::move(k);
+  } else {
+    knobs_.push_back(std::move(k));
+  }
+}
+
+void preset_catalog::add_preset(preset p) {
+  const auto it = std::find_if(presets_.begin(), presets_.end(), [&](const preset& x) { return x.name == p.name; });
+  if (it != presets_.end()) {
+    *it = std::move(p);
+  } else {
+    presets_.push_back(std::move(p));
+  }
+}
+
+void preset_catalog::merge(const preset_catalog& other) {
+  for (const auto& k : other.knobs_) {
+    add_knob(k);
+  }
+  for (const auto& p : other.presets_) {
+    add_preset(p);
+  }
+}
+
+const knob* preset_catalog::find_knob(const std::string& name) const {
+  const auto it = std::find_if(knobs_.begin(), knobs_.end(), [&](const knob& k) { return k.name == name; });
+  return it == knobs_.end() ? nullptr : &*it;
+}
+
+const preset* preset_catalog::find(const std::string& name) const {
+  const auto it = std::find_if(presets_.begin(), presets_.end(), [&](const preset& p) { return p.name == name; });
+  return it == presets_.end() ? nullptr : &*it;
+}
+
+const preset& preset_catalog::at(const std::string& name) const {
+  if (const preset* p = find(name)) {
+    return *p;
+  }
+  throw input_error(fmt::format("--preset: unknown preset '{}'; valid names: {} (or add one with --presets FILE)", name,
+                                fmt::join(names(), ", ")));
+}
+
+std::vector<std::string> preset_catalog::names() const {
+  std::vector<std::string> out;
+  for (const auto& p : presets_) {
+    out.push_back(p.name);
+  }
+  return out;
+}
+
+void preset_catalog::check_value(const std::string& origin, const std::string& name, const std::string& value) const {
+  const knob* k = find_knob(name);
+  if (k == nullptr) {
+    std::vector<std::string> known;
+    for (const auto& x : knobs_) {
+      known.push_back(x.name);
+    }
+    throw input_error(fmt::format("{}unknown knob '{}'; known knobs: {} (declare new ones under \"knobs\" in a presets file)",
+                                  origin, name, fmt::join(known, ", ")));
+  }
+  if (!k->values.empty() &&
+      std::none_of(k->values.begin(), k->values.end(), [&](const std::string& v) { return iequals(v, value); })) {
+    throw input_error(fmt::format("{}{}={} is not a valid value; expected one of {}", origin, name, value,
+                                  fmt::join(k->values, ", ")));
+  }
+  if (k->integer && !is_integer(value)) {
+    throw input_error(fmt::format("{}{}={} is not a valid value; expected a whole number", origin, name, value));
+  }
+}
+
+nlohmann::json to_json(const torch_settings& s) {
+  nlohmann::json j = nlohmann::json::object();
+  if (s.matmul_precision) {
+    j["matmul_precision"] = *s.matmul_precision;
+  }
+  if (s.mkldnn) {
+    j["mkldnn"] = *s.mkldnn;
+  }
+  if (s.threads) {
+    j["threads"] = *s.threads;
+  }
+  return j;
+}
+
+torch_settings settings_from_json(const nlohmann::json& j) {
+  torch_settings s;
+  if (j.contains("matmul_precision")) {
+    s.matmul_precision = j["matmul_precision"].get<std::string>();
+  }
+  if (j.contains("mkldnn")) {
+    s.mkldnn = j["mkldnn"].get<bool>();
+  }
+  if (j.contains("threads")) {
+    s.threads = j["threads"].get<int>();
+  }
+  return s;
+}
+
+nlohmann::json to_json(const preset& p) {
+  return {{"name", p.name}, {"description", p.description}, {"env", p.env}, {"settings", to_json(p.settings)}};
+}
+
+std::pair<std::string, std::string> parse_env_assignment(const std::string& item) {
+  const auto eq = item.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw input_error(fmt::format("--env: '{}' is not KEY=VALUE; write e.g. --env DNNL_DEFAULT_FPMATH_MODE=BF16", item));
+  }
+  return {item.substr(0, eq), item.substr(eq + 1)};
+}
+
+preset_catalog load_presets(const std::filesystem::path& path, const preset_catalog* known) {
+  const json_document doc = load_json_document(path);
+  const auto& root = doc.value;
+  if (!root.is_object()) {
+    throw input_error(fmt::format("{}a presets file must be a JSON object with keys schema_version, knobs, presets",
+                                  doc.where(1)));
+  }
+  check_keys(doc, 0, root, {"schema_version", "knobs", "presets"}, "presets file");
+  if (root.contains("schema_version") && root["schema_version"] != 1) {
+    throw input_error(fmt::format("{}schema_version {} is not supported; this graviton-bench reads version 1",
+                                  doc.where(doc.line_of_key("schema_version")), root["schema_version"].dump()));
+  }
+  preset_catalog catalog;
+  if (known != nullptr) {
+    catalog.merge(*known);
+  }
+  preset_catalog added;
+  if (root.contains("knobs")) {
+    if (!root["knobs"].is_object()) {
+      throw input_error(fmt::format("{}'knobs' must be an object mapping variable names to their declarations",
+                                    doc.where(doc.line_of_key("knobs"))));
+    }
+    for (const auto& [name, decl] : root["knobs"].items()) {
+      knob k = parse_knob(doc, name, decl);
+      catalog.add_knob(k);
+      added.add_knob(std::move(k));
+    }
+  }
+  if (!root.contains("presets") || !root["presets"].is_array()) {
+    throw input_error(fmt::format("{}'presets' must be an array of preset objects", doc.where(doc.line_of_key("presets"))));
+  }
+  std::size_t cursor = doc.offset_of_key("presets");
+  for (const auto& item : root["presets"]) {
+    const std::size_t at = doc.offset_of_key("name", cursor == std::string::npos ? 0 : cursor);
+    const std::size_t from = at == std::string::npos ? 0 : at;
+    cursor = at == std::string::npos ? cursor : at + 1;
+    const std::string where = doc.where(at == std::string::npos ? 0 : line_of_offset(doc.text, at));
+    if (!item.is_object() || !item.contains("name") || !item["name"].is_string() ||
+        item["name"].get<std::string>().empty()) {
+      throw input_error(fmt::format("{}every preset needs a non-empty string 'name'", where));
+    }
+    preset p;
+    p.name = item["name"].get<std::string>();
+    const std::string what = fmt::format("preset '{}'", p.name);
+    check_keys(doc, from, item, {"name", "description", "env", "matmul_precision", "mkldnn", "threads"}, what);
+    if (item.contains("description")) {
+      if (!item["description"].is_string()) {
+        throw input_error(fmt::format("{}'description' of {} must be a string", where, what));
+      }
+      p.description = item["description"].get<std::string>();
+    }
+    if (item.contains("env")) {
+      if (!item["env"].is_object()) {
+        throw input_error(fmt::format("{}'env' of {} must be an object of KEY: \"VALUE\"", where, what));
+      }
+      for (const auto& [key, value] : item["env"].items()) {
+        const std::string key_where = doc.where(doc.line_of_key(key, from));
+        if (!value.is_string()) {
+          throw input_error(fmt::format("{}{}: the value of {} must be a string, e.g. \"{}\"", key_where, what, key,
+                                        value.is_number() ? value.dump() : "BF16"));
+        }
+        catalog.check_value(fmt::format("{}{}: ", key_where, what), key, value.get<std::string>());
+        p.env[key] = value.get<std::string>();
+      }
+    }
+    if (item.contains("matmul_precision")) {
+      const auto& v = item["matmul_precision"];
+      const std::string line = doc.where(doc.line_of_key("matmul_precision", from));
+      if (!v.is_string() || (v != "highest" && v != "high" && v != "medium")) {
+        throw input_error(fmt::format("{}{}: matmul_precision must be \"highest\", \"high\" or \"medium\", got {}", line,
+                                      what, v.dump()));
+      }
+      p.settings.matmul_precision = v.get<std::string>();
+    }
+    if (item.contains("mkldnn")) {
+      if (!item["mkldnn"].is_boolean()) {
+        throw input_error(fmt::format("{}{}: mkldnn must be true or false", doc.where(doc.line_of_key("mkldnn", from)), what));
+      }
+      p.settings.mkldnn = item["mkldnn"].get<bool>();
+    }
+    if (item.contains("threads")) {
+      const auto& v = item["threads"];
+      if (!v.is_number_integer() || v.get<int>() <= 0) {
+        throw input_error(fmt::format("{}{}: threads must be a positive whole number, got {}",
+                                      doc.where(doc.line_of_key("threads", from)), what, v.dump()));
+      }
+      p.settings.threads = v.get<int>();
+    }
+    if (added.find(p.name) != nullptr) {
+      throw input_error(fmt::format("{}{} is defined twice in this file", where, what));
+    }
+    added.add_preset(p);
+  }
+  return added;
+}
+
+} // namespace gbench::config

@@ -1,0 +1,81 @@
+#include "gbench/run/result.hpp"
+
+#include <algorithm>
+
+namespace gbench::run {
+
+nlohmann::json to_json(const job& j) {
+  return {{"model", config::to_json(j.model)},
+          {"preset", config::to_json(j.preset)},
+          {"managed_env", j.managed_env},
+          {"batches", j.batches},
+          {"warmup", j.warmup},
+          {"iterations", j.iterations},
+          {"seed", j.seed},
+          {"verbose", j.verbose}};
+}
+
+job job_from_json(const nlohmann::json& j) {
+  job out;
+  out.model = config::model_from_json(nlohmann::ordered_json::parse(j.at("model").dump()), "job: ");
+  const auto& p = j.at("preset");
+  out.preset.name = p.at("name").get<std::string>();
+  out.preset.description = p.at("description").get<std::string>();
+  out.preset.env = p.at("env").get<std::map<std::string, std::string>>();
+  out.preset.settings = config::settings_from_json(p.at("settings"));
+  out.managed_env = j.at("managed_env").get<std::vector<std::string>>();
+  out.batches = j.at("batches").get<std::vector<std::int64_t>>();
+  out.warmup = j.at("warmup").get<int>();
+  out.iterations = j.at("iterations").get<int>();
+  out.seed = j.at("seed").get<std::uint64_t>();
+  out.verbose = j.at("verbose").get<bool>();
+  return out;
+}
+
+void compute_statistics(batch_result& r, const config::model_spec& model) {
+  std::vector<double> samples(r.samples_ns.begin(), r.samples_ns.end());
+  r.summary_ns = stats::summarize(samples);
+  const double seconds = r.summary_ns.median * 1e-9;
+  if (seconds > 0) {
+    r.throughput = static_cast<double>(r.batch) / seconds;
+    r.gflops = model.flops_per_sample() * static_cast<double>(r.batch) / seconds * 1e-9;
+    r.weight_gbps = static_cast<double>(model.weight_bytes()) / seconds * 1e-9;
+  }
+}
+
+bool preset_run::all_ok() const {
+  return ok && std::all_of(batches.begin(), batches.end(), [](const batch_result& b) { return b.ok; });
+}
+
+nlohmann::json to_json(const batch_result& r) {
+  nlohmann::json j{{"batch", r.batch}, {"status", r.ok ? "ok" : "failed"}};
+  if (!r.ok) {
+    j["error"] = r.error;
+    return j;
+  }
+  j["settings"] = {{"warmup", r.warmup}, {"iterations", r.samples_ns.size()}};
+  j["samples_ns"] = r.samples_ns;
+  j["statistics_ns"] = stats::to_json(r.summary_ns);
+  j["throughput_samples_per_s"] = r.throughput;
+  j["gflops"] = r.gflops;
+  j["weight_gbps"] = r.weight_gbps;
+  j["predicted_classes"] = r.predicted;
+  return j;
+}
+
+nlohmann::json to_json(const preset_run& r) {
+  nlohmann::json j{{"preset", config::to_json(r.preset)}, {"status", r.ok ? "ok" : "failed"}};
+  if (!r.ok) {
+    j["error"] = r.error;
+    j["stderr_tail"] = r.stderr_tail;
+  }
+  j["effective_env"] = r.effective_env;
+  j["libtorch"] = r.libtorch.is_null() ? nlohmann::json::object() : r.libtorch;
+  j["results"] = nlohmann::json::array();
+  for (const auto& b : r.batches) {
+    j["results"].push_back(to_json(b));
+  }
+  return j;
+}
+
+} // namespace gbench::run

@@ -1,0 +1,87 @@
+#include "gbench/run/worker.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "gbench/backend/libtorch.hpp"
+#include "gbench/backend/mlp.hpp"
+#include "gbench/error.hpp"
+#include "gbench/run/result.hpp"
+#include "gbench/util/files.hpp"
+
+namespace gbench::run {
+
+namespace {
+
+class jsonl_writer {
+public:
+  explicit jsonl_writer(const std::filesystem::path& path) : out_(path, std::ios::app) {
+    if (!out_) {
+      throw output_error(fmt::format("{}: cannot be opened for writing", path.string()));
+    }
+  }
+  void write(const nlohmann::json& record) {
+    out_ << record.dump() << '\n';
+    out_.flush();
+  }
+
+private:
+  std::ofstream out_;
+};
+
+constexpr int predicted_shown = 8;
+
+} // namespace
+
+void run_worker(const std::filesystem::path& job_file, const std::filesystem::path& out) {
+  const job j = job_from_json(nlohmann::json::parse(util::read_text_file(job_file)));
+  jsonl_writer writer(out);
+
+  // Read before LibTorch touches anything, so the record is what LibTorch itself will read.
+  std::map<std::string, std::string> effective;
+  for (const auto& name : j.managed_env) {
+    if (const char* v = std::getenv(name.c_str())) {
+      effective[name] = v;
+    }
+  }
+  backend::apply_settings(j.preset.settings);
+  backend::mlp_session session(j.model, j.seed);
+  writer.write({{"type", "context"},
+                {"pid", ::getpid()},
+                {"effective_env", effective},
+                {"libtorch", backend::to_json(backend::query_libtorch())}});
+  if (j.verbose) {
+    std::cerr << session.describe() << '\n';
+  }
+
+  for (const std::int64_t batch : j.batches) {
+    nlohmann::json record{{"type", "batch"}, {"batch", batch}};
+    try {
+      session.prepare(batch);
+      session.warm_up(j.warmup);
+      record["samples_ns"] = session.time_forwards(j.iterations);
+      record["warmup"] = j.warmup;
+      const auto predicted = session.predicted_classes(predicted_shown);
+      record["predicted_classes"] = predicted;
+      record["status"] = "ok";
+      if (j.verbose) {
+        std::cerr << fmt::format("[{} @ batch {}] predicted class of the first samples: {}\n", j.preset.name, batch,
+                                 fmt::join(predicted, ", "));
+      }
+    } catch (const std::exception& e) {
+      record["status"] = "failed";
+      record["error"] = e.what();
+      std::cerr << fmt::format("error: preset {} batch {}: {}\n", j.preset.name, batch, e.what());
+    }
+    writer.write(record);
+  }
+  writer.write({{"type", "done"}});
+}
+
+} // namespace gbench::run

@@ -1,0 +1,157 @@
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "gbench/config/model_spec.hpp"
+#include "gbench/error.hpp"
+#include "gbench/report/report.hpp"
+#include "gbench/util/files.hpp"
+
+using namespace gbench;
+
+namespace {
+
+// Two presets, two batches, fixed samples; one batch failed. No clock and no date reach the output.
+report::run_report synthetic_report() {
+  report::run_report r;
+  r.context = report::make_context(host::host_info{}, {"graviton-bench"});
+  r.plan.model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  r.plan.batches = {32, 10};
+  r.plan.warmup = 2;
+  r.plan.iterations = 4;
+  const std::vector<std::vector<std::int64_t>> samples{
+      {1'200'000, 1'000'000, 1'100'000, 1'300'000}, {400'000, 410'000, 395'000, 600'000}, {850, 900, 1'000, 950}};
+  const char* names[] = {"default", "bf16"};
+  std::size_t k = 0;
+  for (const char* name : names) {
+    run::preset_run pr;
+    pr.preset.name = name;
+    pr.ok = true;
+    for (const std::int64_t batch : r.plan.batches) {
+      run::batch_result b;
+      b.batch = batch;
+      if (std::string(name) == "bf16" && batch == 10) {
+        b.error = "not measured: the benchmark process ended before this batch";
+      } else {
+        b.ok = true;
+        b.warmup = 2;
+        b.samples_ns = samples.at(k++);
+        run::compute_statistics(b, r.plan.model);
+      }
+      pr.batches.push_back(b);
+    }
+    r.runs.push_back(pr);
+  }
+  return r;
+}
+
+std::string render(const std::string& format) {
+  std::ostringstream out;
+  report::make_reporter(format)->write(synthetic_report(), out);
+  return out.str();
+}
+
+void check_baseline(const std::string& name, const std::string& actual) {
+  const std::filesystem::path path = std::filesystem::path(GBENCH_BASELINES) / name;
+  if (const char* update = std::getenv("GBENCH_UPDATE_BASELINES"); update != nullptr && std::string(update) == "1") {
+    std::ofstream(path) << actual;
+  }
+  REQUIRE(std::filesystem::exists(path));
+  CHECK(util::read_text_file(path) == actual);
+}
+
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+  // RFC 4180: quoted fields may hold commas, quotes (doubled) and newlines.
+  std::vector<std::vector<std::string>> rows(1);
+  std::string field;
+  bool quoted = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        field += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().push_back(field);
+      field.clear();
+    } else if (c == '\n') {
+      rows.back().push_back(field);
+      field.clear();
+      rows.emplace_back();
+    } else {
+      field += c;
+    }
+  }
+  rows.pop_back(); // after the last newline
+  return rows;
+}
+
+} // namespace
+
+TEST_CASE("durations take the largest unit that keeps them above one", "[report]") {
+  CHECK(report::format_duration_ns(999) == "999 ns");
+  CHECK(report::format_duration_ns(1'234) == "1.234 us");
+  CHECK(report::format_duration_ns(7'262'000'000) == "7.262 s");
+  CHECK(report::format_duration_ns(16'201'400) == "16.201 ms");
+}
+
+TEST_CASE("table output matches its baseline", "[report][golden]") { check_baseline("report-table.txt", render("table")); }
+
+TEST_CASE("markdown output matches its baseline", "[report][golden]") {
+  check_baseline("report-markdown.md", render("markdown"));
+}
+
+TEST_CASE("csv output parses, one row per preset and batch", "[report]") {
+  const auto rows = parse_csv(render("csv"));
+  REQUIRE(rows.size() == 5);
+  const auto& header = rows[0];
+  for (const auto& row : rows) {
+    CHECK(row.size() == header.size());
+  }
+  CHECK(header[0] == "preset");
+  CHECK(rows[1][0] == "default");
+  CHECK(rows[1][1] == "32");
+  CHECK(std::stod(rows[1][3]) == Approx(1'150'000)); // median of 1.0 1.1 1.2 1.3 ms
+  CHECK(rows[4][2] == "failed");
+}
+
+TEST_CASE("json output is the report", "[report]") {
+  const auto j = nlohmann::json::parse(render("json"));
+  CHECK(j["schema_version"] == report::schema_version);
+  CHECK(j["runs"][0]["results"][0]["samples_ns"].size() == 4);
+  CHECK(j["runs"][1]["results"][1]["status"] == "failed");
+  CHECK(j["runs"][0]["results"][0]["statistics_ns"]["median"].get<double>() == Approx(1'150'000));
+}
+
+TEST_CASE("reports are replaced atomically", "[report][files]") {
+  util::temp_dir dir;
+  const auto path = dir.path() / "r.json";
+  util::write_file_atomically(path, "first");
+  util::write_file_atomically(path, "second");
+  CHECK(util::read_text_file(path) == "second");
+  // Nothing but the report is left behind.
+  CHECK(std::distance(std::filesystem::directory_iterator(dir.path()), std::filesystem::directory_iterator()) == 1);
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0644);
+}
+
+TEST_CASE("unwritable destinations are named with the fix", "[report][files]") {
+  util::temp_dir dir;
+  CHECK_THROWS_WITH(util::check_writable(dir.path() / "none" / "r.json", "--json"),
+                    Catch::Matchers::Contains("does not exist"));
+  CHECK_THROWS_WITH(util::check_writable(dir.path(), "--json"), Catch::Matchers::Contains("is a directory"));
+  CHECK_NOTHROW(util::check_writable(dir.path() / "r.json", "--json"));
+  CHECK_THROWS_AS(util::write_file_atomically(dir.path() / "none" / "r.json", "x"), output_error);
+}
