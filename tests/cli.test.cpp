@@ -69,7 +69,7 @@ TEST_CASE("bad input exits 3 with a message naming the input", "[cli]") {
     INFO(c.args.front() << " " << c.args.back());
     const auto r = run_cli(tiny(c.args));
     CHECK(r.exit_code == 3);
-    CHECK_THAT(r.stderr_tail, Contains("error: " + c.message.substr(0, 2)) && Contains(c.message));
+    CHECK_THAT(r.stderr_tail, Contains("error: ") && Contains(c.message));
     CHECK(r.stdout_text.empty());
   }
 }

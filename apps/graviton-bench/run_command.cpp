@@ -17,23 +17,25 @@
 namespace gbench::app {
 
 void setup_run(CLI::App& app, run_options& opt) {
-  app.add_option("--model", opt.model, "Model name in configs/models, or a model JSON file")->capture_default_str();
+  // A repeated single-valued option takes its last value, so that a wrapper's defaults can be overridden.
+  constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
+  app.add_option("--model", opt.model, "Model name in configs/models, or a model JSON file")->capture_default_str()->multi_option_policy(last);
   app.add_option("-b,--batch", opt.batches, "Batch sizes, e.g. 256,32,10")->delimiter(',')->capture_default_str();
   app.add_option("-p,--preset", opt.presets, "Presets to run, e.g. default,bf16 (or 'all'); see 'presets'")
       ->delimiter(',')
       ->capture_default_str();
-  app.add_option("--presets", opt.presets_file, "Also read presets from this JSON file")->check(CLI::ExistingFile);
+  app.add_option("--presets", opt.presets_file, "Also read presets from this JSON file")->check(CLI::ExistingFile)->multi_option_policy(last);
   app.add_option("--env", opt.env, "Set one knob in every preset's process, KEY=VALUE (repeatable)");
   app.add_option("--warmup", opt.warmup, "Untimed forwards before timing, per batch")
       ->check(CLI::Range(0, 1000000))
-      ->capture_default_str();
-  app.add_option("--iters", opt.iterations, "Timed forwards per batch")->check(CLI::Range(1, 10000000))->capture_default_str();
-  app.add_option("--threads", opt.threads, "Intra-op threads (default: LibTorch's choice)")->check(CLI::Range(1, 4096));
-  app.add_option("--seed", opt.seed, "Seed of weights and inputs")->capture_default_str();
+      ->capture_default_str()->multi_option_policy(last);
+  app.add_option("--iters", opt.iterations, "Timed forwards per batch")->check(CLI::Range(1, 10000000))->capture_default_str()->multi_option_policy(last);
+  app.add_option("--threads", opt.threads, "Intra-op threads (default: LibTorch's choice)")->check(CLI::Range(1, 4096))->multi_option_policy(last);
+  app.add_option("--seed", opt.seed, "Seed of weights and inputs")->capture_default_str()->multi_option_policy(last);
   app.add_flag("-v,--verbose", opt.verbose, "Print the model and its predicted classes (stderr)");
-  app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file");
-  app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json")->capture_default_str();
-  app.add_option("--configs", opt.configs, "Folder holding presets.json and models/");
+  app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file")->multi_option_policy(last);
+  app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json")->capture_default_str()->multi_option_policy(last);
+  app.add_option("--configs", opt.configs, "Folder holding presets.json and models/")->multi_option_policy(last);
 }
 
 namespace {

@@ -1,18 +1,11 @@
 #include "gbench/backend/mlp.hpp"
 
-#include <torch/torch.h>
-
 #include <chrono>
 #include <sstream>
 
-namespace gbench::backend {
+#include "mlp_impl.hpp"
 
-struct mlp_session::impl {
-  torch::nn::Sequential model;
-  torch::Tensor input;
-  std::vector<std::int64_t> input_shape;
-  std::uint64_t seed = 0;
-};
+namespace gbench::backend {
 
 mlp_session::mlp_session(const config::model_spec& spec, std::uint64_t seed) : impl_(std::make_unique<impl>()) {
   impl_->seed = seed;

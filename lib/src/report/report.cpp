@@ -136,8 +136,10 @@ public:
         width[c] = std::max(width[c], line[c].size());
       }
     }
-    out << fmt::format("model {} ({} parameters, {:.2f} GFLOP per sample), {} warm-up + {} timed iterations\n",
-                       r.plan.model.name, r.plan.model.parameter_count(), r.plan.model.flops_per_sample() * 1e-9,
+    const double flops = r.plan.model.flops_per_sample();
+    out << fmt::format("model {} ({} parameters, {} per sample), {} warm-up + {} timed iterations\n", r.plan.model.name,
+                       r.plan.model.parameter_count(),
+                       flops >= 1e8 ? fmt::format("{:.2f} GFLOP", flops * 1e-9) : fmt::format("{:.3f} MFLOP", flops * 1e-6),
                        r.plan.warmup, r.plan.iterations);
     auto print_line = [&](const std::vector<std::string>& line) {
       std::string text;
