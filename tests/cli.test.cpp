@@ -33,7 +33,7 @@ nlohmann::json read_json(const std::filesystem::path& p) { return nlohmann::json
 
 } // namespace
 
-TEST_CASE("--help and --version", "[cli]") {
+TEST_CASE("help and version", "[cli]") {
   const auto help = run_cli({"--help"});
   CHECK(help.exit_code == 0);
   CHECK_THAT(help.stdout_text, Contains("--batch") && Contains("--preset") && Contains("Exit codes"));

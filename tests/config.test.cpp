@@ -113,7 +113,7 @@ TEST_CASE("a user's presets file adds presets and may declare knobs", "[config][
   CHECK(catalog.find("default") != nullptr);
 }
 
-TEST_CASE("--env items are KEY=VALUE", "[config]") {
+TEST_CASE("env items are KEY=VALUE", "[config]") {
   CHECK(parse_env_assignment("A=b=c") == std::pair<std::string, std::string>{"A", "b=c"});
   CHECK(parse_env_assignment("A=") == std::pair<std::string, std::string>{"A", ""});
   CHECK_THROWS_AS(parse_env_assignment("A"), gbench::input_error);

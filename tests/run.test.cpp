@@ -36,7 +36,7 @@ TEST_CASE("a batch that would not fit is refused with the figures", "[run]") {
   }
 }
 
-TEST_CASE("--threads and --env override a preset", "[run]") {
+TEST_CASE("the threads and env options override a preset", "[run]") {
   plan p;
   p.threads = 1;
   p.env_overrides = {{"THP_MEM_ALLOC_ENABLE", "1"}};

@@ -22,6 +22,8 @@ struct run_options {
   std::string json_path;
   std::string format = "table";
   std::string configs;
+  bool verify = false;
+  double cosine_threshold = 0.99;
   std::vector<std::string> command_line;
 };
 void setup_run(CLI::App& app, run_options& opt);
@@ -33,6 +35,19 @@ struct presets_options {
 };
 CLI::App* setup_presets(CLI::App& app, presets_options& opt);
 int run_presets(const presets_options& opt);
+
+struct doctor_options {
+  std::string model = "recipe-mlp";
+  std::vector<std::string> batches{"256", "32"};
+  std::vector<std::string> presets{"all"};
+  std::string presets_file;
+  std::string configs;
+  std::string json_path;
+  double cosine_threshold = 0.99;
+  std::vector<std::string> command_line;
+};
+CLI::App* setup_doctor(CLI::App& app, doctor_options& opt);
+int run_doctor(const doctor_options& opt);
 
 struct worker_options {
   std::string job;

@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   gbench::app::setup_run(app, run_opt);
   gbench::app::presets_options presets_opt;
   auto* presets = gbench::app::setup_presets(app, presets_opt);
+  gbench::app::doctor_options doctor_opt;
+  doctor_opt.command_line = run_opt.command_line;
+  auto* doctor = gbench::app::setup_doctor(app, doctor_opt);
   gbench::app::worker_options worker_opt;
   auto* worker = gbench::app::setup_worker(app, worker_opt);
 
@@ -34,6 +37,9 @@ int main(int argc, char** argv) {
   try {
     if (presets->parsed()) {
       return gbench::app::run_presets(presets_opt);
+    }
+    if (doctor->parsed()) {
+      return gbench::app::run_doctor(doctor_opt);
     }
     if (worker->parsed()) {
       return gbench::app::run_worker(worker_opt);

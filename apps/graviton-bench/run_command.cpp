@@ -1,11 +1,13 @@
-#include <charconv>
+#include <algorithm>
 #include <iostream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "commands.hpp"
+#include "gbench/backend/libtorch.hpp"
 #include "gbench/config/model_spec.hpp"
+#include "gbench/evidence/knobs.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/report/report.hpp"
@@ -13,6 +15,7 @@
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
 #include "paths.hpp"
+#include "plan.hpp"
 
 namespace gbench::app {
 
@@ -35,63 +38,52 @@ void setup_run(CLI::App& app, run_options& opt) {
   app.add_flag("-v,--verbose", opt.verbose, "Print the model and its predicted classes (stderr)");
   app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file")->multi_option_policy(last);
   app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json")->capture_default_str()->multi_option_policy(last);
+  app.add_flag("--verify", opt.verify,
+               "Also record, per preset, which backend served each layer (oneDNN verbose), huge pages, and "
+               "accuracy against float64");
+  app.add_option("--cosine-threshold", opt.cosine_threshold,
+                 "With --verify, flag a preset whose logits' cosine similarity to float64 is below this")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str()
+      ->multi_option_policy(last);
   app.add_option("--configs", opt.configs, "Folder holding presets.json and models/")->multi_option_policy(last);
 }
 
 namespace {
 
-std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items) {
-  std::vector<std::int64_t> out;
-  for (const auto& item : items) {
-    std::int64_t value = 0;
-    const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
-    if (ec != std::errc() || ptr != item.data() + item.size()) {
-      throw input_error(fmt::format("--batch: '{}' is not a whole number; write e.g. --batch 256,32,10", item));
-    }
-    if (value <= 0) {
-      throw input_error(fmt::format("--batch: {} is not a batch size; batch sizes are whole numbers from 1", value));
-    }
-    out.push_back(value);
+// Evidence runs for every preset, and for `default` as the baseline of "what changed".
+void attach_evidence(std::vector<run::preset_run>& runs, const run::plan& plan, const run_options& opt) {
+  auto evidence_plan = plan;
+  const bool has_default = std::any_of(plan.presets.begin(), plan.presets.end(),
+                                       [](const config::preset& p) { return p.name == "default"; });
+  if (!has_default) {
+    evidence_plan.presets.push_back(load_catalog(config_dir(opt.configs), opt.presets_file).at("default"));
   }
-  if (out.empty()) {
-    throw input_error("--batch: no batch size given; write e.g. --batch 256,32,10");
+  auto found = run::execute(evidence_plan, util::self_executable(), true);
+  const run::preset_run* baseline = has_default ? nullptr : &found.back();
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    runs[i].evidence = found[i].evidence;
+    runs[i].huge_pages_before = found[i].huge_pages_before;
+    runs[i].huge_pages_after = found[i].huge_pages_after;
+    if (runs[i].preset.name == "default") {
+      baseline = &found[i];
+    }
+    if (!found[i].ok) {
+      runs[i].effects.push_back("evidence: " + found[i].error);
+    }
   }
-  return out;
+  std::vector<run::preset_run> with_effects(runs.begin(), runs.end());
+  run::describe_effects(with_effects, baseline);
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    runs[i].effects.insert(runs[i].effects.end(), with_effects[i].effects.begin(), with_effects[i].effects.end());
+  }
 }
 
 } // namespace
 
 int run_run(const run_options& opt) {
-  const auto configs = config_dir(opt.configs);
-  const auto catalog = load_catalog(configs, opt.presets_file);
   auto reporter = report::make_reporter(opt.format);
-
-  run::plan plan;
-  plan.model = config::load_model(opt.model, configs / "models");
-  plan.batches = parse_batches(opt.batches);
-  for (const auto& name : opt.presets) {
-    if (name == "all") {
-      for (const auto& p : catalog.presets()) {
-        plan.presets.push_back(p);
-      }
-    } else {
-      plan.presets.push_back(catalog.at(name));
-    }
-  }
-  for (const auto& k : catalog.knobs()) {
-    plan.managed_env.push_back(k.name);
-  }
-  for (const auto& item : opt.env) {
-    auto [key, value] = config::parse_env_assignment(item);
-    catalog.check_value("--env: ", key, value);
-    plan.env_overrides[key] = value;
-  }
-  plan.warmup = opt.warmup;
-  plan.iterations = opt.iterations;
-  plan.threads = opt.threads;
-  plan.seed = opt.seed;
-  plan.verbose = opt.verbose;
-
+  const run::plan plan = make_plan(opt);
   const auto host = host::query_host();
   run::check_memory(plan.model, plan.batches, host.mem_available_bytes);
   if (!opt.json_path.empty()) {
@@ -100,10 +92,22 @@ int run_run(const run_options& opt) {
 
   report::run_report result;
   result.context = report::make_context(host, opt.command_line);
+  const auto torch = backend::query_libtorch();
+  result.context["knobs"] = nlohmann::json::array();
+  for (const auto& v : evidence::assess_knobs(host, torch)) {
+    result.context["knobs"].push_back(evidence::to_json(v));
+  }
   result.plan = plan;
   result.runs = run::execute(plan, util::self_executable());
+  if (opt.verify) {
+    attach_evidence(result.runs, plan, opt);
+  }
 
   reporter->write(result, std::cout);
+  if (opt.verify && opt.format == "table") {
+    std::cout << "\nevidence (one more forward per batch with ONEDNN_VERBOSE=1, in a process of its own)\n";
+    print_evidence(result.runs, opt.cosine_threshold, std::cout);
+  }
   std::cout.flush();
   if (!opt.json_path.empty()) {
     util::write_file_atomically(opt.json_path, report::to_json(result).dump(2) + "\n");

@@ -69,4 +69,23 @@ std::vector<std::int64_t> mlp_session::predicted_classes(int limit) {
   return {data, data + classes.numel()};
 }
 
+mlp_session::accuracy mlp_session::compare_with_float64() {
+  c10::InferenceMode guard;
+  const auto logits = impl_->model->forward(impl_->input).to(torch::kFloat64);
+  auto reference_model = std::dynamic_pointer_cast<torch::nn::SequentialImpl>(impl_->model->clone());
+  reference_model->to(torch::kFloat64);
+  const auto reference = reference_model->forward(impl_->input.to(torch::kFloat64));
+  accuracy a;
+  const auto flat = logits.flatten();
+  const auto ref = reference.flatten();
+  a.cosine = torch::nn::functional::cosine_similarity(flat.unsqueeze(0), ref.unsqueeze(0),
+                                                      torch::nn::functional::CosineSimilarityFuncOptions().dim(1))
+                 .item<double>();
+  a.max_abs_error = (flat - ref).abs().max().item<double>();
+  const double scale = ref.abs().max().item<double>();
+  a.max_rel_error = scale > 0 ? a.max_abs_error / scale : 0.0;
+  a.top1_agreement = logits.argmax(1).eq(reference.argmax(1)).to(torch::kFloat64).mean().item<double>();
+  return a;
+}
+
 } // namespace gbench::backend

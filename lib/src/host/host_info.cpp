@@ -169,4 +169,8 @@ nlohmann::json to_json(const host_info& h) {
   return j;
 }
 
+std::optional<std::int64_t> anon_huge_pages_bytes() {
+  return parse_meminfo_bytes(read_file("/proc/self/smaps_rollup"), "AnonHugePages");
+}
+
 } // namespace gbench::host

@@ -2,12 +2,16 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "gbench/error.hpp"
+#include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/run/worker.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
 
@@ -82,13 +86,34 @@ preset_run collect(const std::filesystem::path& out, const job& j) {
         b.error = record.value("error", "unknown error");
       }
       run.batches.push_back(std::move(b));
+    } else if (type == "evidence") {
+      batch_evidence e;
+      e.batch = record.at("batch").get<std::int64_t>();
+      e.ok = record.value("status", "") == "ok";
+      if (e.ok) {
+        const auto& a = record.at("accuracy");
+        e.cosine = a.at("cosine").get<double>();
+        e.max_abs_error = a.at("max_abs_error").get<double>();
+        e.max_rel_error = a.at("max_rel_error").get<double>();
+        e.top1_agreement = a.at("top1_agreement").get<double>();
+      } else {
+        e.error = record.value("error", "unknown error");
+      }
+      run.evidence.push_back(std::move(e));
+    } else if (type == "huge_pages") {
+      if (!record.at("before").is_null()) {
+        run.huge_pages_before = record.at("before").get<std::int64_t>();
+      }
+      if (!record.at("after").is_null()) {
+        run.huge_pages_after = record.at("after").get<std::int64_t>();
+      }
     } else if (type == "done") {
       done = true;
     }
   }
   run.ok = done;
   // Batches the process never reached are reported, not dropped.
-  for (const std::int64_t batch : j.batches) {
+  for (const std::int64_t batch : j.evidence ? std::vector<std::int64_t>{} : j.batches) {
     const bool seen = std::any_of(run.batches.begin(), run.batches.end(),
                                   [&](const batch_result& b) { return b.batch == batch; });
     if (!seen) {
@@ -119,7 +144,53 @@ void check_memory(const config::model_spec& model, const std::vector<std::int64_
   }
 }
 
-std::vector<preset_run> execute(const plan& p, const std::string& executable) {
+namespace {
+
+// oneDNN's exec lines between the markers of each batch, by batch.
+std::map<std::int64_t, std::string> split_by_batch(const std::string& out) {
+  std::map<std::int64_t, std::string> by_batch;
+  std::istringstream in(out);
+  std::optional<std::int64_t> current;
+  const std::string begin = std::string(evidence_marker) + ",begin,";
+  const std::string end = std::string(evidence_marker) + ",end,";
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with(begin)) {
+      current = std::stoll(line.substr(begin.size()));
+    } else if (line.starts_with(end)) {
+      current.reset();
+    } else if (current && line.find(",exec,") != std::string::npos) {
+      by_batch[*current] += line + "\n";
+    }
+  }
+  return by_batch;
+}
+
+void attach_routes(preset_run& run, const std::string& stdout_text, const config::model_spec& model) {
+  const auto lines = split_by_batch(stdout_text);
+  for (auto& e : run.evidence) {
+    if (!e.ok) {
+      continue;
+    }
+    const auto it = lines.find(e.batch);
+    const std::string text = it == lines.end() ? std::string{} : it->second;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+      e.verbose_lines.push_back(line);
+    }
+    for (const auto& r : evidence::route_layers(evidence::parse_onednn_verbose(text), e.batch, model.linear_layers(), 1)) {
+      e.routes.push_back({{"in_features", r.in_features},
+                          {"out_features", r.out_features},
+                          {"backend", r.backend},
+                          {"implementation", r.implementation},
+                          {"math", r.math},
+                          {"execs", r.execs}});
+    }
+  }
+}
+
+} // namespace
+
+std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence) {
   util::temp_dir tmp;
   const auto parent_env = util::current_environment();
   std::vector<preset_run> runs;
@@ -138,13 +209,20 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable) {
     j.iterations = p.iterations;
     j.seed = p.seed;
     j.verbose = p.verbose;
+    j.evidence = evidence;
     const auto job_file = tmp.path() / fmt::format("job-{}.json", i);
     const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", i);
     util::write_file_atomically(job_file, to_json(j).dump());
-    const auto env = child_environment(parent_env, p.managed_env, j.preset.env, {});
+    const auto env = child_environment(parent_env, p.managed_env, j.preset.env,
+                                       evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}
+                                                : std::map<std::string, std::string>{});
     const auto status =
-        util::run_process({executable, "__worker", "--job", job_file.string(), "--out", out_file.string()}, env);
+        util::run_process({executable, "__worker", "--job", job_file.string(), "--out", out_file.string()}, env,
+                          {.forward_stderr = true, .capture_stdout = evidence});
     preset_run run = collect(out_file, j);
+    if (evidence) {
+      attach_routes(run, status.stdout_text, j.model);
+    }
     if (!status.ok()) {
       run.ok = false;
       run.error = fmt::format("the benchmark process for preset '{}' {}", j.preset.name, status.describe());
@@ -158,6 +236,83 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable) {
     runs.push_back(std::move(run));
   }
   return runs;
+}
+
+} // namespace gbench::run
+
+namespace gbench::run {
+
+namespace {
+
+bool any_bf16(const preset_run& r) {
+  for (const auto& e : r.evidence) {
+    for (const auto& route : e.routes) {
+      if (route.value("math", "") == "bf16") {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+std::string backend_of(const preset_run& r, std::int64_t batch, std::size_t layer) {
+  for (const auto& e : r.evidence) {
+    if (e.batch == batch && layer < e.routes.size()) {
+      return e.routes[layer].value("backend", "");
+    }
+  }
+  return {};
+}
+
+std::int64_t huge_page_growth(const preset_run& r) {
+  return r.huge_pages_before && r.huge_pages_after ? *r.huge_pages_after - *r.huge_pages_before : 0;
+}
+
+} // namespace
+
+void describe_effects(std::vector<preset_run>& runs, const preset_run* baseline) {
+  for (auto& r : runs) {
+    r.effects.clear();
+    if (r.evidence.empty()) {
+      continue;
+    }
+    const bool fast_math = r.preset.env.count("DNNL_DEFAULT_FPMATH_MODE") != 0 ||
+                           r.preset.env.count("ONEDNN_DEFAULT_FPMATH_MODE") != 0 ||
+                           r.preset.settings.matmul_precision.value_or("highest") == "medium";
+    if (fast_math) {
+      const bool seen = any_bf16(r) && (baseline == nullptr || !any_bf16(*baseline));
+      r.effects.push_back(seen ? "bf16 fast-math: observed (a linear layer ran oneDNN with bf16 math)"
+                               : "bf16 fast-math: no effect observed on this host (no linear layer ran with bf16 math)");
+    }
+    if (r.preset.env.count("TORCH_MKLDNN_MATMUL_MIN_DIM") != 0 || r.preset.env.count("TORCH_MKLDNN_MATMUL_MIN_SIZE") != 0) {
+      std::vector<std::string> moved;
+      if (baseline != nullptr) {
+        for (const auto& e : r.evidence) {
+          for (std::size_t l = 0; l < e.routes.size(); ++l) {
+            const std::string now = e.routes[l].value("backend", "");
+            const std::string before = backend_of(*baseline, e.batch, l);
+            if (!before.empty() && now != before) {
+              moved.push_back(fmt::format("layer {} at batch {}: {} -> {}", l + 1, e.batch, before, now));
+            }
+          }
+        }
+      }
+      r.effects.push_back(moved.empty()
+                              ? std::string("matmul size threshold: no effect observed on this host (every layer ran "
+                                            "where it runs under the default preset)")
+                              : fmt::format("matmul size threshold: observed ({})", fmt::join(moved, "; ")));
+    }
+    if (r.preset.env.count("THP_MEM_ALLOC_ENABLE") != 0 && r.preset.env.at("THP_MEM_ALLOC_ENABLE") == "1") {
+      const std::int64_t grew = huge_page_growth(r);
+      const std::int64_t base = baseline != nullptr ? huge_page_growth(*baseline) : 0;
+      r.effects.push_back(grew > base ? fmt::format("transparent huge pages: observed ({:.1f} MiB of huge pages, "
+                                                    "default preset {:.1f} MiB)",
+                                                    static_cast<double>(grew) / 1048576.0,
+                                                    static_cast<double>(base) / 1048576.0)
+                                      : "transparent huge pages: no effect observed on this host (no more huge pages "
+                                        "than under the default preset)");
+    }
+  }
 }
 
 } // namespace gbench::run

@@ -12,7 +12,8 @@ nlohmann::json to_json(const job& j) {
           {"warmup", j.warmup},
           {"iterations", j.iterations},
           {"seed", j.seed},
-          {"verbose", j.verbose}};
+          {"verbose", j.verbose},
+          {"evidence", j.evidence}};
 }
 
 job job_from_json(const nlohmann::json& j) {
@@ -29,6 +30,7 @@ job job_from_json(const nlohmann::json& j) {
   out.iterations = j.at("iterations").get<int>();
   out.seed = j.at("seed").get<std::uint64_t>();
   out.verbose = j.at("verbose").get<bool>();
+  out.evidence = j.value("evidence", false);
   return out;
 }
 
@@ -63,6 +65,21 @@ nlohmann::json to_json(const batch_result& r) {
   return j;
 }
 
+nlohmann::json to_json(const batch_evidence& e) {
+  nlohmann::json j{{"batch", e.batch}, {"status", e.ok ? "ok" : "failed"}};
+  if (!e.ok) {
+    j["error"] = e.error;
+    return j;
+  }
+  j["routes"] = e.routes;
+  j["onednn_verbose"] = e.verbose_lines;
+  j["accuracy"] = {{"cosine", e.cosine},
+                   {"max_abs_error", e.max_abs_error},
+                   {"max_rel_error", e.max_rel_error},
+                   {"top1_agreement", e.top1_agreement}};
+  return j;
+}
+
 nlohmann::json to_json(const preset_run& r) {
   nlohmann::json j{{"preset", config::to_json(r.preset)}, {"status", r.ok ? "ok" : "failed"}};
   if (!r.ok) {
@@ -74,6 +91,16 @@ nlohmann::json to_json(const preset_run& r) {
   j["results"] = nlohmann::json::array();
   for (const auto& b : r.batches) {
     j["results"].push_back(to_json(b));
+  }
+  if (!r.evidence.empty()) {
+    auto& ev = j["evidence"];
+    ev["batches"] = nlohmann::json::array();
+    for (const auto& e : r.evidence) {
+      ev["batches"].push_back(to_json(e));
+    }
+    ev["anon_huge_pages_before"] = r.huge_pages_before ? nlohmann::json(*r.huge_pages_before) : nlohmann::json(nullptr);
+    ev["anon_huge_pages_after"] = r.huge_pages_after ? nlohmann::json(*r.huge_pages_after) : nlohmann::json(nullptr);
+    ev["effects"] = r.effects;
   }
   return j;
 }

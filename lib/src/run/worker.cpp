@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -12,6 +13,7 @@
 #include "gbench/backend/libtorch.hpp"
 #include "gbench/backend/mlp.hpp"
 #include "gbench/error.hpp"
+#include "gbench/host/host_info.hpp"
 #include "gbench/run/result.hpp"
 #include "gbench/util/files.hpp"
 
@@ -37,6 +39,40 @@ private:
 
 constexpr int predicted_shown = 8;
 
+// One forward per batch between markers on stdout, where oneDNN (ONEDNN_VERBOSE) prints its lines, so the
+// parent can tell which lines belong to which batch; then the accuracy against float64, after the marker.
+void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& writer,
+                  std::optional<std::int64_t> huge_before) {
+  for (const std::int64_t batch : j.batches) {
+    nlohmann::json record{{"type", "evidence"}, {"batch", batch}};
+    try {
+      session.prepare(batch);
+      std::fflush(stdout);
+      std::printf("%s,begin,%lld\n", evidence_marker, static_cast<long long>(batch));
+      std::fflush(stdout);
+      session.warm_up(1);
+      std::fflush(stdout);
+      std::printf("%s,end,%lld\n", evidence_marker, static_cast<long long>(batch));
+      std::fflush(stdout);
+      const auto a = session.compare_with_float64();
+      record["accuracy"] = {{"cosine", a.cosine},
+                            {"max_abs_error", a.max_abs_error},
+                            {"max_rel_error", a.max_rel_error},
+                            {"top1_agreement", a.top1_agreement}};
+      record["status"] = "ok";
+    } catch (const std::exception& e) {
+      record["status"] = "failed";
+      record["error"] = e.what();
+    }
+    writer.write(record);
+  }
+  const auto huge_after = host::anon_huge_pages_bytes();
+  writer.write({{"type", "huge_pages"},
+                {"before", huge_before ? nlohmann::json(*huge_before) : nlohmann::json(nullptr)},
+                {"after", huge_after ? nlohmann::json(*huge_after) : nlohmann::json(nullptr)}});
+  writer.write({{"type", "done"}});
+}
+
 } // namespace
 
 void run_worker(const std::filesystem::path& job_file, const std::filesystem::path& out) {
@@ -51,6 +87,7 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
     }
   }
   backend::apply_settings(j.preset.settings);
+  const auto huge_before = host::anon_huge_pages_bytes();
   backend::mlp_session session(j.model, j.seed);
   writer.write({{"type", "context"},
                 {"pid", ::getpid()},
@@ -58,6 +95,11 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
                 {"libtorch", backend::to_json(backend::query_libtorch())}});
   if (j.verbose) {
     std::cerr << session.describe() << '\n';
+  }
+
+  if (j.evidence) {
+    run_evidence(j, session, writer, huge_before);
+    return;
   }
 
   for (const std::int64_t batch : j.batches) {

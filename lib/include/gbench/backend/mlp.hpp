@@ -7,6 +7,10 @@
 
 #include "gbench/config/model_spec.hpp"
 
+namespace gbench::profile {
+struct event;
+} // namespace gbench::profile
+
 namespace gbench::backend {
 
 /// An MLP built with torch::nn from a model_spec, with seeded weights, and the inputs it is timed on.
@@ -30,7 +34,19 @@ public:
   /// Predicted class (argmax of the logits) of the first `limit` samples of the prepared input.
   [[nodiscard]] std::vector<std::int64_t> predicted_classes(int limit);
 
+  /// How far this process's float32 logits of the prepared input are from a float64 copy of the model's
+  /// (float64 never takes a reduced-precision path, so it is the reference).
+  struct accuracy {
+    double cosine = 0;        ///< cosine similarity of all logits, flattened
+    double max_abs_error = 0; ///< largest |float32 - float64|
+    double max_rel_error = 0; ///< max_abs_error over the largest |float64| logit
+    double top1_agreement = 0; ///< share of samples whose predicted class agrees
+  };
+  [[nodiscard]] accuracy compare_with_float64();
+
 private:
+  friend std::vector<profile::event> profile_forwards(mlp_session& session, int count, bool record_shapes,
+                                                      const std::string& trace_path);
   struct impl;
   std::unique_ptr<impl> impl_;
 };

@@ -42,4 +42,8 @@ std::optional<std::int64_t> parse_meminfo_bytes(const std::string& text, const s
 
 nlohmann::json to_json(const host_info& h);
 
+/// Bytes of this process's anonymous memory backed by transparent huge pages (AnonHugePages of
+/// /proc/self/smaps_rollup), or nullopt where the kernel does not say.
+std::optional<std::int64_t> anon_huge_pages_bytes();
+
 } // namespace gbench::host

@@ -39,7 +39,14 @@ config::preset effective_preset(const plan& p, const config::preset& preset);
 
 /// Runs every preset of the plan in a child process of `executable` (its hidden `__worker` command).
 /// A preset whose process fails is reported as failed with its stderr's tail; the others still run.
-std::vector<preset_run> execute(const plan& p, const std::string& executable);
+/// With `evidence`, each process instead runs one forward per batch with ONEDNN_VERBOSE=1 and reports who
+/// served each layer, the accuracy against float64 and the process's huge pages (preset_run::evidence).
+std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence = false);
+
+/// For each preset, what its knobs changed compared with `baseline`'s evidence (the default preset):
+/// bf16 math on some layer, a layer moved between oneDNN and BLAS, more huge pages; else
+/// "<knob>: no effect observed on this host".
+void describe_effects(std::vector<preset_run>& runs, const preset_run* baseline);
 
 /// Refuses, before anything is allocated, a batch whose tensors would not fit in `available_bytes`.
 void check_memory(const config::model_spec& model, const std::vector<std::int64_t>& batches,

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct job {
   int iterations = 100;
   std::uint64_t seed = 0;
   bool verbose = false;
+  bool evidence = false; ///< instead of timing: one forward per batch for oneDNN's verbose lines, accuracy, THP
 };
 
 nlohmann::json to_json(const job& j);
@@ -45,6 +47,19 @@ struct batch_result {
 /// Derives summary, throughput, GFLOP/s and GB/s from samples_ns.
 void compute_statistics(batch_result& r, const config::model_spec& model);
 
+/// What one forward of a batch showed: who served each layer, how accurate it was, huge pages.
+struct batch_evidence {
+  std::int64_t batch = 0;
+  bool ok = false;
+  std::string error;
+  std::vector<nlohmann::json> routes;    ///< evidence::layer_route per Linear, as JSON
+  std::vector<std::string> verbose_lines; ///< oneDNN's exec lines of this forward
+  double cosine = 0;
+  double max_abs_error = 0;
+  double max_rel_error = 0;
+  double top1_agreement = 0;
+};
+
 /// Everything one preset's process produced, or how it failed.
 struct preset_run {
   config::preset preset;
@@ -54,10 +69,16 @@ struct preset_run {
   std::map<std::string, std::string> effective_env; ///< the managed knobs as the process saw them
   nlohmann::json libtorch;                      ///< backend::libtorch_info as the process saw it
   std::vector<batch_result> batches;
+  // Filled by the evidence process (--verify, doctor):
+  std::vector<batch_evidence> evidence;
+  std::optional<std::int64_t> huge_pages_before; ///< AnonHugePages before the model was built
+  std::optional<std::int64_t> huge_pages_after;  ///< and after its forwards
+  std::vector<std::string> effects;  ///< per knob the preset sets: what was observed, or "no effect observed"
   [[nodiscard]] bool all_ok() const;
 };
 
 nlohmann::json to_json(const batch_result& r);
+nlohmann::json to_json(const batch_evidence& e);
 nlohmann::json to_json(const preset_run& r);
 
 } // namespace gbench::run

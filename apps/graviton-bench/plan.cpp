@@ -1,0 +1,69 @@
+#include "plan.hpp"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "gbench/config/model_spec.hpp"
+#include "gbench/error.hpp"
+#include "paths.hpp"
+
+namespace gbench::app {
+
+namespace {
+
+std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items) {
+  std::vector<std::int64_t> out;
+  for (const auto& item : items) {
+    std::int64_t value = 0;
+    const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
+    if (ec != std::errc() || ptr != item.data() + item.size()) {
+      throw input_error(fmt::format("--batch: '{}' is not a whole number; write e.g. --batch 256,32,10", item));
+    }
+    if (value <= 0) {
+      throw input_error(fmt::format("--batch: {} is not a batch size; batch sizes are whole numbers from 1", value));
+    }
+    out.push_back(value);
+  }
+  if (out.empty()) {
+    throw input_error("--batch: no batch size given; write e.g. --batch 256,32,10");
+  }
+  return out;
+}
+
+} // namespace
+
+run::plan make_plan(const run_options& opt) {
+  const auto configs = config_dir(opt.configs);
+  const auto catalog = load_catalog(configs, opt.presets_file);
+
+  run::plan plan;
+  plan.model = config::load_model(opt.model, configs / "models");
+  plan.batches = parse_batches(opt.batches);
+  for (const auto& name : opt.presets) {
+    if (name == "all") {
+      for (const auto& p : catalog.presets()) {
+        plan.presets.push_back(p);
+      }
+    } else {
+      plan.presets.push_back(catalog.at(name));
+    }
+  }
+  for (const auto& k : catalog.knobs()) {
+    plan.managed_env.push_back(k.name);
+  }
+  for (const auto& item : opt.env) {
+    auto [key, value] = config::parse_env_assignment(item);
+    catalog.check_value("--env: ", key, value);
+    plan.env_overrides[key] = value;
+  }
+  plan.warmup = opt.warmup;
+  plan.iterations = opt.iterations;
+  plan.threads = opt.threads;
+  plan.seed = opt.seed;
+  plan.verbose = opt.verbose;
+
+  return plan;
+}
+
+} // namespace gbench::app

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <ostream>
+#include <vector>
+
+#include "commands.hpp"
+#include "gbench/run/orchestrator.hpp"
+
+namespace gbench::app {
+
+/// The benchmark plan of the command line: configs, model, batches, presets, knobs; throws input_error.
+run::plan make_plan(const run_options& opt);
+
+/// Per preset: who served each layer, accuracy against float64 (flagged below `cosine_threshold`), huge
+/// pages, and what the preset's knobs were seen to change.
+void print_evidence(const std::vector<run::preset_run>& runs, double cosine_threshold, std::ostream& out);
+
+} // namespace gbench::app

@@ -1,0 +1,82 @@
+#include "gbench/evidence/knobs.hpp"
+
+#include <fmt/format.h>
+
+namespace gbench::evidence {
+
+bool cpu_has_onednn_bf16(const host::host_info& host) {
+  if (host.arch == "aarch64") {
+    return host.has_feature("bf16");
+  }
+  // ideep::has_bf16_type_support(): avx512_core (bw+vl+dq) or avx_ne_convert; AMX implies avx512_core.
+  return (host.has_feature("avx512bw") && host.has_feature("avx512vl") && host.has_feature("avx512dq")) ||
+         host.has_feature("avx_ne_convert") || host.has_feature("amx_bf16");
+}
+
+std::vector<knob_verdict> assess_knobs(const host::host_info& host, const backend::libtorch_info& torch) {
+  const bool aarch64 = host.arch == "aarch64";
+  const bool acl_path = aarch64 && torch.acl && torch.mkldnn;
+  const bool bf16 = cpu_has_onednn_bf16(host);
+  std::vector<knob_verdict> out;
+
+  // Fast-math: acts only where the model's fp32 linear reaches oneDNN, and only with bf16 hardware.
+  std::string fpmath_reason;
+  bool fpmath = false;
+  if (!torch.mkldnn) {
+    fpmath_reason = "this LibTorch is built without oneDNN";
+  } else if (!aarch64) {
+    fpmath_reason = fmt::format("fp32 linear on {} goes to {} sgemm and never reaches oneDNN, whose math mode this sets",
+                                host.arch, torch.blas.empty() ? "BLAS" : torch.blas);
+  } else if (!torch.acl) {
+    fpmath_reason = "this aarch64 LibTorch has no ACL, so fp32 linear does not go to oneDNN";
+  } else if (!bf16) {
+    fpmath_reason = "fp32 linear goes to oneDNN/ACL, but this CPU lacks the BF16 extension that fast-math needs";
+  } else {
+    fpmath = true;
+    fpmath_reason = "aarch64 LibTorch with oneDNN+ACL and a CPU with BF16: fp32 linear above the size threshold runs "
+                    "ACL's bf16 fast-math kernels";
+  }
+  out.push_back({"DNNL_DEFAULT_FPMATH_MODE", fpmath, fpmath_reason});
+  out.push_back({"ONEDNN_DEFAULT_FPMATH_MODE", fpmath, fpmath_reason});
+
+  const std::string min_reason =
+      acl_path ? "aarch64 LibTorch with ACL: linear layers with any dimension at or below it go to BLAS instead of oneDNN"
+               : fmt::format("read only by aarch64 LibTorch builds with ACL; this LibTorch is {}{}", host.arch,
+                             aarch64 ? " without ACL" : "");
+  out.push_back({"TORCH_MKLDNN_MATMUL_MIN_DIM", acl_path, min_reason});
+  out.push_back({"TORCH_MKLDNN_MATMUL_MIN_SIZE", acl_path, min_reason});
+
+  if (host.thp_mode == "madvise" || host.thp_mode == "always") {
+    out.push_back({"THP_MEM_ALLOC_ENABLE", true,
+                   host.thp_mode == "always"
+                       ? "kernel THP mode is 'always': large buffers may get huge pages even without it; it adds "
+                         "2 MiB alignment so more of each buffer can"
+                       : "kernel THP mode is 'madvise': LibTorch's madvise(MADV_HUGEPAGE) on buffers of 2 MiB and "
+                         "more is what gives them huge pages"});
+  } else {
+    out.push_back({"THP_MEM_ALLOC_ENABLE", false,
+                   fmt::format("kernel THP mode is '{}': the kernel gives no huge pages to madvise requests",
+                               host.thp_mode)});
+  }
+
+  std::string precision_reason;
+  bool precision = false;
+  if (!torch.mkldnn) {
+    precision_reason = "this LibTorch is built without oneDNN";
+  } else if (!bf16) {
+    precision_reason = aarch64 ? "this CPU lacks the BF16 extension, so LibTorch keeps fp32 matmul in fp32"
+                               : "oneDNN bf16 on x86 needs AVX-512 (avx512bw, avx512vl, avx512dq), AVX-NE-CONVERT or "
+                                 "AMX; this CPU has none, so LibTorch keeps fp32 matmul on its fp32 path";
+  } else {
+    precision = true;
+    precision_reason = "'medium' sends fp32 matmul to oneDNN with bf16 math on this CPU";
+  }
+  out.push_back({"matmul_precision", precision, precision_reason});
+  return out;
+}
+
+nlohmann::json to_json(const knob_verdict& v) {
+  return {{"knob", v.knob}, {"verdict", v.effective ? "effective" : "inert"}, {"reason", v.reason}};
+}
+
+} // namespace gbench::evidence

@@ -1,0 +1,270 @@
+#include "gbench/evidence/onednn_verbose.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <optional>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "gbench/error.hpp"
+
+namespace gbench::evidence {
+
+namespace {
+
+std::vector<std::string_view> split(std::string_view s, char sep) {
+  std::vector<std::string_view> parts;
+  for (;;) {
+    const auto pos = s.find(sep);
+    parts.push_back(s.substr(0, pos));
+    if (pos == std::string_view::npos) {
+      return parts;
+    }
+    s.remove_prefix(pos + 1);
+  }
+}
+
+std::string_view trim(std::string_view s) {
+  const auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos) {
+    return {};
+  }
+  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
+}
+
+template <typename T> std::optional<T> parse_number(std::string_view s) {
+  T value{};
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc{} || end != s.data() + s.size()) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+bool is_format_version(std::string_view field) {
+  return field.size() >= 2 && field[0] == 'v' && parse_number<int>(field.substr(1)).has_value();
+}
+
+// The data type of one argument in a memory-descriptor field: `src:f32::blocked:ab::f0` (3.5+) or
+// `src_f32::blocked:ab::f0` (older).
+std::string dtype_of(std::string_view descriptors, std::string_view arg) {
+  for (const auto token : split(descriptors, ' ')) {
+    if (token.size() > arg.size() && token.substr(0, arg.size()) == arg &&
+        (token[arg.size()] == ':' || token[arg.size()] == '_')) {
+      const auto rest = token.substr(arg.size() + 1);
+      return std::string(rest.substr(0, rest.find(':')));
+    }
+  }
+  return {};
+}
+
+// `attr-fpmath:bf16` or, in newer versions, `attr-fpmath:bf16:true` (the flag applies it to integer
+// weights too); several attributes share the field, separated by spaces.
+std::string fpmath_of(std::string_view attributes) {
+  constexpr std::string_view key = "attr-fpmath:";
+  for (const auto token : split(attributes, ' ')) {
+    if (token.substr(0, key.size()) == key) {
+      const auto rest = token.substr(key.size());
+      return std::string(rest.substr(0, rest.find(':')));
+    }
+  }
+  return {};
+}
+
+// MxK:KxN of a 2-D matmul; batched (3-D and more) or runtime (`*`) shapes are left unparsed.
+void parse_matmul_problem(primitive_exec& e) {
+  const auto operands = split(e.problem, ':');
+  if (operands.size() != 2) {
+    return;
+  }
+  const auto src = split(operands[0], 'x');
+  const auto wei = split(operands[1], 'x');
+  if (src.size() != 2 || wei.size() != 2) {
+    return;
+  }
+  const auto m = parse_number<std::int64_t>(src[0]);
+  const auto k = parse_number<std::int64_t>(src[1]);
+  const auto k2 = parse_number<std::int64_t>(wei[0]);
+  const auto n = parse_number<std::int64_t>(wei[1]);
+  if (m && k && k2 && n && *k == *k2) {
+    e.m = *m;
+    e.k = *k;
+    e.n = *n;
+  }
+}
+
+// mbMicKocN of an inner product (benchdnn's notation). Spatial inputs (ih, iw, id) fold into K in ways
+// a Linear never does, so only the plain form is parsed.
+void parse_inner_product_problem(primitive_exec& e) {
+  std::string_view rest = e.problem;
+  std::map<std::string_view, std::int64_t> dims;
+  while (!rest.empty()) {
+    const auto digits = rest.find_first_of("0123456789");
+    if (digits == 0 || digits == std::string_view::npos) {
+      return;
+    }
+    const auto key = rest.substr(0, digits);
+    rest.remove_prefix(digits);
+    const auto end = std::min(rest.find_first_not_of("0123456789"), rest.size());
+    const auto value = parse_number<std::int64_t>(rest.substr(0, end));
+    rest.remove_prefix(end);
+    if (!value || (key != "mb" && key != "ic" && key != "oc")) {
+      return;
+    }
+    dims[key] = *value;
+  }
+  if (dims.size() == 3) {
+    e.m = dims["mb"];
+    e.k = dims["ic"];
+    e.n = dims["oc"];
+  }
+}
+
+std::optional<primitive_exec> parse_line(std::string_view line) {
+  // Search rather than require the marker at the start: captured logs are often indented or prefixed.
+  constexpr std::string_view markers[] = {"onednn_verbose,", "dnnl_verbose,"};
+  std::size_t start = std::string_view::npos;
+  for (const auto marker : markers) {
+    start = std::min(start, line.find(marker));
+  }
+  if (start == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const auto fields = split(trim(line.substr(start)), ',');
+  std::size_t i = 1;
+  if (i < fields.size() && is_format_version(fields[i])) {
+    ++i;
+  }
+  if (i < fields.size() && parse_number<double>(fields[i])) { // ONEDNN_VERBOSE_TIMESTAMP=1
+    ++i;
+  }
+  if (i < fields.size() && fields[i] == "primitive") {
+    ++i;
+  }
+  if (i >= fields.size() || fields[i] != "exec") {
+    return std::nullopt;
+  }
+  // engine, primitive, implementation, prop_kind, memory descriptors, [attributes, auxiliary,] problem,
+  // time: 1.x lines lack the attributes, oneDNN's gemm API lines lack the auxiliary field.
+  const std::size_t first = i + 1;
+  if (fields.size() < first + 7) {
+    return std::nullopt;
+  }
+  const auto time = parse_number<double>(trim(fields.back()));
+  if (!time) {
+    return std::nullopt;
+  }
+  primitive_exec e;
+  e.kind = std::string(fields[first + 1]);
+  e.implementation = std::string(fields[first + 2]);
+  const auto descriptors = fields[first + 4];
+  e.src_dtype = dtype_of(descriptors, "src");
+  e.wei_dtype = dtype_of(descriptors, "wei");
+  e.dst_dtype = dtype_of(descriptors, "dst");
+  for (std::size_t f = first + 5; f + 2 < fields.size(); ++f) {
+    if (auto fpmath = fpmath_of(fields[f]); !fpmath.empty()) {
+      e.fpmath = std::move(fpmath);
+    }
+  }
+  e.problem = std::string(trim(fields[fields.size() - 2]));
+  e.time_ms = *time;
+  if (e.kind == "matmul") {
+    parse_matmul_problem(e);
+  } else if (e.kind == "inner_product") {
+    parse_inner_product_problem(e);
+  }
+  return e;
+}
+
+std::string math_of(const primitive_exec& e) {
+  if (e.fpmath == "bf16" || e.src_dtype == "bf16" || e.wei_dtype == "bf16") {
+    return "bf16";
+  }
+  if (!e.fpmath.empty() && e.fpmath != "strict") {
+    return e.fpmath;
+  }
+  return e.src_dtype;
+}
+
+// The most frequent value; the first seen wins a tie, so the answer does not depend on map order.
+std::string most_frequent(const std::vector<std::string>& values) {
+  std::string best;
+  std::size_t best_count = 0;
+  for (const auto& v : values) {
+    const auto count = static_cast<std::size_t>(std::count(values.begin(), values.end(), v));
+    if (count > best_count) {
+      best = v;
+      best_count = count;
+    }
+  }
+  return best;
+}
+
+} // namespace
+
+std::vector<primitive_exec> parse_onednn_verbose(const std::string& text) {
+  std::vector<primitive_exec> execs;
+  for (const auto line : split(text, '\n')) {
+    if (auto e = parse_line(line)) {
+      execs.push_back(std::move(*e));
+    }
+  }
+  return execs;
+}
+
+std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
+                                      const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards) {
+  if (batch < 1) {
+    throw input_error(
+        fmt::format("route_layers: batch is {}; give the batch size the verbose log was taken at", batch));
+  }
+  if (forwards < 1) {
+    throw input_error(fmt::format("route_layers: forwards is {}; give the number of forward passes logged", forwards));
+  }
+  // A matmul cannot tell a layer (a, b) from a layer (b, a) given transposed weights, so shapes are
+  // compared unordered.
+  const auto shape_key = [](std::int64_t a, std::int64_t b) { return std::pair{std::min(a, b), std::max(a, b)}; };
+  std::map<std::pair<std::int64_t, std::int64_t>, int> layers_of_shape;
+  for (const auto& [in, out] : layers) {
+    if (in < 1 || out < 1) {
+      throw input_error(fmt::format("route_layers: layer {}x{} has a non-positive size", in, out));
+    }
+    ++layers_of_shape[shape_key(in, out)];
+  }
+
+  std::vector<layer_route> routes;
+  for (const auto& [in, out] : layers) {
+    std::vector<std::string> implementations;
+    std::vector<std::string> maths;
+    for (const auto& e : execs) {
+      if ((e.kind == "matmul" || e.kind == "inner_product") && e.m == batch &&
+          shape_key(e.k, e.n) == shape_key(in, out)) {
+        implementations.push_back(e.implementation);
+        maths.push_back(math_of(e));
+      }
+    }
+    layer_route r;
+    r.in_features = in;
+    r.out_features = out;
+    r.execs = static_cast<int>(implementations.size()) / layers_of_shape[shape_key(in, out)];
+    if (implementations.empty()) {
+      r.backend = "blas";
+    } else {
+      r.backend = r.execs >= forwards ? "onednn" : "mixed";
+      r.implementation = most_frequent(implementations);
+      std::vector<std::string> maths_of_impl;
+      for (std::size_t i = 0; i < implementations.size(); ++i) {
+        if (implementations[i] == r.implementation) {
+          maths_of_impl.push_back(maths[i]);
+        }
+      }
+      r.math = most_frequent(maths_of_impl);
+    }
+    routes.push_back(std::move(r));
+  }
+  return routes;
+}
+
+} // namespace gbench::evidence

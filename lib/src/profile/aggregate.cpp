@@ -1,0 +1,447 @@
+#include "gbench/profile/aggregate.hpp"
+
+#include <cxxabi.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <map>
+#include <memory>
+#include <string_view>
+#include <utility>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "gbench/error.hpp"
+
+// Every rule here is PyTorch 2.13's (torch/autograd/profiler.py: profile._parse_kineto_results;
+// torch/autograd/profiler_util.py: EventList, FunctionEvent, FunctionEventAvg, _build_table), including
+// the order in which doubles are summed, so that the printed digits agree with Python's.
+namespace gbench::profile {
+
+namespace {
+
+constexpr std::string_view memory_event = "[memory]";
+constexpr std::string_view out_of_memory_event = "[OutOfMemory]";
+
+// profiler_util._filter_name; the two memory names are handled apart, as _parse_kineto_results does.
+bool filtered_out(const std::string& name) {
+  static constexpr std::array<std::string_view, 8> names{memory_event,
+                                                         out_of_memory_event,
+                                                         "profiler::_record_function_enter",
+                                                         "profiler::_record_function_enter_new",
+                                                         "profiler::_record_function_exit",
+                                                         "aten::is_leaf",
+                                                         "aten::output_nr",
+                                                         "aten::_version"};
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// profiler_util._rewrite_name(with_wildcard=True): torch._C._demangle is c10::demangle, which keeps a name
+// __cxa_demangle cannot read; one-letter names are kept because they would demangle as builtin types.
+std::string rewrite_name(const std::string& name) {
+  std::string out = name;
+  if (name.size() > 1) {
+    int status = -1;
+    const std::unique_ptr<char, void (*)(void*)> demangled(abi::__cxa_demangle(name.c_str(), nullptr, nullptr, &status),
+                                                            std::free);
+    if (status == 0 && demangled) {
+      out = demangled.get();
+    }
+  }
+  if (out.starts_with("ProfilerStep#")) {
+    out = "ProfilerStep*";
+  }
+  return out;
+}
+
+// "[]" is what Python prints for an op without shapes and for one recorded without record_shapes.
+std::string normalized_shapes(const std::string& shapes) { return shapes == "[]" ? std::string{} : shapes; }
+
+// A FunctionEvent: times in microseconds as doubles, computed as Python computes them.
+struct node {
+  std::string name;
+  double start_us = 0;
+  double end_us = 0;
+  std::uint64_t thread = 0;
+  bool is_async = false;
+  std::string shapes;
+  std::size_t parent = 0;
+  bool has_parent = false;
+  std::vector<std::size_t> children;
+
+  [[nodiscard]] double elapsed_us() const { return end_us - start_us; }
+};
+
+node make_node(const event& e, std::string name, std::int64_t start_ns, std::int64_t end_ns) {
+  node n;
+  n.name = std::move(name);
+  n.start_us = static_cast<double>(start_ns) / 1000;
+  n.end_us = static_cast<double>(end_ns) / 1000;
+  n.thread = e.thread;
+  n.is_async = e.is_async;
+  n.shapes = normalized_shapes(e.input_shapes);
+  return n;
+}
+
+// profile._parse_kineto_results: the events Python keeps, sorted by (start, -end).
+std::vector<node> function_events(const std::vector<event>& events) {
+  std::vector<std::int64_t> memory_starts;
+  std::vector<std::size_t> memory_records;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (events[i].name == memory_event) {
+      memory_records.push_back(i);
+    }
+  }
+  std::vector<std::pair<std::int64_t, std::size_t>> by_start; // (start, index into memory_records)
+  for (std::size_t k = 0; k < memory_records.size(); ++k) {
+    by_start.emplace_back(events[memory_records[k]].start_ns, k);
+  }
+  std::sort(by_start.begin(), by_start.end());
+  std::vector<bool> claimed(memory_records.size(), false);
+
+  std::vector<node> nodes;
+  for (const auto& e : events) {
+    if (filtered_out(e.name) || e.is_hidden) {
+      continue;
+    }
+    // A memory record inside an op, on any thread, is that op's allocation and no row of its own.
+    auto first = std::lower_bound(by_start.begin(), by_start.end(), std::pair{e.start_ns, std::size_t{0}});
+    for (auto it = first; it != by_start.end() && it->first <= e.end_ns; ++it) {
+      claimed[it->second] = true;
+    }
+    nodes.push_back(make_node(e, rewrite_name(e.name), e.start_ns, e.end_ns));
+  }
+  // Allocations outside every op, and out-of-memory marks, are kept as zero-length events.
+  for (std::size_t k = 0; k < memory_records.size(); ++k) {
+    if (!claimed[k]) {
+      const auto& e = events[memory_records[k]];
+      nodes.push_back(make_node(e, e.name, e.start_ns, e.start_ns));
+      nodes.back().is_async = false;
+      nodes.back().shapes.clear();
+    }
+  }
+  for (const auto& e : events) {
+    if (e.name == out_of_memory_event) {
+      nodes.push_back(make_node(e, e.name, e.start_ns, e.start_ns));
+      nodes.back().is_async = false;
+      nodes.back().shapes.clear();
+    }
+  }
+  std::stable_sort(nodes.begin(), nodes.end(), [](const node& a, const node& b) {
+    return a.start_us != b.start_us ? a.start_us < b.start_us : -a.end_us < -b.end_us;
+  });
+  return nodes;
+}
+
+// EventList._populate_cpu_children: per thread, an event is the child of the innermost open event
+// that contains it; one that only overlaps closes the open events it overruns.
+void populate_children(std::vector<node>& nodes) {
+  std::vector<std::size_t> sync;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (!nodes[i].is_async) {
+      sync.push_back(i);
+    }
+  }
+  std::stable_sort(sync.begin(), sync.end(),
+                   [&](std::size_t a, std::size_t b) { return nodes[a].thread < nodes[b].thread; });
+  std::vector<std::size_t> open;
+  for (std::size_t k = 0; k < sync.size(); ++k) {
+    if (k == 0 || nodes[sync[k]].thread != nodes[sync[k - 1]].thread) {
+      open.clear();
+    }
+    node& child = nodes[sync[k]];
+    while (!open.empty()) {
+      const node& parent = nodes[open.back()];
+      if (child.start_us >= parent.end_us || child.end_us > parent.end_us) {
+        open.pop_back();
+      } else {
+        nodes[open.back()].children.push_back(sync[k]);
+        child.parent = open.back();
+        child.has_parent = true;
+        break;
+      }
+    }
+    open.push_back(sync[k]);
+  }
+}
+
+// EventList._remove_dup_nodes: an op whose only child has its name (a dispatch to itself) counts once.
+// Repeated until nothing changes, each pass seeing the merges made earlier in the same pass.
+std::vector<std::size_t> remove_duplicates(std::vector<node>& nodes) {
+  std::vector<std::size_t> kept(nodes.size());
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    kept[i] = i;
+  }
+  while (true) {
+    std::vector<bool> remove(kept.size(), false);
+    bool any = false;
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+      node& n = nodes[kept[k]];
+      if (n.has_parent && nodes[n.parent].name == n.name && nodes[n.parent].children.size() == 1) {
+        nodes[n.parent].children = n.children;
+        for (const std::size_t c : n.children) {
+          nodes[c].parent = n.parent;
+        }
+        remove[k] = true;
+        any = true;
+      }
+    }
+    if (!any) {
+      return kept;
+    }
+    std::vector<std::size_t> next;
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+      if (!remove[k]) {
+        next.push_back(kept[k]);
+      }
+    }
+    kept = std::move(next);
+  }
+}
+
+// FunctionEvent.self_cpu_time_total.
+double self_us(const std::vector<node>& nodes, const node& n) {
+  if (n.is_async) {
+    return 0;
+  }
+  double children = 0;
+  for (const std::size_t c : n.children) {
+    children += nodes[c].elapsed_us();
+  }
+  return n.elapsed_us() - children;
+}
+
+double percent(double part, double total) { return total == 0 ? 0.0 : part * 100.0 / total; }
+
+// profiler_util._format_time.
+std::string format_time(double us) {
+  if (us >= 1e6) {
+    return fmt::format("{:.3f}s", us / 1e6);
+  }
+  if (us >= 1e3) {
+    return fmt::format("{:.3f}ms", us / 1e3);
+  }
+  return fmt::format("{:.3f}us", us);
+}
+
+// profiler_util._format_time_share; Python asserts the part is 0 too when the total is.
+std::string format_share(double us, double total_us) {
+  return total_us == 0 ? std::string("NaN") : fmt::format("{:.2f}%", us * 100.0 / total_us);
+}
+
+// Python pads and cuts strings by code points, not bytes.
+std::size_t code_points(std::string_view s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
+}
+
+std::string first_code_points(const std::string& s, std::size_t n) {
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0U) != 0x80U && seen++ == n) {
+      return s.substr(0, i);
+    }
+  }
+  return s;
+}
+
+std::string right_aligned(const std::string& s, std::size_t width) {
+  const std::size_t n = code_points(s);
+  return n >= width ? s : std::string(width - n, ' ') + s;
+}
+
+std::string shapes_cell(const op_stats& op) { return op.input_shapes.empty() ? std::string("[]") : op.input_shapes; }
+
+// The value that sort_by names, as Python reads it with getattr from a FunctionEventAvg.
+double sort_value(const op_stats& op, const std::string& key) {
+  if (key == "self_cpu_time_total") {
+    return op.self_cpu_us;
+  }
+  if (key == "cpu_time_total") {
+    return op.cpu_total_us;
+  }
+  if (key == "cpu_time") {
+    return op.cpu_avg_us();
+  }
+  return static_cast<double>(op.count);
+}
+
+} // namespace
+
+double op_stats::cpu_avg_us() const { return count == 0 ? 0.0 : cpu_total_us / static_cast<double>(count); }
+
+std::vector<std::string> sort_keys() { return {"self_cpu_time_total", "cpu_time_total", "cpu_time", "count"}; }
+
+table aggregate(const std::vector<event>& events, bool group_by_input_shape) {
+  auto nodes = function_events(events);
+  populate_children(nodes);
+  const auto kept = remove_duplicates(nodes);
+
+  table t;
+  std::map<std::pair<std::string, std::string>, std::size_t> group_of;
+  for (const std::size_t i : kept) {
+    const node& n = nodes[i];
+    const std::string shapes = group_by_input_shape ? n.shapes : std::string{};
+    const auto [it, inserted] = group_of.try_emplace({n.name, shapes}, t.ops.size());
+    if (inserted) {
+      t.ops.push_back({.name = n.name, .input_shapes = shapes, .is_async = n.is_async});
+    }
+    op_stats& op = t.ops[it->second];
+    op.cpu_total_us += n.elapsed_us();
+    op.self_cpu_us += self_us(nodes, n);
+    ++op.count;
+  }
+  for (const auto& op : t.ops) {
+    t.self_cpu_total_us += op.self_cpu_us;
+  }
+  for (auto& op : t.ops) {
+    op.self_cpu_percent = percent(op.self_cpu_us, t.self_cpu_total_us);
+    op.cpu_total_percent = op.is_async ? 0.0 : percent(op.cpu_total_us, t.self_cpu_total_us);
+  }
+  return t;
+}
+
+std::string format_table(const table& t, const std::string& sort_by, int row_limit, bool show_input_shapes) {
+  const auto keys = sort_keys();
+  if (!sort_by.empty() && std::find(keys.begin(), keys.end(), sort_by) == keys.end()) {
+    throw input_error(fmt::format("unknown profile sort key '{}'; expected one of {}", sort_by, fmt::join(keys, ", ")));
+  }
+  if (t.ops.empty()) {
+    return {};
+  }
+  std::vector<const op_stats*> rows;
+  for (const auto& op : t.ops) {
+    rows.push_back(&op);
+  }
+  if (!sort_by.empty()) {
+    // Python's sorted(reverse=True) is stable: equal keys keep the table's order.
+    std::stable_sort(rows.begin(), rows.end(), [&](const op_stats* a, const op_stats* b) {
+      return sort_value(*a, sort_by) > sort_value(*b, sort_by);
+    });
+  }
+
+  constexpr std::size_t max_name_width = 55;
+  constexpr std::size_t max_shapes_width = 80;
+  constexpr std::size_t column_width = 12;
+  std::size_t name_width = 0;
+  std::size_t shapes_width = 0;
+  bool has_shapes = false;
+  for (const auto* op : rows) {
+    name_width = std::max(name_width, code_points(op->name) + 4);
+    shapes_width = std::max(shapes_width, code_points(shapes_cell(*op)) + 4);
+    has_shapes = has_shapes || !op->input_shapes.empty();
+  }
+  name_width = std::min(name_width, max_name_width);
+  shapes_width = std::min(shapes_width, max_shapes_width);
+  has_shapes = has_shapes && show_input_shapes;
+
+  std::vector<std::size_t> widths{name_width};
+  widths.insert(widths.end(), 6, column_width);
+  if (has_shapes) {
+    widths.push_back(shapes_width);
+  }
+  // Every cell, the last one too, is followed by two spaces.
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      out += right_aligned(cells[c], widths[c]) + "  ";
+    }
+    return out + "\n";
+  };
+  std::string rule;
+  for (const std::size_t w : widths) {
+    rule += std::string(w, '-') + "  ";
+  }
+  rule += "\n";
+
+  // Python sums in the printed order; summing in the same order keeps the last digit the same.
+  double total = 0;
+  for (const auto* op : rows) {
+    total += op->self_cpu_us;
+  }
+
+  std::vector<std::string> headers{"Name",      "Self CPU %",   "Self CPU", "CPU total %",
+                                   "CPU total", "CPU time avg", "# of Calls"};
+  if (has_shapes) {
+    headers.emplace_back("Input Shapes");
+  }
+  std::string out = rule + line(headers) + rule;
+  int printed = 0;
+  for (const auto* op : rows) {
+    if (printed == row_limit) {
+      break;
+    }
+    ++printed;
+    // Python appends "..." from 52 code points on, even when nothing was cut.
+    std::string name = op->name;
+    if (code_points(name) >= max_name_width - 3) {
+      name = first_code_points(name, max_name_width - 3) + "...";
+    }
+    std::vector<std::string> cells{name,
+                                   format_share(op->self_cpu_us, total),
+                                   format_time(op->self_cpu_us),
+                                   op->is_async ? std::string("0") : format_share(op->cpu_total_us, total),
+                                   format_time(op->cpu_total_us),
+                                   format_time(op->cpu_avg_us()),
+                                   std::to_string(op->count)};
+    if (has_shapes) {
+      cells.push_back(first_code_points(shapes_cell(*op), shapes_width));
+    }
+    out += line(cells);
+  }
+  out += rule;
+  out += "Self CPU time total: " + format_time(total) + "\n";
+  return out;
+}
+
+nlohmann::json to_json(const table& t) {
+  nlohmann::json ops = nlohmann::json::array();
+  for (const auto& op : t.ops) {
+    nlohmann::json j{{"name", op.name},
+                     {"count", op.count},
+                     {"self_cpu_us", op.self_cpu_us},
+                     {"cpu_total_us", op.cpu_total_us},
+                     {"self_cpu_percent", op.self_cpu_percent},
+                     {"cpu_total_percent", op.cpu_total_percent},
+                     {"cpu_avg_us", op.cpu_avg_us()}};
+    if (!op.input_shapes.empty()) {
+      j["input_shapes"] = op.input_shapes;
+    }
+    if (op.is_async) {
+      j["is_async"] = true;
+    }
+    ops.push_back(std::move(j));
+  }
+  return {{"ops", std::move(ops)}, {"self_cpu_total_us", t.self_cpu_total_us}};
+}
+
+table table_from_json(const nlohmann::json& j) {
+  try {
+    table t;
+    for (const auto& o : j.at("ops")) {
+      op_stats op;
+      op.name = o.at("name").get<std::string>();
+      op.input_shapes = o.value("input_shapes", std::string{});
+      op.count = o.at("count").get<std::int64_t>();
+      op.self_cpu_us = o.at("self_cpu_us").get<double>();
+      op.cpu_total_us = o.at("cpu_total_us").get<double>();
+      op.self_cpu_percent = o.at("self_cpu_percent").get<double>();
+      op.cpu_total_percent = o.at("cpu_total_percent").get<double>();
+      op.is_async = o.value("is_async", false);
+      t.ops.push_back(std::move(op));
+    }
+    t.self_cpu_total_us = j.at("self_cpu_total_us").get<double>();
+    return t;
+  } catch (const nlohmann::json::exception& e) {
+    // nlohmann's message reads "[json.exception.out_of_range.403] key 'count' not found".
+    std::string what = e.what();
+    if (const auto bracket = what.find("] "); bracket != std::string::npos) {
+      what = what.substr(bracket + 2);
+    }
+    throw input_error(fmt::format("profile table in JSON: {}; expected the layout profile::to_json writes", what));
+  }
+}
+
+} // namespace gbench::profile
