@@ -24,6 +24,11 @@ struct run_options {
   std::string configs;
   bool verify = false;
   double cosine_threshold = 0.99;
+  bool no_profile = false;
+  std::string sort_by = "self_cpu_time_total";
+  int row_limit = 100;
+  bool group_by_input_shape = false;
+  std::string trace_dir;
   std::vector<std::string> command_line;
 };
 void setup_run(CLI::App& app, run_options& opt);

@@ -1,11 +1,15 @@
 #include "plan.hpp"
 
+#include <algorithm>
 #include <charconv>
+
+#include <fmt/ranges.h>
 
 #include <fmt/format.h>
 
 #include "gbench/config/model_spec.hpp"
 #include "gbench/error.hpp"
+#include "gbench/profile/aggregate.hpp"
 #include "paths.hpp"
 
 namespace gbench::app {
@@ -62,6 +66,13 @@ run::plan make_plan(const run_options& opt) {
   plan.threads = opt.threads;
   plan.seed = opt.seed;
   plan.verbose = opt.verbose;
+  plan.profile = !opt.no_profile;
+  plan.record_shapes = opt.group_by_input_shape;
+  plan.trace_dir = opt.trace_dir;
+  const auto keys = profile::sort_keys();
+  if (std::find(keys.begin(), keys.end(), opt.sort_by) == keys.end()) {
+    throw input_error(fmt::format("--sort-by: unknown key '{}'; valid keys: {}", opt.sort_by, fmt::join(keys, ", ")));
+  }
 
   return plan;
 }

@@ -10,6 +10,7 @@
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
+#include "gbench/profile/aggregate.hpp"
 #include "gbench/report/report.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/util/files.hpp"
@@ -38,6 +39,17 @@ void setup_run(CLI::App& app, run_options& opt) {
   app.add_flag("-v,--verbose", opt.verbose, "Print the model and its predicted classes (stderr)");
   app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file")->multi_option_policy(last);
   app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json")->capture_default_str()->multi_option_policy(last);
+  app.add_flag("--no-profile", opt.no_profile, "Skip the profiled forwards and the operator tables");
+  app.add_option("--sort-by", opt.sort_by, "Sort the operator table by self_cpu_time_total, cpu_time_total, cpu_time, count")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--row-limit", opt.row_limit, "Rows of the operator table (-1: all)")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_flag("--group-by-input-shape", opt.group_by_input_shape,
+               "Record input shapes and give each (operator, shapes) a row of its own");
+  app.add_option("--trace", opt.trace_dir, "Write a Chrome/Perfetto trace per preset and batch into this folder")
+      ->multi_option_policy(last);
   app.add_flag("--verify", opt.verify,
                "Also record, per preset, which backend served each layer (oneDNN verbose), huge pages, and "
                "accuracy against float64");
@@ -50,6 +62,27 @@ void setup_run(CLI::App& app, run_options& opt) {
 }
 
 namespace {
+
+// PyTorch's key_averages().table() of each preset and batch, as the recipe prints it.
+void print_profiles(const report::run_report& r, const run_options& opt, std::ostream& out) {
+  for (const auto& run : r.runs) {
+    for (const auto& b : run.batches) {
+      if (!b.ok || b.profile.is_null()) {
+        continue;
+      }
+      out << fmt::format("\n{} @ batch {}: {} profiled forwards inside record_function(\"mymodel_inference\")\n",
+                         run.preset.name, b.batch, b.profiled_ns.size());
+      out << profile::format_table(profile::table_from_json(b.profile), opt.sort_by, opt.row_limit,
+                                   opt.group_by_input_shape);
+      if (!b.profiled_ns.empty()) {
+        out << fmt::format("median per forward: {} profiled, {} unprofiled ({:+.1f}% profiler overhead)\n",
+                           report::format_duration_ns(b.profiled_summary_ns.median),
+                           report::format_duration_ns(b.summary_ns.median),
+                           100.0 * (b.profiled_summary_ns.median / b.summary_ns.median - 1.0));
+      }
+    }
+  }
+}
 
 // Evidence runs for every preset, and for `default` as the baseline of "what changed".
 void attach_evidence(std::vector<run::preset_run>& runs, const run::plan& plan, const run_options& opt) {
@@ -89,6 +122,11 @@ int run_run(const run_options& opt) {
   if (!opt.json_path.empty()) {
     util::check_writable(opt.json_path, "--json");
   }
+  if (!plan.trace_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(plan.trace_dir, ec);
+    util::check_writable(std::filesystem::path(plan.trace_dir) / "trace.json", "--trace");
+  }
 
   report::run_report result;
   result.context = report::make_context(host, opt.command_line);
@@ -104,6 +142,9 @@ int run_run(const run_options& opt) {
   }
 
   reporter->write(result, std::cout);
+  if (opt.format == "table" && !opt.no_profile) {
+    print_profiles(result, opt, std::cout);
+  }
   if (opt.verify && opt.format == "table") {
     std::cout << "\nevidence (one more forward per batch with ONEDNN_VERBOSE=1, in a process of its own)\n";
     print_evidence(result.runs, opt.cosine_threshold, std::cout);

@@ -12,6 +12,21 @@ struct mlp_session::impl {
   torch::Tensor input;
   std::vector<std::int64_t> input_shape;
   std::uint64_t seed = 0;
+  std::vector<torch::nn::LinearImpl*> linears; ///< model's Linear layers, in order
+
+  /// The model's forward with the ATen calls of Python's nn.Sequential(Flatten, Linear, ReLU, ...):
+  /// aten::flatten, aten::linear, aten::relu. torch::nn::Linear's C++ forward calls aten::addmm directly,
+  /// which would leave aten::linear out of the profile and make it unlike the recipe's Python one.
+  [[nodiscard]] torch::Tensor forward(const torch::Tensor& x) const {
+    auto h = torch::flatten(x, 1);
+    for (std::size_t i = 0; i < linears.size(); ++i) {
+      h = torch::linear(h, linears[i]->weight, linears[i]->bias);
+      if (i + 1 < linears.size()) {
+        h = torch::relu(h);
+      }
+    }
+    return h;
+  }
 };
 
 } // namespace gbench::backend

@@ -60,7 +60,7 @@ private:
 
 std::vector<profile::event> profile_forwards(mlp_session& session, int count, bool record_shapes,
                                              const std::string& trace_path) {
-  auto& model = *session.impl_->model;
+  const auto& model = *session.impl_;
   const auto& x = session.impl_->input;
   const profiler_impl::ProfilerConfig config(profiler_impl::ProfilerState::KINETO, record_shapes);
   profiling active(config, {profiler_impl::ActivityType::CPU});

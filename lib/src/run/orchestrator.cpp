@@ -81,6 +81,11 @@ preset_run collect(const std::filesystem::path& out, const job& j) {
         b.warmup = record.at("warmup").get<int>();
         b.samples_ns = record.at("samples_ns").get<std::vector<std::int64_t>>();
         b.predicted = record.at("predicted_classes").get<std::vector<std::int64_t>>();
+        if (record.contains("profile")) {
+          b.profile = record.at("profile");
+          b.profiled_ns = record.value("profiled_ns", std::vector<std::int64_t>{});
+          b.trace_file = record.value("trace_file", "");
+        }
         compute_statistics(b, j.model);
       } else {
         b.error = record.value("error", "unknown error");
@@ -210,6 +215,9 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
     j.seed = p.seed;
     j.verbose = p.verbose;
     j.evidence = evidence;
+    j.profile = p.profile && !evidence;
+    j.record_shapes = p.record_shapes;
+    j.trace_dir = p.trace_dir;
     const auto job_file = tmp.path() / fmt::format("job-{}.json", i);
     const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", i);
     util::write_file_atomically(job_file, to_json(j).dump());

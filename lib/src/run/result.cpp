@@ -13,6 +13,9 @@ nlohmann::json to_json(const job& j) {
           {"iterations", j.iterations},
           {"seed", j.seed},
           {"verbose", j.verbose},
+          {"profile", j.profile},
+          {"record_shapes", j.record_shapes},
+          {"trace_dir", j.trace_dir},
           {"evidence", j.evidence}};
 }
 
@@ -31,12 +34,19 @@ job job_from_json(const nlohmann::json& j) {
   out.seed = j.at("seed").get<std::uint64_t>();
   out.verbose = j.at("verbose").get<bool>();
   out.evidence = j.value("evidence", false);
+  out.profile = j.value("profile", false);
+  out.record_shapes = j.value("record_shapes", false);
+  out.trace_dir = j.value("trace_dir", "");
   return out;
 }
 
 void compute_statistics(batch_result& r, const config::model_spec& model) {
   std::vector<double> samples(r.samples_ns.begin(), r.samples_ns.end());
   r.summary_ns = stats::summarize(samples);
+  if (!r.profiled_ns.empty()) {
+    std::vector<double> profiled(r.profiled_ns.begin(), r.profiled_ns.end());
+    r.profiled_summary_ns = stats::summarize(profiled);
+  }
   const double seconds = r.summary_ns.median * 1e-9;
   if (seconds > 0) {
     r.throughput = static_cast<double>(r.batch) / seconds;
@@ -62,6 +72,18 @@ nlohmann::json to_json(const batch_result& r) {
   j["gflops"] = r.gflops;
   j["weight_gbps"] = r.weight_gbps;
   j["predicted_classes"] = r.predicted;
+  if (!r.profile.is_null()) {
+    // Profiling slows every op down: its figures stand beside the unprofiled ones, never in their place.
+    j["profile"] = {{"iterations", r.profiled_ns.size()},
+                    {"samples_ns", r.profiled_ns},
+                    {"statistics_ns", r.profiled_ns.empty() ? nlohmann::json(nullptr) : stats::to_json(r.profiled_summary_ns)},
+                    {"unprofiled_median_ns", r.summary_ns.median},
+                    {"profiled_median_ns", r.profiled_ns.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.profiled_summary_ns.median)},
+                    {"table", r.profile}};
+    if (!r.trace_file.empty()) {
+      j["profile"]["trace_file"] = r.trace_file;
+    }
+  }
   return j;
 }
 

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -12,6 +13,8 @@
 
 #include "gbench/backend/libtorch.hpp"
 #include "gbench/backend/mlp.hpp"
+#include "gbench/backend/profiler.hpp"
+#include "gbench/profile/aggregate.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/run/result.hpp"
@@ -38,6 +41,31 @@ private:
 };
 
 constexpr int predicted_shown = 8;
+
+// Each profiled forward's time: from the start of one top-level aten::flatten (the first op of a forward)
+// to the next, the last one ending with the mymodel_inference scope.
+std::vector<std::int64_t> per_iteration_ns(const std::vector<profile::event>& events) {
+  const auto scope = std::find_if(events.begin(), events.end(),
+                                  [](const profile::event& e) { return e.name == "mymodel_inference"; });
+  if (scope == events.end()) {
+    return {};
+  }
+  std::vector<std::int64_t> starts;
+  for (const auto& e : events) {
+    if (e.name == "aten::flatten" && e.thread == scope->thread && e.start_ns >= scope->start_ns &&
+        e.end_ns <= scope->end_ns) {
+      starts.push_back(e.start_ns);
+    }
+  }
+  std::sort(starts.begin(), starts.end());
+  // aten::flatten may call itself (a nested flatten or view); keep the outermost, the first at each start.
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  std::vector<std::int64_t> out;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    out.push_back((i + 1 < starts.size() ? starts[i + 1] : scope->end_ns) - starts[i]);
+  }
+  return out;
+}
 
 // One forward per batch between markers on stdout, where oneDNN (ONEDNN_VERBOSE) prints its lines, so the
 // parent can tell which lines belong to which batch; then the accuracy against float64, after the marker.
@@ -109,6 +137,17 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
       session.warm_up(j.warmup);
       record["samples_ns"] = session.time_forwards(j.iterations);
       record["warmup"] = j.warmup;
+      if (j.profile) {
+        const std::string trace =
+            j.trace_dir.empty() ? std::string{}
+                                : (std::filesystem::path(j.trace_dir) / fmt::format("{}-b{}.json", j.preset.name, batch)).string();
+        const auto events = backend::profile_forwards(session, j.iterations, j.record_shapes, trace);
+        record["profile"] = profile::to_json(profile::aggregate(events, j.record_shapes));
+        record["profiled_ns"] = per_iteration_ns(events);
+        if (!trace.empty()) {
+          record["trace_file"] = trace;
+        }
+      }
       const auto predicted = session.predicted_classes(predicted_shown);
       record["predicted_classes"] = predicted;
       record["status"] = "ok";

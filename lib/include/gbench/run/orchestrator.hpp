@@ -25,6 +25,9 @@ struct plan {
   std::uint64_t seed = 0;
   std::optional<int> threads; ///< overrides the presets' threads
   bool verbose = false;
+  bool profile = true;        ///< profile as many forwards again after timing (PyTorch's operator table)
+  bool record_shapes = false; ///< group the table by input shape
+  std::string trace_dir;      ///< Chrome traces, one per preset and batch
 };
 
 /// The environment of a preset's process: `parent` without any managed knob, then the preset's

@@ -24,6 +24,9 @@ struct job {
   int iterations = 100;
   std::uint64_t seed = 0;
   bool verbose = false;
+  bool profile = true;       ///< after the timed forwards, as many again under the profiler
+  bool record_shapes = false; ///< record input shapes in the profile (--group-by-input-shape)
+  std::string trace_dir;      ///< write a Chrome trace per batch here, when set
   bool evidence = false; ///< instead of timing: one forward per batch for oneDNN's verbose lines, accuracy, THP
 };
 
@@ -42,6 +45,10 @@ struct batch_result {
   double gflops = 0;                    ///< model FLOPs per forward / median
   double weight_gbps = 0;               ///< weight bytes per forward / median
   std::vector<std::int64_t> predicted;  ///< predicted classes of the first samples
+  nlohmann::json profile;               ///< profile::to_json of the profiled forwards' table, or null
+  std::vector<std::int64_t> profiled_ns; ///< each profiled forward's time, from the profiler's events
+  stats::summary profiled_summary_ns;
+  std::string trace_file;               ///< the Chrome trace written for this batch, if any
 };
 
 /// Derives summary, throughput, GFLOP/s and GB/s from samples_ns.
