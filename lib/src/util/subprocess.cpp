@@ -88,7 +88,7 @@ child_status run_process(const std::vector<std::string>& argv, const std::vector
   auto args = c_strings(argv);
   auto envp = c_strings(env);
   pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, argv.at(0).c_str(), &actions, nullptr, args.data(), envp.data());
+  const int rc = ::posix_spawnp(&pid, argv.at(0).c_str(), &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) {
     throw error(fmt::format("cannot start {} ({})", argv.at(0), std::strerror(rc)));

@@ -20,7 +20,7 @@ struct process_options {
   bool capture_stdout = false; ///< keep its stdout in child_status::stdout_text instead of sharing ours
 };
 
-/// Runs argv[0] with exactly the environment `env` ("KEY=VALUE" items), waits for it and returns how it
+/// Runs argv[0] (a path, or a name looked up in PATH) with exactly the environment `env` ("KEY=VALUE" items), waits for it and returns how it
 /// ended.
 child_status run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                          const process_options& options = {});
