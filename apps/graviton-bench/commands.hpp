@@ -24,6 +24,12 @@ struct run_options {
   std::string configs;
   bool verify = false;
   double cosine_threshold = 0.99;
+  int repetitions = 1;
+  std::string baseline = "default";
+  double alpha = 0.05;
+  double min_time = 0;
+  double max_time = 0;
+  bool quiet = false;
   bool no_profile = false;
   std::string sort_by = "self_cpu_time_total";
   int row_limit = 100;
@@ -60,5 +66,26 @@ struct worker_options {
 };
 CLI::App* setup_worker(CLI::App& app, worker_options& opt);
 int run_worker(const worker_options& opt);
+
+struct compare_options {
+  std::vector<std::string> files; ///< BASE.json NEW.json
+  std::vector<std::string> baselines;
+  std::vector<std::string> candidates;
+  std::string metric = "median";
+  double alpha = 0.05;
+  double threshold_percent = 5.0;
+  bool allow_mismatch = false;
+  std::string format = "table";
+};
+CLI::App* setup_compare(CLI::App& app, compare_options& opt);
+int run_compare(const compare_options& opt);
+
+struct export_options {
+  std::string report;
+  std::string format = "gbench";
+  std::string output;
+};
+CLI::App* setup_export(CLI::App& app, export_options& opt);
+int run_export(const export_options& opt);
 
 } // namespace gbench::app

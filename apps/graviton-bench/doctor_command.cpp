@@ -53,6 +53,9 @@ void print_knob_verdicts(const host::host_info& host, const backend::libtorch_in
 
 void print_evidence(const std::vector<run::preset_run>& runs, double cosine_threshold, std::ostream& out) {
   for (const auto& r : runs) {
+    if (r.repetition != 1) {
+      continue; // evidence is per preset: the same for every repetition
+    }
     out << fmt::format("  {}", r.preset.name);
     if (!r.ok) {
       out << fmt::format(": FAILED, {}\n", r.error);

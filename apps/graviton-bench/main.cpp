@@ -13,7 +13,8 @@ int main(int argc, char** argv) {
                "graviton-bench"};
   app.set_version_flag("--version", fmt::format("graviton-bench {} ({})", gbench::version, gbench::git_sha));
   app.footer("Exit codes: 0 ok, 1 internal error, 2 bad command line, 3 invalid input (batch, preset, model, config),\n"
-             "4 not enough memory for a batch, 5 output not writable, 6 some preset or batch failed (others reported).");
+             "4 not enough memory for a batch, 5 output not writable, 6 some preset or batch failed (others reported),\n"
+             "10 compare: a regression, 11 a report file cannot be used, 12 compare: the reports' set-ups differ.");
   app.require_subcommand(0, 1);
 
   gbench::app::run_options run_opt;
@@ -26,6 +27,10 @@ int main(int argc, char** argv) {
   auto* doctor = gbench::app::setup_doctor(app, doctor_opt);
   gbench::app::worker_options worker_opt;
   auto* worker = gbench::app::setup_worker(app, worker_opt);
+  gbench::app::compare_options compare_opt;
+  auto* compare = gbench::app::setup_compare(app, compare_opt);
+  gbench::app::export_options export_opt;
+  auto* export_cmd = gbench::app::setup_export(app, export_opt);
 
   try {
     app.parse(argc, argv);
@@ -43,6 +48,12 @@ int main(int argc, char** argv) {
     }
     if (worker->parsed()) {
       return gbench::app::run_worker(worker_opt);
+    }
+    if (compare->parsed()) {
+      return gbench::app::run_compare(compare_opt);
+    }
+    if (export_cmd->parsed()) {
+      return gbench::app::run_export(export_opt);
     }
     return gbench::app::run_run(run_opt);
   } catch (const gbench::error& e) {

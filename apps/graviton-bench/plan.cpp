@@ -67,6 +67,17 @@ run::plan make_plan(const run_options& opt) {
   plan.seed = opt.seed;
   plan.verbose = opt.verbose;
   plan.profile = !opt.no_profile;
+  plan.repetitions = opt.repetitions;
+  if (opt.baseline != "default" &&
+      std::none_of(plan.presets.begin(), plan.presets.end(), [&](const config::preset& p) { return p.name == opt.baseline; })) {
+    throw input_error(fmt::format("--baseline: preset '{}' is not among the presets run; add it to --preset", opt.baseline));
+  }
+  plan.min_time = opt.min_time;
+  plan.max_time = opt.max_time;
+  if (opt.max_time > 0 && opt.max_time < opt.min_time) {
+    throw input_error(fmt::format("--max-time {} is below --min-time {}; give a maximum at or above the minimum",
+                                  opt.max_time, opt.min_time));
+  }
   plan.record_shapes = opt.group_by_input_shape;
   plan.trace_dir = opt.trace_dir;
   const auto keys = profile::sort_keys();

@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <algorithm>
 #include <iostream>
 
@@ -39,6 +41,24 @@ void setup_run(CLI::App& app, run_options& opt) {
   app.add_flag("-v,--verbose", opt.verbose, "Print the model and its predicted classes (stderr)");
   app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file")->multi_option_policy(last);
   app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json")->capture_default_str()->multi_option_policy(last);
+  app.add_option("-r,--repetitions", opt.repetitions, "Runs of every preset, each in a new process, interleaved")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--baseline", opt.baseline, "Preset that speed-ups are measured against")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--alpha", opt.alpha, "Significance level of the comparison (Mann-Whitney U)")
+      ->check(CLI::Range(1e-6, 0.5))
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--min-time", opt.min_time, "Seconds of timed forwards at least: --iters at a time until reached")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->multi_option_policy(last);
+  app.add_option("--max-time", opt.max_time, "Seconds after which --min-time adds no more forwards")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->multi_option_policy(last);
+  app.add_flag("-q,--quiet", opt.quiet, "No progress on stderr");
   app.add_flag("--no-profile", opt.no_profile, "Skip the profiled forwards and the operator tables");
   app.add_option("--sort-by", opt.sort_by, "Sort the operator table by self_cpu_time_total, cpu_time_total, cpu_time, count")
       ->capture_default_str()
@@ -63,9 +83,12 @@ void setup_run(CLI::App& app, run_options& opt) {
 
 namespace {
 
-// PyTorch's key_averages().table() of each preset and batch, as the recipe prints it.
+// PyTorch's key_averages().table() of each preset and batch, as the recipe prints it (first repetition).
 void print_profiles(const report::run_report& r, const run_options& opt, std::ostream& out) {
   for (const auto& run : r.runs) {
+    if (run.repetition != 1) {
+      continue;
+    }
     for (const auto& b : run.batches) {
       if (!b.ok || b.profile.is_null()) {
         continue;
@@ -93,22 +116,27 @@ void attach_evidence(std::vector<run::preset_run>& runs, const run::plan& plan, 
     evidence_plan.presets.push_back(load_catalog(config_dir(opt.configs), opt.presets_file).at("default"));
   }
   auto found = run::execute(evidence_plan, util::self_executable(), true);
-  const run::preset_run* baseline = has_default ? nullptr : &found.back();
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    runs[i].evidence = found[i].evidence;
-    runs[i].huge_pages_before = found[i].huge_pages_before;
-    runs[i].huge_pages_after = found[i].huge_pages_after;
-    if (runs[i].preset.name == "default") {
-      baseline = &found[i];
-    }
-    if (!found[i].ok) {
-      runs[i].effects.push_back("evidence: " + found[i].error);
+  const run::preset_run* baseline = nullptr;
+  for (const auto& f : found) {
+    if (f.preset.name == "default") {
+      baseline = &f;
     }
   }
-  std::vector<run::preset_run> with_effects(runs.begin(), runs.end());
-  run::describe_effects(with_effects, baseline);
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    runs[i].effects.insert(runs[i].effects.end(), with_effects[i].effects.begin(), with_effects[i].effects.end());
+  run::describe_effects(found, baseline);
+  // Evidence is per preset; every repetition of a preset carries it.
+  for (auto& r : runs) {
+    for (const auto& f : found) {
+      if (f.preset.name != r.preset.name) {
+        continue;
+      }
+      r.evidence = f.evidence;
+      r.huge_pages_before = f.huge_pages_before;
+      r.huge_pages_after = f.huge_pages_after;
+      r.effects = f.effects;
+      if (!f.ok) {
+        r.effects.push_back("evidence: " + f.error);
+      }
+    }
   }
 }
 
@@ -136,7 +164,12 @@ int run_run(const run_options& opt) {
     result.context["knobs"].push_back(evidence::to_json(v));
   }
   result.plan = plan;
-  result.runs = run::execute(plan, util::self_executable());
+  result.plan.progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
+  result.baseline = opt.baseline;
+  result.alpha = opt.alpha;
+  reporter->begin(result, std::cout);
+  result.runs = run::execute(result.plan, util::self_executable(), false,
+                             [&](const run::preset_run& r) { reporter->on_run(r, std::cout); });
   if (opt.verify) {
     attach_evidence(result.runs, plan, opt);
   }

@@ -15,6 +15,9 @@ enum class exit_code : int {
   out_of_memory = 4,   ///< a batch would not fit in available memory; refused before allocating
   output = 5,          ///< an output path cannot be written
   partial_failure = 6, ///< some preset or batch failed; the others were reported
+  regression = 10,       ///< compare: a (preset, batch) regressed, or failed in the candidate only
+  unusable_report = 11,  ///< compare, export: a report file is unreadable, corrupt, truncated or of another schema
+  context_mismatch = 12, ///< compare: the reports differ in model shape, LibTorch build or host CPU
 };
 
 /// Root of the library's error hierarchy; the message names the input and the fix.
@@ -38,6 +41,18 @@ public:
 class memory_error : public error {
 public:
   explicit memory_error(const std::string& message) : error(message, exit_code::out_of_memory) {}
+};
+
+/// A report file given to compare or export cannot be used; the message names the file.
+class report_error : public error {
+public:
+  explicit report_error(const std::string& message) : error(message, exit_code::unusable_report) {}
+};
+
+/// Two reports measured different things (model shape, LibTorch build, host CPU) and must not be compared.
+class mismatch_error : public error {
+public:
+  explicit mismatch_error(const std::string& message) : error(message, exit_code::context_mismatch) {}
 };
 
 /// An output file or directory cannot be written.

@@ -1,6 +1,7 @@
 #include "gbench/backend/mlp.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <sstream>
 
 #include "mlp_impl.hpp"
@@ -48,12 +49,38 @@ void mlp_session::warm_up(int count) {
   }
 }
 
+namespace {
+
+// GBENCH_TEST_DELAY_US, for tests only: a deterministically slower "build" for the regression tests. Read
+// once per call, before the timed loop, so that the normal loop below does exactly what it did without it.
+std::chrono::microseconds test_delay() {
+  const char* text = std::getenv("GBENCH_TEST_DELAY_US");
+  if (text == nullptr || *text == '\0') {
+    return {};
+  }
+  char* end = nullptr;
+  const long us = std::strtol(text, &end, 10);
+  return *end == '\0' && us > 0 ? std::chrono::microseconds(us) : std::chrono::microseconds(0);
+}
+
+} // namespace
+
 std::vector<std::int64_t> mlp_session::time_forwards(int count) {
   using clock = std::chrono::steady_clock;
   c10::InferenceMode guard;
   std::vector<std::int64_t> samples(static_cast<std::size_t>(count));
   const auto& model = *impl_;
   const auto& x = impl_->input;
+  if (const auto delay = test_delay(); delay.count() > 0) {
+    for (auto& sample : samples) {
+      const auto start = clock::now();
+      const auto y = model.forward(x);
+      for (const auto until = clock::now() + delay; clock::now() < until;) {
+      }
+      sample = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
+    }
+    return samples;
+  }
   for (auto& sample : samples) {
     const auto start = clock::now();
     const auto y = model.forward(x);

@@ -42,6 +42,9 @@ nlohmann::json to_json(const run_report& r) {
                    {"warmup", r.plan.warmup},
                    {"iterations", r.plan.iterations},
                    {"seed", r.plan.seed},
+                   {"repetitions", r.plan.repetitions},
+                   {"baseline", r.baseline},
+                   {"alpha", r.alpha},
                    {"threads", r.plan.threads ? nlohmann::json(*r.plan.threads) : nlohmann::json(nullptr)},
                    {"managed_env", r.plan.managed_env},
                    {"env_overrides", r.plan.env_overrides}};
@@ -49,17 +52,11 @@ nlohmann::json to_json(const run_report& r) {
   for (const auto& run : r.runs) {
     j["runs"].push_back(run::to_json(run));
   }
-  return j;
-}
-
-std::vector<row> rows_of(const run_report& r) {
-  std::vector<row> rows;
-  for (const auto& run : r.runs) {
-    for (const auto& b : run.batches) {
-      rows.push_back({&run, &b});
-    }
+  j["comparison"] = nlohmann::json::array();
+  for (const auto& row : compare_presets(r, r.baseline, r.alpha)) {
+    j["comparison"].push_back(to_json(row));
   }
-  return rows;
+  return j;
 }
 
 std::string format_duration_ns(double ns) {
@@ -77,24 +74,53 @@ std::string format_duration_ns(double ns) {
 
 namespace {
 
-std::string if_ok(const row& r, std::string value) { return r.result->ok ? std::move(value) : std::string("-"); }
+std::string if_ok(const comparison_row& r, std::string value) { return r.ok ? std::move(value) : std::string("-"); }
+std::string number(double v) { return fmt::format("{:.6g}", v); }
+std::string optional_number(const std::optional<double>& v) { return v ? number(*v) : std::string{}; }
+
+std::string speedup_text(const comparison_row& r) {
+  if (r.is_baseline) {
+    return "baseline";
+  }
+  return r.speedup ? fmt::format("{:.2f}x", *r.speedup) : std::string("-");
+}
+
+std::string interval_text(const comparison_row& r) {
+  return r.ci_low ? fmt::format("[{:.2f}, {:.2f}]", *r.ci_low, *r.ci_high) : std::string("-");
+}
+
+std::string status_text(const comparison_row& r) { return r.ok ? std::string("ok") : "failed: " + r.error; }
 
 } // namespace
 
 const std::vector<column>& columns() {
   static const std::vector<column> cols{
-      {"preset", "preset", false, [](const row& r) { return r.run->preset.name; }},
-      {"batch", "batch", true, [](const row& r) { return std::to_string(r.result->batch); }},
-      {"median", "median_ns", true,
-       [](const row& r) { return if_ok(r, format_duration_ns(r.result->summary_ns.median)); }},
-      {"p90", "p90_ns", true, [](const row& r) { return if_ok(r, format_duration_ns(r.result->summary_ns.p90)); }},
-      {"IQR", "iqr_ns", true, [](const row& r) { return if_ok(r, format_duration_ns(r.result->summary_ns.iqr)); }},
-      {"CV", "cv", true, [](const row& r) { return if_ok(r, fmt::format("{:.1f}%", 100 * r.result->summary_ns.cv)); }},
-      {"samples/s", "throughput", true, [](const row& r) { return if_ok(r, fmt::format("{:.1f}", r.result->throughput)); }},
-      {"GFLOP/s", "gflops", true, [](const row& r) { return if_ok(r, fmt::format("{:.1f}", r.result->gflops)); }},
-      {"GB/s", "weight_gbps", true, [](const row& r) { return if_ok(r, fmt::format("{:.2f}", r.result->weight_gbps)); }},
-      {"iters", "iterations", true, [](const row& r) { return std::to_string(r.result->samples_ns.size()); }},
-      {"status", "status", false, [](const row& r) { return r.result->ok ? std::string("ok") : "failed: " + r.result->error; }},
+      {"preset", "preset", false, [](const comparison_row& r) { return r.preset; },
+       [](const comparison_row& r) { return r.preset; }},
+      {"batch", "batch", true, [](const comparison_row& r) { return std::to_string(r.batch); },
+       [](const comparison_row& r) { return std::to_string(r.batch); }},
+      {"reps", "repetitions", true, [](const comparison_row& r) { return std::to_string(r.repetitions); },
+       [](const comparison_row& r) { return std::to_string(r.repetitions); }},
+      {"median", "median_ns", true, [](const comparison_row& r) { return if_ok(r, format_duration_ns(r.summary_ns.median)); },
+       [](const comparison_row& r) { return r.ok ? number(r.summary_ns.median) : ""; }},
+      {"IQR", "iqr_ns", true, [](const comparison_row& r) { return if_ok(r, format_duration_ns(r.summary_ns.iqr)); },
+       [](const comparison_row& r) { return r.ok ? number(r.summary_ns.iqr) : ""; }},
+      {"p90", "p90_ns", true, [](const comparison_row& r) { return if_ok(r, format_duration_ns(r.summary_ns.p90)); },
+       [](const comparison_row& r) { return r.ok ? number(r.summary_ns.p90) : ""; }},
+      {"samples/s", "throughput", true, [](const comparison_row& r) { return if_ok(r, fmt::format("{:.1f}", r.throughput)); },
+       [](const comparison_row& r) { return r.ok ? number(r.throughput) : ""; }},
+      {"GFLOP/s", "gflops", true, [](const comparison_row& r) { return if_ok(r, fmt::format("{:.1f}", r.gflops)); },
+       [](const comparison_row& r) { return r.ok ? number(r.gflops) : ""; }},
+      {"GB/s", "weight_gbps", true, [](const comparison_row& r) { return if_ok(r, fmt::format("{:.2f}", r.weight_gbps)); },
+       [](const comparison_row& r) { return r.ok ? number(r.weight_gbps) : ""; }},
+      {"speedup", "speedup", true, speedup_text, [](const comparison_row& r) { return optional_number(r.speedup); }},
+      {"95% CI", "speedup_ci", true, interval_text,
+       [](const comparison_row& r) { return r.ci_low ? fmt::format("{} {}", number(*r.ci_low), number(*r.ci_high)) : ""; }},
+      {"p", "p_value", true, [](const comparison_row& r) { return r.p_value ? fmt::format("{:.3g}", *r.p_value) : std::string("-"); },
+       [](const comparison_row& r) { return optional_number(r.p_value); }},
+      {"verdict", "verdict", false, [](const comparison_row& r) { return r.verdict.empty() ? std::string("-") : r.verdict; },
+       [](const comparison_row& r) { return r.verdict; }},
+      {"status", "status", false, status_text, status_text},
   };
   return cols;
 }
@@ -112,23 +138,63 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-std::vector<std::vector<std::string>> cells(const run_report& r) {
+std::vector<std::vector<std::string>> cells(const std::vector<comparison_row>& rows) {
   std::vector<std::vector<std::string>> out;
-  for (const auto& rw : rows_of(r)) {
+  for (const auto& row : rows) {
     std::vector<std::string> line;
     for (const auto& c : columns()) {
-      line.push_back(c.format(rw));
+      line.push_back(c.text(row));
     }
     out.push_back(std::move(line));
   }
   return out;
 }
 
+std::string model_line(const run_report& r) {
+  const double flops = r.plan.model.flops_per_sample();
+  return fmt::format("model {} ({} parameters, {} per sample), {} warm-up + {} timed iterations, {} repetition{}",
+                     r.plan.model.name, r.plan.model.parameter_count(),
+                     flops >= 1e8 ? fmt::format("{:.2f} GFLOP", flops * 1e-9) : fmt::format("{:.3f} MFLOP", flops * 1e-6),
+                     r.plan.warmup, r.plan.iterations, r.plan.repetitions, r.plan.repetitions == 1 ? "" : "s");
+}
+
+// "bf16 vs default @256: ..." for every row that has a baseline to compare with.
+std::vector<std::string> recipe_lines(const std::vector<comparison_row>& rows) {
+  std::vector<std::string> lines;
+  for (const auto& row : rows) {
+    if (!row.speedup) {
+      continue;
+    }
+    for (const auto& base : rows) {
+      if (base.is_baseline && base.batch == row.batch) {
+        lines.push_back(recipe_line(row, base));
+      }
+    }
+  }
+  return lines;
+}
+
+std::vector<std::string> effect_lines(const std::vector<comparison_row>& rows) {
+  std::vector<std::string> lines;
+  std::vector<std::string> seen;
+  for (const auto& row : rows) {
+    if (std::find(seen.begin(), seen.end(), row.preset) != seen.end()) {
+      continue;
+    }
+    seen.push_back(row.preset);
+    for (const auto& e : row.effects) {
+      lines.push_back(fmt::format("{}: {}", row.preset, e));
+    }
+  }
+  return lines;
+}
+
 class table_reporter final : public reporter {
 public:
   void write(const run_report& r, std::ostream& out) const override {
     const auto& cols = columns();
-    const auto body = cells(r);
+    const auto rows = compare_presets(r, r.baseline, r.alpha);
+    const auto body = cells(rows);
     std::vector<std::size_t> width(cols.size());
     for (std::size_t c = 0; c < cols.size(); ++c) {
       width[c] = cols[c].header.size();
@@ -136,11 +202,7 @@ public:
         width[c] = std::max(width[c], line[c].size());
       }
     }
-    const double flops = r.plan.model.flops_per_sample();
-    out << fmt::format("model {} ({} parameters, {} per sample), {} warm-up + {} timed iterations\n", r.plan.model.name,
-                       r.plan.model.parameter_count(),
-                       flops >= 1e8 ? fmt::format("{:.2f} GFLOP", flops * 1e-9) : fmt::format("{:.3f} MFLOP", flops * 1e-6),
-                       r.plan.warmup, r.plan.iterations);
+    out << model_line(r) << '\n';
     auto print_line = [&](const std::vector<std::string>& line) {
       std::string text;
       for (std::size_t c = 0; c < cols.size(); ++c) {
@@ -165,21 +227,33 @@ public:
     for (const auto& line : body) {
       print_line(line);
     }
+    const auto recipe = recipe_lines(rows);
+    if (!recipe.empty()) {
+      out << '\n';
+      for (const auto& line : recipe) {
+        out << line << '\n';
+      }
+    }
+    for (const auto& line : effect_lines(rows)) {
+      out << line << '\n';
+    }
   }
 };
 
 class markdown_reporter final : public reporter {
 public:
   void write(const run_report& r, std::ostream& out) const override {
+    const auto rows = compare_presets(r, r.baseline, r.alpha);
     std::vector<std::string> header;
     std::vector<std::string> align;
     for (const auto& c : columns()) {
       header.push_back(c.header);
       align.push_back(c.numeric ? "---:" : ":---");
     }
+    out << "*" << model_line(r) << "*\n\n";
     out << "| " << fmt::format("{}", fmt::join(header, " | ")) << " |\n";
     out << "| " << fmt::format("{}", fmt::join(align, " | ")) << " |\n";
-    for (const auto& line : cells(r)) {
+    for (const auto& line : cells(rows)) {
       std::vector<std::string> escaped;
       for (const auto& cell : line) {
         std::string e;
@@ -190,26 +264,35 @@ public:
       }
       out << "| " << fmt::format("{}", fmt::join(escaped, " | ")) << " |\n";
     }
+    const auto recipe = recipe_lines(rows);
+    const auto effects = effect_lines(rows);
+    if (!recipe.empty() || !effects.empty()) {
+      out << '\n';
+    }
+    for (const auto& line : recipe) {
+      out << "- " << line << '\n';
+    }
+    for (const auto& line : effects) {
+      out << "- " << line << '\n';
+    }
   }
 };
 
 class csv_reporter final : public reporter {
 public:
   void write(const run_report& r, std::ostream& out) const override {
-    // Machine-readable: raw numbers, not the human units of the other formats.
-    out << "preset,batch,status,median_ns,p90_ns,p99_ns,mean_ns,min_ns,iqr_ns,stddev_ns,cv,throughput,gflops,"
-           "weight_gbps,iterations\n";
-    for (const auto& rw : rows_of(r)) {
-      const auto& b = *rw.result;
-      const auto& s = b.summary_ns;
-      out << csv_field(rw.run->preset.name) << ',' << b.batch << ',' << (b.ok ? "ok" : "failed");
-      if (b.ok) {
-        out << fmt::format(",{},{},{},{},{},{},{},{:.6g},{:.6g},{:.6g},{:.6g},{}", s.median, s.p90, s.p99, s.mean, s.min,
-                           s.iqr, s.stddev, s.cv, b.throughput, b.gflops, b.weight_gbps, b.samples_ns.size());
-      } else {
-        out << ",,,,,,,,,,,,0";
+    // Machine-readable: the raw values (ns, ratios), not the human units of the table.
+    std::vector<std::string> keys;
+    for (const auto& c : columns()) {
+      keys.push_back(c.key);
+    }
+    out << fmt::format("{}", fmt::join(keys, ",")) << '\n';
+    for (const auto& row : compare_presets(r, r.baseline, r.alpha)) {
+      std::vector<std::string> fields;
+      for (const auto& c : columns()) {
+        fields.push_back(csv_field(c.value(row)));
       }
-      out << '\n';
+      out << fmt::format("{}", fmt::join(fields, ",")) << '\n';
     }
   }
 };
@@ -219,9 +302,45 @@ public:
   void write(const run_report& r, std::ostream& out) const override { out << to_json(r).dump(2) << '\n'; }
 };
 
+// One JSON document per line: the context first, each preset's results as its process finishes, then the
+// comparison. A crash loses nothing already written.
+class jsonl_reporter final : public reporter {
+public:
+  void begin(const run_report& r, std::ostream& out) const override {
+    nlohmann::json head = to_json(r);
+    head.erase("runs");
+    head.erase("comparison");
+    head["type"] = "context";
+    out << head.dump() << '\n' << std::flush;
+  }
+  void on_run(const run::preset_run& run, std::ostream& out) const override {
+    const auto j = run::to_json(run);
+    for (const auto& result : j["results"]) {
+      nlohmann::json line = result;
+      line["type"] = "result";
+      line["preset"] = run.preset.name;
+      line["repetition"] = run.repetition;
+      out << line.dump() << '\n';
+    }
+    if (!run.ok) {
+      out << nlohmann::json{{"type", "failure"}, {"preset", run.preset.name}, {"repetition", run.repetition},
+                            {"error", run.error}, {"stderr_tail", run.stderr_tail}}.dump()
+          << '\n';
+    }
+    out << std::flush;
+  }
+  void write(const run_report& r, std::ostream& out) const override {
+    for (const auto& row : compare_presets(r, r.baseline, r.alpha)) {
+      nlohmann::json line = to_json(row);
+      line["type"] = "comparison";
+      out << line.dump() << '\n';
+    }
+  }
+};
+
 } // namespace
 
-std::vector<std::string> reporter_formats() { return {"table", "markdown", "csv", "json"}; }
+std::vector<std::string> reporter_formats() { return {"table", "markdown", "csv", "json", "jsonl"}; }
 
 std::unique_ptr<reporter> make_reporter(const std::string& format) {
   if (format == "table") {
@@ -235,6 +354,9 @@ std::unique_ptr<reporter> make_reporter(const std::string& format) {
   }
   if (format == "json") {
     return std::make_unique<json_reporter>();
+  }
+  if (format == "jsonl") {
+    return std::make_unique<jsonl_reporter>();
   }
   throw input_error(fmt::format("--format: unknown format '{}'; valid formats: {}", format,
                                 fmt::join(reporter_formats(), ", ")));

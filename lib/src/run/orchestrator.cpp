@@ -1,6 +1,8 @@
 #include "gbench/run/orchestrator.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
@@ -210,11 +212,26 @@ void attach_routes(preset_run& run, const std::string& stdout_text, const config
 
 } // namespace
 
-std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence) {
+std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence,
+                                const std::function<void(const preset_run&)>& on_done) {
   util::temp_dir tmp;
   const auto parent_env = util::current_environment();
   std::vector<preset_run> runs;
-  for (std::size_t i = 0; i < p.presets.size(); ++i) {
+  const int repetitions = evidence ? 1 : std::max(1, p.repetitions);
+  const std::size_t total = p.presets.size() * static_cast<std::size_t>(repetitions);
+  const auto started = std::chrono::steady_clock::now();
+  // Interleaved (A B C A B C), so that drift on a noisy machine falls on every preset alike.
+  for (std::size_t k = 0; k < total; ++k) {
+    const std::size_t i = k % p.presets.size();
+    const int repetition = static_cast<int>(k / p.presets.size()) + 1;
+    if (p.progress) {
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      const std::string eta = k == 0 ? std::string("?")
+                                     : fmt::format("{:.0f} s", elapsed / static_cast<double>(k) * static_cast<double>(total - k));
+      std::fprintf(stderr, "[%zu/%zu] preset %s, repetition %d/%d%s; elapsed %.0f s, ETA %s\n", k + 1, total,
+                   p.presets[i].name.c_str(), repetition, repetitions, evidence ? " (evidence)" : "", elapsed,
+                   eta.c_str());
+    }
     job j;
     j.model = p.model;
     j.preset = effective_preset(p, p.presets[i]);
@@ -233,8 +250,11 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
     j.profile = p.profile && !evidence;
     j.record_shapes = p.record_shapes;
     j.trace_dir = p.trace_dir;
-    const auto job_file = tmp.path() / fmt::format("job-{}.json", i);
-    const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", i);
+    j.min_time = p.min_time;
+    j.max_time = p.max_time;
+    j.progress = p.progress;
+    const auto job_file = tmp.path() / fmt::format("job-{}.json", k);
+    const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", k);
     util::write_file_atomically(job_file, to_json(j).dump());
     const auto env = child_environment(parent_env, p.managed_env, j.preset.env,
                                        evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}
@@ -243,6 +263,7 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
     argv.insert(argv.end(), {executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
     const auto status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = evidence});
     preset_run run = collect(out_file, j);
+    run.repetition = repetition;
     if (evidence) {
       attach_routes(run, status.stdout_text, j.model);
     }
@@ -255,6 +276,9 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
           b.error = fmt::format("not measured: {}", run.error);
         }
       }
+    }
+    if (on_done) {
+      on_done(run);
     }
     runs.push_back(std::move(run));
   }

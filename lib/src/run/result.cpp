@@ -16,6 +16,9 @@ nlohmann::json to_json(const job& j) {
           {"profile", j.profile},
           {"record_shapes", j.record_shapes},
           {"trace_dir", j.trace_dir},
+          {"min_time", j.min_time},
+          {"max_time", j.max_time},
+          {"progress", j.progress},
           {"evidence", j.evidence}};
 }
 
@@ -37,6 +40,9 @@ job job_from_json(const nlohmann::json& j) {
   out.profile = j.value("profile", false);
   out.record_shapes = j.value("record_shapes", false);
   out.trace_dir = j.value("trace_dir", "");
+  out.min_time = j.value("min_time", 0.0);
+  out.max_time = j.value("max_time", 0.0);
+  out.progress = j.value("progress", false);
   return out;
 }
 
@@ -103,7 +109,7 @@ nlohmann::json to_json(const batch_evidence& e) {
 }
 
 nlohmann::json to_json(const preset_run& r) {
-  nlohmann::json j{{"preset", config::to_json(r.preset)}, {"status", r.ok ? "ok" : "failed"}};
+  nlohmann::json j{{"preset", config::to_json(r.preset)}, {"repetition", r.repetition}, {"status", r.ok ? "ok" : "failed"}};
   if (!r.ok) {
     j["error"] = r.error;
     j["stderr_tail"] = r.stderr_tail;

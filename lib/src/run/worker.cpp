@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -41,6 +42,32 @@ private:
 };
 
 constexpr int predicted_shown = 8;
+
+void say(const job& j, const std::string& what) {
+  if (j.progress) {
+    std::cerr << fmt::format("  {}: {}\n", j.preset.name, what);
+  }
+}
+
+// Chunks of `iterations` timed forwards until min_time has passed (never beyond max_time). The clock is
+// read between chunks only: the timed loop itself stays the forward alone.
+std::vector<std::int64_t> timed_samples(const job& j, backend::mlp_session& session) {
+  std::vector<std::int64_t> samples = session.time_forwards(j.iterations);
+  std::int64_t spent = 0;
+  for (const auto ns : samples) {
+    spent += ns;
+  }
+  const auto min_ns = static_cast<std::int64_t>(j.min_time * 1e9);
+  const auto max_ns = j.max_time > 0 ? static_cast<std::int64_t>(j.max_time * 1e9) : INT64_MAX;
+  while (spent < min_ns && spent < max_ns) {
+    const auto more = session.time_forwards(j.iterations);
+    for (const auto ns : more) {
+      spent += ns;
+    }
+    samples.insert(samples.end(), more.begin(), more.end());
+  }
+  return samples;
+}
 
 // Each profiled forward's time: from the start of one top-level aten::flatten (the first op of a forward)
 // to the next, the last one ending with the mymodel_inference scope.
@@ -129,15 +156,23 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
     run_evidence(j, session, writer, huge_before);
     return;
   }
+  // Test-only: die by a signal after this many batches, as a crashing LibTorch would, so that tests can
+  // show that what was measured before survives. Only a presets file that declares the knob can set it.
+  const char* abort_after = std::getenv("GBENCH_TEST_ABORT_AFTER_BATCHES");
+  int batches_done = 0;
 
   for (const std::int64_t batch : j.batches) {
     nlohmann::json record{{"type", "batch"}, {"batch", batch}};
     try {
       session.prepare(batch);
+      say(j, fmt::format("batch {}: {} warm-up forwards", batch, j.warmup));
       session.warm_up(j.warmup);
-      record["samples_ns"] = session.time_forwards(j.iterations);
+      say(j, fmt::format("batch {}: timing {} forwards{}", batch, j.iterations,
+                         j.min_time > 0 ? fmt::format(" per chunk, for at least {} s", j.min_time) : ""));
+      record["samples_ns"] = timed_samples(j, session);
       record["warmup"] = j.warmup;
       if (j.profile) {
+        say(j, fmt::format("batch {}: profiling {} forwards", batch, j.iterations));
         const std::string trace =
             j.trace_dir.empty() ? std::string{}
                                 : (std::filesystem::path(j.trace_dir) / fmt::format("{}-b{}.json", j.preset.name, batch)).string();
@@ -161,6 +196,9 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
       std::cerr << fmt::format("error: preset {} batch {}: {}\n", j.preset.name, batch, e.what());
     }
     writer.write(record);
+    if (abort_after != nullptr && ++batches_done >= std::atoi(abort_after)) {
+      std::abort();
+    }
   }
   writer.write({{"type", "done"}});
 }

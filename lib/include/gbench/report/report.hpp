@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -7,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gbench/host/host_info.hpp"
+#include "gbench/report/comparison.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/run/result.hpp"
 
@@ -19,7 +21,9 @@ inline constexpr int schema_version = 1;
 struct run_report {
   nlohmann::json context; ///< see make_context
   run::plan plan;
-  std::vector<run::preset_run> runs;
+  std::vector<run::preset_run> runs; ///< in the order they ran: repetitions interleaved
+  std::string baseline = "default";  ///< the preset speed-ups are measured against
+  double alpha = 0.05;               ///< significance level of the comparison
 };
 
 /// Tool version and git sha, RFC 3339 UTC time, host, command line.
@@ -31,30 +35,29 @@ std::string rfc3339_now();
 /// The whole report as JSON (schema in README).
 nlohmann::json to_json(const run_report& r);
 
-/// One line of human or machine output: a batch of a preset.
-struct row {
-  const run::preset_run* run;
-  const run::batch_result* result;
-};
-std::vector<row> rows_of(const run_report& r);
-
 /// Writes results in one format. All formats share the columns of `columns()`.
 class reporter {
 public:
   virtual ~reporter() = default;
+  /// Before anything runs (streaming formats write their header here).
+  virtual void begin(const run_report& /*r*/, std::ostream& /*out*/) const {}
+  /// As each preset's process finishes, so that a crash later loses nothing already written.
+  virtual void on_run(const run::preset_run& /*run*/, std::ostream& /*out*/) const {}
+  /// Once at the end, with everything.
   virtual void write(const run_report& r, std::ostream& out) const = 0;
 };
 
-/// A result column, described once for every format.
+/// A result column, described once for every format: the human text and the machine value.
 struct column {
   std::string header; ///< for people: table and markdown
   std::string key;    ///< for machines: csv header
   bool numeric;       ///< right-aligned
-  std::string (*format)(const row&);
+  std::string (*text)(const comparison_row&);
+  std::string (*value)(const comparison_row&); ///< raw number or word for csv
 };
 const std::vector<column>& columns();
 
-/// "table" (default), "markdown", "csv" or "json"; throws input_error naming --format otherwise.
+/// "table" (default), "markdown", "csv", "json" or "jsonl"; throws input_error naming --format otherwise.
 std::unique_ptr<reporter> make_reporter(const std::string& format);
 std::vector<std::string> reporter_formats();
 

@@ -25,6 +25,10 @@ struct plan {
   std::uint64_t seed = 0;
   std::optional<int> threads; ///< overrides the presets' threads
   bool verbose = false;
+  int repetitions = 1;        ///< runs of every preset, interleaved: A B C A B C ...
+  double min_time = 0;        ///< seconds of timed forwards at least (in chunks of `iterations`)
+  double max_time = 0;        ///< seconds after which no more chunks are added (0: no limit)
+  bool progress = false;      ///< progress on stderr
   bool profile = true;        ///< profile as many forwards again after timing (PyTorch's operator table)
   bool record_shapes = false; ///< group the table by input shape
   std::string trace_dir;      ///< Chrome traces, one per preset and batch
@@ -44,7 +48,9 @@ config::preset effective_preset(const plan& p, const config::preset& preset);
 /// A preset whose process fails is reported as failed with its stderr's tail; the others still run.
 /// With `evidence`, each process instead runs one forward per batch with ONEDNN_VERBOSE=1 and reports who
 /// served each layer, the accuracy against float64 and the process's huge pages (preset_run::evidence).
-std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence = false);
+/// `on_done` is called as each process finishes (streaming output).
+std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence = false,
+                                const std::function<void(const preset_run&)>& on_done = {});
 
 /// For each preset, what its knobs changed compared with `baseline`'s evidence (the default preset):
 /// bf16 math on some layer, a layer moved between oneDNN and BLAS, more huge pages; else

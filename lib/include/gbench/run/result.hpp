@@ -27,6 +27,9 @@ struct job {
   bool profile = true;       ///< after the timed forwards, as many again under the profiler
   bool record_shapes = false; ///< record input shapes in the profile (--group-by-input-shape)
   std::string trace_dir;      ///< write a Chrome trace per batch here, when set
+  double min_time = 0;   ///< keep timing chunks of `iterations` forwards until this many seconds passed
+  double max_time = 0;   ///< but stop adding chunks after this many seconds (0: no limit)
+  bool progress = false; ///< say on stderr what is running (the parent's stderr is a terminal)
   bool evidence = false; ///< instead of timing: one forward per batch for oneDNN's verbose lines, accuracy, THP
 };
 
@@ -70,6 +73,7 @@ struct batch_evidence {
 /// Everything one preset's process produced, or how it failed.
 struct preset_run {
   config::preset preset;
+  int repetition = 1;                           ///< 1-based, when the plan repeats every preset
   bool ok = false;                              ///< the process ran to the end
   std::string error;                            ///< how it failed, when !ok
   std::string stderr_tail;                      ///< its stderr's last lines, when !ok

@@ -1,0 +1,103 @@
+#include <algorithm>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "gbench/error.hpp"
+#include "gbench/report/regression.hpp"
+#include "gbench/report/stored_report.hpp"
+
+namespace gbench::app {
+
+CLI::App* setup_compare(CLI::App& app, compare_options& opt) {
+  auto* sub = app.add_subcommand(
+      "compare",
+      "Compare a candidate's report with a baseline's (reports written by --json): per preset and batch the change of "
+      "a metric, a Mann-Whitney U test on the raw samples and a verdict; exit 10 on a regression");
+  constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
+  sub->add_option("reports", opt.files, "BASE.json NEW.json")->expected(0, 2);
+  sub->add_option("--baseline", opt.baselines,
+                  "A further baseline report, pooled with BASE.json (rounds of the same build; repeatable)");
+  sub->add_option("--candidate", opt.candidates,
+                  "A further candidate report, pooled with NEW.json (rounds of the same build; repeatable)");
+  sub->add_option("--metric", opt.metric, "median, p90, p99 (time per forward) or throughput (samples/s)")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  sub->add_option("--alpha", opt.alpha, "Significance level of the test")
+      ->check(CLI::Validator([](std::string& s) {
+                return std::stod(s) > 0 && std::stod(s) < 1 ? std::string() : "must be in (0, 1), e.g. 0.05";
+              }, "in (0, 1)"))
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  sub->add_option("--threshold", opt.threshold_percent, "A change must exceed this many percent to count")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  sub->add_flag("--allow-mismatch", opt.allow_mismatch,
+                "Compare reports of different model shapes, LibTorch builds or host CPUs (the differences are listed)");
+  sub->add_option("--format", opt.format, "Output on stdout: table, markdown (for a pull-request comment), json")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  sub->footer("Exit codes: 0 no regression, 10 a regression (or a failure in the candidate only), 11 a report file "
+              "cannot be used, 12 the reports' set-ups differ (without --allow-mismatch), 2 bad command line, 3 bad "
+              "--metric or --format.");
+  return sub;
+}
+
+namespace {
+
+report::stored_report load_side(const std::vector<std::string>& files, bool allow_mismatch) {
+  std::vector<report::stored_report> reports;
+  reports.reserve(files.size());
+  for (const auto& f : files) {
+    reports.push_back(report::load_stored_report(f));
+  }
+  return reports.size() == 1 ? std::move(reports.front()) : report::pool_reports(reports, allow_mismatch);
+}
+
+} // namespace
+
+int run_compare(const compare_options& opt) {
+  std::vector<std::string> baselines;
+  std::vector<std::string> candidates;
+  if (opt.files.size() == 2) {
+    baselines.push_back(opt.files[0]);
+    candidates.push_back(opt.files[1]);
+  } else if (!opt.files.empty()) {
+    throw error("compare: give two reports, BASE.json NEW.json", exit_code::usage);
+  }
+  baselines.insert(baselines.end(), opt.baselines.begin(), opt.baselines.end());
+  candidates.insert(candidates.end(), opt.candidates.begin(), opt.candidates.end());
+  if (baselines.empty() || candidates.empty()) {
+    throw error("compare: give two reports, BASE.json NEW.json (or --baseline FILE and --candidate FILE)",
+                exit_code::usage);
+  }
+  report::regression_options o;
+  o.what = report::parse_metric(opt.metric);
+  o.alpha = opt.alpha;
+  o.threshold = opt.threshold_percent / 100.0;
+  o.allow_mismatch = opt.allow_mismatch;
+  // Refuse a bad --format before reading anything.
+  const auto formats = report::regression_formats();
+  if (std::find(formats.begin(), formats.end(), opt.format) == formats.end()) {
+    throw input_error(fmt::format("--format: unknown format '{}'; valid formats: table, markdown, json", opt.format));
+  }
+  const auto base = load_side(baselines, opt.allow_mismatch);
+  const auto cand = load_side(candidates, opt.allow_mismatch);
+  const auto result = report::compare_reports(base, cand, o);
+  report::write_regression_report(result, opt.format, std::cout);
+  std::cout.flush();
+  if (const auto n = result.count(report::verdict::too_few_samples); n > 0) {
+    std::cerr << fmt::format("warning: {} (preset, batch) had too few samples for the test to detect anything at "
+                             "alpha {}; raise --iters\n",
+                             n, o.alpha);
+  }
+  if (!result.differences.empty()) {
+    std::cerr << fmt::format("warning: the reports' set-ups differ in {} fact(s), compared anyway (--allow-mismatch)\n",
+                             result.differences.size());
+  }
+  return static_cast<int>(result.regressed() ? exit_code::regression : exit_code::ok);
+}
+
+} // namespace gbench::app

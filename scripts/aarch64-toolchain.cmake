@@ -1,0 +1,45 @@
+# Cross-compiles graviton-bench for aarch64 Linux on an x86_64 Debian host (scripts/build-aarch64 uses it).
+#
+#   cmake -S . -B build/aarch64 --toolchain scripts/aarch64-toolchain.cmake \
+#         -DGBENCH_AARCH64_TORCH=<unpacked aarch64 torch wheel>   # the folder holding torch/ and torch.libs/
+#
+# Compiler: Debian's g++-aarch64-linux-gnu. Libraries: arm64 Debian packages installed through multiarch
+# (/usr/lib/aarch64-linux-gnu, e.g. libfmt-dev:arm64); header-only packages (CLI11, nlohmann_json, Catch2)
+# are found where they are for the host, their CMake configs being architecture-independent. LibTorch: the
+# aarch64 wheel of PyPI, unpacked (-DGBENCH_AARCH64_TORCH); Torch_DIR is aarch64-torch/, which imports its CPU part.
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+
+set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
+set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
+# Debian multiarch: find_package/find_library look in <prefix>/lib/aarch64-linux-gnu, never in the host's
+# x86_64-linux-gnu folders.
+set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
+
+# The wheel's location must survive into try_compile projects, which re-read this file.
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES GBENCH_AARCH64_TORCH GBENCH_AARCH64_QEMU_CPU)
+if(NOT GBENCH_AARCH64_TORCH AND DEFINED ENV{GBENCH_AARCH64_TORCH})
+  set(GBENCH_AARCH64_TORCH "$ENV{GBENCH_AARCH64_TORCH}")
+endif()
+if(GBENCH_AARCH64_TORCH)
+  # The CPU part of the wheel's LibTorch (see aarch64-torch/TorchConfig.cmake for why not the wheel's config).
+  set(Torch_DIR "${CMAKE_CURRENT_LIST_DIR}/aarch64-torch" CACHE PATH "aarch64 LibTorch: the CPU part of the wheel")
+  # libtorch_cpu.so needs the auditwheel-bundled libraries (OpenBLAS, libgomp, ACL...) of torch.libs. A cross
+  # linker does not follow a library's own RUNPATH to find them, so name both folders for the link.
+  set(_gbench_rpath_link "${GBENCH_AARCH64_TORCH}/torch/lib:${GBENCH_AARCH64_TORCH}/torch.libs")
+  set(CMAKE_EXE_LINKER_FLAGS_INIT "-Wl,-rpath-link,${_gbench_rpath_link}")
+  set(CMAKE_SHARED_LINKER_FLAGS_INIT "-Wl,-rpath-link,${_gbench_rpath_link}")
+endif()
+
+# Programs (cmake, python, git) are the host's; headers and libraries are looked up normally (multiarch above).
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+
+# Test discovery (catch_discover_tests) and CTest run aarch64 binaries through qemu-user. The CPU defaults to
+# a Graviton3-class one: SVE at 256 bits, BF16, I8MM.
+if(NOT GBENCH_AARCH64_QEMU_CPU)
+  set(GBENCH_AARCH64_QEMU_CPU "max,sve256=on")
+endif()
+find_program(GBENCH_QEMU_AARCH64 NAMES qemu-aarch64-static qemu-aarch64)
+if(GBENCH_QEMU_AARCH64)
+  set(CMAKE_CROSSCOMPILING_EMULATOR "${GBENCH_QEMU_AARCH64};-L;/usr/aarch64-linux-gnu;-cpu;${GBENCH_AARCH64_QEMU_CPU}")
+endif()

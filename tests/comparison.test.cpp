@@ -1,0 +1,179 @@
+// Comparing presets side by side: interleaving, failure isolation, statistics of the comparison, formats.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "gbench/config/model_spec.hpp"
+#include "gbench/report/comparison.hpp"
+#include "gbench/report/report.hpp"
+#include "gbench/util/files.hpp"
+#include "gbench/util/subprocess.hpp"
+
+using Catch::Matchers::Contains;
+using namespace gbench;
+
+namespace {
+
+util::child_status run_cli(std::vector<std::string> args) {
+  args.insert(args.begin(), GBENCH_BINARY);
+  return util::run_process(args, util::current_environment(), {.forward_stderr = false, .capture_stdout = true});
+}
+
+std::vector<std::string> tiny(std::vector<std::string> more) {
+  std::vector<std::string> args{"--model", "tiny-mlp", "--warmup", "1", "--iters", "4", "--threads", "1", "--no-profile"};
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+run::preset_run synthetic_run(const std::string& name, int repetition, std::int64_t batch, std::vector<std::int64_t> ns) {
+  run::preset_run r;
+  r.preset.name = name;
+  r.repetition = repetition;
+  r.ok = true;
+  run::batch_result b;
+  b.batch = batch;
+  b.ok = true;
+  b.samples_ns = std::move(ns);
+  r.batches.push_back(b);
+  return r;
+}
+
+std::vector<std::int64_t> around(std::int64_t centre, int n) {
+  std::vector<std::int64_t> v;
+  for (int i = 0; i < n; ++i) {
+    v.push_back(centre + (i % 7) * centre / 100); // +0..6%: a spread, no two groups overlapping by accident
+  }
+  return v;
+}
+
+} // namespace
+
+TEST_CASE("repetitions pool; the speed-up is the ratio of medians with an interval and a verdict", "[comparison]") {
+  report::run_report r;
+  r.plan.model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  r.runs = {synthetic_run("default", 1, 8, around(2'000'000, 30)), synthetic_run("fast", 1, 8, around(1'000'000, 30)),
+            synthetic_run("default", 2, 8, around(2'000'000, 30)), synthetic_run("fast", 2, 8, around(1'000'000, 30)),
+            synthetic_run("same", 1, 8, around(2'000'000, 30)),    synthetic_run("same", 2, 8, around(2'000'000, 30))};
+  const auto rows = report::compare_presets(r, "default", 0.05);
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].preset == "default");
+  CHECK(rows[0].is_baseline);
+  CHECK(rows[0].repetitions == 2);
+  CHECK(rows[0].samples_ns.size() == 60);
+  CHECK_FALSE(rows[0].speedup.has_value());
+  REQUIRE(rows[1].speedup.has_value());
+  CHECK(*rows[1].speedup == Approx(2.0).epsilon(0.01));
+  CHECK(*rows[1].ci_low <= *rows[1].speedup);
+  CHECK(*rows[1].ci_high >= *rows[1].speedup);
+  CHECK(*rows[1].ci_low > 1.5);
+  CHECK(rows[1].verdict == "faster");
+  CHECK(*rows[1].p_value < 1e-6);
+  CHECK(rows[2].verdict == "no significant difference");
+  CHECK(*rows[2].ci_low <= 1.0);
+  CHECK(*rows[2].ci_high >= 1.0);
+  CHECK(report::recipe_line(rows[1], rows[0]) == "fast vs default @8: 2.00x (1.030 ms vs 2.060 ms, median per forward)");
+}
+
+TEST_CASE("three samples a side cannot make a verdict, and it is said", "[comparison]") {
+  report::run_report r;
+  r.plan.model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  r.runs = {synthetic_run("default", 1, 8, {200, 201, 202}), synthetic_run("fast", 1, 8, {100, 101, 102})};
+  const auto rows = report::compare_presets(r, "default", 0.05);
+  CHECK(rows[1].verdict == "too few samples");
+}
+
+TEST_CASE("presets run interleaved, each repetition in its own process", "[comparison][e2e]") {
+  util::temp_dir dir;
+  const auto path = dir.path() / "r.json";
+  const auto r = run_cli(tiny({"--batch", "2", "--preset", "default,bf16", "-r", "2", "--json", path.string()}));
+  INFO(r.stderr_tail);
+  REQUIRE(r.exit_code == 0);
+  const auto report = nlohmann::json::parse(util::read_text_file(path));
+  std::vector<std::string> order;
+  for (const auto& run : report["runs"]) {
+    order.push_back(run["preset"]["name"].get<std::string>() + "/" + std::to_string(run["repetition"].get<int>()));
+  }
+  CHECK(order == std::vector<std::string>{"default/1", "bf16/1", "default/2", "bf16/2"});
+  REQUIRE(report["comparison"].size() == 2);
+  CHECK(report["comparison"][1]["repetitions"] == 2);
+  CHECK(report["comparison"][1]["statistics_ns"]["count"] == 8);
+  CHECK(report["comparison"][1].contains("speedup_ci95"));
+}
+
+TEST_CASE("a preset whose process dies loses nothing the others measured", "[comparison][e2e]") {
+  util::temp_dir dir;
+  const auto presets = dir.path() / "crash.json";
+  std::ofstream(presets) << R"({
+    "knobs": {"GBENCH_TEST_ABORT_AFTER_BATCHES": {"description": "test only: abort after N batches", "integer": true}},
+    "presets": [{"name": "crashy", "description": "dies after its first batch", "env": {"GBENCH_TEST_ABORT_AFTER_BATCHES": "1"}}]
+  })";
+  const auto path = dir.path() / "r.json";
+  const auto r = run_cli(tiny({"--batch", "4,2", "--preset", "default,crashy,bf16", "--presets", presets.string(),
+                               "--format", "jsonl", "--json", path.string()}));
+  CHECK(r.exit_code == 6);
+  CHECK_THAT(r.stderr_tail, Contains("preset 'crashy' did not complete") && Contains("signal 6"));
+  const auto report = nlohmann::json::parse(util::read_text_file(path));
+  REQUIRE(report["runs"].size() == 3);
+  CHECK(report["runs"][0]["status"] == "ok");
+  CHECK(report["runs"][2]["status"] == "ok");
+  const auto& crashy = report["runs"][1];
+  CHECK(crashy["status"] == "failed");
+  CHECK_THAT(crashy["error"].get<std::string>(), Contains("killed by signal 6"));
+  CHECK(crashy["results"][0]["status"] == "ok"); // batch 4 finished before the crash
+  CHECK(crashy["results"][0]["samples_ns"].size() == 4);
+  CHECK(crashy["results"][1]["status"] == "failed");
+  // The JSONL stream: every line parses; the crash is a line of its own, between the others' results.
+  std::istringstream lines(r.stdout_text);
+  std::vector<std::string> types;
+  for (std::string line; std::getline(lines, line);) {
+    types.push_back(nlohmann::json::parse(line)["type"].get<std::string>());
+  }
+  CHECK(types.front() == "context");
+  CHECK(std::count(types.begin(), types.end(), "result") == 6);
+  CHECK(std::count(types.begin(), types.end(), "failure") == 1);
+  CHECK(std::count(types.begin(), types.end(), "comparison") == 6);
+}
+
+TEST_CASE("every output format parses", "[comparison][e2e]") {
+  const auto csv = run_cli(tiny({"--batch", "2", "--preset", "default,bf16", "--format", "csv"}));
+  REQUIRE(csv.exit_code == 0);
+  std::istringstream in(csv.stdout_text);
+  std::string header;
+  std::getline(in, header);
+  CHECK(header.rfind("preset,batch,repetitions,median_ns", 0) == 0);
+  int rows = 0;
+  for (std::string line; std::getline(in, line); ++rows) {
+    CHECK(std::count(line.begin(), line.end(), ',') == std::count(header.begin(), header.end(), ','));
+  }
+  CHECK(rows == 2);
+  const auto json = run_cli(tiny({"--batch", "2", "--format", "json"}));
+  REQUIRE(json.exit_code == 0);
+  CHECK(nlohmann::json::parse(json.stdout_text)["schema"] == "graviton-bench-report");
+  const auto md = run_cli(tiny({"--batch", "2", "--preset", "default,bf16", "--format", "markdown"}));
+  REQUIRE(md.exit_code == 0);
+  CHECK_THAT(md.stdout_text, Contains("| preset | batch |") && Contains("| bf16 | 2 |") && Contains("- bf16 vs default @2:"));
+}
+
+TEST_CASE("--min-time keeps timing until the time has passed", "[comparison][e2e]") {
+  util::temp_dir dir;
+  const auto path = dir.path() / "r.json";
+  const auto r = run_cli(tiny({"--batch", "2", "--min-time", "0.05", "--json", path.string()}));
+  REQUIRE(r.exit_code == 0);
+  const auto b = nlohmann::json::parse(util::read_text_file(path))["runs"][0]["results"][0];
+  double total = 0;
+  for (const auto& ns : b["samples_ns"]) {
+    total += ns.get<double>();
+  }
+  CHECK(total >= 0.05e9);
+  CHECK(b["samples_ns"].size() % 4 == 0); // whole chunks of --iters
+}
+
+TEST_CASE("an unknown baseline is refused", "[comparison][cli]") {
+  const auto r = run_cli(tiny({"--batch", "2", "--preset", "default", "--baseline", "bf16"}));
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.stderr_tail, Contains("--baseline: preset 'bf16' is not among the presets run"));
+}
