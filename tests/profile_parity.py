@@ -199,12 +199,14 @@ def main(argv=None):
         print(f"error: the report was run with LibTorch {libtorch}, this Python has torch {torch.__version__}; "
               "run this script with the Python whose torch the binary links (GBENCH_PYTHON, .venv)", file=sys.stderr)
         return 2
-    settings = report["settings"]
+    threads = report["settings"].get("threads")
+    used = next(r["libtorch"]["threads"] for r in report["runs"] if result in r.get("results", []))
     print(f"graviton-bench report: {report['model']['name']}, batch {args.batch}, warm-up "
           f"{result['settings']['warmup']}, iterations {result['settings']['iterations']}, threads "
-          f"{settings.get('threads')}")
+          f"{threads if threads is not None else f'{used} (LibTorch default)'}")
+    py_threads = args.threads if args.threads is not None else f"{torch.get_num_threads()} (torch default)"
     print(f"python (torch {torch.__version__}): batch {args.batch}, warm-up {args.warmup}, iterations "
-          f"{args.iterations}, threads {args.threads if args.threads is not None else torch.get_num_threads()}")
+          f"{args.iterations}, threads {py_threads}")
 
     averages = python_profile(config, args.batch, args.warmup, args.iterations, args.threads, args.seed)
     print("\nPython's prof.key_averages().table(sort_by=\"self_cpu_time_total\"):")

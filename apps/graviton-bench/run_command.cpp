@@ -146,6 +146,12 @@ int run_run(const run_options& opt) {
   auto reporter = report::make_reporter(opt.format);
   const run::plan plan = make_plan(opt);
   const auto host = host::query_host();
+  if (host.load_average > 0.5 * host.cores) {
+    // Threads that share cores with other work wait for each other at every parallel region.
+    std::cerr << fmt::format("warning: the machine is busy (1-minute load average {:.1f} on {} cores); timings "
+                             "will be noisy, more so with as many threads as cores\n",
+                             host.load_average, host.cores);
+  }
   run::check_memory(plan.model, plan.batches, host.mem_available_bytes);
   if (!opt.json_path.empty()) {
     util::check_writable(opt.json_path, "--json");
@@ -167,6 +173,7 @@ int run_run(const run_options& opt) {
   result.plan.progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
   result.baseline = opt.baseline;
   result.alpha = opt.alpha;
+  result.cosine_threshold = opt.cosine_threshold;
   reporter->begin(result, std::cout);
   result.runs = run::execute(result.plan, util::self_executable(), false,
                              [&](const run::preset_run& r) { reporter->on_run(r, std::cout); });

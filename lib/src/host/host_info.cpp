@@ -152,6 +152,8 @@ host_info query_host() {
   const std::string meminfo = read_file("/proc/meminfo");
   h.mem_available_bytes = parse_meminfo_bytes(meminfo, "MemAvailable").value_or(0);
   h.mem_total_bytes = parse_meminfo_bytes(meminfo, "MemTotal").value_or(0);
+  std::istringstream loadavg(read_file("/proc/loadavg"));
+  loadavg >> h.load_average;
   return h;
 }
 
@@ -164,7 +166,8 @@ nlohmann::json to_json(const host_info& h) {
                    {"isa_features", h.isa_features},
                    {"thp_mode", h.thp_mode},
                    {"mem_total_bytes", h.mem_total_bytes},
-                   {"mem_available_bytes", h.mem_available_bytes}};
+                   {"mem_available_bytes", h.mem_available_bytes},
+                   {"load_average_1m", h.load_average}};
   j["sve_vector_bits"] = h.sve_vector_bits ? nlohmann::json(*h.sve_vector_bits) : nlohmann::json(nullptr);
   return j;
 }

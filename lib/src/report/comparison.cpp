@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "gbench/report/report.hpp"
+#include "gbench/run/result.hpp"
 #include "gbench/stats/compare.hpp"
 
 namespace gbench::report {
@@ -47,6 +48,12 @@ std::vector<comparison_row> compare_presets(const run_report& r, const std::stri
         row = &rows.back();
       }
       const auto index = static_cast<std::size_t>(row - rows.data());
+      for (const auto& e : run.evidence) {
+        if (e.ok && e.batch == b.batch) {
+          row->cosine = row->cosine ? std::min(*row->cosine, e.cosine) : e.cosine;
+          row->accuracy_flagged = *row->cosine < r.cosine_threshold;
+        }
+      }
       if (!b.ok) {
         if (row->ok) {
           row->error = b.error;
@@ -137,6 +144,9 @@ nlohmann::json to_json(const comparison_row& row) {
   }
   if (!row.effects.empty()) {
     j["effects"] = row.effects;
+  }
+  if (row.cosine) {
+    j["accuracy"] = {{"cosine", *row.cosine}, {"flagged", row.accuracy_flagged}};
   }
   return j;
 }

@@ -45,6 +45,7 @@ nlohmann::json to_json(const run_report& r) {
                    {"repetitions", r.plan.repetitions},
                    {"baseline", r.baseline},
                    {"alpha", r.alpha},
+                   {"cosine_threshold", r.cosine_threshold},
                    {"threads", r.plan.threads ? nlohmann::json(*r.plan.threads) : nlohmann::json(nullptr)},
                    {"managed_env", r.plan.managed_env},
                    {"env_overrides", r.plan.env_overrides}};
@@ -120,6 +121,11 @@ const std::vector<column>& columns() {
        [](const comparison_row& r) { return optional_number(r.p_value); }},
       {"verdict", "verdict", false, [](const comparison_row& r) { return r.verdict.empty() ? std::string("-") : r.verdict; },
        [](const comparison_row& r) { return r.verdict; }},
+      {"cosine", "cosine", true,
+       [](const comparison_row& r) {
+         return r.cosine ? fmt::format("{:.6f}{}", *r.cosine, r.accuracy_flagged ? " LOW" : "") : std::string("-");
+       },
+       [](const comparison_row& r) { return optional_number(r.cosine); }},
       {"status", "status", false, status_text, status_text},
   };
   return cols;

@@ -21,6 +21,7 @@ struct host_info {
   std::string thp_mode;        ///< kernel THP: always, madvise, never, or "unavailable"
   std::int64_t mem_available_bytes = 0;
   std::int64_t mem_total_bytes = 0;
+  double load_average = 0;     ///< 1-minute load average when the run started: a busy machine times badly
 
   [[nodiscard]] bool has_feature(const std::string& name) const;
 };

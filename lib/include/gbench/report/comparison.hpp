@@ -35,6 +35,8 @@ struct comparison_row {
   std::optional<double> p_value;     ///< two-sided Mann-Whitney U on the raw samples
   std::string verdict;               ///< faster, slower, no significant difference, too few samples
   std::vector<std::string> effects;  ///< from --verify: what the preset's knobs were seen to do
+  std::optional<double> cosine;      ///< from --verify: logits' cosine similarity to float64 at this batch
+  bool accuracy_flagged = false;     ///< cosine below the report's threshold
 };
 
 /// The rows of a report, in preset order then batch order, each compared with `baseline` at its batch

@@ -24,6 +24,7 @@ struct run_report {
   std::vector<run::preset_run> runs; ///< in the order they ran: repetitions interleaved
   std::string baseline = "default";  ///< the preset speed-ups are measured against
   double alpha = 0.05;               ///< significance level of the comparison
+  double cosine_threshold = 0.99;    ///< --verify: accuracy below this is flagged in every format
 };
 
 /// Tool version and git sha, RFC 3339 UTC time, host, command line.

@@ -1,0 +1,653 @@
+// Comparing two reports (graviton-bench compare), exporting one as Google Benchmark JSON (export), and the
+// CI job around them (scripts/ci-regression): unit tests on fixed samples, then end-to-end runs.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "gbench/error.hpp"
+#include "gbench/report/google_benchmark.hpp"
+#include "gbench/report/regression.hpp"
+#include "gbench/report/stored_report.hpp"
+#include "gbench/util/files.hpp"
+#include "gbench/util/subprocess.hpp"
+
+using Catch::Matchers::Contains;
+using gbench::report::metric;
+using gbench::report::verdict;
+using json = nlohmann::json;
+
+namespace {
+
+// n values spread over center * [0.9, 1.1]: one in each of n equal strata, jittered within it by a fixed LCG
+// (the same on every platform), so that the median is center within 0.2/n and two seeds give two draws.
+std::vector<double> spread(std::size_t n, double center, std::uint64_t seed) {
+  std::uint64_t x = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+  std::vector<double> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const double jitter = static_cast<double>(x >> 11U) * 0x1.0p-53;
+    out.push_back(std::round(center * (0.9 + 0.2 * (static_cast<double>(i) + jitter) / static_cast<double>(n))));
+  }
+  return out;
+}
+
+json result(std::int64_t batch, const std::vector<double>& samples) {
+  return {{"batch", batch}, {"status", "ok"}, {"samples_ns", samples}};
+}
+
+json run(const std::string& preset, std::vector<json> results, int repetition = 1) {
+  return {{"preset", {{"name", preset}, {"env", json::object()}}},
+          {"repetition", repetition},
+          {"status", "ok"},
+          {"libtorch", {{"version", "2.13.0"}, {"blas", "mkl"}, {"acl", false}, {"onednn_version", "3.12.0"}}},
+          {"results", std::move(results)}};
+}
+
+// A report as graviton-bench writes it, cut down to what compare and export read (and a little more).
+json report(std::vector<json> runs, std::vector<std::int64_t> batches = {8}) {
+  return {{"schema", "graviton-bench-report"},
+          {"schema_version", 1},
+          {"context",
+           {{"tool", {{"name", "graviton-bench"}, {"version", "0.1.0"}, {"git_sha", "abc"}}},
+            {"date", "2026-11-25T12:00:00Z"},
+            {"host", {{"arch", "aarch64"}, {"cpu_model", "Neoverse-V1"}, {"cores", 2}}}}},
+          {"model", {{"name", "tiny-mlp"}, {"input_shape", {16, 16}}, {"hidden", {128, 344}}, {"outputs", 10}}},
+          {"settings", {{"batches", batches}, {"warmup", 5}, {"iterations", 30}}},
+          {"runs", std::move(runs)}};
+}
+
+gbench::report::stored_report stored(const json& j, const std::string& name = "r.json") {
+  return gbench::report::parse_stored_report(j.dump(), name);
+}
+
+gbench::report::regression_report compare(const json& base, const json& cand, gbench::report::regression_options o = {}) {
+  return gbench::report::compare_reports(stored(base, "base.json"), stored(cand, "new.json"), o);
+}
+
+// One (default, 8) on each side with these samples.
+gbench::report::regression_row compare_one(const std::vector<double>& base, const std::vector<double>& cand,
+                                           gbench::report::regression_options o = {}) {
+  const auto r = compare(report({run("default", {result(8, base)})}), report({run("default", {result(8, cand)})}), o);
+  REQUIRE(r.rows.size() == 1);
+  return r.rows.front();
+}
+
+std::string text_of(const gbench::report::regression_report& r, const std::string& format) {
+  std::ostringstream out;
+  gbench::report::write_regression_report(r, format, out);
+  return out.str();
+}
+
+} // namespace
+
+TEST_CASE("identical distributions are unchanged", "[regression]") {
+  const auto same = compare_one(spread(30, 100e3, 1), spread(30, 100e3, 1));
+  CHECK(same.result == verdict::unchanged);
+  CHECK(same.ratio == 1.0);
+  CHECK(same.p_value == Approx(1.0));
+  CHECK_FALSE(same.significant);
+  // Two draws of the same distribution.
+  const auto draws = compare_one(spread(30, 100e3, 1), spread(30, 100e3, 2));
+  CHECK(draws.result == verdict::unchanged);
+  CHECK(std::abs(draws.ratio - 1) < 0.05);
+}
+
+TEST_CASE("a 10% shift with enough samples is a regression, and the other way an improvement", "[regression]") {
+  const auto slower = compare_one(spread(30, 100e3, 1), spread(30, 110e3, 2));
+  CHECK(slower.result == verdict::regression);
+  CHECK(slower.significant);
+  CHECK(slower.enough_samples);
+  CHECK(slower.p_value < 0.001);
+  CHECK(slower.z > 0);
+  CHECK(slower.ratio == Approx(1.1).epsilon(0.03));
+  REQUIRE(slower.ratio_low);
+  CHECK(*slower.ratio_low < slower.ratio);
+  CHECK(*slower.ratio_high > slower.ratio);
+  CHECK(*slower.ratio_low > 1.0);
+
+  const auto faster = compare_one(spread(30, 110e3, 2), spread(30, 100e3, 1));
+  CHECK(faster.result == verdict::improvement);
+  CHECK(faster.z < 0);
+}
+
+TEST_CASE("a 10% shift with 3 samples is not significant, and says so", "[regression]") {
+  // Even completely separated: 3 vs 3 cannot reach p < 0.05.
+  const auto r = compare(report({run("default", {result(8, {100e3, 101e3, 102e3})})}),
+                         report({run("default", {result(8, {110e3, 111e3, 112e3})})}));
+  const auto& row = r.rows.front();
+  CHECK(row.ratio == Approx(1.1).epsilon(0.01));
+  CHECK_FALSE(row.significant);
+  CHECK_FALSE(row.enough_samples);
+  CHECK(row.result == verdict::too_few_samples);
+  CHECK_FALSE(r.regressed());
+  CHECK_THAT(row.note, Contains("3 vs 3 samples") && Contains("cannot reach alpha 0.05"));
+  CHECK_THAT(text_of(r, "table"), Contains("too few samples") && Contains("3 vs 3 samples"));
+  CHECK_THAT(text_of(r, "markdown"), Contains("too few samples"));
+}
+
+TEST_CASE("the threshold is respected", "[regression]") {
+  const auto base = spread(30, 100e3, 1);
+  const auto cand = spread(30, 110e3, 2);
+  gbench::report::regression_options o;
+  o.threshold = 0.15;
+  const auto wide = compare_one(base, cand, o);
+  CHECK(wide.significant);
+  CHECK(wide.result == verdict::unchanged);
+  o.threshold = 0.05;
+  CHECK(compare_one(base, cand, o).result == verdict::regression);
+  // Significant but small: a tight 2% shift over many samples.
+  const auto small = compare_one(spread(400, 100e3, 3), spread(400, 102e3, 4));
+  CHECK(small.significant);
+  CHECK(small.result == verdict::unchanged);
+}
+
+TEST_CASE("alpha is respected", "[regression]") {
+  // 10 vs 10 values 2 apart, shifted by 8: p = 0.017 (scipy's asymptotic), median +7.3%.
+  std::vector<double> base;
+  std::vector<double> cand;
+  for (int i = 0; i < 10; ++i) {
+    base.push_back(100 + 2 * i);
+    cand.push_back(108 + 2 * i);
+  }
+  gbench::report::regression_options o;
+  const auto at_05 = compare_one(base, cand, o);
+  CHECK(at_05.p_value == Approx(0.0170).epsilon(0.01));
+  CHECK(at_05.ratio - 1 == Approx(0.0734).epsilon(0.01));
+  CHECK(at_05.result == verdict::regression);
+  o.alpha = 0.01;
+  const auto at_01 = compare_one(base, cand, o);
+  CHECK(at_01.enough_samples);
+  CHECK_FALSE(at_01.significant);
+  CHECK(at_01.result == verdict::unchanged);
+}
+
+TEST_CASE("metrics: throughput is better higher, and a tail that rises while the rest gets faster is not a regression",
+          "[regression]") {
+  gbench::report::regression_options o;
+  o.what = metric::throughput;
+  const auto tp = compare_one(spread(30, 100e3, 1), spread(30, 110e3, 2), o);
+  CHECK(tp.baseline_value > tp.candidate_value);
+  CHECK(tp.ratio == Approx(1 / 1.1).epsilon(0.03));
+  CHECK(tp.result == verdict::regression);
+  REQUIRE(tp.ratio_low);
+  CHECK(*tp.ratio_high < 1.0);
+
+  // The candidate is faster almost everywhere but its slowest forwards are much slower.
+  auto base = spread(100, 100e3, 1);
+  auto cand = spread(100, 90e3, 2);
+  for (int i = 0; i < 5; ++i) {
+    cand[static_cast<std::size_t>(i)] = 200e3;
+  }
+  o.what = metric::p99;
+  const auto tail = compare_one(base, cand, o);
+  CHECK(tail.ratio > 1.5);
+  CHECK(tail.significant);
+  CHECK(tail.z < 0);
+  CHECK(tail.result == verdict::unchanged);
+  CHECK_THAT(tail.note, Contains("p99 rose") && Contains("got faster"));
+  CHECK_FALSE(tail.ratio_low); // no interval for a tail quantile
+  CHECK(compare_one(base, cand, {}).result == verdict::improvement);
+}
+
+TEST_CASE("mismatched set-ups are refused, naming what differs", "[regression]") {
+  const auto base = report({run("default", {result(8, spread(30, 100e3, 1))})});
+  struct change {
+    std::string key;
+    std::function<void(json&)> apply;
+    std::string message;
+  };
+  const std::vector<change> changes{
+      {"model.hidden", [](json& j) { j["model"]["hidden"] = {256}; }, "model.hidden is [128,344] in the baseline but [256] in the candidate"},
+      {"model.input_shape", [](json& j) { j["model"]["input_shape"] = {64, 64}; }, "model.input_shape is [16,16]"},
+      {"model.outputs", [](json& j) { j["model"]["outputs"] = 11; }, "model.outputs is 10 in the baseline but 11"},
+      {"libtorch.version", [](json& j) { j["runs"][0]["libtorch"]["version"] = "2.12.0"; }, "libtorch.version is 2.13.0 in the baseline but 2.12.0"},
+      {"libtorch.blas", [](json& j) { j["runs"][0]["libtorch"]["blas"] = "openblas"; }, "libtorch.blas is mkl"},
+      {"libtorch.acl", [](json& j) { j["runs"][0]["libtorch"]["acl"] = true; }, "libtorch.acl is false in the baseline but true"},
+      {"libtorch.onednn_version", [](json& j) { j["runs"][0]["libtorch"]["onednn_version"] = "3.7.1"; }, "libtorch.onednn_version is 3.12.0"},
+      {"host.cpu_model", [](json& j) { j["context"]["host"]["cpu_model"] = "Neoverse-N1"; }, "host.cpu_model is Neoverse-V1 in the baseline but Neoverse-N1"},
+      {"host.arch", [](json& j) { j["context"]["host"]["arch"] = "x86_64"; }, "host.arch is aarch64"},
+  };
+  for (const auto& c : changes) {
+    INFO(c.key);
+    json cand = base;
+    c.apply(cand);
+    try {
+      (void)compare(base, cand);
+      FAIL("a mismatch was accepted");
+    } catch (const gbench::mismatch_error& e) {
+      CHECK(e.code() == gbench::exit_code::context_mismatch);
+      CHECK_THAT(e.what(), Contains("base.json and new.json") && Contains(c.message) && Contains("--allow-mismatch"));
+    }
+    gbench::report::regression_options o;
+    o.allow_mismatch = true;
+    const auto r = compare(base, cand, o);
+    REQUIRE(r.differences.size() == 1);
+    CHECK(r.differences[0].key == c.key);
+    CHECK_THAT(text_of(r, "table"), Contains("set-ups differ (allowed by --allow-mismatch): " + c.key));
+  }
+  // What may differ: the model's name, the date, the tool's version, the settings.
+  json other = base;
+  other["model"]["name"] = "renamed";
+  other["context"]["tool"]["version"] = "0.2.0";
+  other["settings"]["iterations"] = 100;
+  CHECK(compare(base, other).differences.empty());
+}
+
+TEST_CASE("repetitions of a preset are pooled, and several reports of a side too", "[regression]") {
+  const auto base = report({run("default", {result(8, spread(20, 100e3, 1))}, 1),
+                            run("bf16", {result(8, spread(20, 90e3, 5))}, 1),
+                            run("default", {result(8, spread(20, 100e3, 2))}, 2)});
+  const auto s = stored(base);
+  REQUIRE(s.series.size() == 2);
+  CHECK(s.series[0].preset == "default");
+  CHECK(s.series[0].samples_ns.size() == 40);
+  CHECK(s.series[0].repetitions == 2);
+  CHECK(s.series[1].preset == "bf16");
+
+  const auto pooled = gbench::report::pool_reports({stored(base, "a1.json"), stored(base, "a2.json")}, false);
+  CHECK(pooled.name == "a1.json + a2.json");
+  CHECK(pooled.find("default", 8)->samples_ns.size() == 80);
+  CHECK(pooled.find("default", 8)->repetitions == 4);
+  json other_host = base;
+  other_host["context"]["host"]["cpu_model"] = "Neoverse-N1";
+  CHECK_THROWS_AS(gbench::report::pool_reports({stored(base, "a1.json"), stored(other_host, "a2.json")}, false),
+                  gbench::mismatch_error);
+}
+
+TEST_CASE("failed runs and batches are reported as such", "[regression]") {
+  const auto ok = run("default", {result(8, spread(30, 100e3, 1)), result(4, spread(30, 60e3, 2))});
+  json failed_batch = ok;
+  failed_batch["results"][1] = {{"batch", 4}, {"status", "failed"}, {"error", "out of memory"}};
+  json failed_run = {{"preset", {{"name", "default"}}}, {"status", "failed"}, {"error", "the process was killed by SIGKILL"},
+                     {"libtorch", json::object()}, {"results", json::array()}};
+
+  const auto in_candidate = compare(report({ok}, {8, 4}), report({failed_batch}, {8, 4}));
+  REQUIRE(in_candidate.rows.size() == 2);
+  CHECK(in_candidate.rows[0].result == verdict::unchanged);
+  CHECK(in_candidate.rows[1].result == verdict::failed_in_candidate);
+  CHECK_FALSE(in_candidate.rows[1].measured);
+  CHECK_THAT(in_candidate.rows[1].note, Contains("out of memory"));
+  CHECK(in_candidate.regressed());
+  CHECK(in_candidate.geomean_count == 1);
+  CHECK_THAT(text_of(in_candidate, "table"), Contains("failed in candidate") && Contains("default @ 4: failed in the candidate: out of memory"));
+
+  const auto in_baseline = compare(report({failed_batch}, {8, 4}), report({ok}, {8, 4}));
+  CHECK(in_baseline.rows[1].result == verdict::failed_in_baseline);
+  CHECK_FALSE(in_baseline.regressed());
+
+  // A process that died wrote no result: every planned batch failed with it.
+  const auto died = compare(report({ok}, {8, 4}), report({failed_run}, {8, 4}));
+  REQUIRE(died.rows.size() == 2);
+  for (const auto& row : died.rows) {
+    CHECK(row.result == verdict::failed_in_candidate);
+    CHECK_THAT(row.note, Contains("SIGKILL"));
+  }
+  CHECK_FALSE(died.geomean_ratio);
+  CHECK_THAT(text_of(died, "table"), Contains("geomean"));
+  const auto both = compare(report({failed_run}, {8, 4}), report({failed_run}, {8, 4}));
+  CHECK(both.rows[0].result == verdict::failed_in_both);
+  CHECK_FALSE(both.regressed());
+}
+
+TEST_CASE("pairs on one side only are listed; no pair in common is an error", "[regression]") {
+  const auto base = report({run("default", {result(8, spread(30, 100e3, 1))}), run("bf16", {result(8, spread(30, 90e3, 1))})});
+  const auto cand = report({run("default", {result(8, spread(30, 100e3, 2)), result(2, spread(30, 20e3, 2))})}, {8, 2});
+  const auto r = compare(base, cand);
+  CHECK(r.rows.size() == 1);
+  CHECK(r.only_in_baseline == std::vector<std::string>{"bf16 @ 8"});
+  CHECK(r.only_in_candidate == std::vector<std::string>{"default @ 2"});
+  CHECK_THAT(text_of(r, "table"), Contains("only in the baseline, not compared: bf16 @ 8"));
+
+  const auto elsewhere = report({run("thp", {result(8, spread(30, 100e3, 1))})});
+  CHECK_THROWS_AS(compare(base, elsewhere), gbench::report_error);
+  CHECK_THROWS_WITH(compare(base, elsewhere), Contains("no (preset, batch) in common") && Contains("default @ 8, bf16 @ 8"));
+}
+
+TEST_CASE("the geometric mean summarises the ratios", "[regression]") {
+  const auto base = report({run("default", {result(8, std::vector<double>(10, 100.0)), result(4, std::vector<double>(10, 100.0))})}, {8, 4});
+  const auto cand = report({run("default", {result(8, std::vector<double>(10, 121.0)), result(4, std::vector<double>(10, 100.0))})}, {8, 4});
+  const auto r = compare(base, cand);
+  REQUIRE(r.geomean_ratio);
+  CHECK(*r.geomean_ratio == Approx(1.1));
+  CHECK(r.geomean_count == 2);
+  CHECK_THAT(text_of(r, "table"), Contains("geomean") && Contains("+10.0%"));
+}
+
+TEST_CASE("compare formats: table, markdown for a pull request, json", "[regression]") {
+  const auto base = report({run("default", {result(8, spread(30, 100e3, 1)), result(4, spread(30, 50e3, 3))})}, {8, 4});
+  const auto cand = report({run("default", {result(8, spread(30, 120e3, 2)), result(4, spread(30, 50e3, 4))})}, {8, 4});
+  const auto r = compare(base, cand);
+  const auto table = text_of(r, "table");
+  CHECK_THAT(table, Contains("baseline   base.json") && Contains("candidate  new.json") && Contains("regression") &&
+                        Contains("unchanged") && Contains("p-value") && Contains("95% CI") &&
+                        Contains("result: REGRESSION (1 regression, 1 unchanged)"));
+  const auto md = text_of(r, "markdown");
+  CHECK_THAT(md, Contains("### graviton-bench: ❌ REGRESSION") && Contains("| preset | batch | baseline |") &&
+                     Contains("| :--- | ---: |") && Contains("**regression**") && Contains("| **geomean** |") &&
+                     Contains("<details>"));
+  const auto j = json::parse(text_of(r, "json"));
+  CHECK(j["schema"] == "graviton-bench-comparison");
+  CHECK(j["regressed"] == true);
+  CHECK(j["counts"]["regression"] == 1);
+  CHECK(j["rows"][0]["verdict"] == "regression");
+  CHECK(j["rows"][0]["p_value"].get<double>() < 0.05);
+  CHECK(j["options"]["metric"] == "median");
+  const auto fine = compare(base, base);
+  CHECK_THAT(text_of(fine, "markdown"), Contains("✅ no regression"));
+  CHECK_THROWS_WITH(text_of(r, "yaml"), Contains("unknown format 'yaml'"));
+  CHECK_THROWS_AS(gbench::report::parse_metric("mean"), gbench::input_error);
+  gbench::report::regression_options bad;
+  bad.alpha = 1.5;
+  CHECK_THROWS_WITH(compare(base, cand, bad), Contains("--alpha"));
+}
+
+TEST_CASE("corrupt, truncated or wrong-schema reports are refused, naming the file", "[regression]") {
+  const std::string good = report({run("default", {result(8, spread(5, 100e3, 1))})}).dump(2);
+  auto with = [&](const std::function<void(json&)>& f) {
+    json j = json::parse(good);
+    f(j);
+    return j.dump();
+  };
+  struct bad_case {
+    std::string what;
+    std::string text;
+    std::string message;
+  };
+  const std::vector<bad_case> cases{
+      {"empty", "", "the file is empty"},
+      {"blank", "  \n", "the file is empty"},
+      {"truncated", good.substr(0, good.size() / 2), "malformed JSON (the file ends too early: truncated?)"},
+      {"not JSON", "schema: graviton\n", "bad.json:1:1: malformed JSON"},
+      {"array", "[1, 2]", "expected an object, found array"},
+      {"other schema", with([](json& j) { j["schema"] = "something-else"; }), "\"something-else\" is not a graviton-bench report"},
+      {"no schema", with([](json& j) { j.erase("schema"); }), "missing key 'schema'"},
+      {"newer", with([](json& j) { j["schema_version"] = 2; }), "schema_version: 2 is newer than this graviton-bench reads"},
+      {"version type", with([](json& j) { j["schema_version"] = "1"; }), "schema_version: expected a whole number, found string"},
+      {"no runs", with([](json& j) { j.erase("runs"); }), "missing key 'runs'"},
+      {"empty runs", with([](json& j) { j["runs"] = json::array(); }), "runs: holds no result"},
+      {"runs type", with([](json& j) { j["runs"] = 3; }), "runs: expected an array, found number 3"},
+      {"no host", with([](json& j) { j["context"].erase("host"); }), "context: missing key 'host'"},
+      {"hidden type", with([](json& j) { j["model"]["hidden"] = "128"; }), "model.hidden: expected an array"},
+      {"sample text", with([](json& j) { j["runs"][0]["results"][0]["samples_ns"][2] = "fast"; }),
+       "runs[0].results[0].samples_ns[2]: expected a positive number of nanoseconds, found string \"fast\""},
+      {"sample negative", with([](json& j) { j["runs"][0]["results"][0]["samples_ns"][0] = -5; }),
+       "runs[0].results[0].samples_ns[0]: expected a positive number"},
+      {"no samples", with([](json& j) { j["runs"][0]["results"][0].erase("samples_ns"); }),
+       "runs[0].results[0]: missing key 'samples_ns'"},
+      {"status", with([](json& j) { j["runs"][0]["status"] = "maybe"; }), "runs[0].status: expected \"ok\" or \"failed\""},
+      {"batch", with([](json& j) { j["runs"][0]["results"][0]["batch"] = 0; }), "runs[0].results[0].batch: 0 is not a batch size"},
+      {"preset name", with([](json& j) { j["runs"][0]["preset"].erase("name"); }), "runs[0].preset: missing key 'name'"},
+      {"google benchmark", R"({"context": {}, "benchmarks": []})", "this is Google Benchmark JSON"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    try {
+      (void)gbench::report::parse_stored_report(c.text, "bad.json");
+      FAIL("accepted");
+    } catch (const gbench::report_error& e) {
+      CHECK(e.code() == gbench::exit_code::unusable_report);
+      CHECK_THAT(e.what(), Contains("bad.json") && Contains(c.message));
+    }
+  }
+  gbench::util::temp_dir dir;
+  CHECK_THROWS_WITH(gbench::report::load_stored_report(dir.path() / "missing.json"), Contains("missing.json: no such file"));
+  CHECK_THROWS_WITH(gbench::report::load_stored_report(dir.path()), Contains("is a directory"));
+  std::ofstream(dir.path() / "empty.json").flush();
+  CHECK_THROWS_WITH(gbench::report::load_stored_report(dir.path() / "empty.json"), Contains("empty.json: the file is empty"));
+}
+
+TEST_CASE("export as Google Benchmark JSON: one benchmark per (preset, batch), one repetition per sample", "[regression]") {
+  json failed = {{"batch", 4}, {"status", "failed"}, {"error", "out of memory"}};
+  const auto r = stored(report({run("default", {result(8, {100, 200, 300}), failed}), run("bf16", {result(8, {50, 60})}),
+                                run("default", {result(8, {400}), result(4, {10})}, 2)},
+                               {8, 4}),
+                        "r.json");
+  const auto g = gbench::report::to_google_benchmark_json(r);
+  CHECK(g["context"]["executable"] == "graviton-bench");
+  CHECK(g["context"]["num_cpus"] == 2);
+  CHECK(g["context"]["graviton_bench"]["libtorch"] == "2.13.0");
+  const auto& b = g["benchmarks"];
+  std::map<std::string, std::vector<json>> by_name;
+  for (const auto& e : b) {
+    by_name[e["name"].get<std::string>()].push_back(e);
+  }
+  // The repetitions of default @ 8 are pooled: 4 samples.
+  const auto& d8 = by_name["tiny-mlp/default/batch:8"];
+  REQUIRE(d8.size() == 4);
+  for (std::size_t i = 0; i < d8.size(); ++i) {
+    CHECK(d8[i]["run_type"] == "iteration");
+    CHECK(d8[i]["repetition_index"] == i);
+    CHECK(d8[i]["repetitions"] == 4);
+    CHECK(d8[i]["iterations"] == 1);
+    CHECK(d8[i]["time_unit"] == "ns");
+    CHECK(d8[i]["real_time"] == d8[i]["cpu_time"]);
+    CHECK(d8[i]["family_index"] == 0);
+    CHECK(d8[i]["per_family_instance_index"] == 0);
+  }
+  CHECK(d8[3]["real_time"] == 400);
+  CHECK(d8[0]["items_per_second"].get<double>() == Approx(8e9 / 100));
+  CHECK(by_name["tiny-mlp/default/batch:8_mean"].at(0)["real_time"].get<double>() == Approx(250));
+  CHECK(by_name["tiny-mlp/default/batch:8_median"].at(0)["real_time"].get<double>() == Approx(250));
+  CHECK(by_name["tiny-mlp/default/batch:8_median"].at(0)["run_type"] == "aggregate");
+  CHECK(by_name["tiny-mlp/default/batch:8_median"].at(0)["aggregate_name"] == "median");
+  CHECK(by_name["tiny-mlp/default/batch:8_cv"].at(0)["aggregate_unit"] == "percentage");
+  CHECK(by_name.count("tiny-mlp/default/batch:8_stddev") == 1);
+  CHECK(by_name.count("tiny-mlp/default/batch:8_p99") == 1);
+  // A batch that failed in one repetition is a failed benchmark, as Google Benchmark writes SkipWithError.
+  const auto& d4 = by_name["tiny-mlp/default/batch:4"];
+  REQUIRE(d4.size() == 1);
+  CHECK(d4[0]["error_occurred"] == true);
+  CHECK(d4[0]["error_message"] == "out of memory");
+  CHECK(d4[0]["per_family_instance_index"] == 1);
+  const auto& bf = by_name["tiny-mlp/bf16/batch:8"];
+  REQUIRE(bf.size() == 2);
+  CHECK(bf[0]["family_index"] == 1);
+}
+
+// ---- end to end: the binary, the script, google/benchmark's compare.py ----------------------------------
+
+namespace {
+
+gbench::util::child_status run_tool(std::vector<std::string> args, std::vector<std::string> extra_env = {}) {
+  auto env = gbench::util::current_environment();
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
+  return gbench::util::run_process(args, env, {.forward_stderr = false, .capture_stdout = true});
+}
+
+gbench::util::child_status run_cli(std::vector<std::string> args, std::vector<std::string> extra_env = {}) {
+  args.insert(args.begin(), GBENCH_BINARY);
+  return run_tool(std::move(args), std::move(extra_env));
+}
+
+std::string write(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+const std::string script = (std::filesystem::path(GBENCH_CONFIGS).parent_path() / "scripts" / "ci-regression").string();
+
+// A real run of the tiny model: one preset, one batch, the timed loop long enough that a process's median
+// does not hinge on one moment of the machine's load.
+std::vector<std::string> tiny_run(const std::string& json_path, int iters) {
+  return {"--model", "tiny-mlp", "--batch", "8", "--preset", "default", "--warmup", "50", "--iters",
+          std::to_string(iters), "--threads", "1", "--no-profile", "--json", json_path};
+}
+
+} // namespace
+
+TEST_CASE("compare: exit codes and messages", "[regression][cli]") {
+  gbench::util::temp_dir dir;
+  const auto base_json = report({run("default", {result(8, spread(30, 100e3, 1))})});
+  const auto base = write(dir.path() / "base.json", base_json.dump());
+  const auto same = write(dir.path() / "same.json", report({run("default", {result(8, spread(30, 100e3, 2))})}).dump());
+  const auto slow = write(dir.path() / "slow.json", report({run("default", {result(8, spread(30, 120e3, 2))})}).dump());
+  json other = base_json;
+  other["context"]["host"]["cpu_model"] = "Neoverse-N1";
+  const auto elsewhere = write(dir.path() / "elsewhere.json", other.dump());
+  const auto truncated = write(dir.path() / "truncated.json", base_json.dump().substr(0, 200));
+
+  const auto ok = run_cli({"compare", base, same});
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.stdout_text, Contains("unchanged") && Contains("result: no regression"));
+  const auto regressed = run_cli({"compare", base, slow, "--format", "markdown"});
+  CHECK(regressed.exit_code == 10);
+  CHECK_THAT(regressed.stdout_text, Contains("❌ REGRESSION") && Contains("| default | 8 |"));
+  CHECK(run_cli({"compare", base, slow, "--threshold", "25"}).exit_code == 0);
+  CHECK(run_cli({"compare", base, slow, "--metric", "throughput", "--format", "json"}).exit_code == 10);
+  CHECK(run_cli({"compare", base, slow, "--alpha", "1e-30"}).exit_code == 0);
+
+  const auto mismatch = run_cli({"compare", base, elsewhere});
+  CHECK(mismatch.exit_code == 12);
+  CHECK_THAT(mismatch.stderr_tail, Contains("error: ") && Contains("host.cpu_model is Neoverse-V1 in the baseline but Neoverse-N1"));
+  CHECK(mismatch.stdout_text.empty());
+  const auto allowed = run_cli({"compare", base, elsewhere, "--allow-mismatch"});
+  CHECK(allowed.exit_code == 0);
+  CHECK_THAT(allowed.stdout_text, Contains("set-ups differ"));
+
+  const auto corrupt = run_cli({"compare", base, truncated});
+  CHECK(corrupt.exit_code == 11);
+  CHECK_THAT(corrupt.stderr_tail, Contains("truncated.json:") && Contains("truncated?"));
+  const auto missing = run_cli({"compare", (dir.path() / "nope.json").string(), base});
+  CHECK(missing.exit_code == 11);
+  CHECK_THAT(missing.stderr_tail, Contains("nope.json: no such file"));
+  CHECK(run_cli({"export", truncated}).exit_code == 11);
+
+  CHECK(run_cli({"compare", base}).exit_code == 2);
+  CHECK(run_cli({"compare", base, same, "--alpha", "0"}).exit_code == 2);
+  CHECK(run_cli({"compare", base, same, "--threshold", "-1"}).exit_code == 2);
+  CHECK_THAT(run_cli({"compare", base, same, "--metric", "mean"}).stderr_tail, Contains("unknown metric 'mean'"));
+  CHECK(run_cli({"compare", base, same, "--format", "csv"}).exit_code == 3);
+  CHECK(run_cli({"export", base, "--format", "csv"}).exit_code == 3);
+  // Pooled rounds: --baseline and --candidate add reports to a side.
+  const auto pooled = run_cli({"compare", base, same, "--baseline", same, "--candidate", base, "--format", "json"});
+  CHECK(pooled.exit_code == 0);
+  CHECK(json::parse(pooled.stdout_text)["rows"][0]["samples_baseline"] == 60);
+}
+
+TEST_CASE("A/A: the same configuration twice is not a regression; a slowed candidate is", "[regression][e2e]") {
+  // The CI job itself: baseline and candidate alternate for several rounds. The candidate of the A/B half
+  // spins 20 us more in every timed forward (GBENCH_TEST_DELAY_US, test-only), about +50% on this model.
+  gbench::util::temp_dir dir;
+  const std::vector<std::string> common{script, "--baseline-bin", GBENCH_BINARY, "--candidate-bin", GBENCH_BINARY, "--rounds", "4"};
+  const std::vector<std::string> bench{"--", "--model", "tiny-mlp", "--batch", "8", "--preset", "default", "--warmup", "50",
+                                       "--iters", "1000", "--threads", "1", "--no-profile"};
+  auto aa = common;
+  aa.insert(aa.end(), {"--out", (dir.path() / "aa").string()});
+  aa.insert(aa.end(), bench.begin(), bench.end());
+  const auto same = run_tool(aa);
+  INFO(same.stdout_text << same.stderr_tail);
+  CHECK(same.exit_code == 0);
+  CHECK_THAT(same.stdout_text, Contains("result: no regression") && Contains("4000 / 4000"));
+  const auto aa_json = json::parse(gbench::util::read_text_file(dir.path() / "aa" / "comparison.json"));
+  CHECK(aa_json["regressed"] == false);
+  CHECK(std::abs(aa_json["rows"][0]["change"].get<double>()) < 0.05);
+  CHECK(std::filesystem::exists(dir.path() / "aa" / "comparison.md"));
+
+  auto ab = common;
+  ab.insert(ab.end(), {"--candidate-env", "GBENCH_TEST_DELAY_US=20", "--out", (dir.path() / "ab").string()});
+  ab.insert(ab.end(), bench.begin(), bench.end());
+  const auto slowed = run_tool(ab);
+  INFO(slowed.stdout_text << slowed.stderr_tail);
+  CHECK(slowed.exit_code == 10);
+  CHECK_THAT(slowed.stdout_text, Contains("regression") && Contains("result: REGRESSION"));
+  const auto ab_json = json::parse(gbench::util::read_text_file(dir.path() / "ab" / "comparison.json"));
+  CHECK(ab_json["rows"][0]["verdict"] == "regression");
+  CHECK(ab_json["rows"][0]["change"].get<double>() > 0.2);
+  CHECK_THAT(gbench::util::read_text_file(dir.path() / "ab" / "comparison.md"), Contains("❌ REGRESSION"));
+}
+
+TEST_CASE("ci-regression reads stored reports and passes compare's verdict on", "[regression][cli]") {
+  gbench::util::temp_dir dir;
+  const auto base = write(dir.path() / "base.json", report({run("default", {result(8, spread(30, 100e3, 1))})}).dump());
+  const auto slow = write(dir.path() / "slow.json", report({run("default", {result(8, spread(30, 120e3, 2))})}).dump());
+  const auto bad = write(dir.path() / "bad.json", "{");
+  const std::vector<std::string> tail{"--compare-bin", GBENCH_BINARY, "--out", (dir.path() / "out").string()};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), script);
+    args.insert(args.end(), tail.begin(), tail.end());
+    return run_tool(args);
+  };
+  CHECK(with({"--baseline-report", base, "--candidate-report", base}).exit_code == 0);
+  const auto regressed = with({"--baseline-report", base, "--candidate-report", slow});
+  CHECK(regressed.exit_code == 10);
+  CHECK_THAT(regressed.stdout_text, Contains("result: REGRESSION"));
+  CHECK_THAT(gbench::util::read_text_file(dir.path() / "out" / "comparison.md"), Contains("| default | 8 |"));
+  CHECK(with({"--baseline-report", base, "--candidate-report", slow, "--threshold", "30"}).exit_code == 0);
+  CHECK(with({"--baseline-report", bad, "--candidate-report", slow}).exit_code == 11);
+  CHECK(with({"--candidate-report", slow}).exit_code == 2);
+}
+
+TEST_CASE("export --format gbench feeds google/benchmark's compare.py unchanged", "[regression][e2e][gbench]") {
+  const std::filesystem::path compare_py = "/usr/share/benchmark/compare.py";
+  if (!std::filesystem::exists(compare_py)) {
+    WARN("NOT TESTED: " << compare_py << " is missing; install Debian's libbenchmark-tools (scripts/setup does)");
+    return;
+  }
+  // compare.py needs SciPy and NumPy: the first python3 that has them (PATH's, then Debian's).
+  std::string python;
+  for (const std::string candidate : {"python3", "/usr/bin/python3"}) {
+    if (run_tool({candidate, "-c", "import scipy.stats, numpy"}).exit_code == 0) {
+      python = candidate;
+      break;
+    }
+  }
+  if (python.empty()) {
+    WARN("NOT TESTED: no python3 with scipy and numpy for compare.py; install python3-scipy python3-numpy");
+    return;
+  }
+  gbench::util::temp_dir dir;
+  const auto p = [&](const char* name) { return (dir.path() / name).string(); };
+  REQUIRE(run_cli(tiny_run(p("a.json"), 30)).exit_code == 0);
+  REQUIRE(run_cli(tiny_run(p("a2.json"), 30)).exit_code == 0);
+  REQUIRE(run_cli(tiny_run(p("b.json"), 30), {"GBENCH_TEST_DELAY_US=40"}).exit_code == 0);
+  for (const char* name : {"a", "a2", "b"}) {
+    const auto r = run_cli({"export", "--format", "gbench", p((std::string(name) + ".json").c_str()), "-o",
+                            p((std::string(name) + ".gb.json").c_str())});
+    INFO(r.stderr_tail);
+    REQUIRE(r.exit_code == 0);
+  }
+  const auto to_stdout = run_cli({"export", p("a.json")});
+  CHECK(json::parse(to_stdout.stdout_text)["benchmarks"].size() == 30 + 6);
+
+  for (const char* other : {"a2", "b"}) {
+    INFO("a against " << other);
+    const auto diff_path = p((std::string("diff-") + other + ".json").c_str());
+    const auto py = run_tool({python, compare_py.string(), "-a", "--no-color", "--dump_to_json", diff_path, "benchmarks",
+                              p("a.gb.json"), p((std::string(other) + ".gb.json").c_str())});
+    INFO(py.stdout_text << py.stderr_tail);
+    REQUIRE(py.exit_code == 0);
+    CHECK_THAT(py.stdout_text, Contains("tiny-mlp/default/batch:8_pvalue") && Contains("tiny-mlp/default/batch:8_median"));
+    const auto ours = run_cli({"compare", p("a.json"), p((std::string(other) + ".json").c_str()), "--format", "json"});
+    const auto mine = json::parse(ours.stdout_text)["rows"][0];
+    const auto theirs = json::parse(gbench::util::read_text_file(diff_path));
+    bool seen_test = false;
+    bool seen_median = false;
+    for (const auto& bench : theirs) {
+      if (bench["name"] == "tiny-mlp/default/batch:8") {
+        // compare.py's U test ran on the same 30 vs 30 samples, and agrees with ours.
+        REQUIRE(bench["utest"].contains("time_pvalue"));
+        CHECK(bench["utest"]["nr_of_repetitions"] == 30);
+        CHECK(bench["utest"]["time_pvalue"].get<double>() == Approx(mine["p_value"].get<double>()).epsilon(1e-6));
+        seen_test = true;
+      }
+      if (bench["name"] == "tiny-mlp/default/batch:8_median") {
+        CHECK(bench["measurements"][0]["time"].get<double>() == Approx(mine["change"].get<double>()).epsilon(1e-9));
+        seen_median = true;
+      }
+    }
+    CHECK(seen_test);
+    CHECK(seen_median);
+    if (std::string(other) == "b") {
+      CHECK(ours.exit_code == 10);
+      CHECK(mine["change"].get<double>() > 0.2);
+    }
+  }
+}
