@@ -17,15 +17,15 @@ set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
 set(CMAKE_LIBRARY_ARCHITECTURE aarch64-linux-gnu)
 
 # The wheel's location must survive into try_compile projects, which re-read this file.
-list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES GBENCH_AARCH64_TORCH GBENCH_AARCH64_QEMU_CPU)
+list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES GBENCH_AARCH64_TORCH GBENCH_AARCH64_QEMU_CPU GBENCH_AARCH64_QEMU_ROOT)
 if(NOT GBENCH_AARCH64_TORCH AND DEFINED ENV{GBENCH_AARCH64_TORCH})
   set(GBENCH_AARCH64_TORCH "$ENV{GBENCH_AARCH64_TORCH}")
 endif()
 if(GBENCH_AARCH64_TORCH)
   # The CPU part of the wheel's LibTorch (see aarch64-torch/TorchConfig.cmake for why not the wheel's config).
   set(Torch_DIR "${CMAKE_CURRENT_LIST_DIR}/aarch64-torch" CACHE PATH "aarch64 LibTorch: the CPU part of the wheel")
-  # libtorch_cpu.so needs the auditwheel-bundled libraries (OpenBLAS, libgomp, ACL...) of torch.libs. A cross
-  # linker does not follow a library's own RUNPATH to find them, so name both folders for the link.
+  # libtorch_cpu.so needs the libraries beside it (PyPI's wheel: ACL, NVPL BLAS, libgomp) or those auditwheel put
+  # in torch.libs (CPU wheels). A cross linker does not follow a library's own RPATH, so both folders are named.
   set(_gbench_rpath_link "${GBENCH_AARCH64_TORCH}/torch/lib:${GBENCH_AARCH64_TORCH}/torch.libs")
   set(CMAKE_EXE_LINKER_FLAGS_INIT "-Wl,-rpath-link,${_gbench_rpath_link}")
   set(CMAKE_SHARED_LINKER_FLAGS_INIT "-Wl,-rpath-link,${_gbench_rpath_link}")
@@ -35,11 +35,16 @@ endif()
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 
 # Test discovery (catch_discover_tests) and CTest run aarch64 binaries through qemu-user. The CPU defaults to
-# a Graviton3-class one: SVE at 256 bits, BF16, I8MM.
+# a Graviton3-class one: SVE at 256 bits, BF16, I8MM. GBENCH_AARCH64_QEMU_ROOT (qemu's -L) holds the
+# /proc/cpuinfo and MIDR files of a Graviton3 (scripts/build-aarch64 writes it); without it the emulated
+# process sees the host's /proc/cpuinfo. The arm64 C library itself comes from Debian's multiarch packages.
 if(NOT GBENCH_AARCH64_QEMU_CPU)
   set(GBENCH_AARCH64_QEMU_CPU "max,sve256=on")
 endif()
 find_program(GBENCH_QEMU_AARCH64 NAMES qemu-aarch64-static qemu-aarch64)
 if(GBENCH_QEMU_AARCH64)
-  set(CMAKE_CROSSCOMPILING_EMULATOR "${GBENCH_QEMU_AARCH64};-L;/usr/aarch64-linux-gnu;-cpu;${GBENCH_AARCH64_QEMU_CPU}")
+  set(CMAKE_CROSSCOMPILING_EMULATOR "${GBENCH_QEMU_AARCH64};-cpu;${GBENCH_AARCH64_QEMU_CPU}")
+  if(GBENCH_AARCH64_QEMU_ROOT)
+    list(APPEND CMAKE_CROSSCOMPILING_EMULATOR "-L" "${GBENCH_AARCH64_QEMU_ROOT}")
+  endif()
 endif()

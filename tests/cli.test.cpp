@@ -9,6 +9,7 @@
 
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "wrapper.hpp"
 
 using Catch::Matchers::Contains;
 using gbench::util::child_status;
@@ -17,6 +18,7 @@ namespace {
 
 child_status run_cli(std::vector<std::string> args, std::vector<std::string> extra_env = {}) {
   args.insert(args.begin(), GBENCH_BINARY);
+  args = gbench_test::wrapped(std::move(args));
   auto env = gbench::util::current_environment();
   env.insert(env.end(), extra_env.begin(), extra_env.end());
   return gbench::util::run_process(args, env, {.forward_stderr = false, .capture_stdout = true});

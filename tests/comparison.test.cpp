@@ -52,7 +52,7 @@ std::vector<std::int64_t> around(std::int64_t centre, int n) {
 
 } // namespace
 
-TEST_CASE("repetitions pool; the speed-up is the ratio of medians with an interval and a verdict", "[comparison]") {
+TEST_CASE("repetitions pool, and the speed-up is the ratio of medians with an interval and a verdict", "[comparison]") {
   report::run_report r;
   r.plan.model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
   r.runs = {synthetic_run("default", 1, 8, around(2'000'000, 30)), synthetic_run("fast", 1, 8, around(1'000'000, 30)),
@@ -158,7 +158,7 @@ TEST_CASE("every output format parses", "[comparison][e2e]") {
   CHECK_THAT(md.stdout_text, Contains("| preset | batch |") && Contains("| bf16 | 2 |") && Contains("- bf16 vs default @2:"));
 }
 
-TEST_CASE("--min-time keeps timing until the time has passed", "[comparison][e2e]") {
+TEST_CASE("min-time keeps timing until the time has passed", "[comparison][e2e]") {
   util::temp_dir dir;
   const auto path = dir.path() / "r.json";
   const auto r = run_cli(tiny({"--batch", "2", "--min-time", "0.05", "--json", path.string()}));

@@ -10,6 +10,7 @@
 #include "gbench/host/host_info.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "wrapper.hpp"
 
 using Catch::Matchers::Contains;
 
@@ -17,6 +18,7 @@ namespace {
 
 gbench::util::child_status run_cli(std::vector<std::string> args) {
   args.insert(args.begin(), GBENCH_BINARY);
+  args = gbench_test::wrapped(std::move(args));
   return gbench::util::run_process(args, gbench::util::current_environment(),
                                    {.forward_stderr = false, .capture_stdout = true});
 }
@@ -173,7 +175,7 @@ TEST_CASE("THP_MEM_ALLOC_ENABLE gives large buffers huge pages where the kernel 
   }
 }
 
-TEST_CASE("--verify puts evidence and knob verdicts into the run report", "[doctor][e2e]") {
+TEST_CASE("verify puts evidence and knob verdicts into the run report", "[doctor][e2e]") {
   gbench::util::temp_dir dir;
   const auto path = dir.path() / "verify.json";
   const auto r = run_cli({"--model", "tiny-mlp", "--batch", "4", "--warmup", "1", "--iters", "3", "--preset", "bf16",

@@ -35,7 +35,7 @@ TEST_CASE("Welford stays exact where the naive formula cancels", "[stats]") {
   CHECK(w.variance() == Approx(30.0)); // deviations -6 -3 3 6: 90 / 3
 }
 
-TEST_CASE("one sample has no spread; none is an error", "[stats]") {
+TEST_CASE("one sample has no spread, and none is an error", "[stats]") {
   const std::vector<double> one{42};
   const auto s = summarize(one);
   CHECK(s.median == 42);

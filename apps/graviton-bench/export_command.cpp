@@ -18,7 +18,8 @@ CLI::App* setup_export(CLI::App& app, export_options& opt) {
                   "gbench: Google Benchmark JSON, read by google/benchmark's compare.py and CI benchmark services")
       ->capture_default_str()
       ->multi_option_policy(last);
-  sub->add_option("-o,--output", opt.output, "Write to this file (atomically) instead of stdout")->multi_option_policy(last);
+  sub->add_option("-o,--output", opt.output, "Write to this file (atomically) instead of stdout")
+      ->multi_option_policy(last);
   return sub;
 }
 

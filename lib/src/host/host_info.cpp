@@ -8,8 +8,11 @@
 #include <fstream>
 #include <sstream>
 #include <string_view>
+#include <utility>
 
 #if defined(__aarch64__) && defined(__linux__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
 #endif
 
@@ -54,6 +57,29 @@ constexpr std::array<arm_part, 7> arm_parts{{
 constexpr std::array<std::string_view, 16> interesting{
     "avx2",     "avx512f",     "avx512bw", "avx512vl", "avx512dq", "avx512_bf16", "avx_ne_convert", "amx_bf16",
     "amx_tile", "avx512_fp16", "asimd",    "bf16",     "sve",      "sve2",        "i8mm",           "svebf16"};
+
+#if defined(__aarch64__) && defined(__linux__)
+// The Arm features from the kernel's auxiliary vector rather than from /proc/cpuinfo's text: the same answer on
+// real hardware, and the right one under qemu-user, which emulates the auxiliary vector of the CPU it emulates
+// but shows the host's /proc/cpuinfo.
+std::vector<std::string> arm_hwcap_features() {
+  const unsigned long hw = getauxval(AT_HWCAP);
+  const unsigned long hw2 = getauxval(AT_HWCAP2);
+  const std::array<std::pair<bool, const char*>, 6> bits{{{(hw & HWCAP_ASIMD) != 0, "asimd"},
+                                                          {(hw2 & HWCAP2_BF16) != 0, "bf16"},
+                                                          {(hw & HWCAP_SVE) != 0, "sve"},
+                                                          {(hw2 & HWCAP2_SVE2) != 0, "sve2"},
+                                                          {(hw2 & HWCAP2_I8MM) != 0, "i8mm"},
+                                                          {(hw2 & HWCAP2_SVEBF16) != 0, "svebf16"}}};
+  std::vector<std::string> out;
+  for (const auto& [present, name] : bits) {
+    if (present) {
+      out.emplace_back(name);
+    }
+  }
+  return out;
+}
+#endif
 
 } // namespace
 
@@ -139,6 +165,9 @@ host_info query_host() {
       h.isa_features.emplace_back(f);
     }
   }
+#if defined(__aarch64__) && defined(__linux__)
+  h.isa_features = arm_hwcap_features();
+#endif
   h.cores = static_cast<int>(sysconf(_SC_NPROCESSORS_ONLN));
 #if defined(__aarch64__) && defined(__linux__) && defined(PR_SVE_GET_VL)
   if (h.has_feature("sve")) {

@@ -60,7 +60,8 @@ std::string_view name_of(verdict v) {
 }
 
 std::size_t regression_report::count(verdict v) const {
-  return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [v](const auto& r) { return r.result == v; }));
+  const auto n = std::count_if(rows.begin(), rows.end(), [v](const auto& r) { return r.result == v; });
+  return static_cast<std::size_t>(n);
 }
 
 bool regression_report::regressed() const {
@@ -85,6 +86,17 @@ double metric_value(std::span<const double> samples, std::int64_t batch, metric 
     return static_cast<double>(batch) * 1e9 / stats::quantile_sorted(sorted, 0.5);
   }
   return 0;
+}
+
+// The metric of each repetition (process) on its own.
+std::vector<double> per_repetition(const stored_series& s, metric m) {
+  std::vector<double> out;
+  std::size_t begin = 0;
+  for (const auto n : s.repetition_sizes) {
+    out.push_back(metric_value(std::span<const double>(s.samples_ns).subspan(begin, n), s.batch, m));
+    begin += n;
+  }
+  return out;
 }
 
 std::string about(const stored_report& r) {
@@ -139,6 +151,29 @@ regression_row compare_series(const stored_series& base, const stored_series& ca
   row.z = test.z;
   row.significant = test.p_value < o.alpha;
   row.enough_samples = stats::enough_samples_for(row.n_baseline, row.n_candidate, o.alpha);
+  const auto base_runs = per_repetition(base, o.what);
+  const auto cand_runs = per_repetition(cand, o.what);
+  std::string runs_note;
+  bool runs_too_few = false;
+  if (base_runs.size() >= 2 && cand_runs.size() >= 2) {
+    if (stats::enough_samples_for(base_runs.size(), cand_runs.size(), o.alpha)) {
+      const auto across = stats::mann_whitney_u(cand_runs, base_runs);
+      row.runs_p_value = across.p_value;
+      // For throughput a larger value is faster: turn the sign so that z > 0 means slower for every metric.
+      row.runs_z = higher_is_better(o.what) ? -across.z : across.z;
+      if (row.significant && across.p_value >= o.alpha) {
+        runs_note = fmt::format("the samples differ (p = {:.2g}) but the {} vs {} runs do not (p = {:.2g}): the "
+                                "difference lies between processes, not between builds",
+                                row.p_value, base_runs.size(), cand_runs.size(), across.p_value);
+      }
+      row.significant = row.significant && across.p_value < o.alpha;
+    } else {
+      runs_too_few = true;
+      runs_note = fmt::format("{} vs {} runs are too few to test across processes at alpha {}; the verdict rests on "
+                              "the samples alone, which do not see differences between processes",
+                              base_runs.size(), cand_runs.size(), o.alpha);
+    }
+  }
   if (o.what == metric::median || o.what == metric::throughput) {
     const auto ci = stats::bootstrap_median_ratio(cand.samples_ns, base.samples_ns, o.confidence, o.resamples, o.seed);
     // Throughput is batch / median: its ratio is the inverse of the medians' ratio.
@@ -162,7 +197,7 @@ regression_row compare_series(const stored_series& base, const stored_series& ca
   } else if (!row.significant) {
     row.result = verdict::unchanged;
   } else if (worse || better) {
-    const bool agrees = worse == slower;
+    const bool agrees = worse == slower && (!row.runs_z || (*row.runs_z > 0) == slower);
     row.result = agrees ? (worse ? verdict::regression : verdict::improvement) : verdict::unchanged;
     if (!agrees) {
       row.note = fmt::format("{} {} by {:.1f}% but the samples as a whole got {} (Mann-Whitney z = {:+.2f}): "
@@ -173,15 +208,22 @@ regression_row compare_series(const stored_series& base, const stored_series& ca
   } else {
     row.result = verdict::unchanged;
   }
+  // Too few runs matters only where the samples alone gave a verdict.
+  const bool decided = row.result == verdict::regression || row.result == verdict::improvement;
+  if (row.note.empty() && (decided || !runs_too_few)) {
+    row.note = runs_note;
+  }
   return row;
 }
 
 void check_options(const regression_options& o) {
   if (!(o.alpha > 0 && o.alpha < 1)) {
-    throw input_error(fmt::format("--alpha: {} is not a significance level; give a value in (0, 1), e.g. 0.05", o.alpha));
+    throw input_error(
+        fmt::format("--alpha: {} is not a significance level; give a value in (0, 1), e.g. 0.05", o.alpha));
   }
   if (!(o.threshold >= 0 && std::isfinite(o.threshold))) {
-    throw input_error(fmt::format("--threshold: {}% is not a threshold; give a percentage >= 0, e.g. 5", 100 * o.threshold));
+    throw input_error(
+        fmt::format("--threshold: {}% is not a threshold; give a percentage >= 0, e.g. 5", 100 * o.threshold));
   }
   if (!(o.confidence > 0 && o.confidence < 1)) {
     throw input_error(fmt::format("confidence {} is not in (0, 1)", o.confidence));
@@ -223,7 +265,8 @@ regression_report compare_reports(const stored_report& baseline, const stored_re
     }
   }
   if (r.rows.empty()) {
-    throw report_error(fmt::format("{} and {} have no (preset, batch) in common: the baseline has {}; the candidate has {}",
+    throw report_error(fmt::format("{} and {} have no (preset, batch) in common: the baseline has {}; the "
+                                   "candidate has {}",
                                    baseline.name, candidate.name, fmt::join(r.only_in_baseline, ", "),
                                    fmt::join(r.only_in_candidate, ", ")));
   }
@@ -244,6 +287,22 @@ namespace {
 
 std::string percent(double ratio) { return fmt::format("{:+.1f}%", 100 * (ratio - 1)); }
 
+// The normal approximation's tail underflows for large, completely separated samples.
+std::string p_text(double p) { return p < 1e-300 ? std::string("<1e-300") : fmt::format("{:.2g}", p); }
+
+// Pooled rounds are named "a-1.json + a-2.json + ...": the first and a count is enough for people.
+std::string short_name(const std::string& name) {
+  const auto first = name.find(" + ");
+  if (first == std::string::npos) {
+    return name;
+  }
+  std::size_t more = 0;
+  for (auto at = first; at != std::string::npos; at = name.find(" + ", at + 3)) {
+    ++more;
+  }
+  return fmt::format("{} and {} more", name.substr(0, first), more);
+}
+
 std::string value_text(const regression_report& r, double v) {
   return r.options.what == metric::throughput ? fmt::format("{:.1f}/s", v) : format_duration_ns(v);
 }
@@ -262,25 +321,37 @@ std::vector<regression_column> columns_of(const regression_report& r) {
       {"baseline", true,
        [&r](const regression_row& row) { return row.measured ? value_text(r, row.baseline_value) : std::string("-"); }},
       {"candidate", true,
-       [&r](const regression_row& row) { return row.measured ? value_text(r, row.candidate_value) : std::string("-"); }},
+       [&r](const regression_row& row) {
+         return row.measured ? value_text(r, row.candidate_value) : std::string("-");
+       }},
       {"change", true, [](const regression_row& row) { return row.measured ? percent(row.ratio) : std::string("-"); }},
       {fmt::format("{:.0f}% CI", 100 * r.options.confidence), true,
        [](const regression_row& row) {
-         return row.ratio_low ? fmt::format("[{}, {}]", percent(*row.ratio_low), percent(*row.ratio_high)) : std::string("-");
+         return row.ratio_low ? fmt::format("[{}, {}]", percent(*row.ratio_low), percent(*row.ratio_high))
+                              : std::string("-");
        }},
       {"p-value", true,
-       [](const regression_row& row) { return row.measured ? fmt::format("{:.2g}", row.p_value) : std::string("-"); }},
-      {"samples", true, [](const regression_row& row) { return fmt::format("{} / {}", row.n_baseline, row.n_candidate); }},
+       [](const regression_row& row) { return row.measured ? p_text(row.p_value) : std::string("-"); }},
+      {"p (runs)", true,
+       [](const regression_row& row) { return row.runs_p_value ? p_text(*row.runs_p_value) : std::string("-"); }},
+      {"runs", true,
+       [](const regression_row& row) {
+         return fmt::format("{} / {}", row.repetitions_baseline, row.repetitions_candidate);
+       }},
+      {"samples", true,
+       [](const regression_row& row) { return fmt::format("{} / {}", row.n_baseline, row.n_candidate); }},
       {"verdict", false, [](const regression_row& row) { return std::string(name_of(row.result)); }},
   };
 }
 
 std::string metric_sentence(const regression_report& r) {
   const auto& o = r.options;
-  const std::string what = o.what == metric::throughput ? "throughput (samples/s at the median), higher is better"
-                                                        : fmt::format("{} time per forward, lower is better", name_of(o.what));
-  return fmt::format("{}; Mann-Whitney U (two-sided) on the raw samples, alpha {}; threshold {:.1f}%", what, o.alpha,
-                     100 * o.threshold);
+  const std::string what = o.what == metric::throughput
+                               ? std::string("throughput (samples/s at the median), higher is better")
+                               : fmt::format("{} time per forward, lower is better", name_of(o.what));
+  return fmt::format("{}; Mann-Whitney U (two-sided) on the raw samples, and across runs when each side has "
+                     "several, alpha {}; threshold {:.1f}%",
+                     what, o.alpha, 100 * o.threshold);
 }
 
 std::string summary_sentence(const regression_report& r) {
@@ -288,7 +359,8 @@ std::string summary_sentence(const regression_report& r) {
   for (const auto v : {verdict::regression, verdict::failed_in_candidate, verdict::improvement, verdict::unchanged,
                        verdict::too_few_samples, verdict::failed_in_baseline, verdict::failed_in_both}) {
     if (const auto n = r.count(v); n > 0) {
-      parts.push_back(fmt::format("{} {}", n, name_of(v)));
+      const bool plural = n > 1 && (v == verdict::regression || v == verdict::improvement);
+      parts.push_back(fmt::format("{} {}{}", n, name_of(v), plural ? "s" : ""));
     }
   }
   return fmt::format("{} ({})", r.regressed() ? "REGRESSION" : "no regression", fmt::join(parts, ", "));
@@ -297,7 +369,8 @@ std::string summary_sentence(const regression_report& r) {
 std::vector<std::string> notes_of(const regression_report& r) {
   std::vector<std::string> notes;
   for (const auto& d : r.differences) {
-    notes.push_back(fmt::format("set-ups differ (allowed by --allow-mismatch): {} is {} in the baseline, {} in the candidate",
+    notes.push_back(fmt::format("set-ups differ (allowed by --allow-mismatch): {} is {} in the baseline, {} in the "
+                                "candidate",
                                 d.key, d.baseline, d.candidate));
   }
   for (const auto& row : r.rows) {
@@ -348,8 +421,8 @@ void write_table(const regression_report& r, std::ostream& out) {
       width[c] = std::max(width[c], line[c].size());
     }
   }
-  out << fmt::format("baseline   {}\n           {}\ncandidate  {}\n           {}\n{}\n\n", r.baseline_name, r.baseline_about,
-                     r.candidate_name, r.candidate_about, metric_sentence(r));
+  out << fmt::format("baseline   {}\n           {}\ncandidate  {}\n           {}\n{}\n\n", short_name(r.baseline_name),
+                     r.baseline_about, short_name(r.candidate_name), r.candidate_about, metric_sentence(r));
   const auto print_line = [&](const std::vector<std::string>& line) {
     std::string text;
     for (std::size_t c = 0; c < cols.size(); ++c) {
@@ -407,7 +480,8 @@ void write_markdown(const regression_report& r, std::ostream& out) {
     const bool last = i + 1 == body.size();
     for (std::size_t c = 0; c < body[i].size(); ++c) {
       std::string cell = markdown_cell(body[i][c]);
-      const bool flagged = !last && (r.rows[i].result == verdict::regression || r.rows[i].result == verdict::failed_in_candidate);
+      const bool flagged =
+          !last && (r.rows[i].result == verdict::regression || r.rows[i].result == verdict::failed_in_candidate);
       if (!cell.empty() && (last || (flagged && (cols[c].header == "change" || cols[c].header == "verdict")))) {
         cell = "**" + cell + "**";
       }
@@ -422,11 +496,14 @@ void write_markdown(const regression_report& r, std::ostream& out) {
       out << "- " << markdown_cell(note) << '\n';
     }
   }
-  out << fmt::format("\n<details><summary>Reports</summary>\n\n- baseline `{}`: {}\n- candidate `{}`: {}\n\n</details>\n",
-                     r.baseline_name, r.baseline_about, r.candidate_name, r.candidate_about);
+  out << fmt::format("\n<details><summary>Reports</summary>\n\n- baseline `{}`: {}\n- candidate `{}`: {}\n\n"
+                     "</details>\n",
+                     short_name(r.baseline_name), r.baseline_about, short_name(r.candidate_name), r.candidate_about);
 }
 
-nlohmann::json optional_json(const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
+nlohmann::json optional_json(const std::optional<double>& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 
 } // namespace
 
@@ -468,6 +545,8 @@ nlohmann::json to_json(const regression_report& r) {
       x["ratio_high"] = optional_json(row.ratio_high);
       x["p_value"] = row.p_value;
       x["z"] = row.z;
+      x["runs_p_value"] = optional_json(row.runs_p_value);
+      x["runs_z"] = optional_json(row.runs_z);
       x["significant"] = row.significant;
       x["enough_samples"] = row.enough_samples;
     }

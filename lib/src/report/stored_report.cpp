@@ -71,7 +71,8 @@ public:
     const auto& v = array(parent, path, key);
     for (std::size_t i = 0; i < v.size(); ++i) {
       if (!v[i].is_number_integer()) {
-        fail(fmt::format("{}[{}]", join(path, key), i), fmt::format("expected a whole number, found {}", describe(v[i])));
+        fail(fmt::format("{}[{}]", join(path, key), i),
+             fmt::format("expected a whole number, found {}", describe(v[i])));
       }
     }
   }
@@ -111,7 +112,8 @@ void add_failure(stored_series& s, const std::string& error) {
 
 json parse_text(const std::string& text, const std::string& name) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
-    throw report_error(fmt::format("{}: the file is empty; expected a graviton-bench JSON report (written by --json)", name));
+    throw report_error(
+        fmt::format("{}: the file is empty; expected a graviton-bench JSON report (written by --json)", name));
   }
   try {
     return json::parse(text);
@@ -186,6 +188,7 @@ void read_run(const checker& c, const json& run, std::size_t index, const std::v
         }
         s.samples_ns.push_back(samples[k].get<double>());
       }
+      s.repetition_sizes.push_back(samples.size());
     }
   }
   if (!run_ok) {
@@ -215,7 +218,8 @@ stored_report parse_stored_report(const std::string& text, const std::string& na
   const json j = parse_text(text, name);
   const checker c(name);
   if (!j.is_object()) {
-    c.fail("(top level)", fmt::format("expected an object, found {}; not a graviton-bench report", checker::describe(j)));
+    c.fail("(top level)",
+           fmt::format("expected an object, found {}; not a graviton-bench report", checker::describe(j)));
   }
   if (!j.contains("schema") && j.contains("benchmarks")) {
     throw report_error(fmt::format("{}: this is Google Benchmark JSON (e.g. from 'graviton-bench export'), not a "
@@ -328,6 +332,7 @@ stored_report pool_reports(const std::vector<stored_report>& reports, bool allow
       auto& into = series_of(pooled, s.preset, s.batch);
       into.repetitions += s.repetitions;
       into.samples_ns.insert(into.samples_ns.end(), s.samples_ns.begin(), s.samples_ns.end());
+      into.repetition_sizes.insert(into.repetition_sizes.end(), s.repetition_sizes.begin(), s.repetition_sizes.end());
       if (!s.ok) {
         add_failure(into, s.error);
       }

@@ -53,7 +53,7 @@ struct regression_row {
   bool measured = false;       ///< both reports measured it: the figures below are set
   std::size_t n_baseline = 0;  ///< samples, all repetitions pooled
   std::size_t n_candidate = 0;
-  int repetitions_baseline = 0;
+  int repetitions_baseline = 0; ///< runs[] entries (processes), all reports of a side pooled
   int repetitions_candidate = 0;
   double baseline_value = 0;   ///< the metric: ns, or samples/s for throughput
   double candidate_value = 0;
@@ -62,7 +62,12 @@ struct regression_row {
   std::optional<double> ratio_high;
   double p_value = 1;          ///< two-sided Mann-Whitney U of candidate against baseline samples
   double z = 0;                ///< positive when the candidate's samples tend to be larger (slower)
-  bool significant = false;    ///< p_value < alpha
+  /// The same test across repetitions, on each repetition's own metric, when both sides have enough of
+  /// them to reach alpha. Samples of one process share its luck (CPU placement, memory layout, the load
+  /// of the moment), which the test on raw samples takes for evidence; this one does not.
+  std::optional<double> runs_p_value;
+  std::optional<double> runs_z;
+  bool significant = false;    ///< p_value < alpha, and runs_p_value < alpha when there is one
   bool enough_samples = false; ///< stats::enough_samples_for(n_baseline, n_candidate, alpha)
   std::string note;            ///< why: a failure's reason, too few samples, disagreeing directions
 };

@@ -18,6 +18,8 @@ struct stored_series {
   std::string error;              ///< the first failure's reason, when !ok
   int repetitions = 0;            ///< runs[] entries that hold this batch
   std::vector<double> samples_ns; ///< samples of the repetitions that measured it, in report order
+  /// How many of samples_ns each of those repetitions (a process each) contributed, in the same order.
+  std::vector<std::size_t> repetition_sizes;
 };
 
 /// A graviton-bench report (README, "Report schema") read back from its file for compare and export.
