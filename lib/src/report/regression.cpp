@@ -8,6 +8,7 @@
 #include <fmt/ranges.h>
 
 #include "gbench/error.hpp"
+#include "gbench/report/text_table.hpp"
 #include "gbench/report/report.hpp"
 #include "gbench/stats/compare.hpp"
 #include "gbench/stats/summary.hpp"
@@ -413,54 +414,21 @@ std::vector<std::vector<std::string>> body_of(const regression_report& r, const 
 
 void write_table(const regression_report& r, std::ostream& out) {
   const auto cols = columns_of(r);
-  const auto body = body_of(r, cols);
-  std::vector<std::size_t> width(cols.size());
-  for (std::size_t c = 0; c < cols.size(); ++c) {
-    width[c] = cols[c].header.size();
-    for (const auto& line : body) {
-      width[c] = std::max(width[c], line[c].size());
-    }
+  std::vector<std::string> header;
+  std::vector<bool> right;
+  for (const auto& c : cols) {
+    header.push_back(c.header);
+    right.push_back(c.numeric);
   }
   out << fmt::format("baseline   {}\n           {}\ncandidate  {}\n           {}\n{}\n\n", short_name(r.baseline_name),
                      r.baseline_about, short_name(r.candidate_name), r.candidate_about, metric_sentence(r));
-  const auto print_line = [&](const std::vector<std::string>& line) {
-    std::string text;
-    for (std::size_t c = 0; c < cols.size(); ++c) {
-      text += c == 0 ? "" : "  ";
-      text += cols[c].numeric ? fmt::format("{:>{}}", line[c], width[c]) : fmt::format("{:<{}}", line[c], width[c]);
-    }
-    while (!text.empty() && text.back() == ' ') {
-      text.pop_back();
-    }
-    out << text << '\n';
-  };
-  std::vector<std::string> header;
-  std::vector<std::string> rule;
-  for (std::size_t c = 0; c < cols.size(); ++c) {
-    header.push_back(cols[c].header);
-    rule.emplace_back(width[c], '-');
-  }
-  print_line(header);
-  print_line(rule);
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    if (i + 1 == body.size()) {
-      print_line(rule);
-    }
-    print_line(body[i]);
-  }
+  out << aligned_table(header, right, body_of(r, cols), 1); // the geomean row below a rule
   for (const auto& note : notes_of(r)) {
     out << "note: " << note << '\n';
   }
   out << "result: " << summary_sentence(r) << '\n';
 }
 
-std::string markdown_cell(const std::string& s) {
-  std::string e;
-  for (const char ch : s) {
-    e += ch == '|' ? std::string("\\|") : std::string(1, ch);
-  }
-  return e;
-}
 
 void write_markdown(const regression_report& r, std::ostream& out) {
   const auto cols = columns_of(r);

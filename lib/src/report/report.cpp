@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "gbench/error.hpp"
+#include "gbench/report/text_table.hpp"
 #include "gbench/version.hpp"
 
 namespace gbench::report {
@@ -198,41 +199,15 @@ std::vector<std::string> effect_lines(const std::vector<comparison_row>& rows) {
 class table_reporter final : public reporter {
 public:
   void write(const run_report& r, std::ostream& out) const override {
-    const auto& cols = columns();
     const auto rows = compare_presets(r, r.baseline, r.alpha);
-    const auto body = cells(rows);
-    std::vector<std::size_t> width(cols.size());
-    for (std::size_t c = 0; c < cols.size(); ++c) {
-      width[c] = cols[c].header.size();
-      for (const auto& line : body) {
-        width[c] = std::max(width[c], line[c].size());
-      }
+    std::vector<std::string> header;
+    std::vector<bool> right;
+    for (const auto& c : columns()) {
+      header.push_back(c.header);
+      right.push_back(c.numeric);
     }
     out << model_line(r) << '\n';
-    auto print_line = [&](const std::vector<std::string>& line) {
-      std::string text;
-      for (std::size_t c = 0; c < cols.size(); ++c) {
-        text += c == 0 ? "" : "  ";
-        text += cols[c].numeric ? fmt::format("{:>{}}", line[c], width[c]) : fmt::format("{:<{}}", line[c], width[c]);
-      }
-      while (!text.empty() && text.back() == ' ') {
-        text.pop_back();
-      }
-      out << text << '\n';
-    };
-    std::vector<std::string> header;
-    for (const auto& c : cols) {
-      header.push_back(c.header);
-    }
-    print_line(header);
-    std::vector<std::string> rule;
-    for (const auto w : width) {
-      rule.emplace_back(w, '-');
-    }
-    print_line(rule);
-    for (const auto& line : body) {
-      print_line(line);
-    }
+    out << aligned_table(header, right, cells(rows));
     const auto recipe = recipe_lines(rows);
     if (!recipe.empty()) {
       out << '\n';
@@ -262,11 +237,7 @@ public:
     for (const auto& line : cells(rows)) {
       std::vector<std::string> escaped;
       for (const auto& cell : line) {
-        std::string e;
-        for (const char ch : cell) {
-          e += ch == '|' ? std::string("\\|") : std::string(1, ch);
-        }
-        escaped.push_back(e);
+        escaped.push_back(markdown_cell(cell));
       }
       out << "| " << fmt::format("{}", fmt::join(escaped, " | ")) << " |\n";
     }
