@@ -70,12 +70,35 @@ TEST_CASE("repetitions pool, and the speed-up is the ratio of medians with an in
   CHECK(*rows[1].ci_low <= *rows[1].speedup);
   CHECK(*rows[1].ci_high >= *rows[1].speedup);
   CHECK(*rows[1].ci_low > 1.5);
-  CHECK(rows[1].verdict == "faster");
+  // Two processes a side cannot show a difference between processes: the verdict says it rests on samples.
+  CHECK(rows[1].verdict == "faster (samples only)");
   CHECK(*rows[1].p_value < 1e-6);
   CHECK(rows[2].verdict == "no significant difference");
   CHECK(*rows[2].ci_low <= 1.0);
   CHECK(*rows[2].ci_high >= 1.0);
   CHECK(report::recipe_line(rows[1], rows[0]) == "fast vs default @8: 2.00x (1.030 ms vs 2.060 ms, median per forward)");
+}
+
+TEST_CASE("with enough repetitions, a difference must hold between processes too", "[comparison]") {
+  report::run_report r;
+  r.plan.model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  // Process luck: in both presets, half the processes run at 1 ms and half at 1.5 ms; "lucky" has one more
+  // fast process than the baseline. Its samples differ (p tiny), its processes do not.
+  const std::vector<std::int64_t> base_centres{1'000'000, 1'500'000, 1'500'000, 1'500'000};
+  const std::vector<std::int64_t> lucky_centres{1'000'000, 1'000'000, 1'500'000, 1'500'000};
+  for (int k = 0; k < 4; ++k) {
+    r.runs.push_back(synthetic_run("default", k + 1, 8, around(base_centres[k], 50)));
+    r.runs.push_back(synthetic_run("lucky", k + 1, 8, around(lucky_centres[k], 50)));
+    r.runs.push_back(synthetic_run("fast", k + 1, 8, around(base_centres[k] / 2, 50)));
+  }
+  const auto rows = report::compare_presets(r, "default", 0.05);
+  REQUIRE(rows.size() == 3);
+  CHECK(*rows[1].p_value < 0.05);
+  REQUIRE(rows[1].p_value_runs.has_value());
+  CHECK(*rows[1].p_value_runs > 0.05);
+  CHECK(rows[1].verdict == "no significant difference");
+  CHECK(rows[2].verdict == "faster");
+  CHECK(*rows[2].p_value_runs < 0.05);
 }
 
 TEST_CASE("three samples a side cannot make a verdict, and it is said", "[comparison]") {

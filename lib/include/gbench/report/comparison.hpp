@@ -22,6 +22,7 @@ struct comparison_row {
   std::string error;                 ///< of the first failed repetition, when !ok
   int repetitions = 0;               ///< repetitions that measured this batch
   std::vector<double> samples_ns;    ///< all repetitions' samples
+  std::vector<double> run_medians;   ///< each repetition's own median
   stats::summary summary_ns;
   double throughput = 0;             ///< samples/s at the pooled median
   double gflops = 0;
@@ -33,6 +34,7 @@ struct comparison_row {
   std::optional<double> ci_low;      ///< 95% bootstrap interval of the speedup
   std::optional<double> ci_high;
   std::optional<double> p_value;     ///< two-sided Mann-Whitney U on the raw samples
+  std::optional<double> p_value_runs; ///< the same test on the repetitions' medians, when they are enough
   std::string verdict;               ///< faster, slower, no significant difference, too few samples
   std::vector<std::string> effects;  ///< from --verify: what the preset's knobs were seen to do
   std::optional<double> cosine;      ///< from --verify: logits' cosine similarity to float64 at this batch
