@@ -107,7 +107,9 @@ int run_doctor(const doctor_options& opt) {
   std::cout << "host\n";
   std::cout << fmt::format("  arch               {}\n", host.arch);
   std::cout << fmt::format("  cpu                {}{}\n", host.cpu_model,
-                           host.microarchitecture.empty() ? "" : fmt::format(" ({})", host.microarchitecture));
+                           host.microarchitecture.empty() || host.microarchitecture == host.cpu_model
+                               ? ""
+                               : fmt::format(" ({})", host.microarchitecture));
   std::cout << fmt::format("  cores              {}\n", host.cores);
   std::cout << fmt::format("  ISA features       {}\n", host.isa_features.empty() ? "none of interest" : fmt::format("{}", fmt::join(host.isa_features, " ")));
   if (host.sve_vector_bits) {
