@@ -131,21 +131,7 @@ int run_doctor(const doctor_options& opt) {
                            plan.model.name);
   std::cout.flush();
 
-  auto runs = run::execute(plan, util::self_executable(), true);
-  const run::preset_run* baseline = nullptr;
-  std::optional<run::preset_run> implicit_default;
-  for (const auto& r : runs) {
-    if (r.preset.name == "default") {
-      baseline = &r;
-    }
-  }
-  if (baseline == nullptr) {
-    auto base_plan = plan;
-    base_plan.presets = {load_catalog(config_dir(opt.configs), opt.presets_file).at("default")};
-    implicit_default = run::execute(base_plan, util::self_executable(), true).at(0);
-    baseline = &*implicit_default;
-  }
-  run::describe_effects(runs, baseline);
+  auto runs = gather_evidence(plan, opt.configs, opt.presets_file);
   print_evidence(runs, opt.cosine_threshold, std::cout);
 
   if (!opt.json_path.empty()) {

@@ -109,20 +109,7 @@ void print_profiles(const report::run_report& r, const run_options& opt, std::os
 
 // Evidence runs for every preset, and for `default` as the baseline of "what changed".
 void attach_evidence(std::vector<run::preset_run>& runs, const run::plan& plan, const run_options& opt) {
-  auto evidence_plan = plan;
-  const bool has_default = std::any_of(plan.presets.begin(), plan.presets.end(),
-                                       [](const config::preset& p) { return p.name == "default"; });
-  if (!has_default) {
-    evidence_plan.presets.push_back(load_catalog(config_dir(opt.configs), opt.presets_file).at("default"));
-  }
-  auto found = run::execute(evidence_plan, util::self_executable(), true);
-  const run::preset_run* baseline = nullptr;
-  for (const auto& f : found) {
-    if (f.preset.name == "default") {
-      baseline = &f;
-    }
-  }
-  run::describe_effects(found, baseline);
+  const auto found = gather_evidence(plan, opt.configs, opt.presets_file);
   // Evidence is per preset; every repetition of a preset carries it.
   for (auto& r : runs) {
     for (const auto& f : found) {
