@@ -236,9 +236,9 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
     j.model = p.model;
     j.preset = effective_preset(p, p.presets[i]);
     j.managed_env = p.managed_env;
-    for (const auto& [k, v] : j.preset.env) {
-      if (std::find(j.managed_env.begin(), j.managed_env.end(), k) == j.managed_env.end()) {
-        j.managed_env.push_back(k);
+    for (const auto& [name, value] : j.preset.env) {
+      if (std::find(j.managed_env.begin(), j.managed_env.end(), name) == j.managed_env.end()) {
+        j.managed_env.push_back(name);
       }
     }
     j.batches = p.batches;
