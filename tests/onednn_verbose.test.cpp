@@ -14,6 +14,19 @@
 //   - bf16-linear-dispatch-failure: _linear_pointwise on bfloat16, ONEDNN_VERBOSE=all: no implementation
 //     accepts bf16 on AVX2, so only create:dispatch lines and the Python error.
 //   - conv2d: torch.nn.Conv2d(3,8,3) on 2x3x16x16: convolution and reorders.
+// x86-amx-*.txt, x86-avx512-*.txt: captured on an Intel x86-64 KVM guest with AVX-512, avx512_bf16 and AMX
+//   (Sapphire Rapids class), the same torch 2.13.0+cpu / oneDNN v3.12.0, ONEDNN_VERBOSE=1, one thread,
+//   torch.nn.Linear(256,128) on a 32x256 float tensor:
+//   - amx-linear-f32-medium: set_float32_matmul_precision('medium'): brg_matmul:avx10_1_512_amx on f32 operands
+//     with attr-fpmath:bf16; max rel. error against float64 2.3e-03 (bf16 math: AMX down-converts).
+//   - amx-linear-bf16: F.linear on bfloat16 input, weight and bias: the same kernel on bf16 operands.
+//   - avx512-core-bf16-*: the same two with ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16, which caps oneDNN (and
+//     PyTorch's bf16 device check) at what an AMD Zen 4 offers: 'medium' runs brg_matmul:avx512_core on f32
+//     with attr-fpmath:bf16 and an fp32-level error (7.6e-07): bf16 allowed, fp32 used, as measured on a
+//     Zen 4 host; bf16 operands run brg_matmul:avx512_core_bf16.
+//   - avx512-core-linear-bf16: bf16 operands with ONEDNN_MAX_CPU_ISA=AVX512_CORE (AVX-512 without bf16):
+//     gemm:jit:bf16, a name without ISA, under the isa statement "AVX-512 with AVX512BW, AVX512VL, and
+//     AVX512DQ": converted to fp32 (emulated), 300 times slower than the bf16 kernel.
 // aarch64, captured by others and quoted from public threads (excerpts; "..." marks elided lines):
 //   - aarch64-pytorch-issue-123143.txt: https://github.com/pytorch/pytorch/issues/123143 (PyTorch 2.2 on
 //     aarch64, oneDNN v3.3.2, DNNL_VERBOSE=1): matmul served by gemm:acl, 3.1-3.4 layout.
@@ -80,9 +93,90 @@ TEST_CASE("x86: create lines are skipped, attr-fpmath is read", "[evidence]") {
   CHECK(execs[0].kind == "inner_product");
   CHECK(execs[0].fpmath == "bf16");
   CHECK(execs[0].src_dtype == "f32");
+  CHECK(execs[0].isa == "avx2");
   const auto routes = route_layers(execs, 32, {{256, 128}}, 1);
   CHECK(routes[0].backend == "onednn");
+  CHECK(routes[0].fpmath == "bf16");
+  // AVX2 has no bf16 instructions: the attribute allowed bf16, the kernel computed in fp32.
+  CHECK(routes[0].math == "f32");
+  CHECK_THAT(routes[0].math_basis, Catch::Matchers::Contains("bf16 allowed, fp32 used"));
+}
+
+TEST_CASE("x86 AMX: fp32 operands with attr-fpmath:bf16 are computed in bf16", "[evidence]") {
+  const std::string log = gbench::util::read_text_file(GBENCH_TEST_DATA "/onednn/x86-amx-linear-f32-medium.txt");
+  const auto execs = parse_onednn_verbose(log);
+  REQUIRE(execs.size() == 1);
+  CHECK(execs[0].implementation == "brg_matmul:avx10_1_512_amx");
+  CHECK(execs[0].isa == "avx10_1_512_amx");
+  CHECK(execs[0].src_dtype == "f32");
+  CHECK(execs[0].fpmath == "bf16");
+  CHECK(parse_onednn_isa(log) == "Intel AVX10.1 and Intel AMX with bfloat16 and 8-bit integer support");
+  CHECK(onednn_isa_has_bf16(parse_onednn_isa(log)) == true);
+  const auto routes = route_layers(execs, 32, {{256, 128}}, 1, {parse_onednn_isa(log), "f32", true});
   CHECK(routes[0].math == "bf16");
+  CHECK(routes[0].isa == "avx10_1_512_amx");
+  CHECK(routes[0].src_dtype == "f32");
+  CHECK(routes[0].fpmath == "bf16");
+  CHECK_THAT(routes[0].math_basis, Catch::Matchers::Contains("down-converted to bf16"));
+
+  const auto bf16 = route_layers(parse_file("x86-amx-linear-bf16.txt"), 32, {{256, 128}}, 1);
+  CHECK(bf16[0].math == "bf16");
+  CHECK(bf16[0].src_dtype == "bf16");
+  CHECK(bf16[0].wei_dtype == "bf16");
+  CHECK(bf16[0].fpmath.empty());
+  CHECK_THAT(bf16[0].math_basis, Catch::Matchers::Contains("bf16 data on a bf16 kernel"));
+}
+
+TEST_CASE("x86 AVX-512 without AMX (Zen 4): attr-fpmath:bf16 on avx512_core is bf16 allowed, fp32 used", "[evidence]") {
+  const auto medium = route_layers(parse_file("x86-avx512-core-bf16-linear-f32-medium.txt"), 32, {{256, 128}}, 1);
+  CHECK(medium[0].backend == "onednn");
+  CHECK(medium[0].implementation == "brg_matmul:avx512_core");
+  CHECK(medium[0].isa == "avx512_core");
+  CHECK(medium[0].fpmath == "bf16");
+  CHECK(medium[0].math == "f32");
+  CHECK_THAT(medium[0].math_basis, Catch::Matchers::Contains("bf16 allowed, fp32 used"));
+
+  // bf16 operands: the kernel with bf16 instructions.
+  const auto bf16 = route_layers(parse_file("x86-avx512-core-bf16-linear-bf16.txt"), 32, {{256, 128}}, 1);
+  CHECK(bf16[0].isa == "avx512_core_bf16");
+  CHECK(bf16[0].math == "bf16");
+}
+
+TEST_CASE("x86 AVX-512 without bf16: bf16 operands are converted and computed in fp32", "[evidence]") {
+  const std::string log = gbench::util::read_text_file(GBENCH_TEST_DATA "/onednn/x86-avx512-core-linear-bf16.txt");
+  const auto execs = parse_onednn_verbose(log);
+  REQUIRE(execs.size() == 1);
+  CHECK(execs[0].implementation == "gemm:jit:bf16");
+  CHECK(execs[0].isa.empty()); // the name carries a data type, not an ISA
+  const auto isa = parse_onednn_isa(log);
+  CHECK(onednn_isa_has_bf16(isa) == false);
+  const auto routes = route_layers(execs, 32, {{256, 128}}, 1, {isa, "bf16", false});
+  CHECK(routes[0].src_dtype == "bf16");
+  CHECK(routes[0].math == "f32");
+  CHECK_THAT(routes[0].math_basis, Catch::Matchers::Contains("emulated"));
+  // Without oneDNN's isa statement the kernel's arithmetic is unknown: bf16 data, no claim about the kernel.
+  CHECK_THAT(route_layers(execs, 32, {{256, 128}}, 1)[0].math_basis, Catch::Matchers::Contains("does not say"));
+  CHECK(onednn_isa_has_bf16("") == std::nullopt);
+  CHECK(onednn_isa_has_bf16("AArch64 SVE (256 bits)") == std::nullopt);
+  CHECK(onednn_isa_has_bf16("Intel AVX 10.1") == true);
+  CHECK(onednn_isa_has_bf16("Intel AVX2") == false);
+}
+
+TEST_CASE("BLAS routes: the operands are the model's, and bf16 on a CPU without bf16 is emulated", "[evidence]") {
+  const auto f32 = route_layers({}, 32, {{256, 128}}, 1);
+  CHECK(f32[0].backend == "blas");
+  CHECK(f32[0].math == "f32");
+  const auto avx2 = route_layers({}, 32, {{256, 128}}, 1, {"", "bf16", false});
+  CHECK(avx2[0].src_dtype == "bf16");
+  CHECK(avx2[0].math == "f32");
+  CHECK_THAT(avx2[0].math_basis, Catch::Matchers::Contains("emulated"));
+  const auto unseen = route_layers({}, 32, {{256, 128}}, 1, {"", "bf16", true});
+  CHECK(unseen[0].math.empty()); // a BLAS kernel prints nothing: no claim either way
+  // Round trip through the report's JSON.
+  const auto back = layer_route_from_json(to_json(avx2[0]));
+  CHECK(back.math_basis == avx2[0].math_basis);
+  CHECK(back.src_dtype == "bf16");
+  CHECK(back.backend == "blas");
 }
 
 TEST_CASE("x86: timestamps, dispatch failures, other primitives", "[evidence]") {
@@ -109,7 +203,7 @@ TEST_CASE("x86: fp32 nn.Linear leaves no exec line, so every layer is BLAS", "[e
   REQUIRE(routes.size() == 1);
   CHECK(routes[0].backend == "blas");
   CHECK(routes[0].implementation.empty());
-  CHECK(routes[0].math.empty());
+  CHECK(routes[0].math == "f32"); // the model's fp32 operands; the BLAS kernel itself prints nothing
   CHECK(routes[0].execs == 0);
 }
 
@@ -131,7 +225,8 @@ TEST_CASE("aarch64 (PyTorch issue 123143): gemm:acl matmuls in the 3.1-3.4 layou
   const auto routes = route_layers(execs, 256, {{64, 16}, {16, 16}}, 1);
   CHECK(routes[0].backend == "onednn");
   CHECK(routes[0].implementation == "gemm:acl");
-  CHECK(routes[0].math == "f32");
+  CHECK(routes[0].math == "f32"); // ACL without attr-fpmath: fp32
+  CHECK(routes[0].math_basis == "f32 data");
   CHECK(routes[0].execs == 3);
   CHECK(routes[1].execs == 1);
   // Weights given transposed: 256x64:64x16 also matches a 16 -> 64 layer.
@@ -175,7 +270,11 @@ TEST_CASE("aarch64 (constructed): the recipe model with bf16 fast math", "[evide
   for (const auto& r : routes) {
     CHECK(r.backend == "onednn");
     CHECK(r.implementation == "gemm:acl");
-    CHECK(r.math == "bf16");
+    CHECK(r.isa.empty());
+    CHECK(r.fpmath == "bf16");
+    CHECK(r.src_dtype == "f32");
+    CHECK(r.math == "bf16"); // ACL fast-math
+    CHECK_THAT(r.math_basis, Catch::Matchers::Contains("ACL bf16 fast-math"));
     CHECK(r.execs == 2);
   }
   CHECK(routes[2].in_features == 11008);

@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "gbench/backend/libtorch.hpp"
+#include "gbench/evidence/gather.hpp"
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/report/report.hpp"
@@ -36,67 +37,8 @@ CLI::App* setup_doctor(CLI::App& app, doctor_options& opt) {
   return sub;
 }
 
-namespace {
-
-void print_knob_verdicts(const host::host_info& host, const backend::libtorch_info& torch, std::ostream& out) {
-  const auto verdicts = evidence::assess_knobs(host, torch);
-  std::size_t width = 0;
-  for (const auto& v : verdicts) {
-    width = std::max(width, v.knob.size());
-  }
-  for (const auto& v : verdicts) {
-    out << fmt::format("  {:<{}}  {:<9}  {}\n", v.knob, width, v.effective ? "effective" : "inert", v.reason);
-  }
-}
-
-} // namespace
-
-void print_evidence(const std::vector<run::preset_run>& runs, double cosine_threshold, std::ostream& out) {
-  for (const auto& r : runs) {
-    if (r.repetition != 1) {
-      continue; // evidence is per preset: the same for every repetition
-    }
-    out << fmt::format("  {}", r.preset.name);
-    if (!r.ok) {
-      out << fmt::format(": FAILED, {}\n", r.error);
-      continue;
-    }
-    const std::int64_t grew = r.huge_pages_before && r.huge_pages_after ? *r.huge_pages_after - *r.huge_pages_before : 0;
-    out << fmt::format("  (huge pages after building and running the model: {:.1f} MiB)\n",
-                       static_cast<double>(grew) / 1048576.0);
-    for (const auto& e : r.evidence) {
-      if (!e.ok) {
-        out << fmt::format("    batch {}: FAILED, {}\n", e.batch, e.error);
-        continue;
-      }
-      std::vector<std::string> layers;
-      for (const auto& route : e.routes) {
-        const std::string backend = route.value("backend", "");
-        layers.push_back(backend == "onednn"
-                             ? fmt::format("{}->{} oneDNN {} ({})", route.value("in_features", 0), route.value("out_features", 0),
-                                           route.value("implementation", ""), route.value("math", ""))
-                             : fmt::format("{}->{} BLAS", route.value("in_features", 0), route.value("out_features", 0)));
-      }
-      out << fmt::format("    batch {}: {}\n", e.batch, fmt::join(layers, "; "));
-      out << fmt::format("      accuracy vs float64: cosine {:.6f}, max abs error {:.3g}, max rel error {:.3g}, "
-                         "top-1 agreement {:.1f}%{}\n",
-                         e.cosine, e.max_abs_error, e.max_rel_error, 100 * e.top1_agreement,
-                         e.cosine < cosine_threshold ? fmt::format("  BELOW THRESHOLD {}", cosine_threshold) : "");
-    }
-    for (const auto& effect : r.effects) {
-      out << fmt::format("    {}\n", effect);
-    }
-  }
-}
-
 int run_doctor(const doctor_options& opt) {
-  run_options as_run;
-  as_run.model = opt.model;
-  as_run.batches = opt.batches;
-  as_run.presets = opt.presets;
-  as_run.presets_file = opt.presets_file;
-  as_run.configs = opt.configs;
-  auto plan = make_plan(as_run);
+  auto plan = make_plan(plan_inputs{opt.model, opt.batches, opt.presets, opt.presets_file, opt.configs, {}});
   if (!opt.json_path.empty()) {
     util::check_writable(opt.json_path, "--json");
   }
@@ -115,7 +57,11 @@ int run_doctor(const doctor_options& opt) {
   if (host.sve_vector_bits) {
     std::cout << fmt::format("  SVE vector length  {} bits\n", *host.sve_vector_bits);
   }
-  std::cout << fmt::format("  oneDNN bf16 math   {}\n", evidence::cpu_has_onednn_bf16(host) ? "supported" : "not supported by this CPU");
+  // A flag can prove that nothing computes in bf16; only a probe shows that something does.
+  std::cout << fmt::format("  bf16 arithmetic    {}\n",
+                           evidence::cpu_has_bf16_instructions(host)
+                               ? "this CPU has bf16 instructions; whether a setting uses them is probed below"
+                               : "this CPU has no bf16 instructions: bf16 data can only be computed in fp32 here");
   std::cout << fmt::format("  kernel THP mode    {}\n", host.thp_mode);
   std::cout << fmt::format("  kernel             {}\n", host.kernel);
   std::cout << "libtorch\n";
@@ -124,21 +70,25 @@ int run_doctor(const doctor_options& opt) {
                            torch.version, torch.onednn_version, torch.blas, torch.acl ? "on" : "off",
                            torch.mkl ? "on" : "off", torch.openmp ? "on" : "off", torch.cxx11_abi ? "on" : "off",
                            torch.threads, torch.cpu_capability);
-  std::cout << "knobs (decided from the facts above)\n";
-  print_knob_verdicts(host, torch, std::cout);
+  std::cout << fmt::format("knobs (the bf16 settings from a probe: one {} matmul with and without each, in "
+                           "processes of their own with ONEDNN_VERBOSE=1; the others from the facts above)\n",
+                           "64x256 by 256x256");
+  std::cout.flush();
+  const auto verdicts = evidence::probe_knobs(plan, util::self_executable(), host, torch);
+  evidence::print_knob_verdicts(verdicts, std::cout);
   std::cout << fmt::format("evidence (model {}, one forward per batch per preset, each in its own process with "
                            "ONEDNN_VERBOSE=1; accuracy against float64)\n",
                            plan.model.name);
   std::cout.flush();
 
-  auto runs = gather_evidence(plan, opt.configs, opt.presets_file);
-  print_evidence(runs, opt.cosine_threshold, std::cout);
+  auto runs = evidence::gather_evidence(plan, default_preset(opt.configs, opt.presets_file), util::self_executable());
+  evidence::print_evidence(runs, opt.cosine_threshold, std::cout);
 
   if (!opt.json_path.empty()) {
     report::run_report rep;
     rep.context = report::make_context(host, opt.command_line);
     rep.context["knobs"] = nlohmann::json::array();
-    for (const auto& v : evidence::assess_knobs(host, torch)) {
+    for (const auto& v : verdicts) {
       rep.context["knobs"].push_back(evidence::to_json(v));
     }
     rep.plan = plan;

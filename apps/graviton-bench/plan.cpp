@@ -38,33 +38,18 @@ std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items) {
 
 } // namespace
 
-std::vector<run::preset_run> gather_evidence(const run::plan& plan, const std::string& configs,
-                                             const std::string& presets_file) {
-  auto evidence_plan = plan;
-  const bool has_default = std::any_of(plan.presets.begin(), plan.presets.end(),
-                                       [](const config::preset& p) { return p.name == "default"; });
-  if (!has_default) {
-    evidence_plan.presets.push_back(load_catalog(config_dir(configs), presets_file).at("default"));
-  }
-  auto found = run::execute(evidence_plan, util::self_executable(), true);
-  const auto baseline = std::find_if(found.begin(), found.end(), [](const run::preset_run& r) {
-    return r.preset.name == "default";
-  });
-  run::describe_effects(found, baseline == found.end() ? nullptr : &*baseline);
-  if (!has_default) {
-    found.pop_back();
-  }
-  return found;
+config::preset default_preset(const std::string& configs, const std::string& presets_file) {
+  return load_catalog(config_dir(configs), presets_file).at("default");
 }
 
-run::plan make_plan(const run_options& opt) {
-  const auto configs = config_dir(opt.configs);
-  const auto catalog = load_catalog(configs, opt.presets_file);
+run::plan make_plan(const plan_inputs& in) {
+  const auto configs = config_dir(in.configs);
+  const auto catalog = load_catalog(configs, in.presets_file);
 
   run::plan plan;
-  plan.model = config::load_model(opt.model, configs / "models");
-  plan.batches = parse_batches(opt.batches);
-  for (const auto& name : opt.presets) {
+  plan.model = config::load_model(in.model, configs / "models");
+  plan.batches = parse_batches(in.batches);
+  for (const auto& name : in.presets) {
     if (name == "all") {
       for (const auto& p : catalog.presets()) {
         plan.presets.push_back(p);
@@ -76,11 +61,16 @@ run::plan make_plan(const run_options& opt) {
   for (const auto& k : catalog.knobs()) {
     plan.managed_env.push_back(k.name);
   }
-  for (const auto& item : opt.env) {
+  for (const auto& item : in.env) {
     auto [key, value] = config::parse_env_assignment(item);
     catalog.check_value("--env: ", key, value);
     plan.env_overrides[key] = value;
   }
+  return plan;
+}
+
+run::plan make_plan(const run_options& opt) {
+  run::plan plan = make_plan(plan_inputs{opt.model, opt.batches, opt.presets, opt.presets_file, opt.configs, opt.env});
   plan.warmup = opt.warmup;
   plan.iterations = opt.iterations;
   plan.threads = opt.threads;

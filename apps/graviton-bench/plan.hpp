@@ -8,16 +8,23 @@
 
 namespace gbench::app {
 
+/// What `run` and `doctor` share: the model, batches, presets and knob overrides of a plan.
+struct plan_inputs {
+  std::string model;
+  std::vector<std::string> batches;
+  std::vector<std::string> presets;
+  std::string presets_file;
+  std::string configs;
+  std::vector<std::string> env;
+};
+
+/// The plan of those inputs (model, batches, presets, managed knobs, overrides); throws input_error.
+run::plan make_plan(const plan_inputs& in);
+
 /// The benchmark plan of the command line: configs, model, batches, presets, knobs; throws input_error.
 run::plan make_plan(const run_options& opt);
 
-/// Evidence runs (run::execute with evidence) of the plan's presets, in order, with each preset's effects
-/// described against the `default` preset's evidence, which is gathered too when the plan lacks it.
-std::vector<run::preset_run> gather_evidence(const run::plan& plan, const std::string& configs,
-                                             const std::string& presets_file);
-
-/// Per preset: who served each layer, accuracy against float64 (flagged below `cosine_threshold`), huge
-/// pages, and what the preset's knobs were seen to change.
-void print_evidence(const std::vector<run::preset_run>& runs, double cosine_threshold, std::ostream& out);
+/// The `default` preset of the catalog (built-in presets and the --presets file).
+config::preset default_preset(const std::string& configs, const std::string& presets_file);
 
 } // namespace gbench::app

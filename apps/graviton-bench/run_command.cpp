@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "gbench/backend/libtorch.hpp"
 #include "gbench/config/model_spec.hpp"
+#include "gbench/evidence/gather.hpp"
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
@@ -107,26 +108,6 @@ void print_profiles(const report::run_report& r, const run_options& opt, std::os
   }
 }
 
-// Evidence runs for every preset, and for `default` as the baseline of "what changed".
-void attach_evidence(std::vector<run::preset_run>& runs, const run::plan& plan, const run_options& opt) {
-  const auto found = gather_evidence(plan, opt.configs, opt.presets_file);
-  // Evidence is per preset; every repetition of a preset carries it.
-  for (auto& r : runs) {
-    for (const auto& f : found) {
-      if (f.preset.name != r.preset.name) {
-        continue;
-      }
-      r.evidence = f.evidence;
-      r.huge_pages_before = f.huge_pages_before;
-      r.huge_pages_after = f.huge_pages_after;
-      r.effects = f.effects;
-      if (!f.ok) {
-        r.effects.push_back("evidence: " + f.error);
-      }
-    }
-  }
-}
-
 } // namespace
 
 int run_run(const run_options& opt) {
@@ -165,7 +146,12 @@ int run_run(const run_options& opt) {
   result.runs = run::execute(result.plan, util::self_executable(), false,
                              [&](const run::preset_run& r) { reporter->on_run(r, std::cout); });
   if (opt.verify) {
-    attach_evidence(result.runs, plan, opt);
+    evidence::attach_evidence(result.runs, evidence::gather_evidence(plan, default_preset(opt.configs, opt.presets_file),
+                                                                     util::self_executable()));
+    result.context["knobs"] = nlohmann::json::array();
+    for (const auto& v : evidence::probe_knobs(plan, util::self_executable(), host, torch)) {
+      result.context["knobs"].push_back(evidence::to_json(v));
+    }
   }
 
   reporter->write(result, std::cout);
@@ -174,7 +160,7 @@ int run_run(const run_options& opt) {
   }
   if (opt.verify && opt.format == "table") {
     std::cout << "\nevidence (one more forward per batch with ONEDNN_VERBOSE=1, in a process of its own)\n";
-    print_evidence(result.runs, opt.cosine_threshold, std::cout);
+    evidence::print_evidence(result.runs, opt.cosine_threshold, std::cout);
   }
   std::cout.flush();
   if (!opt.json_path.empty()) {

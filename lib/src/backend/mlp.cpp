@@ -28,6 +28,16 @@ mlp_session::mlp_session(const config::model_spec& spec, std::uint64_t seed) : i
 
 mlp_session::~mlp_session() = default;
 
+void mlp_session::use_bf16_weights() {
+  c10::InferenceMode guard;
+  impl_->bf16_weights.clear();
+  impl_->bf16_biases.clear();
+  for (auto* linear : impl_->linears) {
+    impl_->bf16_weights.push_back(linear->weight.to(torch::kBFloat16).contiguous());
+    impl_->bf16_biases.push_back(linear->bias.to(torch::kBFloat16).contiguous());
+  }
+}
+
 std::string mlp_session::describe() const {
   std::ostringstream out;
   out << *impl_->model;

@@ -151,6 +151,9 @@ nlohmann::json to_json(const torch_settings& s) {
   if (s.threads) {
     j["threads"] = *s.threads;
   }
+  if (s.weights_dtype) {
+    j["weights_dtype"] = *s.weights_dtype;
+  }
   return j;
 }
 
@@ -164,6 +167,9 @@ torch_settings settings_from_json(const nlohmann::json& j) {
   }
   if (j.contains("threads")) {
     s.threads = j["threads"].get<int>();
+  }
+  if (j.contains("weights_dtype")) {
+    s.weights_dtype = j["weights_dtype"].get<std::string>();
   }
   return s;
 }
@@ -224,7 +230,8 @@ preset_catalog load_presets(const std::filesystem::path& path, const preset_cata
     preset p;
     p.name = item["name"].get<std::string>();
     const std::string what = fmt::format("preset '{}'", p.name);
-    check_keys(doc, from, item, {"name", "description", "env", "matmul_precision", "mkldnn", "threads"}, what);
+    check_keys(doc, from, item, {"name", "description", "env", "matmul_precision", "mkldnn", "threads", "weights_dtype"},
+               what);
     if (item.contains("description")) {
       if (!item["description"].is_string()) {
         throw input_error(fmt::format("{}'description' of {} must be a string", where, what));
@@ -267,6 +274,14 @@ preset_catalog load_presets(const std::filesystem::path& path, const preset_cata
                                       doc.where(doc.line_of_key("threads", from)), what, v.dump()));
       }
       p.settings.threads = v.get<int>();
+    }
+    if (item.contains("weights_dtype")) {
+      const auto& v = item["weights_dtype"];
+      if (!v.is_string() || (v != "f32" && v != "bf16")) {
+        throw input_error(fmt::format("{}{}: weights_dtype must be \"f32\" or \"bf16\", got {}",
+                                      doc.where(doc.line_of_key("weights_dtype", from)), what, v.dump()));
+      }
+      p.settings.weights_dtype = v.get<std::string>();
     }
     if (added.find(p.name) != nullptr) {
       throw input_error(fmt::format("{}{} is defined twice in this file", where, what));

@@ -13,6 +13,13 @@ bool cpu_has_onednn_bf16(const host::host_info& host) {
          host.has_feature("avx_ne_convert") || host.has_feature("amx_bf16");
 }
 
+bool cpu_has_bf16_instructions(const host::host_info& host) {
+  if (host.arch == "aarch64") {
+    return host.has_feature("bf16");
+  }
+  return host.has_feature("avx512_bf16") || host.has_feature("amx_bf16") || host.has_feature("avx_ne_convert");
+}
+
 std::vector<knob_verdict> assess_knobs(const host::host_info& host, const backend::libtorch_info& torch) {
   const bool aarch64 = host.arch == "aarch64";
   const bool acl_path = aarch64 && torch.acl && torch.mkldnn;
@@ -69,14 +76,19 @@ std::vector<knob_verdict> assess_knobs(const host::host_info& host, const backen
                                  "AMX; this CPU has none, so LibTorch keeps fp32 matmul on its fp32 path";
   } else {
     precision = true;
-    precision_reason = "'medium' sends fp32 matmul to oneDNN with bf16 math on this CPU";
+    precision_reason = "'medium' sends fp32 matmul to oneDNN with bf16 allowed; whether it then computes in bf16 "
+                       "depends on the kernel oneDNN picks (AMX does, plain AVX-512 stays fp32): graviton-bench "
+                       "doctor probes it";
   }
   out.push_back({"matmul_precision", precision, precision_reason});
   return out;
 }
 
 nlohmann::json to_json(const knob_verdict& v) {
-  return {{"knob", v.knob}, {"verdict", v.effective ? "effective" : "inert"}, {"reason", v.reason}};
+  return {{"knob", v.knob},
+          {"verdict", v.effective ? "effective" : (v.emulated ? "emulated" : "inert")},
+          {"reason", v.reason},
+          {"basis", v.basis}};
 }
 
 } // namespace gbench::evidence

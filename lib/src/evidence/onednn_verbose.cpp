@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -122,6 +123,27 @@ void parse_inner_product_problem(primitive_exec& e) {
   }
 }
 
+bool starts_with_any(std::string_view s, std::initializer_list<std::string_view> prefixes) {
+  return std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return s.starts_with(p); });
+}
+
+// The ISA of `brg_matmul:avx512_core_amx`, `jit:avx2`, `brgemm:sve_256`; names such as gemm:acl,
+// gemm:jit:bf16, jit:uni or ref:any end in something else.
+std::string isa_of(std::string_view implementation) {
+  const auto colon = implementation.rfind(':');
+  const auto suffix = colon == std::string_view::npos ? std::string_view{} : implementation.substr(colon + 1);
+  return starts_with_any(suffix, {"avx", "amx", "sse", "sve", "asimd"}) ? std::string(suffix) : std::string{};
+}
+
+bool is_x86_isa(std::string_view isa) { return starts_with_any(isa, {"avx", "amx", "sse"}); }
+
+// x86 kernels with bf16 instructions: avx512_core_bf16, *_amx*, avx10_* (AVX-512 FP16 and bf16),
+// avx512_core_fp16, avx2_vnni_2 (AVX-NE-CONVERT).
+bool x86_isa_has_bf16(std::string_view isa) {
+  return isa.find("amx") != std::string_view::npos || isa.find("bf16") != std::string_view::npos ||
+         starts_with_any(isa, {"avx10", "avx512_core_fp16", "avx2_vnni_2"});
+}
+
 std::optional<primitive_exec> parse_line(std::string_view line) {
   // Search rather than require the marker at the start: captured logs are often indented or prefixed.
   constexpr std::string_view markers[] = {"onednn_verbose,", "dnnl_verbose,"};
@@ -159,6 +181,7 @@ std::optional<primitive_exec> parse_line(std::string_view line) {
   primitive_exec e;
   e.kind = std::string(fields[first + 1]);
   e.implementation = std::string(fields[first + 2]);
+  e.isa = isa_of(e.implementation);
   const auto descriptors = fields[first + 4];
   e.src_dtype = dtype_of(descriptors, "src");
   e.wei_dtype = dtype_of(descriptors, "wei");
@@ -178,16 +201,6 @@ std::optional<primitive_exec> parse_line(std::string_view line) {
   return e;
 }
 
-std::string math_of(const primitive_exec& e) {
-  if (e.fpmath == "bf16" || e.src_dtype == "bf16" || e.wei_dtype == "bf16") {
-    return "bf16";
-  }
-  if (!e.fpmath.empty() && e.fpmath != "strict") {
-    return e.fpmath;
-  }
-  return e.src_dtype;
-}
-
 // The most frequent value; the first seen wins a tie, so the answer does not depend on map order.
 std::string most_frequent(const std::vector<std::string>& values) {
   std::string best;
@@ -204,6 +217,74 @@ std::string most_frequent(const std::vector<std::string>& values) {
 
 } // namespace
 
+std::string parse_onednn_isa(const std::string& text) {
+  constexpr std::string_view key = ",info,cpu,isa:";
+  for (const auto line : split(text, '\n')) {
+    if (const auto at = line.find(key); at != std::string_view::npos &&
+                                        (line.find("onednn_verbose,") != std::string_view::npos ||
+                                         line.find("dnnl_verbose,") != std::string_view::npos)) {
+      return std::string(trim(line.substr(at + key.size())));
+    }
+  }
+  return {};
+}
+
+std::optional<bool> onednn_isa_has_bf16(const std::string& onednn_isa) {
+  // The wordings of oneDNN 3.x's isa statements: "... with Intel DL Boost and bfloat16 support", "Intel AVX10.1
+  // and Intel AMX with bfloat16 ...", "Intel AVX 10.1", "Intel AVX2 with Intel DL Boost ... AVX-NE-CONVERT".
+  if (onednn_isa.empty()) {
+    return std::nullopt;
+  }
+  for (const char* word : {"bfloat16", "AMX", "AVX10", "AVX 10", "NE-CONVERT"}) {
+    if (onednn_isa.find(word) != std::string::npos) {
+      return true;
+    }
+  }
+  if (onednn_isa.starts_with("Intel")) {
+    return false; // an x86 ISA without any of them: AVX2, AVX-512 without bf16
+  }
+  return std::nullopt; // "AArch64 SVE (256 bits)": BF16 is an extension the statement does not name
+}
+
+kernel_math math_of(const primitive_exec& e, const std::string& onednn_isa) {
+  const bool acl = e.implementation.find("acl") != std::string::npos;
+  const bool bf16_operands = e.src_dtype == "bf16" || e.wei_dtype == "bf16";
+  if (bf16_operands) {
+    std::optional<bool> native;
+    if (acl) {
+      native = true; // ACL dispatches bf16 operands only to its bf16 kernels
+    } else if (!e.isa.empty() && is_x86_isa(e.isa)) {
+      native = x86_isa_has_bf16(e.isa);
+    } else {
+      native = onednn_isa_has_bf16(onednn_isa);
+    }
+    if (native == false) {
+      return {e.src_dtype == "bf16" ? "f32" : e.src_dtype,
+              fmt::format("bf16 data converted and computed in fp32, emulated: {} has no bf16 instructions",
+                          e.isa.empty() ? fmt::format("'{}'", onednn_isa) : e.isa)};
+    }
+    return {"bf16", native ? fmt::format("bf16 data on a bf16 kernel, {}", e.isa.empty() ? e.implementation : e.isa)
+                           : "bf16 data; the kernel's name does not say how it computes"};
+  }
+  if (e.fpmath == "bf16" || e.fpmath == "any") {
+    if (acl) {
+      return {"bf16", fmt::format("fp32 data, ACL bf16 fast-math: attr-fpmath:{}", e.fpmath)};
+    }
+    // oneDNN down-converts fp32 operands under attr-fpmath:bf16 only in its AMX (and bf16) kernels.
+    if (e.isa.find("amx") != std::string::npos || e.isa.find("bf16") != std::string::npos) {
+      return {"bf16", fmt::format("fp32 data down-converted to bf16: attr-fpmath:{} on {}", e.fpmath, e.isa)};
+    }
+    return {e.src_dtype.empty() ? "f32" : e.src_dtype,
+            fmt::format("bf16 allowed, fp32 used: attr-fpmath:{} on {}", e.fpmath,
+                        e.isa.empty() ? e.implementation : e.isa)};
+  }
+  const std::string dtype = e.src_dtype.empty() ? "f32" : e.src_dtype;
+  if (!e.fpmath.empty() && e.fpmath != "strict") {
+    return {dtype, fmt::format("{} data, attr-fpmath:{} allowed", dtype, e.fpmath)};
+  }
+  return {dtype, fmt::format("{} data", dtype)};
+}
+
 std::vector<primitive_exec> parse_onednn_verbose(const std::string& text) {
   std::vector<primitive_exec> execs;
   for (const auto line : split(text, '\n')) {
@@ -215,7 +296,8 @@ std::vector<primitive_exec> parse_onednn_verbose(const std::string& text) {
 }
 
 std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
-                                      const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards) {
+                                      const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards,
+                                      const route_facts& facts) {
   if (batch < 1) {
     throw input_error(
         fmt::format("route_layers: batch is {}; give the batch size the verbose log was taken at", batch));
@@ -236,35 +318,77 @@ std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, 
 
   std::vector<layer_route> routes;
   for (const auto& [in, out] : layers) {
-    std::vector<std::string> implementations;
-    std::vector<std::string> maths;
+    std::vector<const primitive_exec*> matching;
     for (const auto& e : execs) {
       if ((e.kind == "matmul" || e.kind == "inner_product") && e.m == batch &&
           shape_key(e.k, e.n) == shape_key(in, out)) {
-        implementations.push_back(e.implementation);
-        maths.push_back(math_of(e));
+        matching.push_back(&e);
       }
     }
     layer_route r;
     r.in_features = in;
     r.out_features = out;
-    r.execs = static_cast<int>(implementations.size()) / layers_of_shape[shape_key(in, out)];
-    if (implementations.empty()) {
+    r.execs = static_cast<int>(matching.size()) / layers_of_shape[shape_key(in, out)];
+    if (matching.empty()) {
+      // PyTorch's BLAS path prints nothing: the operands are the model's, the kernel is not observable.
       r.backend = "blas";
-    } else {
-      r.backend = r.execs >= forwards ? "onednn" : "mixed";
-      r.implementation = most_frequent(implementations);
-      std::vector<std::string> maths_of_impl;
-      for (std::size_t i = 0; i < implementations.size(); ++i) {
-        if (implementations[i] == r.implementation) {
-          maths_of_impl.push_back(maths[i]);
-        }
+      r.src_dtype = r.wei_dtype = r.dst_dtype = facts.operand_dtype;
+      if (facts.operand_dtype != "bf16") {
+        r.math = facts.operand_dtype;
+        r.math_basis = fmt::format("{} data", facts.operand_dtype);
+      } else if (!facts.cpu_has_bf16) {
+        r.math = "f32";
+        r.math_basis = "bf16 data computed in fp32 outside oneDNN, emulated: this CPU has no bf16 instructions";
+      } else {
+        r.math_basis = "bf16 data outside oneDNN; the BLAS kernel is not observable";
       }
-      r.math = most_frequent(maths_of_impl);
+      routes.push_back(std::move(r));
+      continue;
     }
+    r.backend = r.execs >= forwards ? "onednn" : "mixed";
+    std::vector<std::string> implementations;
+    for (const auto* e : matching) {
+      implementations.push_back(e->implementation);
+    }
+    r.implementation = most_frequent(implementations);
+    // The first execution of the most frequent implementation speaks for it: its operands and attributes.
+    const auto* chosen = *std::find_if(matching.begin(), matching.end(),
+                                       [&](const primitive_exec* e) { return e->implementation == r.implementation; });
+    r.isa = chosen->isa;
+    r.src_dtype = chosen->src_dtype;
+    r.wei_dtype = chosen->wei_dtype;
+    r.dst_dtype = chosen->dst_dtype;
+    r.fpmath = chosen->fpmath;
+    auto km = math_of(*chosen, facts.onednn_isa);
+    r.math = std::move(km.math);
+    r.math_basis = std::move(km.basis);
     routes.push_back(std::move(r));
   }
   return routes;
+}
+
+nlohmann::json to_json(const layer_route& r) {
+  return {{"in_features", r.in_features}, {"out_features", r.out_features}, {"backend", r.backend},
+          {"implementation", r.implementation}, {"isa", r.isa}, {"src_dtype", r.src_dtype},
+          {"wei_dtype", r.wei_dtype}, {"dst_dtype", r.dst_dtype}, {"fpmath", r.fpmath},
+          {"math", r.math}, {"math_basis", r.math_basis}, {"execs", r.execs}};
+}
+
+layer_route layer_route_from_json(const nlohmann::json& j) {
+  layer_route r;
+  r.in_features = j.value("in_features", std::int64_t{0});
+  r.out_features = j.value("out_features", std::int64_t{0});
+  r.backend = j.value("backend", "");
+  r.implementation = j.value("implementation", "");
+  r.isa = j.value("isa", "");
+  r.src_dtype = j.value("src_dtype", "");
+  r.wei_dtype = j.value("wei_dtype", "");
+  r.dst_dtype = j.value("dst_dtype", "");
+  r.fpmath = j.value("fpmath", "");
+  r.math = j.value("math", "");
+  r.math_basis = j.value("math_basis", "");
+  r.execs = j.value("execs", 0);
+  return r;
 }
 
 } // namespace gbench::evidence

@@ -13,7 +13,9 @@
 #include <fmt/ranges.h>
 
 #include "gbench/error.hpp"
+#include "gbench/evidence/knobs.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/host/host_info.hpp"
 #include "gbench/run/worker.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
@@ -187,8 +189,13 @@ std::map<std::int64_t, std::string> split_by_batch(const std::string& out) {
   return by_batch;
 }
 
-void attach_routes(preset_run& run, const std::string& stdout_text, const config::model_spec& model) {
+void attach_routes(preset_run& run, const std::string& stdout_text, const job& j, bool cpu_has_bf16) {
   const auto lines = split_by_batch(stdout_text);
+  run.onednn_isa = evidence::parse_onednn_isa(stdout_text);
+  evidence::route_facts facts;
+  facts.onednn_isa = run.onednn_isa;
+  facts.operand_dtype = j.preset.settings.weights_dtype.value_or("f32");
+  facts.cpu_has_bf16 = cpu_has_bf16;
   for (auto& e : run.evidence) {
     if (!e.ok) {
       continue;
@@ -199,13 +206,9 @@ void attach_routes(preset_run& run, const std::string& stdout_text, const config
     for (std::string line; std::getline(in, line);) {
       e.verbose_lines.push_back(line);
     }
-    for (const auto& r : evidence::route_layers(evidence::parse_onednn_verbose(text), e.batch, model.linear_layers(), 1)) {
-      e.routes.push_back({{"in_features", r.in_features},
-                          {"out_features", r.out_features},
-                          {"backend", r.backend},
-                          {"implementation", r.implementation},
-                          {"math", r.math},
-                          {"execs", r.execs}});
+    for (const auto& r :
+         evidence::route_layers(evidence::parse_onednn_verbose(text), e.batch, j.model.linear_layers(), 1, facts)) {
+      e.routes.push_back(evidence::to_json(r));
     }
   }
 }
@@ -220,6 +223,7 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
   const int repetitions = evidence ? 1 : std::max(1, p.repetitions);
   const std::size_t total = p.presets.size() * static_cast<std::size_t>(repetitions);
   const auto started = std::chrono::steady_clock::now();
+  const bool cpu_has_bf16 = evidence && evidence::cpu_has_bf16_instructions(host::query_host());
   // Interleaved (A B C A B C), so that drift on a noisy machine falls on every preset alike.
   for (std::size_t k = 0; k < total; ++k) {
     const std::size_t i = k % p.presets.size();
@@ -265,7 +269,7 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
     preset_run run = collect(out_file, j);
     run.repetition = repetition;
     if (evidence) {
-      attach_routes(run, status.stdout_text, j.model);
+      attach_routes(run, status.stdout_text, j, cpu_has_bf16);
     }
     if (!status.ok()) {
       run.ok = false;
@@ -283,83 +287,6 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
     runs.push_back(std::move(run));
   }
   return runs;
-}
-
-} // namespace gbench::run
-
-namespace gbench::run {
-
-namespace {
-
-bool any_bf16(const preset_run& r) {
-  for (const auto& e : r.evidence) {
-    for (const auto& route : e.routes) {
-      if (route.value("math", "") == "bf16") {
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-std::string backend_of(const preset_run& r, std::int64_t batch, std::size_t layer) {
-  for (const auto& e : r.evidence) {
-    if (e.batch == batch && layer < e.routes.size()) {
-      return e.routes[layer].value("backend", "");
-    }
-  }
-  return {};
-}
-
-std::int64_t huge_page_growth(const preset_run& r) {
-  return r.huge_pages_before && r.huge_pages_after ? *r.huge_pages_after - *r.huge_pages_before : 0;
-}
-
-} // namespace
-
-void describe_effects(std::vector<preset_run>& runs, const preset_run* baseline) {
-  for (auto& r : runs) {
-    r.effects.clear();
-    if (r.evidence.empty()) {
-      continue;
-    }
-    const bool fast_math = r.preset.env.count("DNNL_DEFAULT_FPMATH_MODE") != 0 ||
-                           r.preset.env.count("ONEDNN_DEFAULT_FPMATH_MODE") != 0 ||
-                           r.preset.settings.matmul_precision.value_or("highest") == "medium";
-    if (fast_math) {
-      const bool seen = any_bf16(r) && (baseline == nullptr || !any_bf16(*baseline));
-      r.effects.push_back(seen ? "bf16 fast-math: observed (a linear layer ran oneDNN with bf16 math)"
-                               : "bf16 fast-math: no effect observed on this host (no linear layer ran with bf16 math)");
-    }
-    if (r.preset.env.count("TORCH_MKLDNN_MATMUL_MIN_DIM") != 0 || r.preset.env.count("TORCH_MKLDNN_MATMUL_MIN_SIZE") != 0) {
-      std::vector<std::string> moved;
-      if (baseline != nullptr) {
-        for (const auto& e : r.evidence) {
-          for (std::size_t l = 0; l < e.routes.size(); ++l) {
-            const std::string now = e.routes[l].value("backend", "");
-            const std::string before = backend_of(*baseline, e.batch, l);
-            if (!before.empty() && now != before) {
-              moved.push_back(fmt::format("layer {} at batch {}: {} -> {}", l + 1, e.batch, before, now));
-            }
-          }
-        }
-      }
-      r.effects.push_back(moved.empty()
-                              ? std::string("matmul size threshold: no effect observed on this host (every layer ran "
-                                            "where it runs under the default preset)")
-                              : fmt::format("matmul size threshold: observed ({})", fmt::join(moved, "; ")));
-    }
-    if (r.preset.env.count("THP_MEM_ALLOC_ENABLE") != 0 && r.preset.env.at("THP_MEM_ALLOC_ENABLE") == "1") {
-      const std::int64_t grew = huge_page_growth(r);
-      const std::int64_t base = baseline != nullptr ? huge_page_growth(*baseline) : 0;
-      r.effects.push_back(grew > base ? fmt::format("transparent huge pages: observed ({:.1f} MiB of huge pages, "
-                                                    "default preset {:.1f} MiB)",
-                                                    static_cast<double>(grew) / 1048576.0,
-                                                    static_cast<double>(base) / 1048576.0)
-                                      : "transparent huge pages: no effect observed on this host (no more huge pages "
-                                        "than under the default preset)");
-    }
-  }
 }
 
 } // namespace gbench::run

@@ -105,6 +105,17 @@ nlohmann::json to_json(const batch_evidence& e) {
                    {"max_abs_error", e.max_abs_error},
                    {"max_rel_error", e.max_rel_error},
                    {"top1_agreement", e.top1_agreement}};
+  if (!e.expected_precision.empty()) {
+    j["cross_check"] = {{"expected_precision", e.expected_precision},
+                        {"observed_precision", e.observed_precision},
+                        {"baseline_max_rel_error", e.baseline_max_rel_error ? nlohmann::json(*e.baseline_max_rel_error)
+                                                                            : nlohmann::json(nullptr)},
+                        {"agrees", e.contradiction.empty()},
+                        {"contradiction", e.contradiction}};
+  }
+  if (!e.attribution.empty()) {
+    j["attribution"] = e.attribution;
+  }
   return j;
 }
 
@@ -128,6 +139,7 @@ nlohmann::json to_json(const preset_run& r) {
     }
     ev["anon_huge_pages_before"] = r.huge_pages_before ? nlohmann::json(*r.huge_pages_before) : nlohmann::json(nullptr);
     ev["anon_huge_pages_after"] = r.huge_pages_after ? nlohmann::json(*r.huge_pages_after) : nlohmann::json(nullptr);
+    ev["onednn_isa"] = r.onednn_isa;
     ev["effects"] = r.effects;
   }
   return j;

@@ -144,6 +144,9 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
   backend::apply_settings(j.preset.settings);
   const auto huge_before = host::anon_huge_pages_bytes();
   backend::mlp_session session(j.model, j.seed);
+  if (j.preset.settings.weights_dtype.value_or("f32") == "bf16") {
+    session.use_bf16_weights();
+  }
   writer.write({{"type", "context"},
                 {"pid", ::getpid()},
                 {"effective_env", effective},

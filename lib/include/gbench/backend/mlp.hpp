@@ -21,6 +21,11 @@ public:
   mlp_session(const mlp_session&) = delete;
   mlp_session& operator=(const mlp_session&) = delete;
 
+  /// Converts every Linear's weight and bias to bf16, once; from then on each forward casts its input to
+  /// bf16 and computes in bf16 tensors (the x86 counterpart of ACL's fast-math, which prepacks bf16 weights).
+  /// The fp32 parameters are kept for compare_with_float64's reference.
+  void use_bf16_weights();
+
   /// The module as torch::nn prints it.
   [[nodiscard]] std::string describe() const;
 

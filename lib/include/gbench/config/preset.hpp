@@ -23,6 +23,9 @@ struct torch_settings {
   std::optional<std::string> matmul_precision; ///< "highest", "high" or "medium" (bf16 fast-math on x86)
   std::optional<bool> mkldnn;                  ///< enable or disable oneDNN (at::Context::setUserEnabledMkldnn)
   std::optional<int> threads;                  ///< intra-op threads (at::set_num_threads)
+  /// "bf16": the Linear weights and biases are converted to bf16 once when the model is built and the input
+  /// is cast to bf16 in every forward; "f32" (or unset): the model stays fp32.
+  std::optional<std::string> weights_dtype;
 };
 
 /// A named set of knob values and LibTorch settings.

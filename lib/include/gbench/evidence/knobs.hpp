@@ -14,7 +14,9 @@ namespace gbench::evidence {
 struct knob_verdict {
   std::string knob;   ///< an environment variable, or "matmul_precision" for the LibTorch setting
   bool effective = false;
-  std::string reason; ///< the facts it was decided from
+  std::string reason; ///< the facts or the observation it was decided from
+  std::string basis = "facts"; ///< "facts" (host and build) or "probe" (a small matmul observed in a worker)
+  bool emulated = false;       ///< the setting changed the data but not the arithmetic (bf16 data computed in fp32)
 };
 
 /// Decides, from facts of the host (architecture, ISA features, kernel THP mode) and of the LibTorch build
@@ -24,6 +26,10 @@ std::vector<knob_verdict> assess_knobs(const host::host_info& host, const backen
 /// Whether oneDNN on this CPU computes in bf16: AVX-512 (avx512bw, vl, dq), AVX-NE-CONVERT or AMX on x86,
 /// the BF16 extension on aarch64. The same test as LibTorch's mkldnn_bf16_device_check.
 bool cpu_has_onednn_bf16(const host::host_info& host);
+
+/// Whether the CPU has bf16 arithmetic instructions: avx512_bf16, AMX-BF16 or AVX-NE-CONVERT on x86, BF16 on
+/// aarch64. Without them nothing computes in bf16 (oneDNN may still accept bf16 data on AVX-512, converting it).
+bool cpu_has_bf16_instructions(const host::host_info& host);
 
 nlohmann::json to_json(const knob_verdict& v);
 

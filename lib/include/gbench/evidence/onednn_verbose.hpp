@@ -1,9 +1,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace gbench::evidence {
 
@@ -11,6 +14,9 @@ namespace gbench::evidence {
 struct primitive_exec {
   std::string kind;           ///< matmul, inner_product, reorder, convolution, ...
   std::string implementation; ///< e.g. gemm:acl, brg_matmul:avx2, jit:uni
+  /// The ISA suffix of the implementation when it names one (brg_matmul:avx512_core_amx -> avx512_core_amx,
+  /// sve_256, ...); empty for gemm:acl, gemm:jit:bf16, ref:any, whose names carry no ISA.
+  std::string isa;
   std::string src_dtype;      ///< f32, bf16, ...; empty when the line has no such memory descriptor
   std::string wei_dtype;
   std::string dst_dtype;
@@ -33,6 +39,27 @@ struct primitive_exec {
 /// exec:check, graph lines, MKL-DNN 0.x `mkldnn_verbose` lines and any text that is not oneDNN's are skipped.
 std::vector<primitive_exec> parse_onednn_verbose(const std::string& text);
 
+/// oneDNN's statement of the CPU it dispatches for, from its `info,cpu,isa:` line (e.g. "Intel AVX-512 with
+/// Intel DL Boost and bfloat16 support"); empty when the text has none (no primitive was created).
+std::string parse_onednn_isa(const std::string& text);
+
+/// Whether oneDNN's ISA statement promises native bf16 instructions (avx512_bf16, AMX, AVX10, AVX-NE-CONVERT):
+/// nullopt when the statement is empty or unknown.
+std::optional<bool> onednn_isa_has_bf16(const std::string& onednn_isa);
+
+/// What one kernel computed in, from its data types, its fpmath attribute and its ISA.
+struct kernel_math {
+  std::string math;  ///< the arithmetic: "bf16", or the source data type ("f32", ...)
+  std::string basis; ///< the evidence in words, e.g. "bf16 allowed, fp32 used" or "bf16 data on a bf16 kernel"
+};
+
+/// bf16 math only when the kernel computes in bf16: bf16 operands on a kernel with bf16 instructions (its
+/// ISA, or oneDNN's ISA statement `onednn_isa` when the name has none), fp32 operands with attr-fpmath:bf16
+/// on an AMX or bf16 kernel (oneDNN down-converts fp32 only there) or on ACL (fast-math). attr-fpmath:bf16
+/// on any other fp32 kernel is "bf16 allowed, fp32 used"; bf16 operands on a kernel without bf16
+/// instructions are converted and computed in fp32 (emulated).
+kernel_math math_of(const primitive_exec& e, const std::string& onednn_isa = {});
+
 /// Which backend computed one Linear layer of a model.
 struct layer_route {
   std::int64_t in_features = 0;
@@ -42,11 +69,25 @@ struct layer_route {
   /// forwards matched and some did not (PyTorch disables oneDNN for the process after a failure).
   std::string backend;
   std::string implementation; ///< the matching executions' implementation (the most frequent); empty for blas
-  /// bf16 when attr-fpmath asks for bf16 or the operands are bf16 (fast math), else the fpmath mode or the
-  /// source data type; empty for blas. attr-fpmath permits down-conversion; the implementation says
-  /// whether it happened (gemm:acl does, brg_matmul:avx2 cannot).
+  std::string isa;            ///< its ISA suffix (primitive_exec::isa)
+  std::string src_dtype;      ///< operand data types of those executions; for blas, the layer's own
+  std::string wei_dtype;
+  std::string dst_dtype;
+  std::string fpmath;         ///< attr-fpmath of those executions; empty when none
+  /// What the layer computed in (kernel_math::math): "bf16" or "f32"; for blas, "f32" for fp32 operands and
+  /// for bf16 operands on a CPU without bf16 instructions, empty when the BLAS kernel is not observable.
   std::string math;
+  std::string math_basis; ///< kernel_math::basis
   int execs = 0; ///< matching executions attributed to this layer
+};
+
+/// What the verbose log cannot show, for route_layers.
+struct route_facts {
+  std::string onednn_isa;            ///< parse_onednn_isa of the process's log
+  std::string operand_dtype = "f32"; ///< the layers' weight and input data type as the model holds them
+  /// Whether the CPU has bf16 instructions at all (for BLAS routes, which print nothing): a CPU without them
+  /// cannot compute in bf16, whatever ran; one with them may or may not.
+  bool cpu_has_bf16 = false;
 };
 
 /// Attributes oneDNN executions to the Linear layers (in_features, out_features) of a model that ran
@@ -54,6 +95,10 @@ struct layer_route {
 /// (K, N) is (in, out) or, for weights given transposed, (out, in). Layers of the same shape share the
 /// matching executions evenly. Throws input_error when batch or forwards is not positive.
 std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
-                                      const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards);
+                                      const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards,
+                                      const route_facts& facts = {});
+
+nlohmann::json to_json(const layer_route& r);
+layer_route layer_route_from_json(const nlohmann::json& j);
 
 } // namespace gbench::evidence

@@ -52,11 +52,6 @@ config::preset effective_preset(const plan& p, const config::preset& preset);
 std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence = false,
                                 const std::function<void(const preset_run&)>& on_done = {});
 
-/// For each preset, what its knobs changed compared with `baseline`'s evidence (the default preset):
-/// bf16 math on some layer, a layer moved between oneDNN and BLAS, more huge pages; else
-/// "<knob>: no effect observed on this host".
-void describe_effects(std::vector<preset_run>& runs, const preset_run* baseline);
-
 /// Refuses, before anything is allocated, a batch whose tensors would not fit in `available_bytes`.
 void check_memory(const config::model_spec& model, const std::vector<std::int64_t>& batches,
                   std::int64_t available_bytes);

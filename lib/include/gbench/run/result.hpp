@@ -68,6 +68,12 @@ struct batch_evidence {
   double max_abs_error = 0;
   double max_rel_error = 0;
   double top1_agreement = 0;
+  // Judged against the baseline preset's evidence (evidence::judge):
+  std::string attribution;        ///< what changed at this batch: backend, math, e.g. "backend MKL -> oneDNN ..."
+  std::string expected_precision; ///< "bf16" or "fp32": the error level the routes predict
+  std::string observed_precision; ///< "bf16" or "fp32": the error level measured
+  std::optional<double> baseline_max_rel_error; ///< the baseline preset's at this batch
+  std::string contradiction;      ///< non-empty when routes and accuracy disagree: the message
 };
 
 /// Everything one preset's process produced, or how it failed.
@@ -84,6 +90,7 @@ struct preset_run {
   std::vector<batch_evidence> evidence;
   std::optional<std::int64_t> huge_pages_before; ///< AnonHugePages before the model was built
   std::optional<std::int64_t> huge_pages_after;  ///< and after its forwards
+  std::string onednn_isa;            ///< oneDNN's `info,cpu,isa:` statement in the evidence process
   std::vector<std::string> effects;  ///< per knob the preset sets: what was observed, or "no effect observed"
   [[nodiscard]] bool all_ok() const;
 };

@@ -1,0 +1,294 @@
+#include "gbench/evidence/cross_check.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <utility>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace gbench::evidence {
+
+namespace {
+
+std::string math_name(const std::string& math) {
+  if (math == "f32") {
+    return "fp32";
+  }
+  return math.empty() ? std::string("unobserved") : math;
+}
+
+std::string place(const layer_route& r, const std::string& blas) {
+  if (r.backend == "blas") {
+    return blas_display_name(blas);
+  }
+  if (r.backend == "mixed") {
+    return fmt::format("oneDNN {} and {} (mixed)", r.implementation, blas_display_name(blas));
+  }
+  return fmt::format("oneDNN {}", r.implementation);
+}
+
+// "what unchanged (x)" or "what a -> b [on k of n layers]", over the layers' values before and after.
+std::string change_of(const std::string& what, const std::vector<std::string>& before,
+                      const std::vector<std::string>& after) {
+  std::vector<std::size_t> changed;
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    if (before[i] != after[i]) {
+      changed.push_back(i);
+    }
+  }
+  if (changed.empty()) {
+    const bool uniform = std::all_of(after.begin(), after.end(), [&](const std::string& v) { return v == after[0]; });
+    return uniform ? fmt::format("{} unchanged ({})", what, after[0]) : fmt::format("{} unchanged", what);
+  }
+  std::set<std::pair<std::string, std::string>> pairs;
+  for (const auto i : changed) {
+    pairs.emplace(before[i], after[i]);
+  }
+  if (pairs.size() == 1) {
+    const auto& [from, to] = *pairs.begin();
+    return changed.size() == after.size()
+               ? fmt::format("{} {} -> {}", what, from, to)
+               : fmt::format("{} {} -> {} on {} of {} layers", what, from, to, changed.size(), after.size());
+  }
+  std::vector<std::string> items;
+  for (const auto i : changed) {
+    items.push_back(fmt::format("layer {} {} -> {}", i + 1, before[i], after[i]));
+  }
+  return fmt::format("{} {}", what, fmt::join(items, ", "));
+}
+
+std::vector<layer_route> routes_of(const run::batch_evidence& e) {
+  std::vector<layer_route> out;
+  for (const auto& j : e.routes) {
+    out.push_back(layer_route_from_json(j));
+  }
+  return out;
+}
+
+const run::batch_evidence* batch_of(const run::preset_run* r, std::int64_t batch) {
+  if (r == nullptr) {
+    return nullptr;
+  }
+  for (const auto& e : r->evidence) {
+    if (e.ok && e.batch == batch) {
+      return &e;
+    }
+  }
+  return nullptr;
+}
+
+std::string blas_of(const run::preset_run& r) {
+  return r.libtorch.is_object() ? r.libtorch.value("blas", "") : std::string{};
+}
+
+bool sets_bf16(const config::preset& p) {
+  return p.env.count("DNNL_DEFAULT_FPMATH_MODE") != 0 || p.env.count("ONEDNN_DEFAULT_FPMATH_MODE") != 0 ||
+         p.settings.matmul_precision.value_or("highest") == "medium" ||
+         p.settings.weights_dtype.value_or("f32") == "bf16";
+}
+
+std::int64_t huge_page_growth(const run::preset_run& r) {
+  return r.huge_pages_before && r.huge_pages_after ? *r.huge_pages_after - *r.huge_pages_before : 0;
+}
+
+// The bf16 effect of a preset that asks for bf16: observed, emulated, or allowed but unused, with the
+// evidence of one layer.
+std::string bf16_effect(const run::preset_run& r, const run::preset_run* baseline) {
+  int bf16_layers = 0;
+  int layers = 0;
+  const layer_route* example = nullptr;
+  const layer_route* emulated = nullptr;
+  std::vector<layer_route> all;
+  for (const auto& e : r.evidence) {
+    for (const auto& route : routes_of(e)) {
+      all.push_back(route);
+    }
+  }
+  for (const auto& route : all) {
+    ++layers;
+    if (route.math == "bf16") {
+      ++bf16_layers;
+      example = example != nullptr ? example : &route;
+    } else if (route.math_basis.find("emulated") != std::string::npos) {
+      emulated = emulated != nullptr ? emulated : &route;
+    }
+  }
+  bool baseline_bf16 = false;
+  if (baseline != nullptr && baseline != &r) {
+    for (const auto& e : baseline->evidence) {
+      for (const auto& route : routes_of(e)) {
+        baseline_bf16 = baseline_bf16 || route.math == "bf16";
+      }
+    }
+  }
+  if (bf16_layers > 0 && !baseline_bf16) {
+    return fmt::format("bf16 math: observed ({} of {} layer runs computed in bf16: {})", bf16_layers, layers,
+                       example->math_basis);
+  }
+  if (emulated != nullptr) {
+    return fmt::format("bf16 math: emulated on this host, no bf16 kernel ran ({})", emulated->math_basis);
+  }
+  // The most telling layer: one that was allowed bf16, else one on oneDNN, else any.
+  const layer_route* shown = nullptr;
+  for (const auto& route : all) {
+    if (!route.fpmath.empty() && shown == nullptr) {
+      shown = &route;
+    }
+  }
+  for (const auto& route : all) {
+    if (route.backend != "blas" && shown == nullptr) {
+      shown = &route;
+    }
+  }
+  if (shown == nullptr) {
+    return fmt::format("bf16 math: not observed on this host (every layer ran on {}: {})", blas_display_name(blas_of(r)),
+                       all.empty() ? std::string("no routes") : all.front().math_basis);
+  }
+  return fmt::format("bf16 math: not observed on this host ({}: {})", place(*shown, blas_of(r)), shown->math_basis);
+}
+
+} // namespace
+
+std::string expected_precision(const std::vector<layer_route>& routes) {
+  const bool bf16 = std::any_of(routes.begin(), routes.end(), [](const layer_route& r) {
+    return r.math == "bf16" || r.src_dtype == "bf16" || r.wei_dtype == "bf16";
+  });
+  return bf16 ? "bf16" : "fp32";
+}
+
+std::string observed_precision(double max_rel_error, std::optional<double> baseline_max_rel_error) {
+  const bool above_floor = max_rel_error >= bf16_error_floor;
+  const bool above_baseline = !baseline_max_rel_error || max_rel_error >= bf16_error_ratio * *baseline_max_rel_error;
+  return above_floor && above_baseline ? "bf16" : "fp32";
+}
+
+std::string contradiction(const std::vector<layer_route>& routes, double max_rel_error,
+                          std::optional<double> baseline_max_rel_error) {
+  const auto expected = expected_precision(routes);
+  const auto observed = observed_precision(max_rel_error, baseline_max_rel_error);
+  if (expected == observed) {
+    return {};
+  }
+  std::string why;
+  for (const auto& r : routes) {
+    if (expected == "fp32" || r.math == "bf16" || r.src_dtype == "bf16" || r.wei_dtype == "bf16") {
+      why = fmt::format("{}->{}: {}", r.in_features, r.out_features, r.math_basis);
+      break;
+    }
+  }
+  return fmt::format("CONTRADICTION: the routes say {} math ({}) but the accuracy is {}-level (max rel error {:.2e}{}); "
+                     "one of the two is wrong, so neither is reported as the effect",
+                     expected, why, observed, max_rel_error,
+                     baseline_max_rel_error ? fmt::format(", default preset {:.2e}", *baseline_max_rel_error) : "");
+}
+
+std::string blas_display_name(const std::string& blas) {
+  if (blas == "mkl") {
+    return "MKL";
+  }
+  if (blas == "open" || blas == "openblas") {
+    return "OpenBLAS";
+  }
+  if (blas == "nvpl") {
+    return "NVPL";
+  }
+  return blas.empty() ? std::string("BLAS") : blas;
+}
+
+std::string attribution(const std::vector<layer_route>& routes, const std::vector<layer_route>& baseline,
+                        const std::string& blas) {
+  if (routes.empty() || routes.size() != baseline.size()) {
+    return {};
+  }
+  std::vector<std::string> where_before;
+  std::vector<std::string> where_after;
+  std::vector<std::string> math_before;
+  std::vector<std::string> math_after;
+  for (std::size_t i = 0; i < routes.size(); ++i) {
+    where_before.push_back(place(baseline[i], blas));
+    where_after.push_back(place(routes[i], blas));
+    math_before.push_back(math_name(baseline[i].math));
+    math_after.push_back(math_name(routes[i].math));
+  }
+  return fmt::format("{}; {}", change_of("backend", where_before, where_after), change_of("math", math_before, math_after));
+}
+
+std::string describe_route(const layer_route& r, const std::string& blas) {
+  if (r.math_basis == fmt::format("{} data", r.math)) {
+    return fmt::format("{}->{} {}, {}", r.in_features, r.out_features, place(r, blas), math_name(r.math));
+  }
+  return fmt::format("{}->{} {}, {} ({})", r.in_features, r.out_features, place(r, blas), math_name(r.math),
+                     r.math_basis);
+}
+
+void judge(std::vector<run::preset_run>& runs, const run::preset_run* baseline) {
+  for (auto& r : runs) {
+    r.effects.clear();
+    if (r.evidence.empty()) {
+      continue;
+    }
+    const bool is_baseline = baseline != nullptr && r.preset.name == baseline->preset.name;
+    for (auto& e : r.evidence) {
+      if (!e.ok) {
+        continue;
+      }
+      const auto routes = routes_of(e);
+      const auto* base = is_baseline ? nullptr : batch_of(baseline, e.batch);
+      e.baseline_max_rel_error = base != nullptr ? std::optional<double>(base->max_rel_error) : std::nullopt;
+      e.expected_precision = expected_precision(routes);
+      e.observed_precision = observed_precision(e.max_rel_error, e.baseline_max_rel_error);
+      e.contradiction = contradiction(routes, e.max_rel_error, e.baseline_max_rel_error);
+      e.attribution = base != nullptr ? attribution(routes, routes_of(*base), blas_of(r)) : std::string{};
+    }
+    if (sets_bf16(r.preset)) {
+      r.effects.push_back(bf16_effect(r, baseline));
+      for (const auto& e : r.evidence) {
+        if (!e.attribution.empty() && !e.attribution.starts_with("backend unchanged")) {
+          const auto backend = e.attribution.substr(0, e.attribution.find(';'));
+          r.effects.push_back(fmt::format("backend changed: {} (batch {})", backend.substr(backend.find(' ') + 1),
+                                          e.batch));
+          break;
+        }
+      }
+    }
+    if (r.preset.env.count("TORCH_MKLDNN_MATMUL_MIN_DIM") != 0 || r.preset.env.count("TORCH_MKLDNN_MATMUL_MIN_SIZE") != 0) {
+      std::vector<std::string> moved;
+      for (const auto& e : r.evidence) {
+        const auto* base = batch_of(baseline, e.batch);
+        if (base == nullptr) {
+          continue;
+        }
+        for (std::size_t l = 0; l < e.routes.size() && l < base->routes.size(); ++l) {
+          const std::string now = e.routes[l].value("backend", "");
+          const std::string before = base->routes[l].value("backend", "");
+          if (now != before) {
+            moved.push_back(fmt::format("layer {} at batch {}: {} -> {}", l + 1, e.batch, before, now));
+          }
+        }
+      }
+      r.effects.push_back(moved.empty()
+                              ? std::string("matmul size threshold: no effect observed on this host (every layer ran "
+                                            "where it runs under the default preset)")
+                              : fmt::format("matmul size threshold: observed ({})", fmt::join(moved, "; ")));
+    }
+    if (r.preset.env.count("THP_MEM_ALLOC_ENABLE") != 0 && r.preset.env.at("THP_MEM_ALLOC_ENABLE") == "1") {
+      const std::int64_t grew = huge_page_growth(r);
+      const std::int64_t base = baseline != nullptr ? huge_page_growth(*baseline) : 0;
+      r.effects.push_back(grew > base ? fmt::format("transparent huge pages: observed ({:.1f} MiB of huge pages, "
+                                                    "default preset {:.1f} MiB)",
+                                                    static_cast<double>(grew) / 1048576.0,
+                                                    static_cast<double>(base) / 1048576.0)
+                                      : "transparent huge pages: no effect observed on this host (no more huge pages "
+                                        "than under the default preset)");
+    }
+    for (const auto& e : r.evidence) {
+      if (!e.contradiction.empty()) {
+        r.effects.push_back(fmt::format("batch {}: {}", e.batch, e.contradiction));
+      }
+    }
+  }
+}
+
+} // namespace gbench::evidence

@@ -1,0 +1,113 @@
+#include "gbench/evidence/gather.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "gbench/evidence/cross_check.hpp"
+
+namespace gbench::evidence {
+
+std::vector<run::preset_run> gather_evidence(const run::plan& plan, const config::preset& default_preset,
+                                             const std::string& executable) {
+  auto evidence_plan = plan;
+  const bool has_default = std::any_of(plan.presets.begin(), plan.presets.end(),
+                                       [](const config::preset& p) { return p.name == "default"; });
+  if (!has_default) {
+    evidence_plan.presets.push_back(default_preset);
+  }
+  auto found = run::execute(evidence_plan, executable, true);
+  const auto baseline = std::find_if(found.begin(), found.end(), [](const run::preset_run& r) {
+    return r.preset.name == "default";
+  });
+  judge(found, baseline == found.end() ? nullptr : &*baseline);
+  if (!has_default) {
+    found.pop_back();
+  }
+  return found;
+}
+
+void attach_evidence(std::vector<run::preset_run>& runs, const std::vector<run::preset_run>& found) {
+  for (auto& r : runs) {
+    for (const auto& f : found) {
+      if (f.preset.name != r.preset.name) {
+        continue;
+      }
+      r.evidence = f.evidence;
+      r.huge_pages_before = f.huge_pages_before;
+      r.huge_pages_after = f.huge_pages_after;
+      r.onednn_isa = f.onednn_isa;
+      r.effects = f.effects;
+      if (!f.ok) {
+        r.effects.push_back("evidence: " + f.error);
+      }
+    }
+  }
+}
+
+void print_evidence(const std::vector<run::preset_run>& runs, double cosine_threshold, std::ostream& out) {
+  for (const auto& r : runs) {
+    if (r.repetition != 1) {
+      continue; // evidence is per preset: the same for every repetition
+    }
+    out << fmt::format("  {}", r.preset.name);
+    if (!r.ok) {
+      out << fmt::format(": FAILED, {}\n", r.error);
+      continue;
+    }
+    const std::int64_t grew = r.huge_pages_before && r.huge_pages_after ? *r.huge_pages_after - *r.huge_pages_before : 0;
+    out << fmt::format("  (huge pages after building and running the model: {:.1f} MiB)\n",
+                       static_cast<double>(grew) / 1048576.0);
+    const std::string blas = r.libtorch.is_object() ? r.libtorch.value("blas", "") : std::string{};
+    for (const auto& e : r.evidence) {
+      if (!e.ok) {
+        out << fmt::format("    batch {}: FAILED, {}\n", e.batch, e.error);
+        continue;
+      }
+      out << fmt::format("    batch {}:\n", e.batch);
+      for (const auto& route : e.routes) {
+        out << fmt::format("      {}\n", describe_route(layer_route_from_json(route), blas));
+      }
+      const std::string versus =
+          e.baseline_max_rel_error
+              ? fmt::format(" ({:.0f}x the default preset's {:.2e})",
+                            *e.baseline_max_rel_error > 0 ? e.max_rel_error / *e.baseline_max_rel_error : 0.0,
+                            *e.baseline_max_rel_error)
+              : "";
+      out << fmt::format("      accuracy vs float64: cosine {:.6f}, max abs error {:.3g}, max rel error {:.2e}{}, "
+                         "top-1 agreement {:.1f}%: {}-level{}\n",
+                         e.cosine, e.max_abs_error, e.max_rel_error, versus, 100 * e.top1_agreement,
+                         e.observed_precision.empty() ? "unjudged" : e.observed_precision,
+                         e.cosine < cosine_threshold ? fmt::format("  BELOW THRESHOLD {}", cosine_threshold) : "");
+      if (!e.attribution.empty()) {
+        out << fmt::format("      changed against default: {}\n", e.attribution);
+      }
+      if (!e.contradiction.empty()) {
+        out << fmt::format("      !!! {}\n", e.contradiction);
+      }
+    }
+    if (!r.onednn_isa.empty()) {
+      out << fmt::format("    oneDNN dispatches for: {}\n", r.onednn_isa);
+    }
+    for (const auto& effect : r.effects) {
+      if (effect.find("CONTRADICTION") == std::string::npos) { // already shown under its batch
+        out << fmt::format("    {}\n", effect);
+      }
+    }
+  }
+}
+
+void print_knob_verdicts(const std::vector<knob_verdict>& verdicts, std::ostream& out) {
+  std::size_t width = 0;
+  for (const auto& v : verdicts) {
+    width = std::max(width, v.knob.size());
+  }
+  for (const auto& v : verdicts) {
+    out << fmt::format("  {:<{}}  {:<9}  {}{}\n", v.knob, width,
+                       v.effective ? "effective" : (v.emulated ? "emulated" : "inert"),
+                       v.basis == "probe" ? "probe: " : "", v.reason);
+  }
+}
+
+} // namespace gbench::evidence
