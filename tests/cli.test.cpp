@@ -190,8 +190,9 @@ TEST_CASE("the x86 fast-math preset sets LibTorch's matmul precision in its proc
 TEST_CASE("presets lists every preset", "[cli]") {
   const auto r = run_cli({"presets"});
   CHECK(r.exit_code == 0);
-  for (const char* name : {"default", "bf16", "openblas", "thp", "recommended", "x86-bf16"}) {
+  for (const char* name : {"default", "bf16", "openblas", "thp", "recommended", "x86-bf16", "x86-bf16-weights"}) {
     CHECK_THAT(r.stdout_text, Contains(name));
   }
   CHECK_THAT(r.stdout_text, Contains("DNNL_DEFAULT_FPMATH_MODE=BF16"));
+  CHECK_THAT(r.stdout_text, Contains("weights_dtype=bf16"));
 }

@@ -56,7 +56,7 @@ TEST_CASE("model files are validated", "[config]") {
 
 TEST_CASE("the shipped presets are the recipe's", "[config][presets]") {
   const auto c = load_presets(GBENCH_CONFIGS "/presets.json");
-  for (const char* name : {"default", "bf16", "openblas", "thp", "recommended", "x86-bf16"}) {
+  for (const char* name : {"default", "bf16", "openblas", "thp", "recommended", "x86-bf16", "x86-bf16-weights"}) {
     INFO(name);
     CHECK(c.find(name) != nullptr);
   }
@@ -66,6 +66,8 @@ TEST_CASE("the shipped presets are the recipe's", "[config][presets]") {
   CHECK(c.at("thp").env.at("THP_MEM_ALLOC_ENABLE") == "1");
   CHECK(c.at("recommended").env.size() == 3);
   CHECK(c.at("x86-bf16").settings.matmul_precision == "medium");
+  CHECK(c.at("x86-bf16-weights").settings.weights_dtype == "bf16");
+  CHECK_FALSE(c.at("x86-bf16").settings.weights_dtype.has_value());
   CHECK_THAT(error_of([&] { (void)c.at("fast"); }), Contains("unknown preset 'fast'") && Contains("openblas"));
 }
 
@@ -97,6 +99,13 @@ TEST_CASE("knob values are checked against their declaration", "[config][presets
   CHECK_THAT(error_of([&] { (void)load_presets(unknown, &builtin); }), Contains("unknown knob 'DNNL_FPMATH'"));
   const auto number = write_temp(dir, "n.json", R"({"presets": [{"name": "x", "env": {"THP_MEM_ALLOC_ENABLE": 1}}]})");
   CHECK_THAT(error_of([&] { (void)load_presets(number, &builtin); }), Contains("must be a string"));
+  const auto dtype = write_temp(dir, "d.json", "{\"presets\": [\n  {\"name\": \"x\",\n   \"weights_dtype\": \"fp16\"}]}");
+  CHECK_THAT(error_of([&] { (void)load_presets(dtype, &builtin); }),
+             Contains("d.json:3") && Contains("weights_dtype must be \"f32\" or \"bf16\", got \"fp16\""));
+  const auto good = write_temp(dir, "g.json", R"({"presets": [{"name": "x", "weights_dtype": "bf16"}]})");
+  const auto loaded = load_presets(good, &builtin);
+  CHECK(loaded.at("x").settings.weights_dtype == "bf16");
+  CHECK(gbench::config::settings_from_json(gbench::config::to_json(loaded.at("x").settings)).weights_dtype == "bf16");
 }
 
 TEST_CASE("a user's presets file adds presets and may declare knobs", "[config][presets]") {

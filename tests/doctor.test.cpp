@@ -138,7 +138,11 @@ TEST_CASE("doctor on this machine: verdicts, routing and accuracy per preset", "
   const auto fast = run_of(report, "x86-bf16")["evidence"]["batches"][0];
   const std::string precision = verdict(report, "matmul_precision");
   INFO(precision);
-  CHECK_THAT(precision, Contains("probe"));
+  for (const auto& k : report["context"]["knobs"]) {
+    if (k["knob"] == "matmul_precision" || k["knob"] == "weights_dtype" || k["knob"] == "DNNL_DEFAULT_FPMATH_MODE") {
+      CHECK(k["basis"] == "probe");
+    }
+  }
   bool bf16_layer = false;
   bool allowed_unused = false;
   for (const auto& route : fast["routes"]) {

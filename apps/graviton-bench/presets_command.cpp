@@ -35,6 +35,9 @@ int run_presets(const presets_options& opt) {
     if (p.settings.threads) {
       parts.push_back(fmt::format("threads={}", *p.settings.threads));
     }
+    if (p.settings.weights_dtype) {
+      parts.push_back("weights_dtype=" + *p.settings.weights_dtype);
+    }
     std::cout << fmt::format("{:<{}}  {}\n{:<{}}  sets: {}\n", p.name, width, p.description, "", width,
                              parts.empty() ? std::string("nothing (every knob unset)") : fmt::format("{}", fmt::join(parts, " ")));
   }
