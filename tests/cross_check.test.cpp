@@ -17,21 +17,19 @@ std::vector<layer_route> routes_from(const std::string& file, const route_facts&
   return route_layers(parse_onednn_verbose(text), 32, {{256, 128}}, 1, f);
 }
 
-gbench::run::preset_run evidence_run(const std::string& name, const std::vector<layer_route>& routes,
-                                     double max_rel_error) {
-  gbench::run::preset_run r;
+gbench::record::preset_run evidence_run(const std::string& name, const std::vector<layer_route>& routes,
+                                        double max_rel_error) {
+  gbench::record::preset_run r;
   r.preset.name = name;
   r.ok = true;
-  r.libtorch = {{"blas", "mkl"}};
-  gbench::run::batch_evidence e;
+  r.libtorch.emplace().blas = "mkl";
+  gbench::record::batch_evidence e;
   e.batch = 32;
   e.ok = true;
-  e.max_rel_error = max_rel_error;
-  e.cosine = 1.0;
-  for (const auto& route : routes) {
-    e.routes.push_back(to_json(route));
-  }
-  r.evidence.push_back(e);
+  e.accuracy.max_rel_error = max_rel_error;
+  e.accuracy.cosine = 1.0;
+  e.routes = routes;
+  r.evidence.emplace().batches.push_back(e);
   return r;
 }
 
@@ -97,7 +95,7 @@ TEST_CASE("attribution says what changed: backend, math, or both", "[evidence]")
 }
 
 TEST_CASE("judge: Zen 4's x86-bf16 is a backend change, x86-bf16-weights is bf16 math", "[evidence]") {
-  std::vector<gbench::run::preset_run> runs;
+  std::vector<gbench::record::preset_run> runs;
   runs.push_back(evidence_run("default", route_layers({}, 32, {{256, 128}}, 1), 3.1e-7));
   runs.push_back(evidence_run("x86-bf16", routes_from("x86-avx512-core-bf16-linear-f32-medium.txt"), 8.3e-7));
   runs.back().preset.settings.matmul_precision = "medium";
@@ -109,27 +107,27 @@ TEST_CASE("judge: Zen 4's x86-bf16 is a backend change, x86-bf16-weights is bf16
   const auto baseline = runs[0];
   judge(runs, &baseline);
 
-  CHECK(runs[0].evidence[0].attribution.empty()); // the baseline itself
-  CHECK(runs[0].evidence[0].observed_precision == "fp32");
+  CHECK(runs[0].evidence->batches[0].attribution.empty()); // the baseline itself
+  CHECK(runs[0].evidence->batches[0].observed_precision == "fp32");
 
   const auto& medium = runs[1];
-  CHECK(medium.evidence[0].attribution == "backend MKL -> oneDNN brg_matmul:avx512_core; math unchanged (fp32)");
-  CHECK(medium.evidence[0].contradiction.empty());
-  REQUIRE(medium.effects.size() == 2);
-  CHECK_THAT(medium.effects[0], Contains("bf16 math: not observed") && Contains("bf16 allowed, fp32 used"));
-  CHECK_THAT(medium.effects[1], Contains("backend changed: MKL -> oneDNN brg_matmul:avx512_core"));
+  CHECK(medium.evidence->batches[0].attribution == "backend MKL -> oneDNN brg_matmul:avx512_core; math unchanged (fp32)");
+  CHECK(medium.evidence->batches[0].contradiction.empty());
+  REQUIRE(medium.evidence->effects.size() == 2);
+  CHECK_THAT(medium.evidence->effects[0], Contains("bf16 math: not observed") && Contains("bf16 allowed, fp32 used"));
+  CHECK_THAT(medium.evidence->effects[1], Contains("backend changed: MKL -> oneDNN brg_matmul:avx512_core"));
 
   const auto& weights = runs[2];
-  CHECK(weights.evidence[0].attribution == "backend MKL -> oneDNN brg_matmul:avx512_core_bf16; math fp32 -> bf16");
-  CHECK(weights.evidence[0].observed_precision == "bf16");
-  CHECK_THAT(weights.effects[0], Contains("bf16 math: observed"));
+  CHECK(weights.evidence->batches[0].attribution == "backend MKL -> oneDNN brg_matmul:avx512_core_bf16; math fp32 -> bf16");
+  CHECK(weights.evidence->batches[0].observed_precision == "bf16");
+  CHECK_THAT(weights.evidence->effects[0], Contains("bf16 math: observed"));
 
   const auto& emulated = runs[3];
-  CHECK_THAT(emulated.effects[0], Contains("bf16 math: emulated"));
-  CHECK(emulated.evidence[0].contradiction.empty());
+  CHECK_THAT(emulated.evidence->effects[0], Contains("bf16 math: emulated"));
+  CHECK(emulated.evidence->batches[0].contradiction.empty());
 
   // A route that claims bf16 beside an fp32-level error is said, loudly, among the effects.
   runs.push_back(evidence_run("claims-bf16", routes_from("x86-amx-linear-f32-medium.txt"), 9.58e-7));
   judge(runs, &baseline);
-  CHECK_THAT(runs.back().effects.back(), Contains("batch 32: CONTRADICTION"));
+  CHECK_THAT(runs.back().evidence->effects.back(), Contains("batch 32: CONTRADICTION"));
 }

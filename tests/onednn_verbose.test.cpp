@@ -45,6 +45,7 @@
 
 #include "gbench/error.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/record/evidence.hpp"
 #include "gbench/util/files.hpp"
 
 using namespace gbench::evidence;
@@ -173,7 +174,10 @@ TEST_CASE("BLAS routes: the operands are the model's, and bf16 on a CPU without 
   const auto unseen = route_layers({}, 32, {{256, 128}}, 1, {"", "bf16", true});
   CHECK(unseen[0].math.empty()); // a BLAS kernel prints nothing: no claim either way
   // Round trip through the report's JSON.
-  const auto back = layer_route_from_json(to_json(avx2[0]));
+  const auto json = gbench::record::to_json(avx2[0]);
+  const std::string file = "route.json";
+  layer_route back;
+  gbench::record::from_json(gbench::record::node(json, file), back);
   CHECK(back.math_basis == avx2[0].math_basis);
   CHECK(back.src_dtype == "bf16");
   CHECK(back.backend == "blas");

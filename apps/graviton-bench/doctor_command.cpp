@@ -8,7 +8,8 @@
 #include "gbench/evidence/gather.hpp"
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/host/host_info.hpp"
-#include "gbench/report/report.hpp"
+#include "gbench/record/report.hpp"
+#include "gbench/report/comparison.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
@@ -70,9 +71,8 @@ int run_doctor(const doctor_options& opt) {
                            torch.version, torch.onednn_version, torch.blas, torch.acl ? "on" : "off",
                            torch.mkl ? "on" : "off", torch.openmp ? "on" : "off", torch.cxx11_abi ? "on" : "off",
                            torch.threads, torch.cpu_capability);
-  std::cout << fmt::format("knobs (the bf16 settings from a probe: one {} matmul with and without each, in "
-                           "processes of their own with ONEDNN_VERBOSE=1; the others from the facts above)\n",
-                           "64x256 by 256x256");
+  std::cout << "knobs (the bf16 settings from a probe: one 64x256 by 256x256 matmul with and without each, in "
+               "processes of their own with ONEDNN_VERBOSE=1; the others from the facts above)\n";
   std::cout.flush();
   const auto verdicts = evidence::probe_knobs(plan, util::self_executable(), host, torch);
   evidence::print_knob_verdicts(verdicts, std::cout);
@@ -85,15 +85,12 @@ int run_doctor(const doctor_options& opt) {
   evidence::print_evidence(runs, opt.cosine_threshold, std::cout);
 
   if (!opt.json_path.empty()) {
-    report::run_report rep;
-    rep.context = report::make_context(host, opt.command_line);
-    rep.context["knobs"] = nlohmann::json::array();
-    for (const auto& v : verdicts) {
-      rep.context["knobs"].push_back(evidence::to_json(v));
-    }
-    rep.plan = plan;
+    auto context = record::make_context(host, opt.command_line);
+    context.knobs = verdicts;
+    auto rep = run::begin_report(plan, std::move(context));
     rep.runs = runs;
-    util::write_file_atomically(opt.json_path, report::to_json(rep).dump(2) + "\n");
+    rep.comparison = report::compare_presets(rep);
+    util::write_file_atomically(opt.json_path, record::to_json(rep).dump(2) + "\n");
   }
   for (const auto& r : runs) {
     if (!r.ok) {

@@ -88,6 +88,9 @@ run::plan make_plan(const run_options& opt) {
     throw input_error(fmt::format("--max-time {} is below --min-time {}; give a maximum at or above the minimum",
                                   opt.max_time, opt.min_time));
   }
+  plan.baseline = opt.baseline;
+  plan.alpha = opt.alpha;
+  plan.cosine_threshold = opt.cosine_threshold;
   plan.record_shapes = opt.group_by_input_shape;
   plan.trace_dir = opt.trace_dir;
   const auto keys = profile::sort_keys();

@@ -59,19 +59,18 @@ std::string change_of(const std::string& what, const std::vector<std::string>& b
   return fmt::format("{} {}", what, fmt::join(items, ", "));
 }
 
-std::vector<layer_route> routes_of(const run::batch_evidence& e) {
-  std::vector<layer_route> out;
-  for (const auto& j : e.routes) {
-    out.push_back(layer_route_from_json(j));
-  }
-  return out;
+const std::vector<layer_route>& routes_of(const record::batch_evidence& e) { return e.routes; }
+
+const std::vector<record::batch_evidence>& batches_of(const record::preset_run& r) {
+  static const std::vector<record::batch_evidence> none;
+  return r.evidence ? r.evidence->batches : none;
 }
 
-const run::batch_evidence* batch_of(const run::preset_run* r, std::int64_t batch) {
+const record::batch_evidence* batch_of(const record::preset_run* r, std::int64_t batch) {
   if (r == nullptr) {
     return nullptr;
   }
-  for (const auto& e : r->evidence) {
+  for (const auto& e : batches_of(*r)) {
     if (e.ok && e.batch == batch) {
       return &e;
     }
@@ -79,9 +78,7 @@ const run::batch_evidence* batch_of(const run::preset_run* r, std::int64_t batch
   return nullptr;
 }
 
-std::string blas_of(const run::preset_run& r) {
-  return r.libtorch.is_object() ? r.libtorch.value("blas", "") : std::string{};
-}
+std::string blas_of(const record::preset_run& r) { return r.libtorch ? r.libtorch->blas : std::string{}; }
 
 bool sets_bf16(const config::preset& p) {
   return p.env.count("DNNL_DEFAULT_FPMATH_MODE") != 0 || p.env.count("ONEDNN_DEFAULT_FPMATH_MODE") != 0 ||
@@ -89,19 +86,21 @@ bool sets_bf16(const config::preset& p) {
          p.settings.weights_dtype.value_or("f32") == "bf16";
 }
 
-std::int64_t huge_page_growth(const run::preset_run& r) {
-  return r.huge_pages_before && r.huge_pages_after ? *r.huge_pages_after - *r.huge_pages_before : 0;
+std::int64_t huge_page_growth(const record::preset_run& r) {
+  return r.evidence && r.evidence->huge_pages_before && r.evidence->huge_pages_after
+             ? *r.evidence->huge_pages_after - *r.evidence->huge_pages_before
+             : 0;
 }
 
 // The bf16 effect of a preset that asks for bf16: observed, emulated, or allowed but unused, with the
 // evidence of one layer.
-std::string bf16_effect(const run::preset_run& r, const run::preset_run* baseline) {
+std::string bf16_effect(const record::preset_run& r, const record::preset_run* baseline) {
   int bf16_layers = 0;
   int layers = 0;
   const layer_route* example = nullptr;
   const layer_route* emulated = nullptr;
   std::vector<layer_route> all;
-  for (const auto& e : r.evidence) {
+  for (const auto& e : batches_of(r)) {
     for (const auto& route : routes_of(e)) {
       all.push_back(route);
     }
@@ -117,7 +116,7 @@ std::string bf16_effect(const run::preset_run& r, const run::preset_run* baselin
   }
   bool baseline_bf16 = false;
   if (baseline != nullptr && baseline != &r) {
-    for (const auto& e : baseline->evidence) {
+    for (const auto& e : batches_of(*baseline)) {
       for (const auto& route : routes_of(e)) {
         baseline_bf16 = baseline_bf16 || route.math == "bf16";
       }
@@ -223,69 +222,69 @@ std::string describe_route(const layer_route& r, const std::string& blas) {
                      r.math_basis);
 }
 
-void judge(std::vector<run::preset_run>& runs, const run::preset_run* baseline) {
+void judge(std::vector<record::preset_run>& runs, const record::preset_run* baseline) {
   for (auto& r : runs) {
-    r.effects.clear();
-    if (r.evidence.empty()) {
+    if (!r.evidence) {
       continue;
     }
+    auto& ev = *r.evidence;
+    ev.effects.clear();
     const bool is_baseline = baseline != nullptr && r.preset.name == baseline->preset.name;
-    for (auto& e : r.evidence) {
+    for (auto& e : ev.batches) {
       if (!e.ok) {
         continue;
       }
-      const auto routes = routes_of(e);
       const auto* base = is_baseline ? nullptr : batch_of(baseline, e.batch);
-      e.baseline_max_rel_error = base != nullptr ? std::optional<double>(base->max_rel_error) : std::nullopt;
-      e.expected_precision = expected_precision(routes);
-      e.observed_precision = observed_precision(e.max_rel_error, e.baseline_max_rel_error);
-      e.contradiction = contradiction(routes, e.max_rel_error, e.baseline_max_rel_error);
-      e.attribution = base != nullptr ? attribution(routes, routes_of(*base), blas_of(r)) : std::string{};
+      e.baseline_max_rel_error =
+          base != nullptr ? std::optional<double>(base->accuracy.max_rel_error) : std::nullopt;
+      e.expected_precision = expected_precision(e.routes);
+      e.observed_precision = observed_precision(e.accuracy.max_rel_error, e.baseline_max_rel_error);
+      e.contradiction = contradiction(e.routes, e.accuracy.max_rel_error, e.baseline_max_rel_error);
+      e.attribution = base != nullptr ? attribution(e.routes, base->routes, blas_of(r)) : std::string{};
     }
     if (sets_bf16(r.preset)) {
-      r.effects.push_back(bf16_effect(r, baseline));
-      for (const auto& e : r.evidence) {
+      ev.effects.push_back(bf16_effect(r, baseline));
+      for (const auto& e : ev.batches) {
         if (!e.attribution.empty() && !e.attribution.starts_with("backend unchanged")) {
           const auto backend = e.attribution.substr(0, e.attribution.find(';'));
-          r.effects.push_back(fmt::format("backend changed: {} (batch {})", backend.substr(backend.find(' ') + 1),
-                                          e.batch));
+          ev.effects.push_back(fmt::format("backend changed: {} (batch {})", backend.substr(backend.find(' ') + 1),
+                                           e.batch));
           break;
         }
       }
     }
     if (r.preset.env.count("TORCH_MKLDNN_MATMUL_MIN_DIM") != 0 || r.preset.env.count("TORCH_MKLDNN_MATMUL_MIN_SIZE") != 0) {
       std::vector<std::string> moved;
-      for (const auto& e : r.evidence) {
+      for (const auto& e : ev.batches) {
         const auto* base = batch_of(baseline, e.batch);
         if (base == nullptr) {
           continue;
         }
         for (std::size_t l = 0; l < e.routes.size() && l < base->routes.size(); ++l) {
-          const std::string now = e.routes[l].value("backend", "");
-          const std::string before = base->routes[l].value("backend", "");
-          if (now != before) {
-            moved.push_back(fmt::format("layer {} at batch {}: {} -> {}", l + 1, e.batch, before, now));
+          if (e.routes[l].backend != base->routes[l].backend) {
+            moved.push_back(fmt::format("layer {} at batch {}: {} -> {}", l + 1, e.batch, base->routes[l].backend,
+                                        e.routes[l].backend));
           }
         }
       }
-      r.effects.push_back(moved.empty()
-                              ? std::string("matmul size threshold: no effect observed on this host (every layer ran "
-                                            "where it runs under the default preset)")
-                              : fmt::format("matmul size threshold: observed ({})", fmt::join(moved, "; ")));
+      ev.effects.push_back(moved.empty()
+                               ? std::string("matmul size threshold: no effect observed on this host (every layer ran "
+                                             "where it runs under the default preset)")
+                               : fmt::format("matmul size threshold: observed ({})", fmt::join(moved, "; ")));
     }
     if (r.preset.env.count("THP_MEM_ALLOC_ENABLE") != 0 && r.preset.env.at("THP_MEM_ALLOC_ENABLE") == "1") {
       const std::int64_t grew = huge_page_growth(r);
       const std::int64_t base = baseline != nullptr ? huge_page_growth(*baseline) : 0;
-      r.effects.push_back(grew > base ? fmt::format("transparent huge pages: observed ({:.1f} MiB of huge pages, "
-                                                    "default preset {:.1f} MiB)",
-                                                    static_cast<double>(grew) / 1048576.0,
-                                                    static_cast<double>(base) / 1048576.0)
-                                      : "transparent huge pages: no effect observed on this host (no more huge pages "
-                                        "than under the default preset)");
+      ev.effects.push_back(grew > base ? fmt::format("transparent huge pages: observed ({:.1f} MiB of huge pages, "
+                                                     "default preset {:.1f} MiB)",
+                                                     static_cast<double>(grew) / 1048576.0,
+                                                     static_cast<double>(base) / 1048576.0)
+                                       : "transparent huge pages: no effect observed on this host (no more huge pages "
+                                         "than under the default preset)");
     }
-    for (const auto& e : r.evidence) {
+    for (const auto& e : ev.batches) {
       if (!e.contradiction.empty()) {
-        r.effects.push_back(fmt::format("batch {}: {}", e.batch, e.contradiction));
+        ev.effects.push_back(fmt::format("batch {}: {}", e.batch, e.contradiction));
       }
     }
   }

@@ -9,7 +9,7 @@
 
 namespace gbench::evidence {
 
-std::vector<run::preset_run> gather_evidence(const run::plan& plan, const config::preset& default_preset,
+std::vector<record::preset_run> gather_evidence(const run::plan& plan, const config::preset& default_preset,
                                              const std::string& executable) {
   auto evidence_plan = plan;
   const bool has_default = std::any_of(plan.presets.begin(), plan.presets.end(),
@@ -18,7 +18,7 @@ std::vector<run::preset_run> gather_evidence(const run::plan& plan, const config
     evidence_plan.presets.push_back(default_preset);
   }
   auto found = run::execute(evidence_plan, executable, true);
-  const auto baseline = std::find_if(found.begin(), found.end(), [](const run::preset_run& r) {
+  const auto baseline = std::find_if(found.begin(), found.end(), [](const record::preset_run& r) {
     return r.preset.name == "default";
   });
   judge(found, baseline == found.end() ? nullptr : &*baseline);
@@ -28,25 +28,21 @@ std::vector<run::preset_run> gather_evidence(const run::plan& plan, const config
   return found;
 }
 
-void attach_evidence(std::vector<run::preset_run>& runs, const std::vector<run::preset_run>& found) {
+void attach_evidence(std::vector<record::preset_run>& runs, const std::vector<record::preset_run>& found) {
   for (auto& r : runs) {
     for (const auto& f : found) {
       if (f.preset.name != r.preset.name) {
         continue;
       }
-      r.evidence = f.evidence;
-      r.huge_pages_before = f.huge_pages_before;
-      r.huge_pages_after = f.huge_pages_after;
-      r.onednn_isa = f.onednn_isa;
-      r.effects = f.effects;
+      r.evidence = f.evidence ? *f.evidence : record::run_evidence{};
       if (!f.ok) {
-        r.effects.push_back("evidence: " + f.error);
+        r.evidence->effects.push_back("evidence: " + f.error);
       }
     }
   }
 }
 
-void print_evidence(const std::vector<run::preset_run>& runs, double cosine_threshold, std::ostream& out) {
+void print_evidence(const std::vector<record::preset_run>& runs, double cosine_threshold, std::ostream& out) {
   for (const auto& r : runs) {
     if (r.repetition != 1) {
       continue; // evidence is per preset: the same for every repetition
@@ -56,30 +52,33 @@ void print_evidence(const std::vector<run::preset_run>& runs, double cosine_thre
       out << fmt::format(": FAILED, {}\n", r.error);
       continue;
     }
-    const std::int64_t grew = r.huge_pages_before && r.huge_pages_after ? *r.huge_pages_after - *r.huge_pages_before : 0;
+    const record::run_evidence none;
+    const auto& ev = r.evidence ? *r.evidence : none;
+    const std::int64_t grew = ev.huge_pages_before && ev.huge_pages_after ? *ev.huge_pages_after - *ev.huge_pages_before : 0;
     out << fmt::format("  (huge pages after building and running the model: {:.1f} MiB)\n",
                        static_cast<double>(grew) / 1048576.0);
-    const std::string blas = r.libtorch.is_object() ? r.libtorch.value("blas", "") : std::string{};
-    for (const auto& e : r.evidence) {
+    const std::string blas = r.libtorch ? r.libtorch->blas : std::string{};
+    for (const auto& e : ev.batches) {
       if (!e.ok) {
         out << fmt::format("    batch {}: FAILED, {}\n", e.batch, e.error);
         continue;
       }
       out << fmt::format("    batch {}:\n", e.batch);
       for (const auto& route : e.routes) {
-        out << fmt::format("      {}\n", describe_route(layer_route_from_json(route), blas));
+        out << fmt::format("      {}\n", describe_route(route, blas));
       }
       const std::string versus =
           e.baseline_max_rel_error
               ? fmt::format(" ({:.0f}x the default preset's {:.2e})",
-                            *e.baseline_max_rel_error > 0 ? e.max_rel_error / *e.baseline_max_rel_error : 0.0,
+                            *e.baseline_max_rel_error > 0 ? e.accuracy.max_rel_error / *e.baseline_max_rel_error : 0.0,
                             *e.baseline_max_rel_error)
               : "";
       out << fmt::format("      accuracy vs float64: cosine {:.6f}, max abs error {:.3g}, max rel error {:.2e}{}, "
                          "top-1 agreement {:.1f}%: {}-level{}\n",
-                         e.cosine, e.max_abs_error, e.max_rel_error, versus, 100 * e.top1_agreement,
+                         e.accuracy.cosine, e.accuracy.max_abs_error, e.accuracy.max_rel_error, versus,
+                         100 * e.accuracy.top1_agreement,
                          e.observed_precision.empty() ? "unjudged" : e.observed_precision,
-                         e.cosine < cosine_threshold ? fmt::format("  BELOW THRESHOLD {}", cosine_threshold) : "");
+                         e.accuracy.cosine < cosine_threshold ? fmt::format("  BELOW THRESHOLD {}", cosine_threshold) : "");
       if (!e.attribution.empty()) {
         out << fmt::format("      changed against default: {}\n", e.attribution);
       }
@@ -87,10 +86,10 @@ void print_evidence(const std::vector<run::preset_run>& runs, double cosine_thre
         out << fmt::format("      !!! {}\n", e.contradiction);
       }
     }
-    if (!r.onednn_isa.empty()) {
-      out << fmt::format("    oneDNN dispatches for: {}\n", r.onednn_isa);
+    if (!ev.onednn_isa.empty()) {
+      out << fmt::format("    oneDNN dispatches for: {}\n", ev.onednn_isa);
     }
-    for (const auto& effect : r.effects) {
+    for (const auto& effect : ev.effects) {
       if (effect.find("CONTRADICTION") == std::string::npos) { // already shown under its batch
         out << fmt::format("    {}\n", effect);
       }

@@ -367,28 +367,4 @@ std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, 
   return routes;
 }
 
-nlohmann::json to_json(const layer_route& r) {
-  return {{"in_features", r.in_features}, {"out_features", r.out_features}, {"backend", r.backend},
-          {"implementation", r.implementation}, {"isa", r.isa}, {"src_dtype", r.src_dtype},
-          {"wei_dtype", r.wei_dtype}, {"dst_dtype", r.dst_dtype}, {"fpmath", r.fpmath},
-          {"math", r.math}, {"math_basis", r.math_basis}, {"execs", r.execs}};
-}
-
-layer_route layer_route_from_json(const nlohmann::json& j) {
-  layer_route r;
-  r.in_features = j.value("in_features", std::int64_t{0});
-  r.out_features = j.value("out_features", std::int64_t{0});
-  r.backend = j.value("backend", "");
-  r.implementation = j.value("implementation", "");
-  r.isa = j.value("isa", "");
-  r.src_dtype = j.value("src_dtype", "");
-  r.wei_dtype = j.value("wei_dtype", "");
-  r.dst_dtype = j.value("dst_dtype", "");
-  r.fpmath = j.value("fpmath", "");
-  r.math = j.value("math", "");
-  r.math_basis = j.value("math_basis", "");
-  r.execs = j.value("execs", 0);
-  return r;
-}
-
 } // namespace gbench::evidence

@@ -34,11 +34,14 @@ std::vector<probe_setting> probe_settings() {
   return out;
 }
 
-knob_verdict verdict_from(const std::string& knob, const run::preset_run& probe, const knob_verdict* facts) {
+knob_verdict verdict_from(const std::string& knob, const record::preset_run& probe, const knob_verdict* facts) {
   knob_verdict v;
   v.knob = knob;
   v.basis = "probe";
-  const run::batch_evidence* e = probe.ok && !probe.evidence.empty() && probe.evidence[0].ok ? &probe.evidence[0] : nullptr;
+  const record::batch_evidence* e =
+      probe.ok && probe.evidence && !probe.evidence->batches.empty() && probe.evidence->batches[0].ok
+          ? &probe.evidence->batches[0]
+          : nullptr;
   if (e == nullptr || e->attribution.empty()) {
     v.basis = "facts";
     v.effective = facts != nullptr && facts->effective;
@@ -51,7 +54,7 @@ knob_verdict verdict_from(const std::string& knob, const run::preset_run& probe,
   const bool math = e->attribution.find("math unchanged") == std::string::npos &&
                     e->attribution.find("-> unobserved") == std::string::npos;
   v.effective = backend || math;
-  const std::string basis = e->routes.empty() ? std::string{} : layer_route_from_json(e->routes[0]).math_basis;
+  const std::string basis = e->routes.empty() ? std::string{} : e->routes[0].math_basis;
   v.emulated = !v.effective && basis.find("emulated") != std::string::npos;
   const std::string what = backend && math ? "backend and math changed"
                            : backend       ? "backend changed, math unchanged"
@@ -61,7 +64,7 @@ knob_verdict verdict_from(const std::string& knob, const run::preset_run& probe,
                                ? "no bf16 kernel observed"
                                : "nothing changed";
   v.reason = fmt::format("{}: {} ({}); {}x{} by {}x{} matmul, max rel error {:.1e} against {:.1e} without it", what,
-                         e->attribution, basis, probe_batch, probe_width, probe_width, probe_width, e->max_rel_error,
+                         e->attribution, basis, probe_batch, probe_width, probe_width, probe_width, e->accuracy.max_rel_error,
                          e->baseline_max_rel_error.value_or(0.0));
   if (!e->contradiction.empty()) {
     v.reason += "; " + e->contradiction;

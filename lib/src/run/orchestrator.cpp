@@ -16,6 +16,7 @@
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
 #include "gbench/host/host_info.hpp"
+#include "gbench/record/stream.hpp"
 #include "gbench/run/worker.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
@@ -47,6 +48,24 @@ std::vector<std::string> child_environment(const std::vector<std::string>& paren
   return env;
 }
 
+record::report begin_report(const plan& p, record::context context) {
+  record::report r;
+  r.context = std::move(context);
+  r.model = record::describe(p.model);
+  r.settings = {.batches = p.batches,
+                .warmup = p.warmup,
+                .iterations = p.iterations,
+                .seed = p.seed,
+                .threads = p.threads,
+                .repetitions = p.repetitions,
+                .baseline = p.baseline,
+                .alpha = p.alpha,
+                .cosine_threshold = p.cosine_threshold,
+                .managed_env = p.managed_env,
+                .env_overrides = p.env_overrides};
+  return r;
+}
+
 config::preset effective_preset(const plan& p, const config::preset& preset) {
   config::preset out = preset;
   for (const auto& [k, v] : p.env_overrides) {
@@ -62,72 +81,62 @@ namespace {
 
 std::string gib(std::int64_t bytes) { return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024)); }
 
-preset_run collect(const std::filesystem::path& out, const job& j) {
-  preset_run run;
+// One line of a benchmark process's stream (record/stream.hpp) into the run.
+void read_line(const record::node& n, record::preset_run& run, bool& done) {
+  const std::string type = n.at("type").string();
+  if (type == "context") {
+    record::process_context context;
+    from_json(n, context);
+    run.effective_env = std::move(context.effective_env);
+    run.libtorch = std::move(context.libtorch);
+  } else if (type == "batch") {
+    from_json(n, run.batches.emplace_back());
+  } else if (type == "evidence") {
+    if (!run.evidence) {
+      run.evidence.emplace();
+    }
+    from_json(n, run.evidence->batches.emplace_back());
+  } else if (type == "huge_pages") {
+    record::huge_pages pages;
+    from_json(n, pages);
+    if (!run.evidence) {
+      run.evidence.emplace();
+    }
+    run.evidence->huge_pages_before = pages.before;
+    run.evidence->huge_pages_after = pages.after;
+  } else if (type == "done") {
+    done = true;
+  }
+}
+
+// The records of the process's stream, in order. A torn last line (a process that died mid-write) ends it.
+record::preset_run collect(const std::filesystem::path& out, const job& j) {
+  record::preset_run run;
   run.preset = j.preset;
   std::ifstream in(out);
   bool done = false;
+  const std::string name = out.string();
   for (std::string line; std::getline(in, line);) {
-    nlohmann::json record;
+    nlohmann::json value;
     try {
-      record = nlohmann::json::parse(line);
+      value = nlohmann::json::parse(line);
     } catch (const nlohmann::json::exception&) {
-      break; // a torn last line of a process that died mid-write
+      break;
     }
-    const std::string type = record.value("type", "");
-    if (type == "context") {
-      run.effective_env = record.at("effective_env").get<std::map<std::string, std::string>>();
-      run.libtorch = record.at("libtorch");
-    } else if (type == "batch") {
-      batch_result b;
-      b.batch = record.at("batch").get<std::int64_t>();
-      b.ok = record.value("status", "") == "ok";
-      if (b.ok) {
-        b.warmup = record.at("warmup").get<int>();
-        b.samples_ns = record.at("samples_ns").get<std::vector<std::int64_t>>();
-        b.predicted = record.at("predicted_classes").get<std::vector<std::int64_t>>();
-        if (record.contains("profile")) {
-          b.profile = record.at("profile");
-          b.profiled_ns = record.value("profiled_ns", std::vector<std::int64_t>{});
-          b.trace_file = record.value("trace_file", "");
-        }
-        compute_statistics(b, j.model);
-      } else {
-        b.error = record.value("error", "unknown error");
-      }
-      run.batches.push_back(std::move(b));
-    } else if (type == "evidence") {
-      batch_evidence e;
-      e.batch = record.at("batch").get<std::int64_t>();
-      e.ok = record.value("status", "") == "ok";
-      if (e.ok) {
-        const auto& a = record.at("accuracy");
-        e.cosine = a.at("cosine").get<double>();
-        e.max_abs_error = a.at("max_abs_error").get<double>();
-        e.max_rel_error = a.at("max_rel_error").get<double>();
-        e.top1_agreement = a.at("top1_agreement").get<double>();
-      } else {
-        e.error = record.value("error", "unknown error");
-      }
-      run.evidence.push_back(std::move(e));
-    } else if (type == "huge_pages") {
-      if (!record.at("before").is_null()) {
-        run.huge_pages_before = record.at("before").get<std::int64_t>();
-      }
-      if (!record.at("after").is_null()) {
-        run.huge_pages_after = record.at("after").get<std::int64_t>();
-      }
-    } else if (type == "done") {
-      done = true;
+    try {
+      read_line(record::node(value, name), run, done);
+    } catch (const error& e) {
+      run.error = fmt::format("the benchmark process wrote a record this graviton-bench cannot read: {}", e.what());
+      break;
     }
   }
-  run.ok = done;
+  run.ok = done && run.error.empty();
   // Batches the process never reached are reported, not dropped.
   for (const std::int64_t batch : j.evidence ? std::vector<std::int64_t>{} : j.batches) {
     const bool seen = std::any_of(run.batches.begin(), run.batches.end(),
-                                  [&](const batch_result& b) { return b.batch == batch; });
+                                  [&](const record::batch_result& b) { return b.batch == batch; });
     if (!seen) {
-      batch_result b;
+      record::batch_result b;
       b.batch = batch;
       b.error = "not measured: the benchmark process ended before this batch";
       run.batches.push_back(std::move(b));
@@ -189,14 +198,17 @@ std::map<std::int64_t, std::string> split_by_batch(const std::string& out) {
   return by_batch;
 }
 
-void attach_routes(preset_run& run, const std::string& stdout_text, const job& j, bool cpu_has_bf16) {
+void attach_routes(record::preset_run& run, const std::string& stdout_text, const job& j, bool cpu_has_bf16) {
+  if (!run.evidence) {
+    return;
+  }
   const auto lines = split_by_batch(stdout_text);
-  run.onednn_isa = evidence::parse_onednn_isa(stdout_text);
+  run.evidence->onednn_isa = evidence::parse_onednn_isa(stdout_text);
   evidence::route_facts facts;
-  facts.onednn_isa = run.onednn_isa;
+  facts.onednn_isa = run.evidence->onednn_isa;
   facts.operand_dtype = j.preset.settings.weights_dtype.value_or("f32");
   facts.cpu_has_bf16 = cpu_has_bf16;
-  for (auto& e : run.evidence) {
+  for (auto& e : run.evidence->batches) {
     if (!e.ok) {
       continue;
     }
@@ -206,20 +218,17 @@ void attach_routes(preset_run& run, const std::string& stdout_text, const job& j
     for (std::string line; std::getline(in, line);) {
       e.verbose_lines.push_back(line);
     }
-    for (const auto& r :
-         evidence::route_layers(evidence::parse_onednn_verbose(text), e.batch, j.model.linear_layers(), 1, facts)) {
-      e.routes.push_back(evidence::to_json(r));
-    }
+    e.routes = evidence::route_layers(evidence::parse_onednn_verbose(text), e.batch, j.model.linear_layers(), 1, facts);
   }
 }
 
 } // namespace
 
-std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence,
-                                const std::function<void(const preset_run&)>& on_done) {
+std::vector<record::preset_run> execute(const plan& p, const std::string& executable, bool evidence,
+                                const std::function<void(const record::preset_run&)>& on_done) {
   util::temp_dir tmp;
   const auto parent_env = util::current_environment();
-  std::vector<preset_run> runs;
+  std::vector<record::preset_run> runs;
   const int repetitions = evidence ? 1 : std::max(1, p.repetitions);
   const std::size_t total = p.presets.size() * static_cast<std::size_t>(repetitions);
   const auto started = std::chrono::steady_clock::now();
@@ -266,7 +275,7 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
     std::vector<std::string> argv = worker_wrapper();
     argv.insert(argv.end(), {executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
     const auto status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = evidence});
-    preset_run run = collect(out_file, j);
+    record::preset_run run = collect(out_file, j);
     run.repetition = repetition;
     if (evidence) {
       attach_routes(run, status.stdout_text, j, cpu_has_bf16);

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "gbench/evidence/onednn_verbose.hpp"
-#include "gbench/run/result.hpp"
+#include "gbench/record/run.hpp"
 
 namespace gbench::evidence {
 
@@ -43,6 +43,6 @@ std::string describe_route(const layer_route& r, const std::string& blas);
 /// Judges every evidence run against `baseline` (the default preset's evidence; may be null): per batch the
 /// attribution, the expected and observed precision and any contradiction; per preset the effects of the
 /// knobs it sets (bf16 math, backend, matmul size threshold, huge pages).
-void judge(std::vector<run::preset_run>& runs, const run::preset_run* baseline);
+void judge(std::vector<record::preset_run>& runs, const record::preset_run* baseline);
 
 } // namespace gbench::evidence

@@ -3,7 +3,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 #include "gbench/backend/libtorch.hpp"
 #include "gbench/host/host_info.hpp"
@@ -30,7 +29,5 @@ bool cpu_has_onednn_bf16(const host::host_info& host);
 /// Whether the CPU has bf16 arithmetic instructions: avx512_bf16, AMX-BF16 or AVX-NE-CONVERT on x86, BF16 on
 /// aarch64. Without them nothing computes in bf16 (oneDNN may still accept bf16 data on AVX-512, converting it).
 bool cpu_has_bf16_instructions(const host::host_info& host);
-
-nlohmann::json to_json(const knob_verdict& v);
 
 } // namespace gbench::evidence

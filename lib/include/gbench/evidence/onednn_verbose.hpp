@@ -6,8 +6,6 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace gbench::evidence {
 
 /// One primitive execution reported by oneDNN's verbose mode (ONEDNN_VERBOSE=1 or DNNL_VERBOSE=1).
@@ -97,8 +95,5 @@ struct route_facts {
 std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
                                       const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards,
                                       const route_facts& facts = {});
-
-nlohmann::json to_json(const layer_route& r);
-layer_route layer_route_from_json(const nlohmann::json& j);
 
 } // namespace gbench::evidence
