@@ -98,6 +98,9 @@ nlohmann::json to_json(const preset_comparison& c) {
   if (!c.effects.empty()) {
     j["effects"] = c.effects;
   }
+  if (!c.attribution.empty()) {
+    j["attribution"] = c.attribution;
+  }
   if (c.cosine) {
     j["accuracy"] = {{"cosine", *c.cosine}, {"flagged", c.accuracy_flagged}};
   }
@@ -133,6 +136,7 @@ void from_json(const node& n, preset_comparison& out) {
     read(n, "verdict", out.verdict);
   }
   read_optional(n, "effects", out.effects);
+  read_optional(n, "attribution", out.attribution);
   if (const auto a = n.find("accuracy")) {
     read(*a, "cosine", out.cosine);
     read_optional(*a, "flagged", out.accuracy_flagged);

@@ -73,6 +73,9 @@ struct preset_comparison {
   std::optional<double> p_value_runs; ///< the same test on the repetitions' medians, when they are enough
   std::string verdict;                ///< faster, slower, no significant difference, too few samples
   std::vector<std::string> effects;   ///< from --verify: what the preset's knobs were seen to do
+  /// From --verify: what the evidence says changed against the default preset at this batch (backend, math),
+  /// e.g. "backend MKL -> oneDNN brg_matmul:avx512_core; math unchanged (fp32)"; empty without evidence.
+  std::string attribution;
   std::optional<double> cosine;       ///< from --verify: logits' cosine similarity to float64 at this batch
   bool accuracy_flagged = false;      ///< cosine below the report's threshold
 };
