@@ -61,10 +61,13 @@ void from_json(const node& n, host::host_info& out) {
 }
 
 nlohmann::json to_json(const evidence::knob_verdict& v) {
-  return {{"knob", v.knob},
-          {"verdict", v.effective ? "effective" : (v.emulated ? "emulated" : "inert")},
-          {"reason", v.reason},
-          {"basis", v.basis}};
+  nlohmann::json j{{"knob", v.knob},
+                   {"verdict", v.effective ? "effective" : (v.emulated ? "emulated" : "inert")},
+                   {"reason", v.reason}};
+  if (v.basis != "facts") { // "facts" is what a report without the key means
+    j["basis"] = v.basis;
+  }
+  return j;
 }
 
 void from_json(const node& n, evidence::knob_verdict& out) {

@@ -19,10 +19,24 @@ void from_json(const node& n, accuracy& out) {
 }
 
 nlohmann::json to_json(const evidence::layer_route& r) {
-  return {{"in_features", r.in_features}, {"out_features", r.out_features}, {"backend", r.backend},
-          {"implementation", r.implementation}, {"isa", r.isa}, {"src_dtype", r.src_dtype},
-          {"wei_dtype", r.wei_dtype}, {"dst_dtype", r.dst_dtype}, {"fpmath", r.fpmath},
-          {"math", r.math}, {"math_basis", r.math_basis}, {"execs", r.execs}};
+  nlohmann::json j{{"in_features", r.in_features},
+                   {"out_features", r.out_features},
+                   {"backend", r.backend},
+                   {"implementation", r.implementation},
+                   {"math", r.math},
+                   {"execs", r.execs}};
+  // Written when known, so that reports from before these fields read back as they were.
+  for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"isa", &r.isa},
+                                   {"src_dtype", &r.src_dtype},
+                                   {"wei_dtype", &r.wei_dtype},
+                                   {"dst_dtype", &r.dst_dtype},
+                                   {"fpmath", &r.fpmath},
+                                   {"math_basis", &r.math_basis}}) {
+    if (!value->empty()) {
+      j[key] = *value;
+    }
+  }
+  return j;
 }
 
 void from_json(const node& n, evidence::layer_route& out) {
@@ -90,11 +104,14 @@ nlohmann::json to_json(const run_evidence& e) {
   for (const auto& b : e.batches) {
     batches.push_back(to_json(b));
   }
-  return {{"batches", std::move(batches)},
-          {"anon_huge_pages_before", or_null(e.huge_pages_before)},
-          {"anon_huge_pages_after", or_null(e.huge_pages_after)},
-          {"onednn_isa", e.onednn_isa},
-          {"effects", e.effects}};
+  nlohmann::json j{{"batches", std::move(batches)},
+                   {"anon_huge_pages_before", or_null(e.huge_pages_before)},
+                   {"anon_huge_pages_after", or_null(e.huge_pages_after)},
+                   {"effects", e.effects}};
+  if (!e.onednn_isa.empty()) {
+    j["onednn_isa"] = e.onednn_isa;
+  }
+  return j;
 }
 
 void from_json(const node& n, run_evidence& out) {
