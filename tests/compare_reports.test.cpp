@@ -17,7 +17,7 @@
 #include "gbench/report/regression.hpp"
 #include "gbench/report/stored_report.hpp"
 #include "gbench/util/files.hpp"
-#include "gbench/util/subprocess.hpp"
+#include "processes.hpp"
 
 using Catch::Matchers::Contains;
 using gbench::report::metric;
@@ -495,16 +495,8 @@ TEST_CASE("export as Google Benchmark JSON: one benchmark per (preset, batch), o
 
 namespace {
 
-gbench::util::child_status run_tool(std::vector<std::string> args, std::vector<std::string> extra_env = {}) {
-  auto env = gbench::util::current_environment();
-  env.insert(env.end(), extra_env.begin(), extra_env.end());
-  return gbench::util::run_process(args, env, {.forward_stderr = false, .capture_stdout = true});
-}
-
-gbench::util::child_status run_cli(std::vector<std::string> args, std::vector<std::string> extra_env = {}) {
-  args.insert(args.begin(), GBENCH_BINARY);
-  return run_tool(std::move(args), std::move(extra_env));
-}
+using gbench_test::run_cli;
+using gbench_test::run_program;
 
 std::string write(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path) << text;
@@ -586,7 +578,7 @@ TEST_CASE("A/A: the same configuration twice is not a regression, a slowed candi
   auto aa = common;
   aa.insert(aa.end(), {"--out", (dir.path() / "aa").string()});
   aa.insert(aa.end(), bench.begin(), bench.end());
-  const auto same = run_tool(aa);
+  const auto same = run_program(aa);
   INFO(same.stdout_text << same.stderr_tail);
   CHECK(same.exit_code == 0);
   CHECK_THAT(same.stdout_text, Contains("result: no regression") && Contains("8 / 8") && Contains("2400 / 2400"));
@@ -599,7 +591,7 @@ TEST_CASE("A/A: the same configuration twice is not a regression, a slowed candi
   auto ab = common;
   ab.insert(ab.end(), {"--candidate-env", "GBENCH_TEST_DELAY_US=40", "--out", (dir.path() / "ab").string()});
   ab.insert(ab.end(), bench.begin(), bench.end());
-  const auto slowed = run_tool(ab);
+  const auto slowed = run_program(ab);
   INFO(slowed.stdout_text << slowed.stderr_tail);
   CHECK(slowed.exit_code == 10);
   CHECK_THAT(slowed.stdout_text, Contains("regression") && Contains("result: REGRESSION"));
@@ -619,7 +611,7 @@ TEST_CASE("ci-regression reads stored reports and passes compare's verdict on", 
   auto with = [&](std::vector<std::string> args) {
     args.insert(args.begin(), script);
     args.insert(args.end(), tail.begin(), tail.end());
-    return run_tool(args);
+    return run_program(args);
   };
   CHECK(with({"--baseline-report", base, "--candidate-report", base}).exit_code == 0);
   const auto regressed = with({"--baseline-report", base, "--candidate-report", slow});
@@ -640,7 +632,7 @@ TEST_CASE("export --format gbench feeds google/benchmark's compare.py unchanged"
   // compare.py needs SciPy and NumPy: the first python3 that has them (PATH's, then Debian's).
   std::string python;
   for (const std::string candidate : {"python3", "/usr/bin/python3"}) {
-    if (run_tool({candidate, "-c", "import scipy.stats, numpy"}).exit_code == 0) {
+    if (run_program({candidate, "-c", "import scipy.stats, numpy"}).exit_code == 0) {
       python = candidate;
       break;
     }
@@ -666,7 +658,7 @@ TEST_CASE("export --format gbench feeds google/benchmark's compare.py unchanged"
   for (const char* other : {"a2", "b"}) {
     INFO("a against " << other);
     const auto diff_path = p((std::string("diff-") + other + ".json").c_str());
-    const auto py = run_tool({python, compare_py.string(), "-a", "--no-color", "--dump_to_json", diff_path, "benchmarks",
+    const auto py = run_program({python, compare_py.string(), "-a", "--no-color", "--dump_to_json", diff_path, "benchmarks",
                               p("a.gb.json"), p((std::string(other) + ".gb.json").c_str())});
     INFO(py.stdout_text << py.stderr_tail);
     REQUIRE(py.exit_code == 0);
