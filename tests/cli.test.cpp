@@ -9,7 +9,7 @@
 
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
-#include "processes.hpp"
+#include "run_binary.hpp"
 
 using Catch::Matchers::Contains;
 using gbench::util::child_status;

@@ -17,7 +17,7 @@
 #include "gbench/report/regression.hpp"
 #include "gbench/report/stored_report.hpp"
 #include "gbench/util/files.hpp"
-#include "processes.hpp"
+#include "run_binary.hpp"
 
 using Catch::Matchers::Contains;
 using gbench::report::metric;

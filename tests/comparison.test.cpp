@@ -11,7 +11,7 @@
 #include "gbench/report/comparison.hpp"
 #include "gbench/report/report.hpp"
 #include "gbench/util/files.hpp"
-#include "processes.hpp"
+#include "run_binary.hpp"
 
 using Catch::Matchers::Contains;
 using namespace gbench;

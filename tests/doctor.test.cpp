@@ -9,7 +9,7 @@
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/util/files.hpp"
-#include "processes.hpp"
+#include "run_binary.hpp"
 
 using Catch::Matchers::Contains;
 using gbench_test::run_cli;
