@@ -10,6 +10,7 @@
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
 #include "run_binary.hpp"
+#include "schema_check.hpp"
 
 using Catch::Matchers::Contains;
 using gbench::util::child_status;
@@ -24,7 +25,12 @@ std::vector<std::string> tiny(std::vector<std::string> more) {
   return args;
 }
 
-nlohmann::json read_json(const std::filesystem::path& p) { return nlohmann::json::parse(gbench::util::read_text_file(p)); }
+// A report the binary wrote, checked against the published schema.
+nlohmann::json read_json(const std::filesystem::path& p) {
+  auto j = nlohmann::json::parse(gbench::util::read_text_file(p));
+  gbench_test::check_schema(j, "report");
+  return j;
+}
 
 } // namespace
 

@@ -7,11 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gbench/compare/preset_comparison.hpp"
 #include "gbench/config/model_spec.hpp"
-#include "gbench/report/comparison.hpp"
-#include "gbench/report/report.hpp"
+#include "gbench/report/columns.hpp"
+#include "gbench/report/reporter.hpp"
 #include "gbench/util/files.hpp"
 #include "run_binary.hpp"
+#include "schema_check.hpp"
 
 using Catch::Matchers::Contains;
 using namespace gbench;
@@ -25,12 +27,12 @@ std::vector<std::string> tiny(std::vector<std::string> more) {
   return args;
 }
 
-run::preset_run synthetic_run(const std::string& name, int repetition, std::int64_t batch, std::vector<std::int64_t> ns) {
-  run::preset_run r;
+record::preset_run synthetic_run(const std::string& name, int repetition, std::int64_t batch, std::vector<std::int64_t> ns) {
+  record::preset_run r;
   r.preset.name = name;
   r.repetition = repetition;
   r.ok = true;
-  run::batch_result b;
+  record::batch_result b;
   b.batch = batch;
   b.ok = true;
   b.samples_ns = std::move(ns);
@@ -49,17 +51,17 @@ std::vector<std::int64_t> around(std::int64_t centre, int n) {
 } // namespace
 
 TEST_CASE("repetitions pool, and the speed-up is the ratio of medians with an interval and a verdict", "[comparison]") {
-  report::run_report r;
-  r.plan.model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  record::report r;
+  r.model = record::describe(config::load_model("tiny-mlp", GBENCH_CONFIGS "/models"));
   r.runs = {synthetic_run("default", 1, 8, around(2'000'000, 30)), synthetic_run("fast", 1, 8, around(1'000'000, 30)),
             synthetic_run("default", 2, 8, around(2'000'000, 30)), synthetic_run("fast", 2, 8, around(1'000'000, 30)),
             synthetic_run("same", 1, 8, around(2'000'000, 30)),    synthetic_run("same", 2, 8, around(2'000'000, 30))};
-  const auto rows = report::compare_presets(r, "default", 0.05);
+  const auto rows = compare::compare_presets(r);
   REQUIRE(rows.size() == 3);
   CHECK(rows[0].preset == "default");
   CHECK(rows[0].is_baseline);
   CHECK(rows[0].repetitions == 2);
-  CHECK(rows[0].samples_ns.size() == 60);
+  CHECK(rows[0].summary_ns.count == 60);
   CHECK_FALSE(rows[0].speedup.has_value());
   REQUIRE(rows[1].speedup.has_value());
   CHECK(*rows[1].speedup == Approx(2.0).epsilon(0.01));
@@ -76,8 +78,8 @@ TEST_CASE("repetitions pool, and the speed-up is the ratio of medians with an in
 }
 
 TEST_CASE("with enough repetitions, a difference must hold between processes too", "[comparison]") {
-  report::run_report r;
-  r.plan.model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  record::report r;
+  r.model = record::describe(config::load_model("tiny-mlp", GBENCH_CONFIGS "/models"));
   // Process luck: in both presets, half the processes run at 1 ms and half at 1.5 ms; "lucky" has one more
   // fast process than the baseline. Its samples differ (p tiny), its processes do not.
   const std::vector<std::int64_t> base_centres{1'000'000, 1'500'000, 1'500'000, 1'500'000};
@@ -87,7 +89,7 @@ TEST_CASE("with enough repetitions, a difference must hold between processes too
     r.runs.push_back(synthetic_run("lucky", k + 1, 8, around(lucky_centres[k], 50)));
     r.runs.push_back(synthetic_run("fast", k + 1, 8, around(base_centres[k] / 2, 50)));
   }
-  const auto rows = report::compare_presets(r, "default", 0.05);
+  const auto rows = compare::compare_presets(r);
   REQUIRE(rows.size() == 3);
   CHECK(*rows[1].p_value < 0.05);
   REQUIRE(rows[1].p_value_runs.has_value());
@@ -98,10 +100,10 @@ TEST_CASE("with enough repetitions, a difference must hold between processes too
 }
 
 TEST_CASE("three samples a side cannot make a verdict, and it is said", "[comparison]") {
-  report::run_report r;
-  r.plan.model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  record::report r;
+  r.model = record::describe(config::load_model("tiny-mlp", GBENCH_CONFIGS "/models"));
   r.runs = {synthetic_run("default", 1, 8, {200, 201, 202}), synthetic_run("fast", 1, 8, {100, 101, 102})};
-  const auto rows = report::compare_presets(r, "default", 0.05);
+  const auto rows = compare::compare_presets(r);
   CHECK(rows[1].verdict == "too few samples");
 }
 
@@ -112,6 +114,7 @@ TEST_CASE("presets run interleaved, each repetition in its own process", "[compa
   INFO(r.stderr_tail);
   REQUIRE(r.exit_code == 0);
   const auto report = nlohmann::json::parse(util::read_text_file(path));
+  gbench_test::check_schema(report, "report");
   std::vector<std::string> order;
   for (const auto& run : report["runs"]) {
     order.push_back(run["preset"]["name"].get<std::string>() + "/" + std::to_string(run["repetition"].get<int>()));
@@ -136,6 +139,7 @@ TEST_CASE("a preset whose process dies loses nothing the others measured", "[com
   CHECK(r.exit_code == 6);
   CHECK_THAT(r.stderr_tail, Contains("preset 'crashy' did not complete") && Contains("signal 6"));
   const auto report = nlohmann::json::parse(util::read_text_file(path));
+  gbench_test::check_schema(report, "report");
   REQUIRE(report["runs"].size() == 3);
   CHECK(report["runs"][0]["status"] == "ok");
   CHECK(report["runs"][2]["status"] == "ok");
@@ -172,6 +176,7 @@ TEST_CASE("every output format parses", "[comparison][e2e]") {
   const auto json = run_cli(tiny({"--batch", "2", "--format", "json"}));
   REQUIRE(json.exit_code == 0);
   CHECK(nlohmann::json::parse(json.stdout_text)["schema"] == "graviton-bench-report");
+  gbench_test::check_schema(nlohmann::json::parse(json.stdout_text), "report");
   const auto md = run_cli(tiny({"--batch", "2", "--preset", "default,bf16", "--format", "markdown"}));
   REQUIRE(md.exit_code == 0);
   CHECK_THAT(md.stdout_text, Contains("| preset | batch |") && Contains("| bf16 | 2 |") && Contains("- bf16 vs default @2:"));
@@ -182,7 +187,9 @@ TEST_CASE("min-time keeps timing until the time has passed", "[comparison][e2e]"
   const auto path = dir.path() / "r.json";
   const auto r = run_cli(tiny({"--batch", "2", "--min-time", "0.05", "--json", path.string()}));
   REQUIRE(r.exit_code == 0);
-  const auto b = nlohmann::json::parse(util::read_text_file(path))["runs"][0]["results"][0];
+  const auto whole = nlohmann::json::parse(util::read_text_file(path));
+  gbench_test::check_schema(whole, "report");
+  const auto b = whole["runs"][0]["results"][0];
   double total = 0;
   for (const auto& ns : b["samples_ns"]) {
     total += ns.get<double>();

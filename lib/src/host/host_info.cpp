@@ -16,15 +16,20 @@
 #include <sys/prctl.h>
 #endif
 
+#include "gbench/error.hpp"
+#include "gbench/util/files.hpp"
+
 namespace gbench::host {
 
 namespace {
 
+// A kernel file, or nothing where this kernel does not provide it.
 std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  try {
+    return util::read_text_file(path);
+  } catch (const error&) {
+    return {};
+  }
 }
 
 std::string trim(std::string_view s) {
@@ -184,21 +189,6 @@ host_info query_host() {
   std::istringstream loadavg(read_file("/proc/loadavg"));
   loadavg >> h.load_average;
   return h;
-}
-
-nlohmann::json to_json(const host_info& h) {
-  nlohmann::json j{{"arch", h.arch},
-                   {"cpu_model", h.cpu_model},
-                   {"microarchitecture", h.microarchitecture},
-                   {"kernel", h.kernel},
-                   {"cores", h.cores},
-                   {"isa_features", h.isa_features},
-                   {"thp_mode", h.thp_mode},
-                   {"mem_total_bytes", h.mem_total_bytes},
-                   {"mem_available_bytes", h.mem_available_bytes},
-                   {"load_average_1m", h.load_average}};
-  j["sve_vector_bits"] = h.sve_vector_bits ? nlohmann::json(*h.sve_vector_bits) : nlohmann::json(nullptr);
-  return j;
 }
 
 std::optional<std::int64_t> anon_huge_pages_bytes() {
