@@ -9,9 +9,12 @@
 #include <array>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <optional>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -148,6 +151,20 @@ child_status run_process(const std::vector<std::string>& argv, const std::vector
     status.signal = WTERMSIG(wstatus);
   }
   return status;
+}
+
+std::vector<std::string> wrapped_command(std::vector<std::string> argv) {
+  const char* wrapper = std::getenv("GBENCH_WORKER_WRAPPER");
+  if (wrapper == nullptr) {
+    return argv;
+  }
+  std::vector<std::string> out;
+  std::istringstream in(wrapper);
+  for (std::string word; in >> word;) {
+    out.push_back(word);
+  }
+  out.insert(out.end(), std::make_move_iterator(argv.begin()), std::make_move_iterator(argv.end()));
+  return out;
 }
 
 std::vector<std::string> current_environment() {
