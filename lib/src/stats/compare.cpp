@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "gbench/error.hpp"
+#include "gbench/stats/distributions.hpp"
 #include "gbench/stats/summary.hpp"
 
 namespace gbench::stats {
@@ -44,21 +45,6 @@ double sigma_of_u(double n1, double n2, double tie_term) {
   const double n = n1 + n2;
   const double var = n1 * n2 / 12.0 * ((n + 1.0) - tie_term / (n * (n - 1.0)));
   return var > 0 ? std::sqrt(var) : 0.0;
-}
-
-// A uniform index in [0, n) from the engine's raw 64-bit output, by rejection so every index is equally
-// likely. std::uniform_int_distribution is not used because its algorithm differs between standard
-// libraries, and the interval must not change with the toolchain.
-std::size_t uniform_index(std::mt19937_64& engine, std::size_t n) {
-  const auto range = static_cast<std::uint64_t>(n);
-  // 2^64 mod range: drawing below it would favour small indices.
-  const std::uint64_t threshold = (std::uint64_t{0} - range) % range;
-  for (;;) {
-    const std::uint64_t x = engine();
-    if (x >= threshold) {
-      return static_cast<std::size_t>(x % range);
-    }
-  }
 }
 
 double resampled_median(std::span<const double> values, std::vector<double>& scratch, std::mt19937_64& engine) {

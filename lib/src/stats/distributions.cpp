@@ -1,6 +1,7 @@
 #include "gbench/stats/distributions.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include <fmt/format.h>
@@ -136,6 +137,18 @@ double normal_quantile(double p) {
   const double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - p;
   const double u = e * std::sqrt(2 * 3.14159265358979323846) * std::exp(x * x / 2);
   return x - u / (1 + x * u / 2);
+}
+
+std::size_t uniform_index(std::mt19937_64& engine, std::size_t n) {
+  const auto range = static_cast<std::uint64_t>(n);
+  // 2^64 mod range: drawing below it would favour small indices.
+  const std::uint64_t threshold = (std::uint64_t{0} - range) % range;
+  for (;;) {
+    const std::uint64_t x = engine();
+    if (x >= threshold) {
+      return static_cast<std::size_t>(x % range);
+    }
+  }
 }
 
 } // namespace gbench::stats

@@ -23,17 +23,6 @@ double uniform01(std::mt19937_64& engine) {
   return (static_cast<double>(engine() >> 11) + 0.5) * 0x1.0p-53; // in (0, 1)
 }
 
-std::size_t uniform_index(std::mt19937_64& engine, std::size_t n) {
-  const auto range = static_cast<std::uint64_t>(n);
-  const std::uint64_t threshold = (std::uint64_t{0} - range) % range;
-  for (;;) {
-    const std::uint64_t x = engine();
-    if (x >= threshold) {
-      return static_cast<std::size_t>(x % range);
-    }
-  }
-}
-
 double standard_normal(std::mt19937_64& engine) {
   // Box-Muller, one of the pair.
   const double u1 = uniform01(engine);

@@ -1,6 +1,14 @@
 #pragma once
 
+#include <cstddef>
+#include <random>
+
 namespace gbench::stats {
+
+/// A uniform index in [0, n), n > 0, from the engine's raw 64-bit output, by rejection so that every index is
+/// equally likely. std::uniform_int_distribution is not used: its algorithm differs between standard
+/// libraries, and a bootstrap interval must not change with the toolchain.
+std::size_t uniform_index(std::mt19937_64& engine, std::size_t n);
 
 /// Regularized incomplete beta function I_x(a, b), for a, b > 0 and x in [0, 1].
 double incomplete_beta(double x, double a, double b);
