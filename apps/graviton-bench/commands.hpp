@@ -14,7 +14,7 @@ struct run_options {
   std::vector<std::string> presets{"default"};
   std::string presets_file;
   std::vector<std::string> env;
-  int warmup = 50;
+  std::string warmup = "auto";
   int iterations = 100;
   std::optional<int> threads;
   std::uint64_t seed = 0;
@@ -24,7 +24,9 @@ struct run_options {
   std::string configs;
   bool verify = false;
   double cosine_threshold = 0.99;
-  int repetitions = 1;
+  std::string repetitions = "1";
+  std::string cpus = "auto";
+  std::optional<double> precision; ///< percent
   std::string baseline = "default";
   double alpha = 0.05;
   double min_time = 0;

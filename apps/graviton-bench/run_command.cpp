@@ -1,6 +1,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <thread>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -12,7 +17,11 @@
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
+#include "gbench/host/placement.hpp"
+#include "gbench/run/until_precise.hpp"
 #include "gbench/profile/aggregate.hpp"
+#include "gbench/record/report.hpp"
+#include "gbench/report/comparison.hpp"
 #include "gbench/report/report.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/util/files.hpp"
@@ -32,8 +41,8 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->capture_default_str();
   app.add_option("--presets", opt.presets_file, "Also read presets from this JSON file")->check(CLI::ExistingFile)->multi_option_policy(last);
   app.add_option("--env", opt.env, "Set one knob in every preset's process, KEY=VALUE (repeatable)");
-  app.add_option("--warmup", opt.warmup, "Untimed forwards before timing, per batch")
-      ->check(CLI::Range(0, 1000000))
+  app.add_option("--warmup", opt.warmup,
+                 "Untimed forwards before timing, per batch, or 'auto': until steady state (at most 5 s), reported")
       ->capture_default_str()->multi_option_policy(last);
   app.add_option("--iters", opt.iterations, "Timed forwards per batch")->check(CLI::Range(1, 10000000))->capture_default_str()->multi_option_policy(last);
   app.add_option("--threads", opt.threads, "Intra-op threads (default: LibTorch's choice)")->check(CLI::Range(1, 4096))->multi_option_policy(last);
@@ -41,8 +50,18 @@ void setup_run(CLI::App& app, run_options& opt) {
   app.add_flag("-v,--verbose", opt.verbose, "Print the model and its predicted classes (stderr)");
   app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file")->multi_option_policy(last);
   app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json")->capture_default_str()->multi_option_policy(last);
-  app.add_option("-r,--repetitions", opt.repetitions, "Runs of every preset, each in a new process, interleaved")
-      ->check(CLI::Range(1, 1000))
+  app.add_option("-r,--repetitions", opt.repetitions,
+                 "Runs of every preset, each in a new process, interleaved; 'auto' (with --precision): until precise")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--precision", opt.precision,
+                 "With --repetitions auto: add rounds until every speed-up's 95% interval is within +-PCT percent "
+                 "(or --max-time seconds pass, default 600)")
+      ->check(CLI::Range(0.1, 100.0))
+      ->multi_option_policy(last);
+  app.add_option("--cpus", opt.cpus,
+                 "Pin every benchmark process: auto (the least busy CPUs, as many as its threads), none, or a list "
+                 "such as 1 or 0-1")
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--baseline", opt.baseline, "Preset that speed-ups are measured against")
@@ -55,7 +74,8 @@ void setup_run(CLI::App& app, run_options& opt) {
   app.add_option("--min-time", opt.min_time, "Seconds of timed forwards at least: --iters at a time until reached")
       ->check(CLI::Range(0.0, 86400.0))
       ->multi_option_policy(last);
-  app.add_option("--max-time", opt.max_time, "Seconds after which --min-time adds no more forwards")
+  app.add_option("--max-time", opt.max_time,
+                 "Seconds after which --min-time adds no more forwards; with --repetitions auto, the whole run's limit")
       ->check(CLI::Range(0.0, 86400.0))
       ->multi_option_policy(last);
   app.add_flag("-q,--quiet", opt.quiet, "No progress on stderr");
@@ -84,31 +104,31 @@ void setup_run(CLI::App& app, run_options& opt) {
 namespace {
 
 // PyTorch's key_averages().table() of each preset and batch, as the recipe prints it (first repetition).
-void print_profiles(const report::run_report& r, const run_options& opt, std::ostream& out) {
+void print_profiles(const record::report& r, const run_options& opt, std::ostream& out) {
   for (const auto& run : r.runs) {
     if (run.repetition != 1) {
       continue;
     }
     for (const auto& b : run.batches) {
-      if (!b.ok || b.profile.is_null()) {
+      if (!b.ok || !b.profile) {
         continue;
       }
+      const auto& p = *b.profile;
       out << fmt::format("\n{} @ batch {}: {} profiled forwards inside record_function(\"mymodel_inference\")\n",
-                         run.preset.name, b.batch, b.profiled_ns.size());
-      out << profile::format_table(profile::table_from_json(b.profile), opt.sort_by, opt.row_limit,
-                                   opt.group_by_input_shape);
-      if (!b.profiled_ns.empty()) {
+                         run.preset.name, b.batch, p.samples_ns.size());
+      out << profile::format_table(p.table, opt.sort_by, opt.row_limit, opt.group_by_input_shape);
+      if (!p.samples_ns.empty()) {
         out << fmt::format("median per forward: {} profiled, {} unprofiled ({:+.1f}% profiler overhead)\n",
-                           report::format_duration_ns(b.profiled_summary_ns.median),
+                           report::format_duration_ns(p.summary_ns.median),
                            report::format_duration_ns(b.summary_ns.median),
-                           100.0 * (b.profiled_summary_ns.median / b.summary_ns.median - 1.0));
+                           100.0 * (p.summary_ns.median / b.summary_ns.median - 1.0));
       }
     }
   }
 }
 
 // Evidence runs for every preset, and for `default` as the baseline of "what changed".
-void attach_evidence(std::vector<run::preset_run>& runs, const run::plan& plan, const run_options& opt) {
+void attach_evidence(std::vector<record::preset_run>& runs, const run::plan& plan, const run_options& opt) {
   const auto found = gather_evidence(plan, opt.configs, opt.presets_file);
   // Evidence is per preset; every repetition of a preset carries it.
   for (auto& r : runs) {
@@ -116,12 +136,9 @@ void attach_evidence(std::vector<run::preset_run>& runs, const run::plan& plan, 
       if (f.preset.name != r.preset.name) {
         continue;
       }
-      r.evidence = f.evidence;
-      r.huge_pages_before = f.huge_pages_before;
-      r.huge_pages_after = f.huge_pages_after;
-      r.effects = f.effects;
+      r.evidence = f.evidence ? *f.evidence : record::run_evidence{};
       if (!f.ok) {
-        r.effects.push_back("evidence: " + f.error);
+        r.evidence->effects.push_back("evidence: " + f.error);
       }
     }
   }
@@ -131,13 +148,34 @@ void attach_evidence(std::vector<run::preset_run>& runs, const run::plan& plan, 
 
 int run_run(const run_options& opt) {
   auto reporter = report::make_reporter(opt.format);
-  const run::plan plan = make_plan(opt);
+  run::plan plan = make_plan(opt);
   const auto host = host::query_host();
-  if (host.load_average > 0.5 * host.cores) {
-    // Threads that share cores with other work wait for each other at every parallel region.
-    std::cerr << fmt::format("warning: the machine is busy (1-minute load average {:.1f} on {} cores); timings "
-                             "will be noisy, more so with as many threads as cores\n",
-                             host.load_average, host.cores);
+  // Where the processes will run, chosen from the CPUs' load of the last half second: /proc/stat now, not
+  // the load average, which still counts the benchmark processes of a run that just finished.
+  record::run_conditions conditions;
+  const auto before = host::read_proc_stat();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto load = host::load_between(before, host::read_proc_stat());
+  // libgomp binds this process's first thread to one CPU at load time when OMP_PROC_BIND or GOMP_CPU_AFFINITY
+  // is set: the CPUs this process may use are then the online ones, not its own affinity.
+  const bool bound = std::getenv("OMP_PROC_BIND") != nullptr || std::getenv("GOMP_CPU_AFFINITY") != nullptr;
+  plan.placement = host::choose_placement(opt.cpus, bound ? host::online_cpus() : host::allowed_cpus(), load);
+  conditions.cpus_mode = plan.placement.mode;
+  conditions.cpu_order = plan.placement.order;
+  conditions.placement_reason = plan.placement.reason;
+  const auto used = plan.placement.cpus_for(plan.threads.value_or(0));
+  for (const auto& l : load) {
+    if (std::find(used.begin(), used.end(), l.cpu) != used.end()) {
+      conditions.other_load_before = std::max(conditions.other_load_before, l.busy);
+      conditions.steal_before = std::max(conditions.steal_before, l.steal);
+    }
+  }
+  if (conditions.other_load_before > 0.25) {
+    // Threads that share a CPU with other work wait for it, and at every parallel region for each other.
+    std::cerr << fmt::format("warning: other work used {:.0f}% of CPU {} in the last half second; timings will be "
+                             "noisy (use a quiet machine, --cpus to choose others, or -r / --precision to measure "
+                             "through it)\n",
+                             100.0 * conditions.other_load_before, host::format_cpu_list(used));
   }
   run::check_memory(plan.model, plan.batches, host.mem_available_bytes);
   if (!opt.json_path.empty()) {
@@ -149,24 +187,37 @@ int run_run(const run_options& opt) {
     util::check_writable(std::filesystem::path(plan.trace_dir) / "trace.json", "--trace");
   }
 
-  report::run_report result;
-  result.context = report::make_context(host, opt.command_line);
-  const auto torch = backend::query_libtorch();
-  result.context["knobs"] = nlohmann::json::array();
-  for (const auto& v : evidence::assess_knobs(host, torch)) {
-    result.context["knobs"].push_back(evidence::to_json(v));
-  }
-  result.plan = plan;
-  result.plan.progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
-  result.baseline = opt.baseline;
-  result.alpha = opt.alpha;
-  result.cosine_threshold = opt.cosine_threshold;
+  auto context = record::make_context(host, opt.command_line);
+  context.knobs = evidence::assess_knobs(host, backend::query_libtorch());
+  auto run_plan = plan;
+  run_plan.progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
+  record::report result = run::begin_report(run_plan, std::move(context));
   reporter->begin(result, std::cout);
-  result.runs = run::execute(result.plan, util::self_executable(), false,
-                             [&](const run::preset_run& r) { reporter->on_run(r, std::cout); });
+  const host::load_monitor monitor;
+  std::optional<run::until_precise> precise;
+  if (opt.precision) {
+    precise.emplace(run_plan, *opt.precision / 100.0, opt.max_time > 0 ? opt.max_time : 600.0);
+  }
+  result.runs = run::execute(
+      run_plan, util::self_executable(), false, [&](const record::preset_run& r) { reporter->on_run(r, std::cout); },
+      precise ? run::next_round_fn(std::ref(*precise)) : run::next_round_fn{});
+  const auto during = monitor.others(used);
+  conditions.other_load_during = during.busy;
+  conditions.steal_during = during.steal;
+  if (precise) {
+    conditions.precision = precise->outcome();
+    result.settings.repetitions = precise->outcome().rounds;
+    std::cerr << fmt::format("precision: widest 95% interval {} ({}) after {} rounds: {}\n",
+                             std::isfinite(precise->outcome().reached)
+                                 ? fmt::format("+-{:.1f}%", 100.0 * precise->outcome().reached)
+                                 : std::string("not estimable"),
+                             precise->outcome().widest, precise->outcome().rounds, precise->outcome().stopped);
+  }
+  result.conditions = conditions;
   if (opt.verify) {
     attach_evidence(result.runs, plan, opt);
   }
+  result.comparison = report::compare_presets(result);
 
   reporter->write(result, std::cout);
   if (opt.format == "table" && !opt.no_profile) {
@@ -178,7 +229,7 @@ int run_run(const run_options& opt) {
   }
   std::cout.flush();
   if (!opt.json_path.empty()) {
-    util::write_file_atomically(opt.json_path, report::to_json(result).dump(2) + "\n");
+    util::write_file_atomically(opt.json_path, record::to_json(result).dump(2) + "\n");
     std::cerr << fmt::format("report written to {}\n", opt.json_path);
   }
 

@@ -1,12 +1,14 @@
 #include "gbench/report/comparison.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
 #include "gbench/report/report.hpp"
-#include "gbench/run/result.hpp"
 #include "gbench/stats/compare.hpp"
+#include "gbench/stats/drift.hpp"
+#include "gbench/stats/processes.hpp"
 
 namespace gbench::report {
 
@@ -21,11 +23,71 @@ double median_of(std::vector<double> v) {
   return stats::quantile_sorted(v, 0.5);
 }
 
+// The knobs `preset` sets that the report's context calls inert on this host.
+std::vector<std::string> inert_knobs_of(const record::report& r, const std::string& preset) {
+  std::vector<std::string> out;
+  for (const auto& run : r.runs) {
+    if (run.preset.name != preset) {
+      continue;
+    }
+    std::vector<std::string> set;
+    for (const auto& [knob, value] : run.preset.env) {
+      set.push_back(knob);
+    }
+    if (run.preset.settings.matmul_precision.value_or("highest") != "highest") {
+      set.emplace_back("matmul_precision");
+    }
+    for (const auto& knob : set) {
+      for (const auto& v : r.context.knobs) {
+        if (v.knob == knob && !v.effective) {
+          out.push_back(knob);
+        }
+      }
+    }
+    break;
+  }
+  return out;
+}
+
+// What a reader should know about the processes of one row: outliers among them, drift within one, a
+// warm-up that never settled.
+std::vector<std::string> process_flags(const std::vector<stats::process_samples>& group,
+                                       const std::vector<double>& estimates, const std::vector<int>& repetitions,
+                                       const std::vector<bool>& unsteady) {
+  std::vector<std::string> flags;
+  const auto outliers = stats::outlier_processes(estimates);
+  const double centre = median_of(estimates);
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (outliers[i]) {
+      flags.push_back(fmt::format("repetition {}: an outlier among {} processes ({:+.1f}% from their median)",
+                                  repetitions[i], group.size(), 100.0 * (estimates[i] / centre - 1.0)));
+    }
+    const auto t = stats::mann_kendall(stats::chunk_medians(group[i].samples, group[i].chunk_size));
+    if (t.flagged()) {
+      flags.push_back(fmt::format("repetition {}: {} {:.1f}% across its run (Mann-Kendall p = {:.2g})", repetitions[i],
+                                  t.relative_drift > 0 ? "slowed down" : "sped up", 100.0 * std::abs(t.relative_drift),
+                                  t.p_value));
+    }
+    if (unsteady[i]) {
+      flags.push_back(fmt::format("repetition {}: warm-up did not reach steady state in its time limit", repetitions[i]));
+    }
+  }
+  return flags;
+}
+
 } // namespace
 
-std::vector<comparison_row> compare_presets(const run_report& r, const std::string& baseline, double alpha) {
-  std::vector<comparison_row> rows;
-  auto find_row = [&](const std::string& preset, std::int64_t batch) -> comparison_row* {
+std::vector<record::preset_comparison> compare_presets(const record::report& r) {
+  const std::string& baseline = r.settings.baseline;
+  const double alpha = r.settings.alpha;
+  std::vector<record::preset_comparison> rows;
+  // Per row: all repetitions' samples, and each repetition's median.
+  std::vector<std::vector<double>> samples;
+  std::vector<std::vector<double>> run_medians;
+  std::vector<std::vector<stats::process_samples>> groups;
+  std::vector<std::vector<int>> group_repetitions;
+  std::vector<std::vector<bool>> group_unsteady;
+  auto find_row = [&](const std::string& preset, std::int64_t batch) -> record::preset_comparison* {
     for (auto& row : rows) {
       if (row.preset == preset && row.batch == batch) {
         return &row;
@@ -36,22 +98,31 @@ std::vector<comparison_row> compare_presets(const run_report& r, const std::stri
   std::vector<std::vector<double>> profiled_totals;
   for (const auto& run : r.runs) {
     for (const auto& b : run.batches) {
-      comparison_row* row = find_row(run.preset.name, b.batch);
+      record::preset_comparison* row = find_row(run.preset.name, b.batch);
       if (row == nullptr) {
-        comparison_row fresh;
+        record::preset_comparison fresh;
         fresh.preset = run.preset.name;
         fresh.batch = b.batch;
         fresh.ok = true;
-        fresh.effects = run.effects;
+        if (run.evidence) {
+          fresh.effects = run.evidence->effects;
+        }
         rows.push_back(fresh);
         profiled_totals.emplace_back();
+        samples.emplace_back();
+        run_medians.emplace_back();
+        groups.emplace_back();
+        group_repetitions.emplace_back();
+        group_unsteady.emplace_back();
         row = &rows.back();
       }
       const auto index = static_cast<std::size_t>(row - rows.data());
-      for (const auto& e : run.evidence) {
-        if (e.ok && e.batch == b.batch) {
-          row->cosine = row->cosine ? std::min(*row->cosine, e.cosine) : e.cosine;
-          row->accuracy_flagged = *row->cosine < r.cosine_threshold;
+      if (run.evidence) {
+        for (const auto& e : run.evidence->batches) {
+          if (e.ok && e.batch == b.batch) {
+            row->cosine = row->cosine ? std::min(*row->cosine, e.accuracy.cosine) : e.accuracy.cosine;
+            row->accuracy_flagged = *row->cosine < r.settings.cosine_threshold;
+          }
         }
       }
       if (!b.ok) {
@@ -62,69 +133,95 @@ std::vector<comparison_row> compare_presets(const run_report& r, const std::stri
         continue;
       }
       ++row->repetitions;
-      row->samples_ns.insert(row->samples_ns.end(), b.samples_ns.begin(), b.samples_ns.end());
-      row->run_medians.push_back(median_of(std::vector<double>(b.samples_ns.begin(), b.samples_ns.end())));
-      if (b.profile.is_object() && b.profile.contains("self_cpu_total_us")) {
-        profiled_totals[index].push_back(b.profile["self_cpu_total_us"].get<double>() * 1e3);
+      samples[index].insert(samples[index].end(), b.samples_ns.begin(), b.samples_ns.end());
+      run_medians[index].push_back(median_of(std::vector<double>(b.samples_ns.begin(), b.samples_ns.end())));
+      groups[index].push_back({std::vector<double>(b.samples_ns.begin(), b.samples_ns.end()),
+                               static_cast<std::size_t>(std::max<std::int64_t>(0, b.chunk_size))});
+      group_repetitions[index].push_back(run.repetition);
+      group_unsteady[index].push_back(!b.warmup_steady);
+      if (b.profile) {
+        profiled_totals[index].push_back(b.profile->table.self_cpu_total_us * 1e3);
       }
     }
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto& row = rows[i];
-    if (row.samples_ns.empty()) {
+    if (samples[i].empty()) {
       row.ok = false;
       continue;
     }
-    row.summary_ns = stats::summarize(row.samples_ns);
+    row.summary_ns = stats::summarize(samples[i]);
     const double seconds = row.summary_ns.median * 1e-9;
     row.throughput = static_cast<double>(row.batch) / seconds;
-    row.gflops = r.plan.model.flops_per_sample() * static_cast<double>(row.batch) / seconds * 1e-9;
-    row.weight_gbps = static_cast<double>(r.plan.model.weight_bytes()) / seconds * 1e-9;
+    row.gflops = r.model.flops_per_sample * static_cast<double>(row.batch) / seconds * 1e-9;
+    row.weight_gbps = static_cast<double>(r.model.weight_bytes) / seconds * 1e-9;
     if (!profiled_totals[i].empty()) {
       row.profiled_total_ns = median_of(profiled_totals[i]);
     }
+    stats::process_test_options o;
+    o.alpha = alpha;
+    o.confidence = confidence;
+    o.resamples = resamples;
+    o.seed = bootstrap_seed ^ static_cast<std::uint64_t>(row.batch);
+    const auto g = stats::estimate_group(groups[i], o);
+    row.process_estimates_ns = g.process_estimates;
+    row.estimate_ns = g.estimate;
+    row.estimate_low_ns = g.ci_low;
+    row.estimate_high_ns = g.ci_high;
+    if (groups[i].size() >= 2) {
+      row.between_cv = g.components.between_cv();
+    }
+    row.within_cv = g.components.within_cv();
+    row.flags = process_flags(groups[i], g.process_estimates, group_repetitions[i], group_unsteady[i]);
+    row.inert_knobs = inert_knobs_of(r, row.preset);
   }
-  for (auto& row : rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto& row = rows[i];
     row.is_baseline = row.preset == baseline;
-    const comparison_row* base = nullptr;
-    for (const auto& other : rows) {
-      if (other.preset == baseline && other.batch == row.batch) {
-        base = &other;
+    const record::preset_comparison* base = nullptr;
+    std::size_t b = 0;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      if (rows[k].preset == baseline && rows[k].batch == row.batch) {
+        base = &rows[k];
+        b = k;
       }
     }
     if (row.is_baseline || base == nullptr || !row.ok || !base->ok) {
       continue;
     }
-    // Speed-up = baseline time / this time, so the bootstrap takes the baseline as numerator.
-    const auto interval = stats::bootstrap_median_ratio(base->samples_ns, row.samples_ns, confidence, resamples,
-                                                        bootstrap_seed ^ static_cast<std::uint64_t>(row.batch));
-    row.speedup = interval.ratio;
-    row.ci_low = interval.low;
-    row.ci_high = interval.high;
-    row.p_value = stats::mann_whitney_u(row.samples_ns, base->samples_ns).p_value;
-    // A process's samples share its luck (CPU placement, memory layout, the load of the moment): on a shared
-    // VM whole processes run tens of percent apart. With enough repetitions the difference must also be
-    // significant between the processes' medians; with fewer, the verdict says it rests on samples alone.
-    const bool runs_testable = stats::enough_samples_for(row.run_medians.size(), base->run_medians.size(), alpha);
-    if (runs_testable) {
-      row.p_value_runs = stats::mann_whitney_u(row.run_medians, base->run_medians).p_value;
+    // Speed-up = baseline time / this time: the ratio of the process estimates' means, with a hierarchical
+    // bootstrap interval (processes, then samples), so the baseline is the numerator.
+    stats::process_test_options o;
+    o.alpha = alpha;
+    o.confidence = confidence;
+    o.resamples = resamples;
+    o.seed = bootstrap_seed ^ static_cast<std::uint64_t>(row.batch);
+    const auto c = stats::compare_groups(groups[b], groups[i], o);
+    row.speedup = c.ratio;
+    row.ci_low = c.ci_low;
+    row.ci_high = c.ci_high;
+    row.p_value = stats::mann_whitney_u(samples[i], samples[b]).p_value;
+    if (stats::enough_samples_for(run_medians[i].size(), run_medians[b].size(), alpha)) {
+      row.p_value_runs = stats::mann_whitney_u(run_medians[i], run_medians[b]).p_value;
     }
-    if (!stats::enough_samples_for(row.samples_ns.size(), base->samples_ns.size(), alpha)) {
-      row.verdict = "too few samples";
-    } else if (*row.p_value < alpha && (interval.low > 1.0 || interval.high < 1.0) &&
-               (!runs_testable || *row.p_value_runs < alpha)) {
-      row.verdict = interval.ratio > 1.0 ? "faster" : "slower";
-      if (!runs_testable) {
-        row.verdict += " (samples only)"; // README: fewer repetitions than can test across processes
-      }
+    row.p_value_processes = c.p_value;
+    row.mde = c.mde;
+    // A process's samples share its luck (CPU placement, memory layout, slow episodes of the machine): the
+    // verdict rests on the processes, Welch's test on their estimates, which needs two a side.
+    const auto fewest = std::min(groups[i].size(), groups[b].size());
+    if (fewest < 2) {
+      row.verdict = fmt::format("inconclusive: {} run{} a side, at least 2 needed (-r 2 or more)", fewest,
+                                fewest == 1 ? "" : "s");
+    } else if (c.significant) {
+      row.verdict = c.ratio > 1.0 ? "faster" : "slower";
     } else {
-      row.verdict = "no significant difference";
+      row.verdict = fmt::format("no significant difference (would detect >= {:.1f}%)", 100.0 * c.mde.value_or(0));
     }
   }
   return rows;
 }
 
-std::string recipe_line(const comparison_row& row, const comparison_row& baseline) {
+std::string recipe_line(const record::preset_comparison& row, const record::preset_comparison& baseline) {
   if (row.profiled_total_ns && baseline.profiled_total_ns) {
     return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, profiled totals)", row.preset, baseline.preset, row.batch,
                        *baseline.profiled_total_ns / *row.profiled_total_ns, format_duration_ns(*row.profiled_total_ns),
@@ -133,35 +230,6 @@ std::string recipe_line(const comparison_row& row, const comparison_row& baselin
   return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, median per forward)", row.preset, baseline.preset, row.batch,
                      baseline.summary_ns.median / row.summary_ns.median, format_duration_ns(row.summary_ns.median),
                      format_duration_ns(baseline.summary_ns.median));
-}
-
-nlohmann::json to_json(const comparison_row& row) {
-  nlohmann::json j{{"preset", row.preset}, {"batch", row.batch}, {"status", row.ok ? "ok" : "failed"}};
-  if (!row.ok) {
-    j["error"] = row.error;
-    return j;
-  }
-  j["repetitions"] = row.repetitions;
-  j["statistics_ns"] = stats::to_json(row.summary_ns);
-  j["throughput_samples_per_s"] = row.throughput;
-  j["gflops"] = row.gflops;
-  j["weight_gbps"] = row.weight_gbps;
-  j["profiled_total_ns"] = row.profiled_total_ns ? nlohmann::json(*row.profiled_total_ns) : nlohmann::json(nullptr);
-  j["baseline"] = row.is_baseline;
-  if (row.speedup) {
-    j["speedup"] = *row.speedup;
-    j["speedup_ci95"] = {*row.ci_low, *row.ci_high};
-    j["p_value"] = *row.p_value;
-    j["p_value_runs"] = row.p_value_runs ? nlohmann::json(*row.p_value_runs) : nlohmann::json(nullptr);
-    j["verdict"] = row.verdict;
-  }
-  if (!row.effects.empty()) {
-    j["effects"] = row.effects;
-  }
-  if (row.cosine) {
-    j["accuracy"] = {{"cosine", *row.cosine}, {"flagged", row.accuracy_flagged}};
-  }
-  return j;
 }
 
 } // namespace gbench::report

@@ -14,8 +14,10 @@
 
 #include "gbench/error.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/record/stream.hpp"
 #include "gbench/run/worker.hpp"
 #include "gbench/util/files.hpp"
+#include "gbench/host/placement.hpp"
 #include "gbench/util/subprocess.hpp"
 
 namespace gbench::run {
@@ -45,6 +47,25 @@ std::vector<std::string> child_environment(const std::vector<std::string>& paren
   return env;
 }
 
+record::report begin_report(const plan& p, record::context context) {
+  record::report r;
+  r.context = std::move(context);
+  r.model = record::describe(p.model);
+  r.settings = {.batches = p.batches,
+                .warmup = p.warmup,
+                .warmup_auto = p.warmup_auto,
+                .iterations = p.iterations,
+                .seed = p.seed,
+                .threads = p.threads,
+                .repetitions = p.repetitions,
+                .baseline = p.baseline,
+                .alpha = p.alpha,
+                .cosine_threshold = p.cosine_threshold,
+                .managed_env = p.managed_env,
+                .env_overrides = p.env_overrides};
+  return r;
+}
+
 config::preset effective_preset(const plan& p, const config::preset& preset) {
   config::preset out = preset;
   for (const auto& [k, v] : p.env_overrides) {
@@ -60,72 +81,62 @@ namespace {
 
 std::string gib(std::int64_t bytes) { return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024)); }
 
-preset_run collect(const std::filesystem::path& out, const job& j) {
-  preset_run run;
+// One line of a benchmark process's stream (record/stream.hpp) into the run.
+void read_line(const record::node& n, record::preset_run& run, bool& done) {
+  const std::string type = n.at("type").string();
+  if (type == "context") {
+    record::process_context context;
+    from_json(n, context);
+    run.effective_env = std::move(context.effective_env);
+    run.libtorch = std::move(context.libtorch);
+  } else if (type == "batch") {
+    from_json(n, run.batches.emplace_back());
+  } else if (type == "evidence") {
+    if (!run.evidence) {
+      run.evidence.emplace();
+    }
+    from_json(n, run.evidence->batches.emplace_back());
+  } else if (type == "huge_pages") {
+    record::huge_pages pages;
+    from_json(n, pages);
+    if (!run.evidence) {
+      run.evidence.emplace();
+    }
+    run.evidence->huge_pages_before = pages.before;
+    run.evidence->huge_pages_after = pages.after;
+  } else if (type == "done") {
+    done = true;
+  }
+}
+
+// The records of the process's stream, in order. A torn last line (a process that died mid-write) ends it.
+record::preset_run collect(const std::filesystem::path& out, const job& j) {
+  record::preset_run run;
   run.preset = j.preset;
   std::ifstream in(out);
   bool done = false;
+  const std::string name = out.string();
   for (std::string line; std::getline(in, line);) {
-    nlohmann::json record;
+    nlohmann::json value;
     try {
-      record = nlohmann::json::parse(line);
+      value = nlohmann::json::parse(line);
     } catch (const nlohmann::json::exception&) {
-      break; // a torn last line of a process that died mid-write
+      break;
     }
-    const std::string type = record.value("type", "");
-    if (type == "context") {
-      run.effective_env = record.at("effective_env").get<std::map<std::string, std::string>>();
-      run.libtorch = record.at("libtorch");
-    } else if (type == "batch") {
-      batch_result b;
-      b.batch = record.at("batch").get<std::int64_t>();
-      b.ok = record.value("status", "") == "ok";
-      if (b.ok) {
-        b.warmup = record.at("warmup").get<int>();
-        b.samples_ns = record.at("samples_ns").get<std::vector<std::int64_t>>();
-        b.predicted = record.at("predicted_classes").get<std::vector<std::int64_t>>();
-        if (record.contains("profile")) {
-          b.profile = record.at("profile");
-          b.profiled_ns = record.value("profiled_ns", std::vector<std::int64_t>{});
-          b.trace_file = record.value("trace_file", "");
-        }
-        compute_statistics(b, j.model);
-      } else {
-        b.error = record.value("error", "unknown error");
-      }
-      run.batches.push_back(std::move(b));
-    } else if (type == "evidence") {
-      batch_evidence e;
-      e.batch = record.at("batch").get<std::int64_t>();
-      e.ok = record.value("status", "") == "ok";
-      if (e.ok) {
-        const auto& a = record.at("accuracy");
-        e.cosine = a.at("cosine").get<double>();
-        e.max_abs_error = a.at("max_abs_error").get<double>();
-        e.max_rel_error = a.at("max_rel_error").get<double>();
-        e.top1_agreement = a.at("top1_agreement").get<double>();
-      } else {
-        e.error = record.value("error", "unknown error");
-      }
-      run.evidence.push_back(std::move(e));
-    } else if (type == "huge_pages") {
-      if (!record.at("before").is_null()) {
-        run.huge_pages_before = record.at("before").get<std::int64_t>();
-      }
-      if (!record.at("after").is_null()) {
-        run.huge_pages_after = record.at("after").get<std::int64_t>();
-      }
-    } else if (type == "done") {
-      done = true;
+    try {
+      read_line(record::node(value, name), run, done);
+    } catch (const error& e) {
+      run.error = fmt::format("the benchmark process wrote a record this graviton-bench cannot read: {}", e.what());
+      break;
     }
   }
-  run.ok = done;
+  run.ok = done && run.error.empty();
   // Batches the process never reached are reported, not dropped.
   for (const std::int64_t batch : j.evidence ? std::vector<std::int64_t>{} : j.batches) {
     const bool seen = std::any_of(run.batches.begin(), run.batches.end(),
-                                  [&](const batch_result& b) { return b.batch == batch; });
+                                  [&](const record::batch_result& b) { return b.batch == batch; });
     if (!seen) {
-      batch_result b;
+      record::batch_result b;
       b.batch = batch;
       b.error = "not measured: the benchmark process ended before this batch";
       run.batches.push_back(std::move(b));
@@ -187,9 +198,12 @@ std::map<std::int64_t, std::string> split_by_batch(const std::string& out) {
   return by_batch;
 }
 
-void attach_routes(preset_run& run, const std::string& stdout_text, const config::model_spec& model) {
+void attach_routes(record::preset_run& run, const std::string& stdout_text, const config::model_spec& model) {
+  if (!run.evidence) {
+    return;
+  }
   const auto lines = split_by_batch(stdout_text);
-  for (auto& e : run.evidence) {
+  for (auto& e : run.evidence->batches) {
     if (!e.ok) {
       continue;
     }
@@ -199,88 +213,129 @@ void attach_routes(preset_run& run, const std::string& stdout_text, const config
     for (std::string line; std::getline(in, line);) {
       e.verbose_lines.push_back(line);
     }
-    for (const auto& r : evidence::route_layers(evidence::parse_onednn_verbose(text), e.batch, model.linear_layers(), 1)) {
-      e.routes.push_back({{"in_features", r.in_features},
-                          {"out_features", r.out_features},
-                          {"backend", r.backend},
-                          {"implementation", r.implementation},
-                          {"math", r.math},
-                          {"execs", r.execs}});
-    }
+    e.routes = evidence::route_layers(evidence::parse_onednn_verbose(text), e.batch, model.linear_layers(), 1);
   }
 }
 
 } // namespace
 
-std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence,
-                                const std::function<void(const preset_run&)>& on_done) {
+namespace {
+
+// Lines Kineto writes on every profiled run (USDT probe markers around profiler_start/stop): kept in a failed
+// process's stderr tail, not shown on the terminal.
+const std::vector<std::string> quiet_stderr{"USDT:"};
+
+record::preset_run run_one(const plan& p, job j, std::size_t k, const util::temp_dir& tmp,
+                           const std::vector<std::string>& parent_env, const std::string& executable) {
+  const auto job_file = tmp.path() / fmt::format("job-{}.json", k);
+  const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", k);
+  util::write_file_atomically(job_file, to_json(j).dump());
+  const auto env = child_environment(parent_env, p.managed_env, j.preset.env,
+                                     j.evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}
+                                                : std::map<std::string, std::string>{});
+  std::vector<std::string> argv = worker_wrapper();
+  argv.insert(argv.end(), {executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
+  const auto cpus = p.placement.cpus_for(j.preset.settings.threads.value_or(0));
+  const auto started = std::chrono::steady_clock::now();
+  util::child_status status;
+  {
+    // The child inherits this thread's CPUs from its first instruction, before OpenMP reads them.
+    const host::scoped_thread_affinity placed(cpus);
+    status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = j.evidence}, quiet_stderr);
+  }
+  record::preset_run run = collect(out_file, j);
+  run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  run.cpus = cpus;
+  if (j.evidence) {
+    attach_routes(run, status.stdout_text, j.model);
+  }
+  if (!status.ok()) {
+    run.ok = false;
+    run.error = fmt::format("the benchmark process for preset '{}' {}", j.preset.name, status.describe());
+    run.stderr_tail = status.stderr_tail;
+    for (auto& b : run.batches) {
+      if (!b.ok && b.error.starts_with("not measured")) {
+        b.error = fmt::format("not measured: {}", run.error);
+      }
+    }
+  }
+  return run;
+}
+
+} // namespace
+
+std::vector<record::preset_run> execute(const plan& p, const std::string& executable, bool evidence,
+                                        const std::function<void(const record::preset_run&)>& on_done,
+                                        const next_round_fn& next_round) {
   util::temp_dir tmp;
   const auto parent_env = util::current_environment();
-  std::vector<preset_run> runs;
+  std::vector<record::preset_run> runs;
+  const bool open_ended = !evidence && p.repetitions == 0 && next_round;
   const int repetitions = evidence ? 1 : std::max(1, p.repetitions);
   const std::size_t total = p.presets.size() * static_cast<std::size_t>(repetitions);
   const auto started = std::chrono::steady_clock::now();
-  // Interleaved (A B C A B C), so that drift on a noisy machine falls on every preset alike.
-  for (std::size_t k = 0; k < total; ++k) {
-    const std::size_t i = k % p.presets.size();
-    const int repetition = static_cast<int>(k / p.presets.size()) + 1;
-    if (p.progress) {
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      const std::string eta = k == 0 ? std::string("?")
-                                     : fmt::format("{:.0f} s", elapsed / static_cast<double>(k) * static_cast<double>(total - k));
-      std::fprintf(stderr, "[%zu/%zu] preset %s, repetition %d/%d%s; elapsed %.0f s, ETA %s\n", k + 1, total,
-                   p.presets[i].name.c_str(), repetition, repetitions, evidence ? " (evidence)" : "", elapsed,
-                   eta.c_str());
-    }
-    job j;
-    j.model = p.model;
-    j.preset = effective_preset(p, p.presets[i]);
-    j.managed_env = p.managed_env;
-    for (const auto& [name, value] : j.preset.env) {
-      if (std::find(j.managed_env.begin(), j.managed_env.end(), name) == j.managed_env.end()) {
-        j.managed_env.push_back(name);
-      }
-    }
-    j.batches = p.batches;
-    j.warmup = p.warmup;
-    j.iterations = p.iterations;
-    j.seed = p.seed;
-    j.verbose = p.verbose;
-    j.evidence = evidence;
-    j.profile = p.profile && !evidence;
-    j.record_shapes = p.record_shapes;
-    j.trace_dir = p.trace_dir;
-    j.min_time = p.min_time;
-    j.max_time = p.max_time;
-    j.progress = p.progress;
-    const auto job_file = tmp.path() / fmt::format("job-{}.json", k);
-    const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", k);
-    util::write_file_atomically(job_file, to_json(j).dump());
-    const auto env = child_environment(parent_env, p.managed_env, j.preset.env,
-                                       evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}
-                                                : std::map<std::string, std::string>{});
-    std::vector<std::string> argv = worker_wrapper();
-    argv.insert(argv.end(), {executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
-    const auto status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = evidence});
-    preset_run run = collect(out_file, j);
-    run.repetition = repetition;
-    if (evidence) {
-      attach_routes(run, status.stdout_text, j.model);
-    }
-    if (!status.ok()) {
-      run.ok = false;
-      run.error = fmt::format("the benchmark process for preset '{}' {}", j.preset.name, status.describe());
-      run.stderr_tail = status.stderr_tail;
-      for (auto& b : run.batches) {
-        if (!b.ok && b.error.starts_with("not measured")) {
-          b.error = fmt::format("not measured: {}", run.error);
+  int iterations = p.iterations;
+  std::size_t k = 0;
+  // Rounds of every preset once, interleaved (A B C A B C), so that drift on a noisy machine falls on every
+  // preset alike.
+  for (int round = 1;; ++round) {
+    for (std::size_t i = 0; i < p.presets.size(); ++i, ++k) {
+      if (p.progress) {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (open_ended) {
+          std::fprintf(stderr, "[%zu] preset %s, round %d (until precise); elapsed %.0f s\n", k + 1,
+                       p.presets[i].name.c_str(), round, elapsed);
+        } else {
+          const std::string eta =
+              k == 0 ? std::string("?")
+                     : fmt::format("{:.0f} s", elapsed / static_cast<double>(k) * static_cast<double>(total - k));
+          std::fprintf(stderr, "[%zu/%zu] preset %s, repetition %d/%d%s; elapsed %.0f s, ETA %s\n", k + 1, total,
+                       p.presets[i].name.c_str(), round, repetitions, evidence ? " (evidence)" : "", elapsed,
+                       eta.c_str());
         }
       }
+      job j;
+      j.model = p.model;
+      j.preset = effective_preset(p, p.presets[i]);
+      j.managed_env = p.managed_env;
+      for (const auto& [name, value] : j.preset.env) {
+        if (std::find(j.managed_env.begin(), j.managed_env.end(), name) == j.managed_env.end()) {
+          j.managed_env.push_back(name);
+        }
+      }
+      j.batches = p.batches;
+      j.warmup = p.warmup;
+      j.warmup_auto = p.warmup_auto;
+      j.max_warmup_s = p.max_warmup_s;
+      j.iterations = iterations;
+      j.chunk_s = p.chunk_s;
+      j.seed = p.seed;
+      j.verbose = p.verbose;
+      j.evidence = evidence;
+      j.profile = p.profile && !evidence;
+      j.record_shapes = p.record_shapes;
+      j.trace_dir = p.trace_dir;
+      j.min_time = p.min_time;
+      j.max_time = open_ended ? 0.0 : p.max_time; // in an open-ended run --max-time bounds the whole run
+      j.progress = p.progress;
+      record::preset_run run = run_one(p, std::move(j), k, tmp, parent_env, executable);
+      run.repetition = round;
+      if (on_done) {
+        on_done(run);
+      }
+      runs.push_back(std::move(run));
     }
-    if (on_done) {
-      on_done(run);
+    if (!open_ended) {
+      if (round >= repetitions) {
+        break;
+      }
+      continue;
     }
-    runs.push_back(std::move(run));
+    const auto next = next_round(runs, round);
+    if (!next) {
+      break;
+    }
+    iterations = *next;
   }
   return runs;
 }
@@ -291,10 +346,13 @@ namespace gbench::run {
 
 namespace {
 
-bool any_bf16(const preset_run& r) {
-  for (const auto& e : r.evidence) {
+bool any_bf16(const record::preset_run& r) {
+  if (!r.evidence) {
+    return false;
+  }
+  for (const auto& e : r.evidence->batches) {
     for (const auto& route : e.routes) {
-      if (route.value("math", "") == "bf16") {
+      if (route.math == "bf16") {
         return true;
       }
     }
@@ -302,41 +360,48 @@ bool any_bf16(const preset_run& r) {
   return false;
 }
 
-std::string backend_of(const preset_run& r, std::int64_t batch, std::size_t layer) {
-  for (const auto& e : r.evidence) {
+std::string backend_of(const record::preset_run& r, std::int64_t batch, std::size_t layer) {
+  if (!r.evidence) {
+    return {};
+  }
+  for (const auto& e : r.evidence->batches) {
     if (e.batch == batch && layer < e.routes.size()) {
-      return e.routes[layer].value("backend", "");
+      return e.routes[layer].backend;
     }
   }
   return {};
 }
 
-std::int64_t huge_page_growth(const preset_run& r) {
-  return r.huge_pages_before && r.huge_pages_after ? *r.huge_pages_after - *r.huge_pages_before : 0;
+std::int64_t huge_page_growth(const record::preset_run& r) {
+  return r.evidence && r.evidence->huge_pages_before && r.evidence->huge_pages_after
+             ? *r.evidence->huge_pages_after - *r.evidence->huge_pages_before
+             : 0;
 }
 
 } // namespace
 
-void describe_effects(std::vector<preset_run>& runs, const preset_run* baseline) {
-  for (auto& r : runs) {
-    r.effects.clear();
-    if (r.evidence.empty()) {
+void describe_effects(std::vector<record::preset_run>& runs, const record::preset_run* baseline) {
+  for (auto& run : runs) {
+    if (!run.evidence) {
       continue;
     }
+    const auto& r = run;
+    auto& effects = run.evidence->effects;
+    effects.clear();
     const bool fast_math = r.preset.env.count("DNNL_DEFAULT_FPMATH_MODE") != 0 ||
                            r.preset.env.count("ONEDNN_DEFAULT_FPMATH_MODE") != 0 ||
                            r.preset.settings.matmul_precision.value_or("highest") == "medium";
     if (fast_math) {
       const bool seen = any_bf16(r) && (baseline == nullptr || !any_bf16(*baseline));
-      r.effects.push_back(seen ? "bf16 fast-math: observed (a linear layer ran oneDNN with bf16 math)"
+      effects.push_back(seen ? "bf16 fast-math: observed (a linear layer ran oneDNN with bf16 math)"
                                : "bf16 fast-math: no effect observed on this host (no linear layer ran with bf16 math)");
     }
     if (r.preset.env.count("TORCH_MKLDNN_MATMUL_MIN_DIM") != 0 || r.preset.env.count("TORCH_MKLDNN_MATMUL_MIN_SIZE") != 0) {
       std::vector<std::string> moved;
       if (baseline != nullptr) {
-        for (const auto& e : r.evidence) {
+        for (const auto& e : r.evidence->batches) {
           for (std::size_t l = 0; l < e.routes.size(); ++l) {
-            const std::string now = e.routes[l].value("backend", "");
+            const std::string now = e.routes[l].backend;
             const std::string before = backend_of(*baseline, e.batch, l);
             if (!before.empty() && now != before) {
               moved.push_back(fmt::format("layer {} at batch {}: {} -> {}", l + 1, e.batch, before, now));
@@ -344,7 +409,7 @@ void describe_effects(std::vector<preset_run>& runs, const preset_run* baseline)
           }
         }
       }
-      r.effects.push_back(moved.empty()
+      effects.push_back(moved.empty()
                               ? std::string("matmul size threshold: no effect observed on this host (every layer ran "
                                             "where it runs under the default preset)")
                               : fmt::format("matmul size threshold: observed ({})", fmt::join(moved, "; ")));
@@ -352,7 +417,7 @@ void describe_effects(std::vector<preset_run>& runs, const preset_run* baseline)
     if (r.preset.env.count("THP_MEM_ALLOC_ENABLE") != 0 && r.preset.env.at("THP_MEM_ALLOC_ENABLE") == "1") {
       const std::int64_t grew = huge_page_growth(r);
       const std::int64_t base = baseline != nullptr ? huge_page_growth(*baseline) : 0;
-      r.effects.push_back(grew > base ? fmt::format("transparent huge pages: observed ({:.1f} MiB of huge pages, "
+      effects.push_back(grew > base ? fmt::format("transparent huge pages: observed ({:.1f} MiB of huge pages, "
                                                     "default preset {:.1f} MiB)",
                                                     static_cast<double>(grew) / 1048576.0,
                                                     static_cast<double>(base) / 1048576.0)

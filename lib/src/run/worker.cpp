@@ -18,7 +18,11 @@
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
+#include "gbench/record/run.hpp"
+#include "gbench/record/stream.hpp"
 #include "gbench/run/result.hpp"
+#include "gbench/stats/drift.hpp"
+#include "gbench/stats/summary.hpp"
 #include "gbench/util/files.hpp"
 
 namespace gbench::run {
@@ -69,6 +73,51 @@ std::vector<std::int64_t> timed_samples(const job& j, backend::mlp_session& sess
   return samples;
 }
 
+double median_ns(const std::vector<std::int64_t>& samples) {
+  std::vector<double> sorted(samples.begin(), samples.end());
+  std::sort(sorted.begin(), sorted.end());
+  return stats::quantile_sorted(sorted, 0.5);
+}
+
+struct warm_up_result {
+  int forwards = 0;
+  bool steady = true;
+  double median_ns = 0; ///< of the last block: how long a forward takes now (0 with a fixed warm-up)
+};
+
+// Warm-up until steady state: blocks of forwards lasting about chunk_s each (at least 3 forwards), timed as
+// the measurement will be, until three blocks in a row are no faster than the best so far by 2%; at most
+// max_warmup_s. A fixed count is too few for a large model on a slow machine and wasted on a small one.
+warm_up_result warm_up(const job& j, backend::mlp_session& session) {
+  warm_up_result r;
+  if (!j.warmup_auto) {
+    session.warm_up(j.warmup);
+    r.forwards = j.warmup;
+    return r;
+  }
+  stats::steady_state detector;
+  const double budget_ns = j.max_warmup_s * 1e9;
+  double spent_ns = 0;
+  int block = 3;
+  for (;;) {
+    const auto samples = session.time_forwards(block);
+    r.forwards += block;
+    for (const auto ns : samples) {
+      spent_ns += static_cast<double>(ns);
+    }
+    r.median_ns = median_ns(samples);
+    if (detector.add_block(r.median_ns)) {
+      r.steady = true;
+      return r;
+    }
+    if (spent_ns >= budget_ns) {
+      r.steady = false;
+      return r;
+    }
+    block = std::clamp(static_cast<int>(j.chunk_s * 1e9 / std::max(1.0, r.median_ns)), 3, 100000);
+  }
+}
+
 // Each profiled forward's time: from the start of one top-level aten::flatten (the first op of a forward)
 // to the next, the last one ending with the mymodel_inference scope.
 std::vector<std::int64_t> per_iteration_ns(const std::vector<profile::event>& events) {
@@ -99,7 +148,8 @@ std::vector<std::int64_t> per_iteration_ns(const std::vector<profile::event>& ev
 void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& writer,
                   std::optional<std::int64_t> huge_before) {
   for (const std::int64_t batch : j.batches) {
-    nlohmann::json record{{"type", "evidence"}, {"batch", batch}};
+    record::batch_evidence e;
+    e.batch = batch;
     try {
       session.prepare(batch);
       std::fflush(stdout);
@@ -110,44 +160,36 @@ void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& wri
       std::printf("%s,end,%lld\n", evidence_marker, static_cast<long long>(batch));
       std::fflush(stdout);
       const auto a = session.compare_with_float64();
-      record["accuracy"] = {{"cosine", a.cosine},
-                            {"max_abs_error", a.max_abs_error},
-                            {"max_rel_error", a.max_rel_error},
-                            {"top1_agreement", a.top1_agreement}};
-      record["status"] = "ok";
-    } catch (const std::exception& e) {
-      record["status"] = "failed";
-      record["error"] = e.what();
+      e.accuracy = {a.cosine, a.max_abs_error, a.max_rel_error, a.top1_agreement};
+      e.ok = true;
+    } catch (const std::exception& ex) {
+      e.error = ex.what();
     }
-    writer.write(record);
+    writer.write(record::stream_line("evidence", e));
   }
-  const auto huge_after = host::anon_huge_pages_bytes();
-  writer.write({{"type", "huge_pages"},
-                {"before", huge_before ? nlohmann::json(*huge_before) : nlohmann::json(nullptr)},
-                {"after", huge_after ? nlohmann::json(*huge_after) : nlohmann::json(nullptr)}});
+  writer.write(record::stream_line("huge_pages", record::huge_pages{huge_before, host::anon_huge_pages_bytes()}));
   writer.write({{"type", "done"}});
 }
 
 } // namespace
 
 void run_worker(const std::filesystem::path& job_file, const std::filesystem::path& out) {
-  const job j = job_from_json(nlohmann::json::parse(util::read_text_file(job_file)));
+  const job j = job_from_json(util::read_text_file(job_file), job_file.string());
   jsonl_writer writer(out);
 
   // Read before LibTorch touches anything, so the record is what LibTorch itself will read.
-  std::map<std::string, std::string> effective;
+  record::process_context context;
+  context.pid = ::getpid();
   for (const auto& name : j.managed_env) {
     if (const char* v = std::getenv(name.c_str())) {
-      effective[name] = v;
+      context.effective_env[name] = v;
     }
   }
   backend::apply_settings(j.preset.settings);
   const auto huge_before = host::anon_huge_pages_bytes();
   backend::mlp_session session(j.model, j.seed);
-  writer.write({{"type", "context"},
-                {"pid", ::getpid()},
-                {"effective_env", effective},
-                {"libtorch", backend::to_json(backend::query_libtorch())}});
+  context.libtorch = backend::query_libtorch();
+  writer.write(record::stream_line("context", context));
   if (j.verbose) {
     std::cerr << session.describe() << '\n';
   }
@@ -162,40 +204,48 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
   int batches_done = 0;
 
   for (const std::int64_t batch : j.batches) {
-    nlohmann::json record{{"type", "batch"}, {"batch", batch}};
+    record::batch_result b;
+    b.batch = batch;
+
     try {
       session.prepare(batch);
-      say(j, fmt::format("batch {}: {} warm-up forwards", batch, j.warmup));
-      session.warm_up(j.warmup);
+      say(j, j.warmup_auto ? fmt::format("batch {}: warming up until steady", batch)
+                           : fmt::format("batch {}: {} warm-up forwards", batch, j.warmup));
+      const auto warm = warm_up(j, session);
+      b.warmup = warm.forwards;
+      b.warmup_steady = warm.steady;
       say(j, fmt::format("batch {}: timing {} forwards{}", batch, j.iterations,
                          j.min_time > 0 ? fmt::format(" per chunk, for at least {} s", j.min_time) : ""));
-      record["samples_ns"] = timed_samples(j, session);
-      record["warmup"] = j.warmup;
+      b.samples_ns = timed_samples(j, session);
+      // Chunks of about chunk_s seconds: a slow episode of the machine (a few hundred milliseconds) then shows
+      // as slow chunks instead of a slow process.
+      const double forward_ns = warm.median_ns > 0 ? warm.median_ns : median_ns(b.samples_ns);
+      b.chunk_size = static_cast<std::int64_t>(
+          std::clamp(j.chunk_s * 1e9 / std::max(1.0, forward_ns), 1.0, static_cast<double>(b.samples_ns.size())));
       if (j.profile) {
         say(j, fmt::format("batch {}: profiling {} forwards", batch, j.iterations));
         const std::string trace =
             j.trace_dir.empty() ? std::string{}
                                 : (std::filesystem::path(j.trace_dir) / fmt::format("{}-b{}.json", j.preset.name, batch)).string();
         const auto events = backend::profile_forwards(session, j.iterations, j.record_shapes, trace);
-        record["profile"] = profile::to_json(profile::aggregate(events, j.record_shapes));
-        record["profiled_ns"] = per_iteration_ns(events);
-        if (!trace.empty()) {
-          record["trace_file"] = trace;
-        }
+        b.profile = record::batch_profile{.table = profile::aggregate(events, j.record_shapes),
+                                          .samples_ns = per_iteration_ns(events),
+                                          .summary_ns = {},
+                                          .trace_file = trace};
       }
-      const auto predicted = session.predicted_classes(predicted_shown);
-      record["predicted_classes"] = predicted;
-      record["status"] = "ok";
+      b.predicted = session.predicted_classes(predicted_shown);
+      record::compute_statistics(b, j.model);
+      b.ok = true;
       if (j.verbose) {
         std::cerr << fmt::format("[{} @ batch {}] predicted class of the first samples: {}\n", j.preset.name, batch,
-                                 fmt::join(predicted, ", "));
+                                 fmt::join(b.predicted, ", "));
       }
     } catch (const std::exception& e) {
-      record["status"] = "failed";
-      record["error"] = e.what();
+      b.ok = false;
+      b.error = e.what();
       std::cerr << fmt::format("error: preset {} batch {}: {}\n", j.preset.name, batch, e.what());
     }
-    writer.write(record);
+    writer.write(record::stream_line("batch", b));
     if (abort_after != nullptr && ++batches_done >= std::atoi(abort_after)) {
       std::abort();
     }

@@ -9,6 +9,9 @@
 
 #include "gbench/config/model_spec.hpp"
 #include "gbench/config/preset.hpp"
+#include "gbench/host/placement.hpp"
+#include "gbench/record/report.hpp"
+#include "gbench/record/run.hpp"
 #include "gbench/run/result.hpp"
 
 namespace gbench::run {
@@ -20,19 +23,29 @@ struct plan {
   std::vector<std::string> managed_env; ///< knobs removed from every child's environment unless its preset sets them
   std::map<std::string, std::string> env_overrides; ///< --env: set in every child, after the preset
   std::vector<std::int64_t> batches;
-  int warmup = 50;
+  int warmup = 50;            ///< untimed forwards per batch; with warmup_auto, unused
+  bool warmup_auto = false;   ///< warm up until steady state (at most max_warmup_s per batch)
+  double max_warmup_s = 5.0;
   int iterations = 100;
+  double chunk_s = 0.02;      ///< samples are kept in chunks of about this many seconds
   std::uint64_t seed = 0;
   std::optional<int> threads; ///< overrides the presets' threads
   bool verbose = false;
-  int repetitions = 1;        ///< runs of every preset, interleaved: A B C A B C ...
+  int repetitions = 1;        ///< runs of every preset, interleaved: A B C A B C ...; 0: until next_round stops
+  host::placement placement;  ///< where every process runs (--cpus)
   double min_time = 0;        ///< seconds of timed forwards at least (in chunks of `iterations`)
   double max_time = 0;        ///< seconds after which no more chunks are added (0: no limit)
   bool progress = false;      ///< progress on stderr
   bool profile = true;        ///< profile as many forwards again after timing (PyTorch's operator table)
   bool record_shapes = false; ///< group the table by input shape
   std::string trace_dir;      ///< Chrome traces, one per preset and batch
+  std::string baseline = "default"; ///< the preset speed-ups are measured against
+  double alpha = 0.05;              ///< significance level of the comparison
+  double cosine_threshold = 0.99;   ///< --verify: flag accuracy below this
 };
+
+/// The report of a plan before anything ran: its context, model and settings; no runs yet.
+record::report begin_report(const plan& p, record::context context);
 
 /// The environment of a preset's process: `parent` without any managed knob, then the preset's
 /// knobs, then the overrides. Nothing else is changed.
@@ -47,15 +60,20 @@ config::preset effective_preset(const plan& p, const config::preset& preset);
 /// Runs every preset of the plan in a child process of `executable` (its hidden `__worker` command).
 /// A preset whose process fails is reported as failed with its stderr's tail; the others still run.
 /// With `evidence`, each process instead runs one forward per batch with ONEDNN_VERBOSE=1 and reports who
-/// served each layer, the accuracy against float64 and the process's huge pages (preset_run::evidence).
+/// served each layer, the accuracy against float64 and the process's huge pages (record::run_evidence).
 /// `on_done` is called as each process finishes (streaming output).
-std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence = false,
-                                const std::function<void(const preset_run&)>& on_done = {});
+/// With repetitions 0, after every round (every preset once): the iterations per process of the next round,
+/// or nothing to stop. `rounds` is the number of rounds run so far.
+using next_round_fn = std::function<std::optional<int>(const std::vector<record::preset_run>& runs, int rounds)>;
+
+std::vector<record::preset_run> execute(const plan& p, const std::string& executable, bool evidence = false,
+                                        const std::function<void(const record::preset_run&)>& on_done = {},
+                                        const next_round_fn& next_round = {});
 
 /// For each preset, what its knobs changed compared with `baseline`'s evidence (the default preset):
 /// bf16 math on some layer, a layer moved between oneDNN and BLAS, more huge pages; else
 /// "<knob>: no effect observed on this host".
-void describe_effects(std::vector<preset_run>& runs, const preset_run* baseline);
+void describe_effects(std::vector<record::preset_run>& runs, const record::preset_run* baseline);
 
 /// Refuses, before anything is allocated, a batch whose tensors would not fit in `available_bytes`.
 void check_memory(const config::model_spec& model, const std::vector<std::int64_t>& batches,
