@@ -171,7 +171,9 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r) 
     if (groups[i].size() >= 2) {
       row.between_cv = g.components.between_cv();
     }
-    row.within_cv = g.components.within_cv();
+    if (g.components.chunks > g.components.processes) {
+      row.within_cv = g.components.within_cv(); // with one chunk per process there is nothing within to see
+    }
     row.flags = process_flags(groups[i], g.process_estimates, group_repetitions[i], group_unsteady[i]);
     row.inert_knobs = inert_knobs_of(r, row.preset);
   }

@@ -11,6 +11,7 @@
 #include "gbench/report/text_table.hpp"
 #include "gbench/report/report.hpp"
 #include "gbench/stats/compare.hpp"
+#include "gbench/stats/processes.hpp"
 #include "gbench/stats/summary.hpp"
 
 namespace gbench::report {
@@ -50,6 +51,8 @@ std::string_view name_of(verdict v) {
     return "unchanged";
   case verdict::too_few_samples:
     return "too few samples";
+  case verdict::inconclusive:
+    return "inconclusive";
   case verdict::failed_in_candidate:
     return "failed in candidate";
   case verdict::failed_in_baseline:
@@ -64,6 +67,8 @@ std::size_t regression_report::count(verdict v) const {
   const auto n = std::count_if(rows.begin(), rows.end(), [v](const auto& r) { return r.result == v; });
   return static_cast<std::size_t>(n);
 }
+
+bool regression_report::inconclusive() const { return count(verdict::inconclusive) > 0; }
 
 bool regression_report::regressed() const {
   return count(verdict::regression) > 0 || count(verdict::failed_in_candidate) > 0;
@@ -89,16 +94,6 @@ double metric_value(std::span<const double> samples, std::int64_t batch, metric 
   return 0;
 }
 
-// The metric of each repetition (process) on its own.
-std::vector<double> per_repetition(const stored_series& s, metric m) {
-  std::vector<double> out;
-  std::size_t begin = 0;
-  for (const auto n : s.repetition_sizes) {
-    out.push_back(metric_value(std::span<const double>(s.samples_ns).subspan(begin, n), s.batch, m));
-    begin += n;
-  }
-  return out;
-}
 
 std::string about(const stored_report& r) {
   const auto text = [](const std::string& s) { return s.empty() ? std::string("?") : s; };
@@ -112,6 +107,24 @@ std::string about(const stored_report& r) {
   return fmt::format("graviton-bench {} ({}), {}, {} on {} {}, LibTorch {}", text(c.tool.version),
                      text(c.tool.git_sha), text(c.date), text(r.report.model.name), text(c.host.cpu_model),
                      text(c.host.arch), libtorch);
+}
+
+// Each repetition (process) of a series as the statistics across processes take it: its samples in chunks
+// for the median (and throughput), or its own p90/p99 as a single value.
+std::vector<stats::process_samples> process_groups(const stored_series& s, metric m) {
+  std::vector<stats::process_samples> out;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < s.repetition_sizes.size(); ++i) {
+    const auto n = s.repetition_sizes[i];
+    const std::span<const double> part = std::span<const double>(s.samples_ns).subspan(begin, n);
+    begin += n;
+    if (m == metric::median || m == metric::throughput) {
+      out.push_back({{part.begin(), part.end()}, i < s.chunk_sizes.size() ? s.chunk_sizes[i] : 0});
+    } else {
+      out.push_back({{metric_value(part, s.batch, m)}, 0});
+    }
+  }
+  return out;
 }
 
 regression_row compare_series(const stored_series& base, const stored_series& cand, const regression_options& o) {
@@ -144,67 +157,70 @@ regression_row compare_series(const stored_series& base, const stored_series& ca
   row.z = test.z;
   row.significant = test.p_value < o.alpha;
   row.enough_samples = stats::enough_samples_for(row.n_baseline, row.n_candidate, o.alpha);
-  const auto base_runs = per_repetition(base, o.what);
-  const auto cand_runs = per_repetition(cand, o.what);
-  std::string runs_note;
-  bool runs_too_few = false;
-  if (base_runs.size() >= 2 && cand_runs.size() >= 2) {
-    if (stats::enough_samples_for(base_runs.size(), cand_runs.size(), o.alpha)) {
-      const auto across = stats::mann_whitney_u(cand_runs, base_runs);
-      row.runs_p_value = across.p_value;
-      // For throughput a larger value is faster: turn the sign so that z > 0 means slower for every metric.
-      row.runs_z = higher_is_better(o.what) ? -across.z : across.z;
-      if (row.significant && across.p_value >= o.alpha) {
-        runs_note = fmt::format("the samples differ (p = {:.2g}) but the {} vs {} runs do not (p = {:.2g}): the "
-                                "difference lies between processes, not between builds",
-                                row.p_value, base_runs.size(), cand_runs.size(), across.p_value);
-      }
-      row.significant = row.significant && across.p_value < o.alpha;
-    } else {
-      runs_too_few = true;
-      runs_note = fmt::format("{} vs {} runs are too few to test across processes at alpha {}; the verdict rests on "
-                              "the samples alone, which do not see differences between processes",
-                              base_runs.size(), cand_runs.size(), o.alpha);
-    }
+  // The test that decides is across processes: a process's samples share its luck (CPU placement, memory
+  // layout, slow episodes of the machine), which the test on raw samples takes for evidence.
+  const auto base_groups = process_groups(base, o.what);
+  const auto cand_groups = process_groups(cand, o.what);
+  const auto fewest = std::min(base_groups.size(), cand_groups.size());
+  if (fewest >= 2) {
+    stats::process_test_options po;
+    po.alpha = o.alpha;
+    po.confidence = o.confidence;
+    po.resamples = o.resamples;
+    po.seed = o.seed;
+    const auto c = stats::compare_groups(cand_groups, base_groups, po);
+    row.runs_p_value = c.p_value;
+    row.mde = c.mde;
+    // Throughput is batch / median: its ratio is the inverse of the estimates' ratio.
+    const bool invert = o.what == metric::throughput;
+    row.ratio = invert ? 1.0 / c.ratio : c.ratio;
+    row.ratio_low = invert ? 1.0 / c.ci_high : c.ci_low;
+    row.ratio_high = invert ? 1.0 / c.ci_low : c.ci_high;
+    row.runs_z = c.ratio > 1.0 ? 1.0 : -1.0; // slower (> 0) or faster, for every metric
+    row.significant = c.significant;
+  } else {
+    row.significant = false;
   }
-  if (o.what == metric::median || o.what == metric::throughput) {
-    const auto ci = stats::bootstrap_median_ratio(cand.samples_ns, base.samples_ns, o.confidence, o.resamples, o.seed);
-    // Throughput is batch / median: its ratio is the inverse of the medians' ratio.
-    row.ratio_low = o.what == metric::median ? ci.low : 1.0 / ci.high;
-    row.ratio_high = o.what == metric::median ? ci.high : 1.0 / ci.low;
-  }
-
   const double change = row.ratio - 1.0;
   const bool higher_better = higher_is_better(o.what);
   const bool worse = higher_better ? change < -o.threshold : change > o.threshold;
   const bool better = higher_better ? change > o.threshold : change < -o.threshold;
-  // The test says whether the candidate's forwards as a whole got slower (z > 0) or faster; a worse metric
-  // counts only when the test agrees. A p99 that rose while the whole distribution moved faster is noise in
-  // the tail, not a regression.
-  const bool slower = test.z > 0;
-  if (!row.enough_samples) {
+  if (fewest < 2) {
+    row.result = verdict::inconclusive;
+    // With two runs or more on one side, its variance between processes says how many would see the threshold.
+    double var = 0;
+    for (const auto* g : {&base_groups, &cand_groups}) {
+      if (g->size() >= 2) {
+        std::vector<double> est;
+        for (const auto& p : *g) {
+          est.push_back(stats::process_estimate(p));
+        }
+        var = std::max(var, stats::log_variance(est));
+      }
+    }
+    row.runs_needed = var > 0 ? std::max(3, stats::processes_needed(var, var, std::max(o.threshold, 0.01), o.alpha, 0.8, 100))
+                              : 3;
+    const auto& cmd = cand.command_line.empty() ? base.command_line : cand.command_line;
+    row.decide_command = cmd.empty() ? fmt::format("scripts/ci-regression --rounds {}", row.runs_needed)
+                                     : fmt::format("{} -r {}   (each side), or scripts/ci-regression --rounds {}",
+                                                   fmt::join(cmd, " "), row.runs_needed, row.runs_needed);
+    row.note = fmt::format("inconclusive: {} vs {} run{} a side, at least {} needed to tell a change from process "
+                           "luck; measure again: {}",
+                           base_groups.size(), cand_groups.size(), fewest == 1 ? "" : "s", row.runs_needed,
+                           row.decide_command);
+  } else if (!row.enough_samples) {
     row.result = verdict::too_few_samples;
     row.note = fmt::format("{} vs {} samples: the test cannot reach alpha {} with so few, whatever the difference; "
                            "raise --iters",
                            row.n_baseline, row.n_candidate, o.alpha);
-  } else if (!row.significant) {
-    row.result = verdict::unchanged;
-  } else if (worse || better) {
-    const bool agrees = worse == slower && (!row.runs_z || (*row.runs_z > 0) == slower);
-    row.result = agrees ? (worse ? verdict::regression : verdict::improvement) : verdict::unchanged;
-    if (!agrees) {
-      row.note = fmt::format("{} {} by {:.1f}% but the samples as a whole got {} (Mann-Whitney z = {:+.2f}): "
-                             "counted as unchanged",
-                             name_of(o.what), change > 0 ? "rose" : "fell", 100 * std::abs(change),
-                             slower ? "slower" : "faster", test.z);
-    }
+  } else if (row.significant && (worse || better)) {
+    row.result = worse ? verdict::regression : verdict::improvement;
   } else {
     row.result = verdict::unchanged;
-  }
-  // Too few runs matters only where the samples alone gave a verdict.
-  const bool decided = row.result == verdict::regression || row.result == verdict::improvement;
-  if (row.note.empty() && (decided || !runs_too_few)) {
-    row.note = runs_note;
+    if (row.mde) {
+      row.note = fmt::format("{} (would detect >= {:.1f}%)",
+                             row.significant ? "within the threshold" : "no significant difference", 100.0 * *row.mde);
+    }
   }
   return row;
 }
@@ -350,13 +366,14 @@ std::string metric_sentence(const regression_report& r) {
 std::string summary_sentence(const regression_report& r) {
   std::vector<std::string> parts;
   for (const auto v : {verdict::regression, verdict::failed_in_candidate, verdict::improvement, verdict::unchanged,
-                       verdict::too_few_samples, verdict::failed_in_baseline, verdict::failed_in_both}) {
+                       verdict::inconclusive, verdict::too_few_samples, verdict::failed_in_baseline, verdict::failed_in_both}) {
     if (const auto n = r.count(v); n > 0) {
       const bool plural = n > 1 && (v == verdict::regression || v == verdict::improvement);
       parts.push_back(fmt::format("{} {}{}", n, name_of(v), plural ? "s" : ""));
     }
   }
-  return fmt::format("{} ({})", r.regressed() ? "REGRESSION" : "no regression", fmt::join(parts, ", "));
+  return fmt::format("{} ({})", r.regressed() ? "REGRESSION" : r.inconclusive() ? "INCONCLUSIVE" : "no regression",
+                     fmt::join(parts, ", "));
 }
 
 std::vector<std::string> notes_of(const regression_report& r) {
@@ -496,6 +513,10 @@ nlohmann::json to_json(const regression_report& r) {
                      {"repetitions_baseline", row.repetitions_baseline},
                      {"repetitions_candidate", row.repetitions_candidate},
                      {"note", row.note}};
+    if (row.result == verdict::inconclusive) {
+      x["runs_needed"] = row.runs_needed;
+      x["decide_command"] = row.decide_command;
+    }
     if (row.measured) {
       x["baseline"] = row.baseline_value;
       x["candidate"] = row.candidate_value;
@@ -507,6 +528,7 @@ nlohmann::json to_json(const regression_report& r) {
       x["z"] = row.z;
       x["runs_p_value"] = optional_json(row.runs_p_value);
       x["runs_z"] = optional_json(row.runs_z);
+      x["minimal_detectable_effect"] = optional_json(row.mde);
       x["significant"] = row.significant;
       x["enough_samples"] = row.enough_samples;
     }
@@ -518,12 +540,14 @@ nlohmann::json to_json(const regression_report& r) {
                   {"change", r.geomean_ratio ? nlohmann::json(*r.geomean_ratio - 1) : nlohmann::json(nullptr)},
                   {"pairs", r.geomean_count}};
   nlohmann::json counts = nlohmann::json::object();
-  for (const auto v : {verdict::regression, verdict::improvement, verdict::unchanged, verdict::too_few_samples,
+  for (const auto v : {verdict::regression, verdict::improvement, verdict::unchanged, verdict::inconclusive,
+                       verdict::too_few_samples,
                        verdict::failed_in_candidate, verdict::failed_in_baseline, verdict::failed_in_both}) {
     counts[std::string(name_of(v))] = r.count(v);
   }
   j["counts"] = counts;
   j["regressed"] = r.regressed();
+  j["inconclusive"] = r.inconclusive();
   return j;
 }
 

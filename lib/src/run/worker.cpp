@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -217,11 +218,13 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
       say(j, fmt::format("batch {}: timing {} forwards{}", batch, j.iterations,
                          j.min_time > 0 ? fmt::format(" per chunk, for at least {} s", j.min_time) : ""));
       b.samples_ns = timed_samples(j, session);
-      // Chunks of about chunk_s seconds: a slow episode of the machine (a few hundred milliseconds) then shows
-      // as slow chunks instead of a slow process.
+      // Chunks of about chunk_s seconds, and at least eight per process: a slow episode of the machine (a few
+      // hundred milliseconds) then shows as slow chunks instead of a slow process.
       const double forward_ns = warm.median_ns > 0 ? warm.median_ns : median_ns(b.samples_ns);
-      b.chunk_size = static_cast<std::int64_t>(
-          std::clamp(j.chunk_s * 1e9 / std::max(1.0, forward_ns), 1.0, static_cast<double>(b.samples_ns.size())));
+      const double by_time = j.chunk_s * 1e9 / std::max(1.0, forward_ns);
+      const double by_count = std::ceil(static_cast<double>(b.samples_ns.size()) / 8.0);
+      b.chunk_size = static_cast<std::int64_t>(std::clamp(std::min(by_time, by_count), 1.0,
+                                                          static_cast<double>(b.samples_ns.size())));
       if (j.profile) {
         say(j, fmt::format("batch {}: profiling {} forwards", batch, j.iterations));
         const std::string trace =

@@ -39,6 +39,7 @@ enum class verdict {
   improvement,         ///< significantly better, and by more than the threshold
   unchanged,           ///< not significant, or within the threshold
   too_few_samples,     ///< the test cannot reach alpha with so few samples: nothing can be said
+  inconclusive,        ///< fewer than two runs (processes) a side: a change cannot be told from process luck
   failed_in_candidate, ///< measured in the baseline, failed in the candidate: counts as a regression
   failed_in_baseline,  ///< failed in the baseline only: nothing to compare against
   failed_in_both,
@@ -70,6 +71,9 @@ struct regression_row {
   bool significant = false;    ///< p_value < alpha, and runs_p_value < alpha when there is one
   bool enough_samples = false; ///< stats::enough_samples_for(n_baseline, n_candidate, alpha)
   std::string note;            ///< why: a failure's reason, too few samples, disagreeing directions
+  std::optional<double> mde;   ///< the smallest relative change the test across processes would detect
+  int runs_needed = 0;         ///< inconclusive: runs a side that would decide (at the threshold)
+  std::string decide_command;  ///< inconclusive: a command that would measure enough runs
 };
 
 /// The comparison of two reports.
@@ -90,6 +94,8 @@ struct regression_report {
   [[nodiscard]] std::size_t count(verdict v) const;
   /// A row regressed or failed in the candidate only: the job must fail.
   [[nodiscard]] bool regressed() const;
+  /// No regression, but some row had too few runs a side to say.
+  [[nodiscard]] bool inconclusive() const;
 };
 
 /// Compares every (preset, batch) present in both reports. Throws mismatch_error naming every differing
