@@ -16,6 +16,8 @@
 #include "schema_check.hpp"
 
 using Catch::Matchers::Contains;
+using Catch::Matchers::Equals;
+using Catch::Matchers::StartsWith;
 using namespace gbench;
 using gbench_test::run_cli;
 
@@ -48,6 +50,20 @@ std::vector<std::int64_t> around(std::int64_t centre, int n) {
   return v;
 }
 
+// Fields of one CSV line (RFC 4180: commas inside double quotes do not separate).
+std::size_t csv_fields(const std::string& line) {
+  std::size_t fields = 1;
+  bool quoted = false;
+  for (const char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      ++fields;
+    }
+  }
+  return fields;
+}
+
 } // namespace
 
 TEST_CASE("repetitions pool, and the speed-up is the ratio of medians with an interval and a verdict", "[comparison]") {
@@ -68,10 +84,10 @@ TEST_CASE("repetitions pool, and the speed-up is the ratio of medians with an in
   CHECK(*rows[1].ci_low <= *rows[1].speedup);
   CHECK(*rows[1].ci_high >= *rows[1].speedup);
   CHECK(*rows[1].ci_low > 1.5);
-  // Two processes a side cannot show a difference between processes: the verdict says it rests on samples.
-  CHECK(rows[1].verdict == "faster (samples only)");
+  // Two processes a side already decide a change this large and consistent (Welch's t across them).
+  CHECK(rows[1].verdict == "faster");
   CHECK(*rows[1].p_value < 1e-6);
-  CHECK(rows[2].verdict == "no significant difference");
+  CHECK_THAT(rows[2].verdict, StartsWith("no significant difference (would detect >= "));
   CHECK(*rows[2].ci_low <= 1.0);
   CHECK(*rows[2].ci_high >= 1.0);
   CHECK(report::recipe_line(rows[1], rows[0]) == "fast vs default @8: 2.00x (1.030 ms vs 2.060 ms, median per forward)");
@@ -94,7 +110,7 @@ TEST_CASE("with enough repetitions, a difference must hold between processes too
   CHECK(*rows[1].p_value < 0.05);
   REQUIRE(rows[1].p_value_runs.has_value());
   CHECK(*rows[1].p_value_runs > 0.05);
-  CHECK(rows[1].verdict == "no significant difference");
+  CHECK_THAT(rows[1].verdict, StartsWith("no significant difference (would detect >= "));
   CHECK(rows[2].verdict == "faster");
   CHECK(*rows[2].p_value_runs < 0.05);
 }
@@ -102,9 +118,22 @@ TEST_CASE("with enough repetitions, a difference must hold between processes too
 TEST_CASE("three samples a side cannot make a verdict, and it is said", "[comparison]") {
   record::report r;
   r.model = record::describe(config::load_model("tiny-mlp", GBENCH_CONFIGS "/models"));
-  r.runs = {synthetic_run("default", 1, 8, {200, 201, 202}), synthetic_run("fast", 1, 8, {100, 101, 102})};
+  for (int k = 1; k <= 3; ++k) {
+    r.runs.push_back(synthetic_run("default", k, 8, {200 + k}));
+    r.runs.push_back(synthetic_run("fast", k, 8, {100 + k}));
+  }
+  CHECK(compare::compare_presets(r)[1].verdict == "too few samples");
+}
+
+TEST_CASE("one process a side cannot make a verdict: inconclusive, with the repetitions that would decide",
+          "[comparison]") {
+  record::report r;
+  r.model = record::describe(config::load_model("tiny-mlp", GBENCH_CONFIGS "/models"));
+  r.runs = {synthetic_run("default", 1, 8, around(2'000'000, 30)), synthetic_run("fast", 1, 8, around(1'000'000, 30))};
   const auto rows = compare::compare_presets(r);
-  CHECK(rows[1].verdict == "too few samples");
+  CHECK_THAT(rows[1].verdict, Equals("inconclusive: too few runs, -r 3 or more"));
+  REQUIRE(rows[1].speedup);
+  CHECK(*rows[1].speedup == Approx(2.0).epsilon(0.02)); // the measurement is shown, only the verdict is withheld
 }
 
 TEST_CASE("presets run interleaved, each repetition in its own process", "[comparison][e2e]") {
@@ -170,7 +199,7 @@ TEST_CASE("every output format parses", "[comparison][e2e]") {
   CHECK(header.rfind("preset,batch,repetitions,median_ns", 0) == 0);
   int rows = 0;
   for (std::string line; std::getline(in, line); ++rows) {
-    CHECK(std::count(line.begin(), line.end(), ',') == std::count(header.begin(), header.end(), ','));
+    CHECK(csv_fields(line) == csv_fields(header));
   }
   CHECK(rows == 2);
   const auto json = run_cli(tiny({"--batch", "2", "--format", "json"}));

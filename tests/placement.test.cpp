@@ -72,7 +72,9 @@ TEST_CASE("auto placement takes the least busy CPUs, then the highest numbers", 
 
 TEST_CASE("none does not pin, and a list must be allowed", "[placement]") {
   const std::vector<int> allowed{0, 1};
-  CHECK(choose_placement("none", allowed, {}).cpus_for(1).empty());
+  const auto none = choose_placement("none", allowed, {});
+  CHECK(none.mode == "none");
+  CHECK(none.cpus_for(1) == allowed); // started on every allowed CPU: the kernel places its threads
   const auto list = choose_placement("1", allowed, {});
   CHECK(list.mode == "list");
   CHECK(list.cpus_for(1) == std::vector<int>{1});

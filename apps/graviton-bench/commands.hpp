@@ -17,6 +17,7 @@ struct run_options {
   std::string json_path;
   std::string format = "table";
   bool verify = false;
+  std::string cpus = "auto";  ///< --cpus: auto, none or a CPU list
   bool quiet = false;
   bool no_profile = false;    ///< --no-profile: plan.profile is its opposite
   std::string sort_by = "self_cpu_time_total";

@@ -41,8 +41,9 @@ CLI::App* setup_compare(CLI::App& app, compare_options& opt) {
       ->capture_default_str()
       ->multi_option_policy(last);
   sub->footer("Exit codes: 0 no regression, 10 a regression (or a failure in the candidate only), 11 a report file "
-              "cannot be used, 12 the reports' set-ups differ (without --allow-mismatch), 2 bad command line, 3 bad "
-              "--metric or --format.");
+              "cannot be used, 12 the reports' set-ups differ (without --allow-mismatch), 13 inconclusive (fewer than "
+              "two runs a side somewhere, and no regression), 2 bad command line, 3 bad --metric or --format. A "
+              "regression needs evidence across runs (processes): Welch's test on their estimates.");
   return sub;
 }
 
@@ -95,7 +96,23 @@ int run_compare(const compare_options& opt) {
     std::cerr << fmt::format("warning: the reports' set-ups differ in {} fact(s), compared anyway (--allow-mismatch)\n",
                              result.differences.size());
   }
-  return static_cast<int>(result.regressed() ? exit_code::regression : exit_code::ok);
+  if (result.regressed()) {
+    return static_cast<int>(exit_code::regression);
+  }
+  if (result.inconclusive()) {
+    for (const auto& row : result.rows) {
+      if (row.result == compare::outcome::inconclusive) {
+        std::cerr << fmt::format("inconclusive: {} @ {}: {} vs {} run{} a side, at least {} needed; to decide, "
+                                 "measure again: {}\n",
+                                 row.preset, row.batch, row.repetitions_baseline, row.repetitions_candidate,
+                                 std::min(row.repetitions_baseline, row.repetitions_candidate) == 1 ? "" : "s",
+                                 row.runs_needed, row.decide_command);
+        break;
+      }
+    }
+    return static_cast<int>(exit_code::inconclusive);
+  }
+  return static_cast<int>(exit_code::ok);
 }
 
 } // namespace gbench::app

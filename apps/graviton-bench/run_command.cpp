@@ -1,6 +1,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <thread>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -14,6 +19,8 @@
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
+#include "gbench/host/placement.hpp"
+#include "gbench/run/until_precise.hpp"
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/record/report.hpp"
 #include "gbench/report/columns.hpp"
@@ -36,8 +43,8 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->capture_default_str();
   app.add_option("--presets", opt.presets_file, "Also read presets from this JSON file")->check(CLI::ExistingFile)->multi_option_policy(last);
   app.add_option("--env", opt.plan.env, "Set one knob in every preset's process, KEY=VALUE (repeatable)");
-  app.add_option("--warmup", opt.plan.warmup, "Untimed forwards before timing, per batch")
-      ->check(CLI::Range(0, 1000000))
+  app.add_option("--warmup", opt.plan.warmup,
+                 "Untimed forwards before timing, per batch, or 'auto': until steady state (at most 5 s), reported")
       ->capture_default_str()->multi_option_policy(last);
   app.add_option("--iters", opt.plan.iterations, "Timed forwards per batch")->check(CLI::Range(1, 10000000))->capture_default_str()->multi_option_policy(last);
   app.add_option("--threads", opt.plan.threads, "Intra-op threads (default: LibTorch's choice)")->check(CLI::Range(1, 4096))->multi_option_policy(last);
@@ -45,8 +52,18 @@ void setup_run(CLI::App& app, run_options& opt) {
   app.add_flag("-v,--verbose", opt.plan.verbose, "Print the model and its predicted classes (stderr)");
   app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file")->multi_option_policy(last);
   app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json")->capture_default_str()->multi_option_policy(last);
-  app.add_option("-r,--repetitions", opt.plan.repetitions, "Runs of every preset, each in a new process, interleaved")
-      ->check(CLI::Range(1, 1000))
+  app.add_option("-r,--repetitions", opt.plan.repetitions,
+                 "Runs of every preset, each in a new process, interleaved; 'auto' (with --precision): until precise")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--precision", opt.plan.precision,
+                 "With --repetitions auto: add rounds until every speed-up's 95% interval is within +-PCT percent "
+                 "(or --max-time seconds pass, default 600)")
+      ->check(CLI::Range(0.1, 100.0))
+      ->multi_option_policy(last);
+  app.add_option("--cpus", opt.cpus,
+                 "Pin every benchmark process: auto (the least busy CPUs, as many as its threads), none, or a list "
+                 "such as 1 or 0-1")
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--baseline", opt.plan.baseline, "Preset that speed-ups are measured against")
@@ -59,7 +76,8 @@ void setup_run(CLI::App& app, run_options& opt) {
   app.add_option("--min-time", opt.plan.min_time, "Seconds of timed forwards at least: --iters at a time until reached")
       ->check(CLI::Range(0.0, 86400.0))
       ->multi_option_policy(last);
-  app.add_option("--max-time", opt.plan.max_time, "Seconds after which --min-time adds no more forwards")
+  app.add_option("--max-time", opt.plan.max_time,
+                 "Seconds after which --min-time adds no more forwards; with --repetitions auto, the whole run's limit")
       ->check(CLI::Range(0.0, 86400.0))
       ->multi_option_policy(last);
   app.add_flag("-q,--quiet", opt.quiet, "No progress on stderr");
@@ -121,13 +139,34 @@ int run_run(const run_options& opt) {
   }
   auto options = opt.plan;
   options.profile = !opt.no_profile;
-  const run::plan plan = make_plan(options, opt.configs, opt.presets_file);
+  run::plan plan = make_plan(options, opt.configs, opt.presets_file);
   const auto host = host::query_host();
-  if (host.load_average > 0.5 * host.cores) {
-    // Threads that share cores with other work wait for each other at every parallel region.
-    std::cerr << fmt::format("warning: the machine is busy (1-minute load average {:.1f} on {} cores); timings "
-                             "will be noisy, more so with as many threads as cores\n",
-                             host.load_average, host.cores);
+  // Where the processes will run, chosen from the CPUs' load of the last half second: /proc/stat now, not
+  // the load average, which still counts the benchmark processes of a run that just finished.
+  record::run_conditions conditions;
+  const auto before = host::read_proc_stat();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto load = host::load_between(before, host::read_proc_stat());
+  // libgomp binds this process's first thread to one CPU at load time when OMP_PROC_BIND or GOMP_CPU_AFFINITY
+  // is set: the CPUs this process may use are then the online ones, not its own affinity.
+  const bool bound = std::getenv("OMP_PROC_BIND") != nullptr || std::getenv("GOMP_CPU_AFFINITY") != nullptr;
+  plan.placement = host::choose_placement(opt.cpus, bound ? host::online_cpus() : host::allowed_cpus(), load);
+  conditions.cpus_mode = plan.placement.mode;
+  conditions.cpu_order = plan.placement.order;
+  conditions.placement_reason = plan.placement.reason;
+  const auto used = plan.placement.cpus_for(plan.threads.value_or(0));
+  for (const auto& l : load) {
+    if (std::find(used.begin(), used.end(), l.cpu) != used.end()) {
+      conditions.other_load_before = std::max(conditions.other_load_before, l.busy);
+      conditions.steal_before = std::max(conditions.steal_before, l.steal);
+    }
+  }
+  if (conditions.other_load_before > 0.25) {
+    // Threads that share a CPU with other work wait for it, and at every parallel region for each other.
+    std::cerr << fmt::format("warning: other work used {:.0f}% of CPU {} in the last half second; timings will be "
+                             "noisy (use a quiet machine, --cpus to choose others, or -r / --precision to measure "
+                             "through it)\n",
+                             100.0 * conditions.other_load_before, host::format_cpu_list(used));
   }
   run::check_memory(plan.model, plan.batches, host.mem_available_bytes);
   if (!opt.json_path.empty()) {
@@ -148,8 +187,27 @@ int run_run(const run_options& opt) {
   run_plan.progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
   record::report result = run::begin_report(run_plan, std::move(context));
   reporter->begin(result, std::cout);
-  result.runs = run::execute(run_plan, util::self_executable(), false,
-                             [&](const record::preset_run& r) { reporter->on_run(r, std::cout); });
+  const host::load_monitor monitor;
+  std::optional<run::until_precise> precise;
+  if (plan.precision) {
+    precise.emplace(run_plan, *plan.precision, opt.plan.max_time > 0 ? opt.plan.max_time : 600.0);
+  }
+  result.runs = run::execute(
+      run_plan, util::self_executable(), false, [&](const record::preset_run& r) { reporter->on_run(r, std::cout); },
+      precise ? run::next_round_fn(std::ref(*precise)) : run::next_round_fn{});
+  const auto during = monitor.others(used);
+  conditions.other_load_during = during.busy;
+  conditions.steal_during = during.steal;
+  if (precise) {
+    conditions.precision = precise->outcome();
+    result.settings.repetitions = precise->outcome().rounds;
+    std::cerr << fmt::format("precision: widest 95% interval {} ({}) after {} rounds: {}\n",
+                             std::isfinite(precise->outcome().reached)
+                                 ? fmt::format("+-{:.1f}%", 100.0 * precise->outcome().reached)
+                                 : std::string("not estimable"),
+                             precise->outcome().widest, precise->outcome().rounds, precise->outcome().stopped);
+  }
+  result.conditions = conditions;
   if (opt.verify) {
     evidence::attach_evidence(result.runs, evidence::gather_evidence(plan, default_preset(opt.configs, opt.presets_file),
                                                                      util::self_executable()));

@@ -18,6 +18,7 @@ enum class exit_code : int {
   regression = 10,       ///< compare: a (preset, batch) regressed, or failed in the candidate only
   unusable_report = 11,  ///< compare, export: a report file is unreadable, corrupt, truncated or of another schema
   context_mismatch = 12, ///< compare: the reports differ in model shape, LibTorch build or host CPU
+  inconclusive = 13,     ///< compare: too few runs a side to tell a change from process luck, and no regression
 };
 
 /// Root of the library's error hierarchy; the message names the input and the fix.

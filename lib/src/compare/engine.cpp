@@ -8,6 +8,7 @@
 
 #include "gbench/error.hpp"
 #include "gbench/stats/compare.hpp"
+#include "gbench/stats/processes.hpp"
 #include "gbench/stats/summary.hpp"
 
 namespace gbench::compare {
@@ -47,6 +48,8 @@ std::string_view name_of(verdict v) {
     return "unchanged";
   case verdict::too_few_samples:
     return "too few samples";
+  case verdict::inconclusive:
+    return "inconclusive";
   }
   return "?";
 }
@@ -86,46 +89,50 @@ double metric_value(std::span<const double> samples, std::int64_t batch, metric 
 std::vector<double> pooled(const sample_groups& groups) {
   std::vector<double> out;
   for (const auto& g : groups) {
-    out.insert(out.end(), g.begin(), g.end());
+    out.insert(out.end(), g.samples.begin(), g.samples.end());
   }
   return out;
 }
 
-// The metric of each process on its own.
-std::vector<double> per_process(const sample_groups& groups, std::int64_t batch, metric m) {
-  std::vector<double> out;
+// The processes as the test across them takes them: for the median and throughput, each with its samples in
+// chunks; for p90 and p99, each as its own metric.
+sample_groups process_groups(const sample_groups& groups, std::int64_t batch, metric m) {
+  if (m == metric::median || m == metric::throughput) {
+    return groups;
+  }
+  sample_groups out;
   for (const auto& g : groups) {
-    if (!g.empty()) {
-      out.push_back(metric_value(g, batch, m));
+    if (!g.samples.empty()) {
+      out.push_back({{metric_value(g.samples, batch, m)}, 0});
     }
   }
   return out;
 }
 
-// Across processes: the samples' verdict must hold between the processes' own metrics too.
-void test_across_processes(const sample_groups& baseline, const sample_groups& candidate, std::int64_t batch,
-                           metric m, const settings& s, change& r, std::string& note) {
-  const auto base_runs = per_process(baseline, batch, m);
-  const auto cand_runs = per_process(candidate, batch, m);
-  r.samples_only = !stats::enough_samples_for(base_runs.size(), cand_runs.size(), s.alpha);
-  if (r.samples_only) {
-    if (base_runs.size() >= 2 && cand_runs.size() >= 2) {
-      note = fmt::format("{} vs {} runs are too few to test across processes at alpha {}; the verdict rests on the "
-                         "samples alone, which do not see differences between processes",
-                         base_runs.size(), cand_runs.size(), s.alpha);
+// Processes a side that would see a change of `threshold`: from the variance between the processes of a side
+// that has two or more, else three (the fewest that estimate it with some use).
+int runs_needed(const sample_groups& a, const sample_groups& b, double threshold, const settings& s) {
+  double var = 0;
+  for (const auto* g : {&a, &b}) {
+    if (g->size() >= 2) {
+      std::vector<double> est;
+      for (const auto& p : *g) {
+        est.push_back(stats::process_estimate(p));
+      }
+      var = std::max(var, stats::log_variance(est));
     }
-    return;
   }
-  const auto across = stats::mann_whitney_u(cand_runs, base_runs);
-  r.runs_p_value = across.p_value;
-  // For throughput a larger value is faster: turn the sign so that z > 0 means slower for every metric.
-  r.runs_z = higher_is_better(m) ? -across.z : across.z;
-  if (r.significant && across.p_value >= s.alpha) {
-    note = fmt::format("the samples differ (p = {:.2g}) but the {} vs {} runs do not (p = {:.2g}): the difference "
-                       "lies between processes, not between baseline and candidate",
-                       r.p_value, base_runs.size(), cand_runs.size(), across.p_value);
+  return var > 0 ? std::max(3, stats::processes_needed(var, var, std::max(threshold, 0.01), s.alpha, 0.8, 100)) : 3;
+}
+
+// For a tail quantile, whether the samples as a whole moved significantly the other way from the change
+// (the candidate's forwards faster while its p99 rose, or the reverse).
+bool tail_disagrees(const change& r, metric m, double alpha, bool worse) {
+  if (m != metric::p90 && m != metric::p99) {
+    return false;
   }
-  r.significant = r.significant && across.p_value < s.alpha;
+  const bool samples_slower = r.z > 0;
+  return r.p_value < alpha && samples_slower != worse;
 }
 
 } // namespace
@@ -143,46 +150,71 @@ change compare_samples(const sample_groups& baseline, const sample_groups& candi
   r.ratio = r.candidate_value / r.baseline_value;
   r.p_value = test.p_value;
   r.z = test.z;
-  r.significant = test.p_value < s.alpha;
   r.enough_samples = stats::enough_samples_for(r.n_baseline, r.n_candidate, s.alpha);
-  std::string runs_note;
-  test_across_processes(baseline, candidate, batch, m, s, r, runs_note);
-  if (m == metric::median || m == metric::throughput) {
-    const auto ci = stats::bootstrap_median_ratio(cand, base, s.confidence, s.resamples,
-                                                  s.seed ^ static_cast<std::uint64_t>(batch));
-    // Throughput is batch / median: its ratio is the inverse of the medians' ratio.
-    r.ratio_low = m == metric::median ? ci.low : 1.0 / ci.high;
-    r.ratio_high = m == metric::median ? ci.high : 1.0 / ci.low;
+  const auto base_groups = process_groups(baseline, batch, m);
+  const auto cand_groups = process_groups(candidate, batch, m);
+  r.samples_only = std::min(base_groups.size(), cand_groups.size()) < 2;
+  stats::process_test_options o;
+  o.alpha = s.alpha;
+  o.confidence = s.confidence;
+  o.resamples = s.resamples;
+  o.seed = s.seed ^ static_cast<std::uint64_t>(batch);
+  const auto c = stats::compare_groups(cand_groups, base_groups, o);
+  const bool by_estimate = m == metric::median || m == metric::throughput;
+  if (by_estimate) {
+    const double base_estimate = stats::estimate_group(base_groups, {.alpha = s.alpha, .confidence = s.confidence,
+                                                                     .power = 0.8, .resamples = 1, .seed = 0})
+                                     .estimate;
+    const double cand_estimate = base_estimate * c.ratio;
+    const bool throughput = m == metric::throughput;
+    r.baseline_value = throughput ? static_cast<double>(batch) * 1e9 / base_estimate : base_estimate;
+    r.candidate_value = throughput ? static_cast<double>(batch) * 1e9 / cand_estimate : cand_estimate;
+    r.ratio = throughput ? 1.0 / c.ratio : c.ratio;
+    // Throughput is batch / time: its ratio is the inverse of the times' ratio.
+    r.ratio_low = throughput ? 1.0 / c.ci_high : c.ci_low;
+    r.ratio_high = throughput ? 1.0 / c.ci_low : c.ci_high;
+  } else if (!r.samples_only) {
+    r.ratio = c.ratio;
+    r.ratio_low = c.ci_low;
+    r.ratio_high = c.ci_high;
   }
+  r.runs_p_value = c.p_value;
+  r.mde = c.mde;
+  if (c.p_value) {
+    r.runs_z = c.ratio > 1.0 ? 1.0 : -1.0; // the candidate's processes slower (> 0) or faster
+  }
+  r.significant = c.significant;
 
   const double delta = r.ratio - 1.0;
   const bool higher_better = higher_is_better(m);
   const bool worse = higher_better ? delta < -s.threshold : delta > s.threshold;
   const bool better = higher_better ? delta > s.threshold : delta < -s.threshold;
-  // The test says whether the candidate's forwards as a whole got slower (z > 0) or faster; a worse metric
-  // counts only when the test agrees. A p99 that rose while the whole distribution moved faster is noise in
-  // the tail, not a regression.
-  const bool slower = test.z > 0;
-  if (!r.enough_samples) {
+  if (r.samples_only) {
+    r.verdict = verdict::inconclusive;
+    r.runs_needed = runs_needed(base_groups, cand_groups, s.threshold, s);
+    r.note = fmt::format("inconclusive: {} vs {} run{} a side, at least {} needed to tell a change from process luck",
+                         base_groups.size(), cand_groups.size(),
+                         std::max(base_groups.size(), cand_groups.size()) == 1 ? "" : "s", r.runs_needed);
+  } else if (!r.enough_samples) {
     r.verdict = verdict::too_few_samples;
+    r.significant = false; // nothing can be said
     r.note = fmt::format("{} vs {} samples: the test cannot reach alpha {} with so few, whatever the difference; "
                          "raise --iters",
                          r.n_baseline, r.n_candidate, s.alpha);
-  } else if (!r.significant || !(worse || better)) {
-    r.verdict = verdict::unchanged;
-  } else if (worse == slower && (!r.runs_z || (*r.runs_z > 0) == slower)) {
-    r.verdict = worse ? verdict::worse : verdict::better;
-  } else {
+  } else if (r.significant && (worse || better) && tail_disagrees(r, m, s.alpha, worse)) {
+    // A p99 that rose while the whole distribution moved faster is noise in the tail, not a regression.
     r.verdict = verdict::unchanged;
     r.note = fmt::format("{} {} by {:.1f}% but the samples as a whole got {} (Mann-Whitney z = {:+.2f}): counted as "
                          "unchanged",
-                         name_of(m), delta > 0 ? "rose" : "fell", 100 * std::abs(delta), slower ? "slower" : "faster",
-                         test.z);
-  }
-  // Too few runs matters only where the samples alone gave a verdict.
-  const bool decided = r.verdict == verdict::worse || r.verdict == verdict::better;
-  if (r.note.empty() && (decided || !r.samples_only)) {
-    r.note = runs_note;
+                         name_of(m), delta > 0 ? "rose" : "fell", 100 * std::abs(delta), r.z > 0 ? "slower" : "faster",
+                         r.z);
+  } else if (r.significant && (worse || better)) {
+    r.verdict = worse ? verdict::worse : verdict::better;
+  } else {
+    r.verdict = verdict::unchanged;
+    if (r.significant) {
+      r.note = fmt::format("significant across runs but within the {:.1f}% threshold", 100.0 * s.threshold);
+    }
   }
   return r;
 }

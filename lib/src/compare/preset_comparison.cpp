@@ -1,7 +1,12 @@
 #include "gbench/compare/preset_comparison.hpp"
 
 #include <algorithm>
+#include <cmath>
 
+#include <fmt/format.h>
+
+#include "gbench/stats/drift.hpp"
+#include "gbench/stats/processes.hpp"
 #include "gbench/stats/summary.hpp"
 
 namespace gbench::compare {
@@ -13,7 +18,63 @@ struct pooled_row {
   record::preset_comparison row;
   sample_groups groups;                 ///< one per repetition that measured it
   std::vector<double> profiled_totals;  ///< each repetition's profiled self CPU total, ns
+  std::vector<int> repetitions;         ///< of each group
+  std::vector<bool> unsteady;           ///< each group's warm-up ended without reaching steady state
 };
+
+// The knobs `preset` sets that the report's context calls inert on this host.
+std::vector<std::string> inert_knobs_of(const record::report& r, const std::string& preset) {
+  std::vector<std::string> out;
+  for (const auto& run : r.runs) {
+    if (run.preset.name != preset) {
+      continue;
+    }
+    std::vector<std::string> set;
+    for (const auto& [knob, value] : run.preset.env) {
+      set.push_back(knob);
+    }
+    if (run.preset.settings.matmul_precision.value_or("highest") != "highest") {
+      set.emplace_back("matmul_precision");
+    }
+    for (const auto& knob : set) {
+      for (const auto& v : r.context.knobs) {
+        if (v.knob == knob && !v.effective) {
+          out.push_back(knob);
+        }
+      }
+    }
+    break;
+  }
+  return out;
+}
+
+// What a reader should know about the processes of one row: outliers among them, drift within one, a
+// warm-up that never settled.
+std::vector<std::string> process_flags(const std::vector<stats::process_samples>& group,
+                                       const std::vector<double>& estimates, const std::vector<int>& repetitions,
+                                       const std::vector<bool>& unsteady) {
+  std::vector<std::string> flags;
+  const auto outliers = stats::outlier_processes(estimates);
+  const double centre = stats::median(estimates);
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    if (outliers[i]) {
+      flags.push_back(fmt::format("repetition {}: an outlier among {} processes ({:+.1f}% from their median)",
+                                  repetitions[i], group.size(), 100.0 * (estimates[i] / centre - 1.0)));
+    }
+    const auto t = stats::mann_kendall(stats::chunk_medians(group[i].samples, group[i].chunk_size));
+    if (t.flagged()) {
+      flags.push_back(fmt::format("repetition {}: {} {:.1f}% across its run (Mann-Kendall p = {:.2g})", repetitions[i],
+                                  t.relative_drift > 0 ? "slowed down" : "sped up", 100.0 * std::abs(t.relative_drift),
+                                  t.p_value));
+    }
+    if (unsteady[i]) {
+      flags.push_back(fmt::format("repetition {}: warm-up did not reach steady state in its time limit", repetitions[i]));
+    }
+  }
+  return flags;
+}
+
+
 
 std::vector<pooled_row> pool(const record::report& r) {
   std::vector<pooled_row> rows;
@@ -51,7 +112,10 @@ std::vector<pooled_row> pool(const record::report& r) {
         continue;
       }
       ++row.repetitions;
-      it->groups.emplace_back(b.samples_ns.begin(), b.samples_ns.end());
+      it->groups.push_back({std::vector<double>(b.samples_ns.begin(), b.samples_ns.end()),
+                            static_cast<std::size_t>(std::max<std::int64_t>(0, b.chunk_size))});
+      it->repetitions.push_back(run.repetition);
+      it->unsteady.push_back(!b.warmup_steady);
       if (b.profile) {
         it->profiled_totals.push_back(b.profile->table.self_cpu_total_us * 1e3);
       }
@@ -64,7 +128,7 @@ void summarize(pooled_row& p, const record::model_info& model) {
   auto& row = p.row;
   std::vector<double> samples;
   for (const auto& g : p.groups) {
-    samples.insert(samples.end(), g.begin(), g.end());
+    samples.insert(samples.end(), g.samples.begin(), g.samples.end());
   }
   if (samples.empty()) {
     row.ok = false;
@@ -78,6 +142,21 @@ void summarize(pooled_row& p, const record::model_info& model) {
   if (!p.profiled_totals.empty()) {
     row.profiled_total_ns = stats::median(p.profiled_totals);
   }
+  // The processes: estimates, both variance components and what looks wrong with any of them.
+  stats::process_test_options o;
+  o.seed = settings{}.seed ^ static_cast<std::uint64_t>(row.batch);
+  const auto g = stats::estimate_group(p.groups, o);
+  row.process_estimates_ns = g.process_estimates;
+  row.estimate_ns = g.estimate;
+  row.estimate_low_ns = g.ci_low;
+  row.estimate_high_ns = g.ci_high;
+  if (p.groups.size() >= 2) {
+    row.between_cv = g.components.between_cv();
+  }
+  if (g.components.chunks > g.components.processes) {
+    row.within_cv = g.components.within_cv(); // with one chunk per process there is nothing within to see
+  }
+  row.flags = process_flags(p.groups, g.process_estimates, p.repetitions, p.unsteady);
 }
 
 } // namespace
@@ -85,13 +164,17 @@ void summarize(pooled_row& p, const record::model_info& model) {
 std::string preset_verdict(const change& c) {
   switch (c.verdict) {
   case verdict::better:
-    return c.samples_only ? "faster (samples only)" : "faster"; // README: too few repetitions to test across processes
+    return "faster";
   case verdict::worse:
-    return c.samples_only ? "slower (samples only)" : "slower";
+    return "slower";
   case verdict::unchanged:
-    return "no significant difference";
+    return c.mde ? fmt::format("no significant difference (would detect >= {:.1f}%)", 100.0 * *c.mde)
+                 : std::string("no significant difference");
   case verdict::too_few_samples:
     return "too few samples";
+  case verdict::inconclusive:
+    // Short for the table; why is in the README ("Verdicts") and in compare's note.
+    return fmt::format("inconclusive: too few runs, -r {} or more", c.runs_needed);
   }
   return "?";
 }
@@ -101,6 +184,7 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
   auto rows = pool(r);
   for (auto& p : rows) {
     summarize(p, r.model);
+    p.row.inert_knobs = inert_knobs_of(r, p.row.preset);
   }
   for (auto& p : rows) {
     auto& row = p.row;
@@ -118,6 +202,8 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
     row.ci_high = 1.0 / *c.ratio_low;
     row.p_value = c.p_value;
     row.p_value_runs = c.runs_p_value;
+    row.p_value_processes = c.runs_p_value;
+    row.mde = c.mde;
     row.verdict = preset_verdict(c);
   }
   std::vector<record::preset_comparison> out;

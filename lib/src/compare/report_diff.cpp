@@ -20,6 +20,8 @@ std::string_view name_of(outcome o) {
     return "unchanged";
   case outcome::too_few_samples:
     return "too few samples";
+  case outcome::inconclusive:
+    return "inconclusive";
   case outcome::failed_in_candidate:
     return "failed in candidate";
   case outcome::failed_in_baseline:
@@ -38,6 +40,8 @@ bool report_diff::regressed() const {
   return count(outcome::regression) > 0 || count(outcome::failed_in_candidate) > 0;
 }
 
+bool report_diff::inconclusive() const { return count(outcome::inconclusive) > 0; }
+
 namespace {
 
 std::string key_text(const report::stored_series& s) { return fmt::format("{} @ {}", s.preset, s.batch); }
@@ -46,9 +50,11 @@ std::string key_text(const report::stored_series& s) { return fmt::format("{} @ 
 sample_groups groups_of(const report::stored_series& s) {
   sample_groups out;
   std::size_t begin = 0;
-  for (const auto n : s.repetition_sizes) {
-    out.emplace_back(s.samples_ns.begin() + static_cast<std::ptrdiff_t>(begin),
-                     s.samples_ns.begin() + static_cast<std::ptrdiff_t>(begin + n));
+  for (std::size_t i = 0; i < s.repetition_sizes.size(); ++i) {
+    const auto n = s.repetition_sizes[i];
+    out.push_back({std::vector<double>(s.samples_ns.begin() + static_cast<std::ptrdiff_t>(begin),
+                                       s.samples_ns.begin() + static_cast<std::ptrdiff_t>(begin + n)),
+                   i < s.chunk_sizes.size() ? s.chunk_sizes[i] : 0});
     begin += n;
   }
   return out;
@@ -104,6 +110,18 @@ diff_row diff_series(const report::stored_series& base, const report::stored_ser
   case verdict::too_few_samples:
     row.result = outcome::too_few_samples;
     break;
+  case verdict::inconclusive: {
+    row.result = outcome::inconclusive;
+    const auto& cmd = cand.command_line.empty() ? base.command_line : cand.command_line;
+    row.decide_command = cmd.empty() ? fmt::format("scripts/ci-regression --rounds {}", row.runs_needed)
+                                     : fmt::format("{} -r {} (each side), or scripts/ci-regression --rounds {}",
+                                                   fmt::join(cmd, " "), row.runs_needed, row.runs_needed);
+    row.note += "; measure again: " + row.decide_command;
+    break;
+  }
+  }
+  if (row.result == outcome::unchanged && row.note.empty() && row.mde) {
+    row.note = fmt::format("would detect >= {:.1f}%", 100.0 * *row.mde);
   }
   return row;
 }
@@ -191,6 +209,10 @@ nlohmann::json to_json(const report_diff& d) {
                      {"repetitions_baseline", row.repetitions_baseline},
                      {"repetitions_candidate", row.repetitions_candidate},
                      {"note", row.note}};
+    if (row.result == outcome::inconclusive) {
+      x["runs_needed"] = row.runs_needed;
+      x["decide_command"] = row.decide_command;
+    }
     if (row.measured) {
       x["baseline"] = row.baseline_value;
       x["candidate"] = row.candidate_value;
@@ -202,6 +224,7 @@ nlohmann::json to_json(const report_diff& d) {
       x["z"] = row.z;
       x["runs_p_value"] = or_null(row.runs_p_value);
       x["runs_z"] = or_null(row.runs_z);
+      x["minimal_detectable_effect"] = or_null(row.mde);
       x["significant"] = row.significant;
       x["enough_samples"] = row.enough_samples;
     }
@@ -213,12 +236,14 @@ nlohmann::json to_json(const report_diff& d) {
                   {"change", d.geomean_ratio ? nlohmann::json(*d.geomean_ratio - 1) : nlohmann::json(nullptr)},
                   {"pairs", d.geomean_count}};
   nlohmann::json counts = nlohmann::json::object();
-  for (const auto o : {outcome::regression, outcome::improvement, outcome::unchanged, outcome::too_few_samples,
+  for (const auto o : {outcome::regression, outcome::improvement, outcome::unchanged, outcome::inconclusive,
+                       outcome::too_few_samples,
                        outcome::failed_in_candidate, outcome::failed_in_baseline, outcome::failed_in_both}) {
     counts[std::string(name_of(o))] = d.count(o);
   }
   j["counts"] = counts;
   j["regressed"] = d.regressed();
+  j["inconclusive"] = d.inconclusive();
   return j;
 }
 

@@ -177,8 +177,11 @@ std::vector<int> allowed_cpus() {
 }
 
 std::vector<int> placement::cpus_for(int threads) const {
-  if (mode == "none" || order.empty()) {
+  if (order.empty()) {
     return {};
+  }
+  if (mode == "none") {
+    return order; // every allowed CPU: what the process may use, not what a pinned parent thread has
   }
   const auto n = threads <= 0 ? order.size() : std::min(order.size(), static_cast<std::size_t>(threads));
   std::vector<int> cpus(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n));
@@ -190,7 +193,8 @@ placement choose_placement(const std::string& spec, const std::vector<int>& allo
   placement p;
   if (spec == "none") {
     p.mode = "none";
-    p.reason = "not pinned (--cpus none): the kernel places every thread";
+    p.order = allowed;
+    p.reason = "not pinned (--cpus none): the kernel places every thread on any allowed CPU";
     return p;
   }
   if (spec == "auto") {

@@ -1,5 +1,8 @@
 #include "gbench/record/report.hpp"
 
+#include <cmath>
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "gbench/error.hpp"
@@ -48,7 +51,7 @@ void from_json(const node& n, model_info& out) {
 }
 
 nlohmann::json to_json(const settings& s) {
-  return {{"batches", s.batches},
+  nlohmann::json j{{"batches", s.batches},
           {"warmup", s.warmup},
           {"iterations", s.iterations},
           {"seed", s.seed},
@@ -59,11 +62,16 @@ nlohmann::json to_json(const settings& s) {
           {"threads", or_null(s.threads)},
           {"managed_env", s.managed_env},
           {"env_overrides", s.env_overrides}};
+  if (s.warmup_auto) { // written only when asked for: reports of older versions read and written again stay the same
+    j["warmup_auto"] = true;
+  }
+  return j;
 }
 
 void from_json(const node& n, settings& out) {
   read(n, "batches", out.batches);
   read_optional(n, "warmup", out.warmup);
+  read_optional(n, "warmup_auto", out.warmup_auto);
   read_optional(n, "iterations", out.iterations);
   read_optional(n, "seed", out.seed);
   read_optional(n, "repetitions", out.repetitions);
@@ -93,7 +101,26 @@ nlohmann::json to_json(const preset_comparison& c) {
     j["speedup_ci95"] = {*c.ci_low, *c.ci_high};
     j["p_value"] = *c.p_value;
     j["p_value_runs"] = or_null(c.p_value_runs);
+    // Written only when known, so that reports of older versions read and written again stay the same.
+    if (c.p_value_processes) {
+      j["p_value_processes"] = *c.p_value_processes;
+    }
+    if (c.mde) {
+      j["minimal_detectable_effect"] = *c.mde;
+    }
     j["verdict"] = c.verdict;
+  }
+  if (!c.process_estimates_ns.empty()) {
+    j["processes"] = {{"estimates_ns", c.process_estimates_ns},
+                      {"estimate_ns", or_null(c.estimate_ns)},
+                      {"estimate_ci95_ns", c.estimate_low_ns ? nlohmann::json{*c.estimate_low_ns, *c.estimate_high_ns}
+                                                             : nlohmann::json(nullptr)},
+                      {"between_cv", or_null(c.between_cv)},
+                      {"within_cv", or_null(c.within_cv)},
+                      {"flags", c.flags}};
+  }
+  if (!c.inert_knobs.empty()) {
+    j["inert_knobs"] = c.inert_knobs;
   }
   if (!c.effects.empty()) {
     j["effects"] = c.effects;
@@ -133,14 +160,74 @@ void from_json(const node& n, preset_comparison& out) {
     out.ci_high = bounds[1].number();
     read(n, "p_value", out.p_value);
     read_optional(n, "p_value_runs", out.p_value_runs);
+    read_optional(n, "p_value_processes", out.p_value_processes);
+    read_optional(n, "minimal_detectable_effect", out.mde);
     read(n, "verdict", out.verdict);
   }
+  if (const auto p = n.find("processes")) {
+    read_optional(*p, "estimates_ns", out.process_estimates_ns);
+    read_optional(*p, "estimate_ns", out.estimate_ns);
+    if (const auto ci = p->find("estimate_ci95_ns")) {
+      const auto bounds = ci->elements();
+      if (bounds.size() != 2) {
+        ci->fail_type("[low, high]");
+      }
+      out.estimate_low_ns = bounds[0].number();
+      out.estimate_high_ns = bounds[1].number();
+    }
+    read_optional(*p, "between_cv", out.between_cv);
+    read_optional(*p, "within_cv", out.within_cv);
+    read_optional(*p, "flags", out.flags);
+  }
+  read_optional(n, "inert_knobs", out.inert_knobs);
   read_optional(n, "effects", out.effects);
   read_optional(n, "attribution", out.attribution);
   if (const auto a = n.find("accuracy")) {
     read(*a, "cosine", out.cosine);
     read_optional(*a, "flagged", out.accuracy_flagged);
   }
+}
+
+nlohmann::json to_json(const precision_outcome& p) {
+  return {{"target", p.target},
+          {"reached", std::isfinite(p.reached) ? nlohmann::json(p.reached) : nlohmann::json(nullptr)},
+          {"rounds", p.rounds},
+          {"widest", p.widest},
+          {"stopped", p.stopped}};
+}
+
+void from_json(const node& n, precision_outcome& out) {
+  read(n, "target", out.target);
+  out.reached = std::numeric_limits<double>::infinity();
+  read_optional(n, "reached", out.reached);
+  read(n, "rounds", out.rounds);
+  read_optional(n, "widest", out.widest);
+  read(n, "stopped", out.stopped);
+}
+
+nlohmann::json to_json(const run_conditions& c) {
+  nlohmann::json j{{"cpus", c.cpus_mode},
+                   {"cpu_order", c.cpu_order},
+                   {"placement", c.placement_reason},
+                   {"other_load_before", c.other_load_before},
+                   {"steal_before", c.steal_before},
+                   {"other_load_during", c.other_load_during},
+                   {"steal_during", c.steal_during}};
+  if (c.precision) {
+    j["precision"] = to_json(*c.precision);
+  }
+  return j;
+}
+
+void from_json(const node& n, run_conditions& out) {
+  read(n, "cpus", out.cpus_mode);
+  read_optional(n, "cpu_order", out.cpu_order);
+  read_optional(n, "placement", out.placement_reason);
+  read_optional(n, "other_load_before", out.other_load_before);
+  read_optional(n, "steal_before", out.steal_before);
+  read_optional(n, "other_load_during", out.other_load_during);
+  read_optional(n, "steal_during", out.steal_during);
+  read_optional(n, "precision", out.precision);
 }
 
 nlohmann::json to_json(const report& r) {
@@ -157,6 +244,9 @@ nlohmann::json to_json(const report& r) {
   j["comparison"] = nlohmann::json::array();
   for (const auto& row : r.comparison) {
     j["comparison"].push_back(to_json(row));
+  }
+  if (r.conditions) {
+    j["conditions"] = to_json(*r.conditions);
   }
   return j;
 }
@@ -183,6 +273,7 @@ void from_json(const node& n, report& out) {
   read(n, "settings", out.settings);
   read(n, "runs", out.runs);
   read_optional(n, "comparison", out.comparison);
+  read_optional(n, "conditions", out.conditions);
 }
 
 report parse_report(const std::string& text, const std::string& name) {

@@ -93,7 +93,14 @@ nlohmann::json to_json(const batch_result& r) {
     j["error"] = r.error;
     return j;
   }
+  // New fields only when they say something: reports of older versions read and written again stay the same.
   j["settings"] = {{"warmup", r.warmup}, {"iterations", r.samples_ns.size()}};
+  if (!r.warmup_steady) {
+    j["settings"]["warmup_steady"] = false;
+  }
+  if (r.chunk_size > 0) {
+    j["settings"]["chunk_size"] = r.chunk_size;
+  }
   j["samples_ns"] = r.samples_ns;
   j["statistics_ns"] = to_json(r.summary_ns);
   j["throughput_samples_per_s"] = r.throughput;
@@ -131,6 +138,11 @@ void from_json(const node& n, batch_result& out) {
   out.samples_ns = read_samples(n.at("samples_ns"));
   if (const auto settings = n.find("settings")) {
     read_optional(*settings, "warmup", out.warmup);
+    read_optional(*settings, "warmup_steady", out.warmup_steady);
+    read_optional(*settings, "chunk_size", out.chunk_size);
+    if (out.chunk_size < 0) {
+      settings->at("chunk_size").fail("is negative; chunks hold 0 (one chunk) or more samples");
+    }
   }
   if (const auto s = n.find("statistics_ns")) {
     from_json(*s, out.summary_ns);
@@ -157,6 +169,12 @@ nlohmann::json to_json(const preset_run& r) {
     j["stderr_tail"] = r.stderr_tail;
   }
   j["effective_env"] = r.effective_env;
+  if (!r.cpus.empty()) {
+    j["cpus"] = r.cpus;
+  }
+  if (r.wall_s > 0) {
+    j["wall_s"] = r.wall_s;
+  }
   j["libtorch"] = r.libtorch ? to_json(*r.libtorch) : nlohmann::json::object();
   j["results"] = nlohmann::json::array();
   for (const auto& b : r.batches) {
@@ -176,6 +194,8 @@ void from_json(const node& n, preset_run& out) {
   read_optional(n, "error", out.error);
   read_optional(n, "stderr_tail", out.stderr_tail);
   read_optional(n, "effective_env", out.effective_env);
+  read_optional(n, "cpus", out.cpus);
+  read_optional(n, "wall_s", out.wall_s);
   // A process that died before saying anything recorded {}.
   if (const auto l = n.find("libtorch"); l && !(l->json().is_object() && l->json().empty())) {
     from_json(*l, out.libtorch.emplace());

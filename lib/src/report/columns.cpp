@@ -1,8 +1,10 @@
 #include "gbench/report/columns.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace gbench::report {
 
@@ -38,6 +40,21 @@ std::string interval_text(const record::preset_comparison& r) {
 
 std::string status_text(const record::preset_comparison& r) { return r.ok ? std::string("ok") : "failed: " + r.error; }
 
+std::string percent_text(const std::optional<double>& v) { return v ? fmt::format("{:.1f}%", 100.0 * *v) : std::string("-"); }
+
+// Beside every row whose preset sets knobs that cannot act here, so that its speed-up (or the lack of one) is
+// never read as the knob's effect; and a pointer to the flags printed below the table.
+std::string note_text(const record::preset_comparison& r) {
+  std::vector<std::string> parts;
+  if (!r.inert_knobs.empty()) {
+    parts.push_back(fmt::format("inert here: {}", fmt::join(r.inert_knobs, " ")));
+  }
+  if (!r.flags.empty()) {
+    parts.push_back(fmt::format("{} flag{} below", r.flags.size(), r.flags.size() == 1 ? "" : "s"));
+  }
+  return parts.empty() ? std::string("-") : fmt::format("{}", fmt::join(parts, "; "));
+}
+
 } // namespace
 
 const std::vector<column<record::preset_comparison>>& run_columns() {
@@ -60,6 +77,10 @@ const std::vector<column<record::preset_comparison>>& run_columns() {
        [](const record::preset_comparison& r) { return r.ok ? number(r.gflops) : ""; }},
       {"GB/s", "weight_gbps", true, [](const record::preset_comparison& r) { return if_ok(r, fmt::format("{:.2f}", r.weight_gbps)); },
        [](const record::preset_comparison& r) { return r.ok ? number(r.weight_gbps) : ""; }},
+      {"between", "between_cv", true, [](const record::preset_comparison& r) { return percent_text(r.between_cv); },
+       [](const record::preset_comparison& r) { return optional_number(r.between_cv); }},
+      {"within", "within_cv", true, [](const record::preset_comparison& r) { return percent_text(r.within_cv); },
+       [](const record::preset_comparison& r) { return optional_number(r.within_cv); }},
       {"speedup", "speedup", true, speedup_text, [](const record::preset_comparison& r) { return optional_number(r.speedup); }},
       {"95% CI", "speedup_ci", true, interval_text,
        [](const record::preset_comparison& r) { return r.ci_low ? fmt::format("{} {}", number(*r.ci_low), number(*r.ci_high)) : ""; }},
@@ -77,6 +98,8 @@ const std::vector<column<record::preset_comparison>>& run_columns() {
          return r.attribution.empty() ? std::string(r.is_baseline ? "baseline" : "-") : r.attribution;
        },
        [](const record::preset_comparison& r) { return r.attribution; }},
+      {"note", "note", false, note_text,
+       [](const record::preset_comparison& r) { return note_text(r) == "-" ? std::string() : note_text(r); }},
       {"status", "status", false, status_text, status_text},
   };
   return cols;
@@ -84,11 +107,12 @@ const std::vector<column<record::preset_comparison>>& run_columns() {
 
 std::string model_line(const record::report& r) {
   const double flops = r.model.flops_per_sample;
-  return fmt::format("model {} ({} parameters, {} per sample), {} warm-up + {} timed iterations, {} repetition{}",
+  return fmt::format("model {} ({} parameters, {} per sample), {} + {} timed iterations, {} repetition{}",
                      r.model.name, r.model.parameters,
                      flops >= 1e8 ? fmt::format("{:.2f} GFLOP", flops * 1e-9) : fmt::format("{:.3f} MFLOP", flops * 1e-6),
-                     r.settings.warmup, r.settings.iterations, r.settings.repetitions,
-                     r.settings.repetitions == 1 ? "" : "s");
+                     r.settings.warmup_auto ? std::string("warm-up until steady")
+                                            : fmt::format("{} warm-up", r.settings.warmup),
+                     r.settings.iterations, r.settings.repetitions, r.settings.repetitions == 1 ? "" : "s");
 }
 
 std::vector<std::string> recipe_lines(const std::vector<record::preset_comparison>& rows) {
@@ -117,6 +141,31 @@ std::vector<std::string> effect_lines(const std::vector<record::preset_compariso
     for (const auto& e : row.effects) {
       lines.push_back(fmt::format("{}: {}", row.preset, e));
     }
+  }
+  for (const auto& row : rows) {
+    for (const auto& f : row.flags) {
+      lines.push_back(fmt::format("{} @ {}: {}", row.preset, row.batch, f));
+    }
+  }
+  return lines;
+}
+
+std::vector<std::string> condition_lines(const record::report& r) {
+  std::vector<std::string> lines;
+  if (!r.conditions) {
+    return lines;
+  }
+  const auto& c = *r.conditions;
+  lines.push_back(fmt::format("placement: --cpus {} (CPUs in order {}; {}); other work on them: {:.0f}% before the "
+                              "run, {:.0f}% during it (this tool's processes excluded); hypervisor steal {:.0f}%",
+                              c.cpus_mode, fmt::join(c.cpu_order, ","), c.placement_reason,
+                              100.0 * c.other_load_before, 100.0 * c.other_load_during, 100.0 * c.steal_during));
+  if (c.precision) {
+    const auto& p = *c.precision;
+    lines.push_back(fmt::format("precision: widest 95% interval {} ({}) after {} round{}, target +-{:.1f}%: {}",
+                                std::isfinite(p.reached) ? fmt::format("+-{:.1f}%", 100.0 * p.reached)
+                                                         : std::string("not yet estimable"),
+                                p.widest, p.rounds, p.rounds == 1 ? "" : "s", 100.0 * p.target, p.stopped));
   }
   return lines;
 }

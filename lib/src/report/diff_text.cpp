@@ -79,14 +79,15 @@ std::string metric_sentence(const compare::report_diff& r) {
 std::string summary_sentence(const compare::report_diff& r) {
   std::vector<std::string> parts;
   for (const auto v : {compare::outcome::regression, compare::outcome::failed_in_candidate, compare::outcome::improvement,
-                       compare::outcome::unchanged, compare::outcome::too_few_samples, compare::outcome::failed_in_baseline,
+                       compare::outcome::unchanged, compare::outcome::inconclusive, compare::outcome::too_few_samples, compare::outcome::failed_in_baseline,
                        compare::outcome::failed_in_both}) {
     if (const auto n = r.count(v); n > 0) {
       const bool plural = n > 1 && (v == compare::outcome::regression || v == compare::outcome::improvement);
       parts.push_back(fmt::format("{} {}{}", n, compare::name_of(v), plural ? "s" : ""));
     }
   }
-  return fmt::format("{} ({})", r.regressed() ? "REGRESSION" : "no regression", fmt::join(parts, ", "));
+  return fmt::format("{} ({})", r.regressed() ? "REGRESSION" : r.inconclusive() ? "INCONCLUSIVE" : "no regression",
+                     fmt::join(parts, ", "));
 }
 
 std::vector<std::string> diff_notes(const compare::report_diff& r) {

@@ -26,6 +26,9 @@ public:
     for (const auto& line : effects) {
       out << "- " << line << '\n';
     }
+    for (const auto& line : condition_lines(r)) {
+      out << "- " << markdown_cell(line) << '\n';
+    }
   }
 
   void write(const compare::report_diff& d, std::ostream& out) const override {

@@ -45,6 +45,10 @@ void add_run(const record::preset_run& run, const std::vector<std::int64_t>& pla
     }
     s.samples_ns.insert(s.samples_ns.end(), b.samples_ns.begin(), b.samples_ns.end());
     s.repetition_sizes.push_back(b.samples_ns.size());
+    s.chunk_sizes.push_back(static_cast<std::size_t>(std::max<std::int64_t>(0, b.chunk_size)));
+    if (s.command_line.empty()) {
+      s.command_line = r.report.context.command_line;
+    }
   }
   if (!run.ok) {
     // A process that died records no result for the batches it did not reach: they failed with it.
@@ -144,6 +148,10 @@ stored_report pool_reports(const std::vector<stored_report>& reports, bool allow
       into.repetitions += s.repetitions;
       into.samples_ns.insert(into.samples_ns.end(), s.samples_ns.begin(), s.samples_ns.end());
       into.repetition_sizes.insert(into.repetition_sizes.end(), s.repetition_sizes.begin(), s.repetition_sizes.end());
+      into.chunk_sizes.insert(into.chunk_sizes.end(), s.chunk_sizes.begin(), s.chunk_sizes.end());
+      if (into.command_line.empty()) {
+        into.command_line = s.command_line;
+      }
       if (!s.ok) {
         add_failure(into, s.error);
       }

@@ -25,6 +25,9 @@ public:
     for (const auto& line : effect_lines(r.comparison)) {
       out << line << '\n';
     }
+    for (const auto& line : condition_lines(r)) {
+      out << line << '\n';
+    }
   }
 
   void write(const compare::report_diff& d, std::ostream& out) const override {

@@ -19,6 +19,7 @@
 #include "gbench/record/stream.hpp"
 #include "gbench/run/worker.hpp"
 #include "gbench/util/files.hpp"
+#include "gbench/host/placement.hpp"
 #include "gbench/util/subprocess.hpp"
 
 namespace gbench::run {
@@ -192,76 +193,124 @@ void attach_routes(record::preset_run& run, const std::string& stdout_text, cons
 
 } // namespace
 
+namespace {
+
+// Lines Kineto writes on every profiled run (USDT probe markers around profiler_start/stop): kept in a failed
+// process's stderr tail, not shown on the terminal.
+const std::vector<std::string> quiet_stderr{"USDT:"};
+
+record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf16, const util::temp_dir& tmp,
+                           const std::vector<std::string>& parent_env, const std::string& executable) {
+  const auto job_file = tmp.path() / fmt::format("job-{}.json", k);
+  const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", k);
+  util::write_file_atomically(job_file, to_json(j).dump());
+  const auto env = child_environment(parent_env, p.managed_env, j.preset.env,
+                                     j.evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}
+                                                : std::map<std::string, std::string>{});
+  const auto argv =
+      util::wrapped_command({executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
+  const auto cpus = p.placement.cpus_for(j.preset.settings.threads.value_or(0));
+  const auto started = std::chrono::steady_clock::now();
+  util::child_status status;
+  {
+    // The child inherits this thread's CPUs from its first instruction, before OpenMP reads them.
+    const host::scoped_thread_affinity placed(cpus);
+    status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = j.evidence}, quiet_stderr);
+  }
+  record::preset_run run = collect(out_file, j);
+  run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  run.cpus = cpus;
+  if (j.evidence) {
+    attach_routes(run, status.stdout_text, j, cpu_has_bf16);
+  }
+  if (!status.ok()) {
+    run.ok = false;
+    run.error = fmt::format("the benchmark process for preset '{}' {}", j.preset.name, status.describe());
+    run.stderr_tail = status.stderr_tail;
+    for (auto& b : run.batches) {
+      if (!b.ok && b.error.starts_with("not measured")) {
+        b.error = fmt::format("not measured: {}", run.error);
+      }
+    }
+  }
+  return run;
+}
+
+} // namespace
+
 std::vector<record::preset_run> execute(const plan& p, const std::string& executable, bool evidence,
-                                const std::function<void(const record::preset_run&)>& on_done) {
+                                        const std::function<void(const record::preset_run&)>& on_done,
+                                        const next_round_fn& next_round) {
   util::temp_dir tmp;
   const auto parent_env = util::current_environment();
   std::vector<record::preset_run> runs;
+  const bool open_ended = !evidence && p.repetitions == 0 && next_round;
   const int repetitions = evidence ? 1 : std::max(1, p.repetitions);
   const std::size_t total = p.presets.size() * static_cast<std::size_t>(repetitions);
   const auto started = std::chrono::steady_clock::now();
   const bool cpu_has_bf16 = evidence && evidence::cpu_has_bf16_instructions(host::query_host());
-  // Interleaved (A B C A B C), so that drift on a noisy machine falls on every preset alike.
-  for (std::size_t k = 0; k < total; ++k) {
-    const std::size_t i = k % p.presets.size();
-    const int repetition = static_cast<int>(k / p.presets.size()) + 1;
-    if (p.progress) {
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      const std::string eta = k == 0 ? std::string("?")
-                                     : fmt::format("{:.0f} s", elapsed / static_cast<double>(k) * static_cast<double>(total - k));
-      std::fprintf(stderr, "[%zu/%zu] preset %s, repetition %d/%d%s; elapsed %.0f s, ETA %s\n", k + 1, total,
-                   p.presets[i].name.c_str(), repetition, repetitions, evidence ? " (evidence)" : "", elapsed,
-                   eta.c_str());
-    }
-    job j;
-    j.model = p.model;
-    j.preset = effective_preset(p, p.presets[i]);
-    j.managed_env = p.managed_env;
-    for (const auto& [name, value] : j.preset.env) {
-      if (std::find(j.managed_env.begin(), j.managed_env.end(), name) == j.managed_env.end()) {
-        j.managed_env.push_back(name);
-      }
-    }
-    j.batches = p.batches;
-    j.warmup = p.warmup;
-    j.iterations = p.iterations;
-    j.seed = p.seed;
-    j.verbose = p.verbose;
-    j.evidence = evidence;
-    j.profile = p.profile && !evidence;
-    j.record_shapes = p.record_shapes;
-    j.trace_dir = p.trace_dir;
-    j.min_time = p.min_time;
-    j.max_time = p.max_time;
-    j.progress = p.progress;
-    const auto job_file = tmp.path() / fmt::format("job-{}.json", k);
-    const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", k);
-    util::write_file_atomically(job_file, to_json(j).dump());
-    const auto env = child_environment(parent_env, p.managed_env, j.preset.env,
-                                       evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}
-                                                : std::map<std::string, std::string>{});
-    const auto argv =
-        util::wrapped_command({executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
-    const auto status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = evidence});
-    record::preset_run run = collect(out_file, j);
-    run.repetition = repetition;
-    if (evidence) {
-      attach_routes(run, status.stdout_text, j, cpu_has_bf16);
-    }
-    if (!status.ok()) {
-      run.ok = false;
-      run.error = fmt::format("the benchmark process for preset '{}' {}", j.preset.name, status.describe());
-      run.stderr_tail = status.stderr_tail;
-      for (auto& b : run.batches) {
-        if (!b.ok && b.error.starts_with("not measured")) {
-          b.error = fmt::format("not measured: {}", run.error);
+  int iterations = p.iterations;
+  std::size_t k = 0;
+  // Rounds of every preset once, interleaved (A B C A B C), so that drift on a noisy machine falls on every
+  // preset alike.
+  for (int round = 1;; ++round) {
+    for (std::size_t i = 0; i < p.presets.size(); ++i, ++k) {
+      if (p.progress) {
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (open_ended) {
+          std::fprintf(stderr, "[%zu] preset %s, round %d (until precise); elapsed %.0f s\n", k + 1,
+                       p.presets[i].name.c_str(), round, elapsed);
+        } else {
+          const std::string eta =
+              k == 0 ? std::string("?")
+                     : fmt::format("{:.0f} s", elapsed / static_cast<double>(k) * static_cast<double>(total - k));
+          std::fprintf(stderr, "[%zu/%zu] preset %s, repetition %d/%d%s; elapsed %.0f s, ETA %s\n", k + 1, total,
+                       p.presets[i].name.c_str(), round, repetitions, evidence ? " (evidence)" : "", elapsed,
+                       eta.c_str());
         }
       }
+      job j;
+      j.model = p.model;
+      j.preset = effective_preset(p, p.presets[i]);
+      j.managed_env = p.managed_env;
+      for (const auto& [name, value] : j.preset.env) {
+        if (std::find(j.managed_env.begin(), j.managed_env.end(), name) == j.managed_env.end()) {
+          j.managed_env.push_back(name);
+        }
+      }
+      j.batches = p.batches;
+      j.warmup = p.warmup;
+      j.warmup_auto = p.warmup_auto;
+      j.max_warmup_s = p.max_warmup_s;
+      j.iterations = iterations;
+      j.chunk_s = p.chunk_s;
+      j.seed = p.seed;
+      j.verbose = p.verbose;
+      j.evidence = evidence;
+      j.profile = p.profile && !evidence;
+      j.record_shapes = p.record_shapes;
+      j.trace_dir = p.trace_dir;
+      j.min_time = p.min_time;
+      j.max_time = open_ended ? 0.0 : p.max_time; // in an open-ended run --max-time bounds the whole run
+      j.progress = p.progress;
+      record::preset_run run = run_one(p, std::move(j), k, cpu_has_bf16, tmp, parent_env, executable);
+      run.repetition = round;
+      if (on_done) {
+        on_done(run);
+      }
+      runs.push_back(std::move(run));
     }
-    if (on_done) {
-      on_done(run);
+    if (!open_ended) {
+      if (round >= repetitions) {
+        break;
+      }
+      continue;
     }
-    runs.push_back(std::move(run));
+    const auto next = next_round(runs, round);
+    if (!next) {
+      break;
+    }
+    iterations = *next;
   }
   return runs;
 }

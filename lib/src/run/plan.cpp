@@ -29,6 +29,26 @@ std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items) {
   return out;
 }
 
+namespace {
+
+// A whole number in [low, high] or the word `word`; a bad value is a command-line error (exit 2), as CLI11's
+// range checks were.
+std::optional<int> number_or_word(const std::string& text, const std::string& word, int low, int high,
+                                  const std::string& option) {
+  if (text == word) {
+    return std::nullopt;
+  }
+  int value = 0;
+  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || ptr != text.data() + text.size() || value < low || value > high) {
+    throw error(fmt::format("{}: '{}' is neither {} nor a whole number from {} to {}", option, text, word, low, high),
+                exit_code::usage);
+  }
+  return value;
+}
+
+} // namespace
+
 plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, const std::filesystem::path& models_dir) {
   plan out;
   out.model = config::load_model(opt.model, models_dir);
@@ -50,20 +70,35 @@ plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, c
     catalog.check_value("--env: ", key, value);
     out.env_overrides[key] = value;
   }
-  out.warmup = opt.warmup;
+  const auto warmup = number_or_word(opt.warmup, "auto", 0, 1000000, "--warmup");
+  out.warmup_auto = !warmup;
+  out.warmup = warmup.value_or(0);
   out.iterations = opt.iterations;
   out.threads = opt.threads;
   out.seed = opt.seed;
   out.verbose = opt.verbose;
   out.profile = opt.profile;
-  out.repetitions = opt.repetitions;
+  const auto repetitions = number_or_word(opt.repetitions, "auto", 1, 1000, "--repetitions");
+  out.repetitions = repetitions.value_or(0); // 0: until precise
+  if (!repetitions && !opt.precision) {
+    throw input_error("--repetitions auto needs --precision PCT: the half-width of the 95% intervals to reach, e.g. "
+                      "--precision 3");
+  }
+  if (repetitions && opt.precision) {
+    throw input_error(fmt::format("--precision {} needs --repetitions auto (it decides the number of repetitions); "
+                                  "drop -r {} or --precision",
+                                  *opt.precision, *repetitions));
+  }
+  if (opt.precision) {
+    out.precision = *opt.precision / 100.0;
+  }
   if (opt.baseline != "default" &&
       std::none_of(out.presets.begin(), out.presets.end(), [&](const config::preset& p) { return p.name == opt.baseline; })) {
     throw input_error(fmt::format("--baseline: preset '{}' is not among the presets run; add it to --preset", opt.baseline));
   }
   out.min_time = opt.min_time;
   out.max_time = opt.max_time;
-  if (opt.max_time > 0 && opt.max_time < opt.min_time) {
+  if (repetitions && opt.max_time > 0 && opt.max_time < opt.min_time) {
     throw input_error(fmt::format("--max-time {} is below --min-time {}; give a maximum at or above the minimum",
                                   opt.max_time, opt.min_time));
   }
@@ -81,6 +116,7 @@ record::report begin_report(const plan& p, record::context context) {
   r.model = record::describe(p.model);
   r.settings = {.batches = p.batches,
                 .warmup = p.warmup,
+                .warmup_auto = p.warmup_auto,
                 .iterations = p.iterations,
                 .seed = p.seed,
                 .threads = p.threads,

@@ -12,7 +12,10 @@ nlohmann::json to_json(const job& j) {
           {"managed_env", j.managed_env},
           {"batches", j.batches},
           {"warmup", j.warmup},
+          {"warmup_auto", j.warmup_auto},
+          {"max_warmup_s", j.max_warmup_s},
           {"iterations", j.iterations},
+          {"chunk_s", j.chunk_s},
           {"seed", j.seed},
           {"verbose", j.verbose},
           {"profile", j.profile},
@@ -36,6 +39,9 @@ job job_from_json(const std::string& text, const std::string& name) {
   record::read(n, "batches", out.batches);
   record::read(n, "warmup", out.warmup);
   record::read(n, "iterations", out.iterations);
+  record::read(n, "warmup_auto", out.warmup_auto);
+  record::read(n, "max_warmup_s", out.max_warmup_s);
+  record::read(n, "chunk_s", out.chunk_s);
   record::read(n, "seed", out.seed);
   record::read(n, "verbose", out.verbose);
   record::read(n, "profile", out.profile);

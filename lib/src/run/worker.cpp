@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -21,6 +22,8 @@
 #include "gbench/record/run.hpp"
 #include "gbench/record/stream.hpp"
 #include "gbench/run/result.hpp"
+#include "gbench/stats/drift.hpp"
+#include "gbench/stats/summary.hpp"
 #include "gbench/util/files.hpp"
 
 namespace gbench::run {
@@ -69,6 +72,51 @@ std::vector<std::int64_t> timed_samples(const job& j, backend::mlp_session& sess
     samples.insert(samples.end(), more.begin(), more.end());
   }
   return samples;
+}
+
+double median_ns(const std::vector<std::int64_t>& samples) {
+  std::vector<double> sorted(samples.begin(), samples.end());
+  std::sort(sorted.begin(), sorted.end());
+  return stats::quantile_sorted(sorted, 0.5);
+}
+
+struct warm_up_result {
+  int forwards = 0;
+  bool steady = true;
+  double median_ns = 0; ///< of the last block: how long a forward takes now (0 with a fixed warm-up)
+};
+
+// Warm-up until steady state: blocks of forwards lasting about chunk_s each (at least 3 forwards), timed as
+// the measurement will be, until three blocks in a row are no faster than the best so far by 2%; at most
+// max_warmup_s. A fixed count is too few for a large model on a slow machine and wasted on a small one.
+warm_up_result warm_up(const job& j, backend::mlp_session& session) {
+  warm_up_result r;
+  if (!j.warmup_auto) {
+    session.warm_up(j.warmup);
+    r.forwards = j.warmup;
+    return r;
+  }
+  stats::steady_state detector;
+  const double budget_ns = j.max_warmup_s * 1e9;
+  double spent_ns = 0;
+  int block = 3;
+  for (;;) {
+    const auto samples = session.time_forwards(block);
+    r.forwards += block;
+    for (const auto ns : samples) {
+      spent_ns += static_cast<double>(ns);
+    }
+    r.median_ns = median_ns(samples);
+    if (detector.add_block(r.median_ns)) {
+      r.steady = true;
+      return r;
+    }
+    if (spent_ns >= budget_ns) {
+      r.steady = false;
+      return r;
+    }
+    block = std::clamp(static_cast<int>(j.chunk_s * 1e9 / std::max(1.0, r.median_ns)), 3, 100000);
+  }
 }
 
 // Each profiled forward's time: from the start of one top-level aten::flatten (the first op of a forward)
@@ -162,14 +210,25 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
   for (const std::int64_t batch : j.batches) {
     record::batch_result b;
     b.batch = batch;
-    b.warmup = j.warmup;
+
     try {
       session.prepare(batch);
-      say(j, fmt::format("batch {}: {} warm-up forwards", batch, j.warmup));
-      session.warm_up(j.warmup);
+      say(j, j.warmup_auto ? fmt::format("batch {}: warming up until steady", batch)
+                           : fmt::format("batch {}: {} warm-up forwards", batch, j.warmup));
+      const auto warm = warm_up(j, session);
+      b.warmup = warm.forwards;
+      b.warmup_steady = warm.steady;
       say(j, fmt::format("batch {}: timing {} forwards{}", batch, j.iterations,
                          j.min_time > 0 ? fmt::format(" per chunk, for at least {} s", j.min_time) : ""));
       b.samples_ns = timed_samples(j, session);
+      // Chunks of about chunk_s seconds, and at least eight per process: a slow episode of the machine (a few
+      // hundred milliseconds) then shows as slow chunks instead of a slow process. A chunk holds five forwards
+      // at least, so that its median is one (of one forward it would be that forward's luck).
+      const double forward_ns = warm.median_ns > 0 ? warm.median_ns : median_ns(b.samples_ns);
+      const double by_time = j.chunk_s * 1e9 / std::max(1.0, forward_ns);
+      const double by_count = std::ceil(static_cast<double>(b.samples_ns.size()) / 8.0);
+      const auto n = static_cast<double>(b.samples_ns.size());
+      b.chunk_size = static_cast<std::int64_t>(std::clamp(std::min(by_time, by_count), std::min(5.0, n), n));
       if (j.profile) {
         say(j, fmt::format("batch {}: profiling {} forwards", batch, j.iterations));
         const std::string trace =

@@ -83,6 +83,40 @@ double student_t_cdf(double t, double df) {
   return t > 0 ? 1.0 - tail : tail;
 }
 
+double student_t_sf(double t, double df) {
+  if (!(df > 0)) {
+    throw input_error(fmt::format("student_t_sf: {} degrees of freedom; need more than 0", df));
+  }
+  if (std::isinf(t)) {
+    return t > 0 ? 0.0 : 1.0;
+  }
+  const double tail = 0.5 * incomplete_beta(df / (df + t * t), df / 2.0, 0.5); // P(T > |t|)
+  return t > 0 ? tail : 1.0 - tail;
+}
+
+double student_t_upper_quantile(double tail, double df) {
+  if (!(tail > 0 && tail < 1)) {
+    throw input_error(fmt::format("student_t_upper_quantile: tail = {}; need a probability in (0, 1)", tail));
+  }
+  if (tail == 0.5) {
+    return 0.0;
+  }
+  if (tail > 0.5) {
+    return -student_t_upper_quantile(1.0 - tail, df);
+  }
+  // Bisection on the survival function, which keeps its precision where 1 - cdf would not.
+  double lo = 0.0;
+  double hi = 1.0;
+  while (student_t_sf(hi, df) > tail && hi < 1e300) {
+    hi *= 2.0;
+  }
+  for (int i = 0; i < 2000 && hi - lo > 1e-13 * hi; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (student_t_sf(mid, df) > tail ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
 double student_t_quantile(double p, double df) {
   if (!(p > 0 && p < 1)) {
     throw input_error(fmt::format("student_t_quantile: p = {}; need p in (0, 1)", p));

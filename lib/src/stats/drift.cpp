@@ -16,13 +16,15 @@ bool steady_state::add_block(double median) {
   if (reached_) {
     return true;
   }
-  if (blocks_ == 1 || median < best_ * (1.0 - tolerance_)) {
-    stable_ = 0; // still getting faster
-  } else {
-    ++stable_;
+  medians_.push_back(median);
+  const auto k = static_cast<std::size_t>(stable_blocks_);
+  if (medians_.size() >= 2 * k) {
+    const auto end = medians_.end();
+    const double last = stats::median(std::vector<double>(end - static_cast<std::ptrdiff_t>(k), end));
+    const double before = stats::median(std::vector<double>(end - static_cast<std::ptrdiff_t>(2 * k),
+                                                        end - static_cast<std::ptrdiff_t>(k)));
+    reached_ = last >= before * (1.0 - tolerance_); // no longer getting faster
   }
-  best_ = blocks_ == 1 ? median : std::min(best_, median);
-  reached_ = stable_ >= stable_blocks_;
   return reached_;
 }
 

@@ -270,13 +270,13 @@ group_comparison compare_groups(std::span<const process_samples> a, std::span<co
     const double se = std::sqrt(va + vb);
     if (se > 0) {
       r.df = (va + vb) * (va + vb) / (va * va / (na - 1) + vb * vb / (nb - 1));
-      r.p_value = 2.0 * (1.0 - student_t_cdf(std::abs(diff) / se, *r.df));
+      r.p_value = std::min(1.0, 2.0 * student_t_sf(std::abs(diff) / se, *r.df));
       const double t_conf = student_t_quantile(1.0 - (1.0 - o.confidence) / 2.0, *r.df);
       // The interval is for the ratio of geometric means of process estimates; centred on the ratio of
       // arithmetic means it would not be symmetric in logs, so it is reported as computed.
       r.t_low = std::exp(diff - t_conf * se);
       r.t_high = std::exp(diff + t_conf * se);
-      const double t_alpha = student_t_quantile(1.0 - o.alpha / 2.0, *r.df);
+      const double t_alpha = student_t_upper_quantile(o.alpha / 2.0, *r.df);
       const double t_power = student_t_quantile(o.power, *r.df);
       r.mde = std::exp((t_alpha + t_power) * se) - 1.0;
     } else {
@@ -300,7 +300,7 @@ int processes_needed(double var_a, double var_b, double target, double alpha, do
   const double goal = std::log1p(target);
   for (int n = 2; n <= cap; ++n) {
     const double df = 2.0 * (n - 1);
-    const double factor = student_t_quantile(1.0 - alpha / 2.0, df) + student_t_quantile(power, df);
+    const double factor = student_t_upper_quantile(alpha / 2.0, df) + student_t_quantile(power, df);
     if (factor * std::sqrt((var_a + var_b) / n) <= goal) {
       return n;
     }

@@ -66,7 +66,35 @@ std::vector<char*> c_strings(const std::vector<std::string>& items) {
   return out;
 }
 
+// Writes the complete lines of `pending` to our stderr, except quiet ones; with `flush`, the rest too.
+void forward_lines(std::string& pending, const std::vector<std::string>& quiet, bool flush) {
+  std::size_t begin = 0;
+  for (std::size_t end = pending.find('\n'); end != std::string::npos; end = pending.find('\n', begin)) {
+    const std::string_view line(pending.data() + begin, end + 1 - begin);
+    if (!starts_with_any(line, quiet)) {
+      [[maybe_unused]] const ssize_t w = ::write(STDERR_FILENO, line.data(), line.size());
+    }
+    begin = end + 1;
+  }
+  pending.erase(0, begin);
+  if (flush && !pending.empty()) {
+    if (!starts_with_any(pending, quiet)) {
+      [[maybe_unused]] const ssize_t w = ::write(STDERR_FILENO, pending.data(), pending.size());
+    }
+    pending.clear();
+  }
+}
+
 } // namespace
+
+bool starts_with_any(std::string_view line, const std::vector<std::string>& prefixes) {
+  for (const auto& p : prefixes) {
+    if (line.starts_with(p)) {
+      return true;
+    }
+  }
+  return false;
+}
 
 std::string child_status::describe() const {
   if (signal != 0) {
@@ -76,7 +104,7 @@ std::string child_status::describe() const {
 }
 
 child_status run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                         const process_options& options) {
+                         const process_options& options, const std::vector<std::string>& quiet_prefixes) {
   pipe_pair err;
   std::optional<pipe_pair> out;
   if (options.capture_stdout) {
@@ -102,6 +130,7 @@ child_status run_process(const std::vector<std::string>& argv, const std::vector
   }
 
   child_status status;
+  std::string pending; // stderr not yet forwarded: a line without its end
   std::array<char, 4096> buf{};
   bool err_open = true;
   bool out_open = out.has_value();
@@ -117,9 +146,14 @@ child_status run_process(const std::vector<std::string>& argv, const std::vector
       const ssize_t n = ::read(err.read_end(), buf.data(), buf.size());
       if (n <= 0 && !(n < 0 && errno == EINTR)) {
         err_open = false;
+        forward_lines(pending, quiet_prefixes, true);
       } else if (n > 0) {
-        if (options.forward_stderr) {
+        if (options.forward_stderr && quiet_prefixes.empty()) {
           [[maybe_unused]] const ssize_t w = ::write(STDERR_FILENO, buf.data(), static_cast<std::size_t>(n));
+        } else if (options.forward_stderr) {
+          // Whole lines only, so that a quiet prefix is recognised however the child's writes were split.
+          pending.append(buf.data(), static_cast<std::size_t>(n));
+          forward_lines(pending, quiet_prefixes, false);
         }
         status.stderr_tail.append(buf.data(), static_cast<std::size_t>(n));
         if (status.stderr_tail.size() > 2 * tail_bytes) {

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gbench/stats/processes.hpp"
+
 /// The one comparison engine: two groups of timing samples, each grouped by the process that measured
 /// them, give a change, its interval, p-values on the samples and across processes, and a verdict. The
 /// presets of one report (preset_comparison) and two reports (report_diff) are both compared here.
@@ -32,8 +34,9 @@ struct settings {
 /// Throws input_error naming the option when alpha, threshold or confidence is out of range.
 void check(const settings& s);
 
-/// One side's samples (ns per forward), grouped by the process that measured them.
-using sample_groups = std::vector<std::vector<double>>;
+/// One side's samples (ns per forward), grouped by the process that measured them, each in time order with
+/// its chunk size (stats/processes.hpp).
+using sample_groups = std::vector<stats::process_samples>;
 
 /// The verdict on one comparison, in one vocabulary; each front end words it for its question.
 enum class verdict {
@@ -41,28 +44,35 @@ enum class verdict {
   worse,           ///< significantly worse, the same way
   unchanged,       ///< not significant, within the threshold, or the tests disagree on the direction
   too_few_samples, ///< the test cannot reach alpha with so few samples: nothing can be said
+  inconclusive,    ///< fewer than two processes a side: a change cannot be told from process luck
 };
 std::string_view name_of(verdict v);
 
 /// Candidate against baseline.
 struct change {
-  double baseline_value = 0;   ///< the metric of the pooled samples: ns, or samples/s for throughput
+  /// The metric: for the median and throughput, of the mean process estimate (each process's lowest chunk
+  /// median); for p90 and p99, of the pooled samples. ns, or samples/s for throughput.
+  double baseline_value = 0;
   double candidate_value = 0;
-  double ratio = 1;            ///< candidate_value / baseline_value
-  std::optional<double> ratio_low;  ///< bootstrap interval of the ratio (median and throughput only)
+  double ratio = 1;            ///< candidate / baseline: of the mean process estimates, or of the pooled metric
+  /// Hierarchical bootstrap interval of the ratio (processes, then samples), or for p90 and p99 a bootstrap
+  /// of the processes' own metric.
+  std::optional<double> ratio_low;
   std::optional<double> ratio_high;
   std::size_t n_baseline = 0;  ///< samples, all processes pooled
   std::size_t n_candidate = 0;
   double p_value = 1;          ///< two-sided Mann-Whitney U of candidate against baseline samples
   double z = 0;                ///< positive when the candidate's samples tend to be larger (slower)
-  /// The same test on each process's own metric, when both sides have enough processes to reach alpha.
-  /// Samples of one process share its luck (CPU placement, memory layout, the load of the moment), which
-  /// the test on raw samples takes for evidence; this one does not.
+  /// The test that decides: Welch's t on the logarithms of the processes' estimates (or own p90/p99), with
+  /// two processes a side or more. Samples of one process share its luck (CPU placement, memory layout, slow
+  /// episodes of the machine), which the test on raw samples takes for evidence; this one does not.
   std::optional<double> runs_p_value;
   std::optional<double> runs_z; ///< positive when the candidate is slower, whatever the metric
+  std::optional<double> mde;    ///< the smallest relative change that test would detect (80% power at alpha)
   bool enough_samples = false;  ///< the sample sizes can reach alpha at all
-  bool significant = false;     ///< p_value < alpha, and runs_p_value < alpha when there is one
-  bool samples_only = false;    ///< too few processes to test across them: the verdict rests on samples
+  bool significant = false;     ///< runs_p_value < alpha and the interval excludes no change
+  bool samples_only = false;    ///< fewer than two processes a side: no test across them (verdict inconclusive)
+  int runs_needed = 0;          ///< inconclusive: processes a side that would decide at the threshold
   compare::verdict verdict = verdict::unchanged;
   std::string note;             ///< why, when it is not plain: too few samples, processes, disagreeing tests
 };

@@ -26,6 +26,7 @@ enum class outcome {
   improvement,         ///< the engine says better
   unchanged,           ///< the engine says unchanged
   too_few_samples,     ///< the test cannot reach alpha with so few samples: nothing can be said
+  inconclusive,        ///< fewer than two runs (processes) a side: a change cannot be told from process luck
   failed_in_candidate, ///< measured in the baseline, failed in the candidate: counts as a regression
   failed_in_baseline,  ///< failed in the baseline only: nothing to compare against
   failed_in_both,
@@ -40,6 +41,7 @@ struct diff_row : change {
   bool measured = false;          ///< both reports measured it
   int repetitions_baseline = 0;   ///< runs[] entries (processes), all reports of a side pooled
   int repetitions_candidate = 0;
+  std::string decide_command;     ///< inconclusive: a command that would measure enough runs
 };
 
 /// The comparison of two reports.
@@ -60,6 +62,8 @@ struct report_diff {
   [[nodiscard]] std::size_t count(outcome o) const;
   /// A row regressed or failed in the candidate only: the job must fail.
   [[nodiscard]] bool regressed() const;
+  /// No regression, but some row had too few runs a side to say (exit 13).
+  [[nodiscard]] bool inconclusive() const;
 };
 
 /// Compares every (preset, batch) present in both reports. Throws mismatch_error naming every differing

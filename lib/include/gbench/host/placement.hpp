@@ -67,8 +67,8 @@ struct placement {
   std::vector<int> order; ///< CPUs in order of preference; a process of n threads gets the first n
   std::string reason;     ///< how the order was chosen
 
-  /// The CPUs of a process with `threads` threads (all of `order` when threads is 0 or exceeds it); empty
-  /// for mode "none".
+  /// The CPUs of a process with `threads` threads (all of `order` when threads is 0 or exceeds it, or for
+  /// mode "none", where `order` is every allowed CPU); empty when `order` is.
   [[nodiscard]] std::vector<int> cpus_for(int threads) const;
 };
 

@@ -41,10 +41,11 @@ config::model_spec spec_of(const model_info& m);
 struct settings {
   std::vector<std::int64_t> batches;
   int warmup = 0;
+  bool warmup_auto = false;    ///< warm-up until steady state (each result says how many forwards it took)
   int iterations = 0;
   std::uint64_t seed = 0;
   std::optional<int> threads;  ///< --threads, overriding the presets'
-  int repetitions = 1;
+  int repetitions = 1;         ///< with --repetitions auto, the rounds it took
   std::string baseline = "default"; ///< the preset speed-ups are measured against
   double alpha = 0.05;              ///< significance level of the comparison
   double cosine_threshold = 0.99;   ///< --verify: accuracy below this is flagged in every format
@@ -78,6 +79,38 @@ struct preset_comparison {
   std::string attribution;
   std::optional<double> cosine;       ///< from --verify: logits' cosine similarity to float64 at this batch
   bool accuracy_flagged = false;      ///< cosine below the report's threshold
+  // Across processes (stats/processes.hpp): each process summarised by its lowest chunk median.
+  std::vector<double> process_estimates_ns; ///< one per repetition that measured this batch
+  std::optional<double> estimate_ns;        ///< their mean: the figure speed-ups are ratios of
+  std::optional<double> estimate_low_ns;    ///< its 95% hierarchical bootstrap interval
+  std::optional<double> estimate_high_ns;
+  std::optional<double> between_cv;         ///< variance component between processes, as a CV
+  std::optional<double> within_cv;          ///< between chunks within a process, as a CV
+  std::optional<double> p_value_processes;  ///< Welch's t on log process estimates (2+ processes a side)
+  std::optional<double> mde;                ///< smallest relative change the test would detect (80% power)
+  std::vector<std::string> flags;           ///< outlier processes, drift, warm-up that never settled
+  std::vector<std::string> inert_knobs;     ///< knobs this preset sets that cannot act on this host
+};
+
+/// How a run until precise (--precision, --repetitions auto) ended.
+struct precision_outcome {
+  double target = 0;       ///< relative half-width asked for (0.03 for +-3%)
+  double reached = 0;      ///< the widest relative half-width at the end (infinite: not estimable)
+  int rounds = 0;          ///< rounds of every preset once
+  std::string widest;      ///< the row with the widest interval, "bf16 @ 32"
+  std::string stopped;     ///< "precision reached" or why not
+};
+
+/// Where the processes ran and what else ran there.
+struct run_conditions {
+  std::string cpus_mode;        ///< --cpus: auto, none or list
+  std::vector<int> cpu_order;   ///< CPUs by preference; a process of n threads got the first n
+  std::string placement_reason;
+  double other_load_before = 0; ///< share of those CPUs that other work used in the half second before
+  double steal_before = 0;      ///< share the hypervisor took
+  double other_load_during = 0; ///< the same over the whole run, this tool's own processes excluded
+  double steal_during = 0;
+  std::optional<precision_outcome> precision;
 };
 
 /// The results of one invocation, with what is needed to read them later (README, "Report schema").
@@ -87,12 +120,17 @@ struct report {
   record::settings settings;
   std::vector<preset_run> runs;              ///< in the order they ran: repetitions interleaved
   std::vector<preset_comparison> comparison; ///< one per preset and batch, computed once from runs
+  std::optional<run_conditions> conditions;  ///< absent in reports of older versions
 };
 
 nlohmann::json to_json(const model_info& m);
 void from_json(const node& n, model_info& out);
 nlohmann::json to_json(const settings& s);
 void from_json(const node& n, settings& out);
+nlohmann::json to_json(const precision_outcome& p);
+void from_json(const node& n, precision_outcome& out);
+nlohmann::json to_json(const run_conditions& c);
+void from_json(const node& n, run_conditions& out);
 nlohmann::json to_json(const preset_comparison& c);
 void from_json(const node& n, preset_comparison& out);
 /// The whole report, "schema" and "schema_version" first.

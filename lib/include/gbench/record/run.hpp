@@ -31,8 +31,10 @@ struct batch_result {
   std::int64_t batch = 0;
   bool ok = false;
   std::string error;                    ///< why it failed, when !ok
-  int warmup = 0;
-  std::vector<std::int64_t> samples_ns; ///< one per timed forward
+  int warmup = 0;                       ///< untimed forwards run before timing
+  bool warmup_steady = true;            ///< steady state was detected (auto warm-up), or not asked for
+  std::int64_t chunk_size = 0;          ///< samples_ns in chunks of this many, in time order (0: one chunk)
+  std::vector<std::int64_t> samples_ns; ///< one per timed forward, in the order they ran
   stats::summary summary_ns;            ///< of samples_ns
   double throughput = 0;                ///< samples per second at the median
   double gflops = 0;                    ///< model FLOPs per forward / median
@@ -52,6 +54,8 @@ struct preset_run {
   std::string error;        ///< how it failed, when !ok
   std::string stderr_tail;  ///< its stderr's last lines, when !ok
   std::map<std::string, std::string> effective_env; ///< the managed knobs as the process saw them
+  std::vector<int> cpus;    ///< the CPUs it was started on (--cpus); empty when not pinned
+  double wall_s = 0;        ///< its wall time, start to exit
   std::optional<backend::libtorch_info> libtorch;   ///< as the process saw it; none when it died first
   std::vector<batch_result> batches;
   std::optional<run_evidence> evidence; ///< --verify, doctor

@@ -66,6 +66,8 @@ std::string recipe_line(const record::preset_comparison& row, const record::pres
 /// The recipe line of every row that has a baseline to compare with.
 std::vector<std::string> recipe_lines(const std::vector<record::preset_comparison>& rows);
 /// "preset: effect" for each preset's observed knob effects (--verify).
+/// Where the processes ran, the other work on those CPUs, and how a run until precise ended.
+std::vector<std::string> condition_lines(const record::report& r);
 std::vector<std::string> effect_lines(const std::vector<record::preset_comparison>& rows);
 
 // ---- a report diff: one row per (preset, batch) in both reports -----------------------------------------

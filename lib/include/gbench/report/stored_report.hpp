@@ -20,6 +20,10 @@ struct stored_series {
   std::vector<double> samples_ns; ///< samples of the repetitions that measured it, in report order
   /// How many of samples_ns each of those repetitions (a process each) contributed, in the same order.
   std::vector<std::size_t> repetition_sizes;
+  /// Each of those repetitions' chunk size (results::settings::chunk_size; 0: one chunk), in the same order.
+  std::vector<std::size_t> chunk_sizes;
+  /// The command line of the first report that holds this series, to say how to measure it again.
+  std::vector<std::string> command_line;
 };
 
 /// A graviton-bench report read back for compare and export, with its samples pooled per (preset, batch).

@@ -30,8 +30,13 @@ config::preset effective_preset(const plan& p, const config::preset& preset);
 /// With `evidence`, each process instead runs one forward per batch with ONEDNN_VERBOSE=1 and reports who
 /// served each layer, the accuracy against float64 and the process's huge pages (record::run_evidence).
 /// `on_done` is called as each process finishes (streaming output).
+/// With repetitions 0, after every round (every preset once): the iterations per process of the next round,
+/// or nothing to stop. `rounds` is the number of rounds run so far.
+using next_round_fn = std::function<std::optional<int>(const std::vector<record::preset_run>& runs, int rounds)>;
+
 std::vector<record::preset_run> execute(const plan& p, const std::string& executable, bool evidence = false,
-                                        const std::function<void(const record::preset_run&)>& on_done = {});
+                                        const std::function<void(const record::preset_run&)>& on_done = {},
+                                        const next_round_fn& next_round = {});
 
 /// Refuses, before anything is allocated, a batch whose tensors would not fit in `available_bytes`.
 void check_memory(const config::model_spec& model, const std::vector<std::int64_t>& batches,

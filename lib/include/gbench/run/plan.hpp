@@ -9,6 +9,7 @@
 
 #include "gbench/config/model_spec.hpp"
 #include "gbench/config/preset.hpp"
+#include "gbench/host/placement.hpp"
 #include "gbench/record/report.hpp"
 
 namespace gbench::run {
@@ -20,12 +21,13 @@ struct plan_options {
   std::vector<std::string> batches{"256", "32", "10"};
   std::vector<std::string> presets{"default"}; ///< names, or "all"
   std::vector<std::string> env;              ///< KEY=VALUE, set in every preset's process
-  int warmup = 50;
+  std::string warmup = "auto";               ///< a count, or "auto": until steady state
   int iterations = 100;
   std::optional<int> threads;
   std::uint64_t seed = 0;
   bool verbose = false;
-  int repetitions = 1;
+  std::string repetitions = "1";             ///< a count, or "auto" (needs precision)
+  std::optional<double> precision;           ///< percent: with repetitions "auto", the half-width to reach
   std::string baseline = "default";
   double alpha = 0.05;
   double cosine_threshold = 0.99;
@@ -43,12 +45,17 @@ struct plan {
   std::vector<std::string> managed_env; ///< knobs removed from every child's environment unless its preset sets them
   std::map<std::string, std::string> env_overrides; ///< --env: set in every child, after the preset
   std::vector<std::int64_t> batches;
-  int warmup = 50;
+  int warmup = 50;            ///< untimed forwards per batch; with warmup_auto, unused
+  bool warmup_auto = false;   ///< warm up until steady state (at most max_warmup_s per batch)
+  double max_warmup_s = 5.0;
   int iterations = 100;
+  double chunk_s = 0.02;      ///< samples are kept in chunks of about this many seconds
   std::uint64_t seed = 0;
   std::optional<int> threads; ///< overrides the presets' threads
   bool verbose = false;
-  int repetitions = 1;        ///< runs of every preset, interleaved: A B C A B C ...
+  int repetitions = 1;        ///< runs of every preset, interleaved: A B C A B C ...; 0: until next_round stops
+  std::optional<double> precision; ///< with repetitions 0: the relative half-width to reach (0.03 for +-3%)
+  host::placement placement;  ///< where every process runs (--cpus)
   double min_time = 0;        ///< seconds of timed forwards at least (in chunks of `iterations`)
   double max_time = 0;        ///< seconds after which no more chunks are added (0: no limit)
   bool progress = false;      ///< progress on stderr

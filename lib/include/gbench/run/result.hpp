@@ -17,8 +17,11 @@ struct job {
   config::preset preset;                      ///< settings already merged with the command line's
   std::vector<std::string> managed_env;       ///< knobs whose values the process reports
   std::vector<std::int64_t> batches;
-  int warmup = 50;
+  int warmup = 50;          ///< untimed forwards before timing (warmup_auto: the most, with max_warmup_s)
+  bool warmup_auto = false; ///< warm up until steady state (stats::steady_state) instead
+  double max_warmup_s = 5.0;
   int iterations = 100;
+  double chunk_s = 0.02;    ///< samples are kept in chunks of about this many seconds (at least one forward)
   std::uint64_t seed = 0;
   bool verbose = false;
   bool profile = true;       ///< after the timed forwards, as many again under the profiler

@@ -8,11 +8,11 @@
 /// state.
 namespace gbench::stats {
 
-/// Decides when warm-up forwards have reached steady state, fed one block median at a time. A block
-/// "improves" when its median is below the best block so far by more than `tolerance` (relative); steady
-/// state is `stable_blocks` blocks in a row that do not improve. The first forwards of a process are slow
-/// (page faults on weights, caches, oneDNN's primitive cache, the CPU's frequency): they improve until they
-/// stop.
+/// Decides when warm-up forwards have reached steady state, fed one block median at a time: steady once the
+/// median of the last `stable_blocks` blocks is no lower than the median of the `stable_blocks` before them by
+/// more than `tolerance` (relative). The first forwards of a process are slow (page faults on weights, caches,
+/// oneDNN's primitive cache, the CPU's frequency): they improve until they stop. Medians of windows, not single
+/// blocks, so that one lucky block on a noisy machine does not count as an improvement.
 class steady_state {
 public:
   explicit steady_state(double tolerance = 0.02, int stable_blocks = 3);
@@ -24,9 +24,8 @@ public:
 private:
   double tolerance_;
   int stable_blocks_;
-  double best_ = 0;
+  std::vector<double> medians_;
   int blocks_ = 0;
-  int stable_ = 0;
   bool reached_ = false;
 };
 

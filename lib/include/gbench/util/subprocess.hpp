@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace gbench::util {
@@ -20,10 +21,15 @@ struct process_options {
   bool capture_stdout = false; ///< keep its stdout in child_status::stdout_text instead of sharing ours
 };
 
+/// Whether a line starts with one of the prefixes.
+bool starts_with_any(std::string_view line, const std::vector<std::string>& prefixes);
+
 /// Runs argv[0] (a path, or a name looked up in PATH) with exactly the environment `env` ("KEY=VALUE" items), waits for it and returns how it
 /// ended.
+/// Lines of its stderr that start with one of `quiet_prefixes` are not forwarded (they stay in the tail):
+/// chatter of libraries that is noise to a user unless the child fails.
 child_status run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                         const process_options& options = {});
+                         const process_options& options = {}, const std::vector<std::string>& quiet_prefixes = {});
 
 /// argv behind the words of GBENCH_WORKER_WRAPPER (split on spaces), when it is set: the command that starts
 /// every graviton-bench process, e.g. "qemu-aarch64-static -cpu max,sve256=on" to run an aarch64 build under

@@ -1,0 +1,122 @@
+#include "gbench/run/until_precise.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "gbench/stats/summary.hpp"
+
+namespace gbench::run {
+
+namespace {
+
+constexpr int min_rounds = 3;
+constexpr int max_rounds = 200;
+constexpr std::uint64_t seed = 0x70726563; // fixed: the same runs give the same decision
+
+std::vector<stats::process_samples> group_of(const std::vector<record::preset_run>& runs, const std::string& preset,
+                                             std::int64_t batch) {
+  std::vector<stats::process_samples> group;
+  for (const auto& run : runs) {
+    if (run.preset.name != preset) {
+      continue;
+    }
+    for (const auto& b : run.batches) {
+      if (b.batch == batch && b.ok && !b.samples_ns.empty()) {
+        group.push_back({std::vector<double>(b.samples_ns.begin(), b.samples_ns.end()),
+                         static_cast<std::size_t>(std::max<std::int64_t>(0, b.chunk_size))});
+      }
+    }
+  }
+  return group;
+}
+
+} // namespace
+
+std::vector<stats::precision_row> precision_rows(const std::vector<record::preset_run>& runs,
+                                                 const std::vector<std::int64_t>& batches,
+                                                 const std::string& baseline) {
+  std::vector<std::string> presets;
+  for (const auto& run : runs) {
+    if (std::find(presets.begin(), presets.end(), run.preset.name) == presets.end()) {
+      presets.push_back(run.preset.name);
+    }
+  }
+  const bool has_baseline = std::find(presets.begin(), presets.end(), baseline) != presets.end();
+  std::vector<stats::precision_row> rows;
+  for (const std::int64_t batch : batches) {
+    for (const auto& preset : presets) {
+      if (presets.size() > 1 && has_baseline) {
+        if (preset != baseline) {
+          rows.push_back({fmt::format("{} @ {}", preset, batch), group_of(runs, preset, batch),
+                          group_of(runs, baseline, batch)});
+        }
+      } else {
+        rows.push_back({fmt::format("{} @ {}", preset, batch), group_of(runs, preset, batch), {}});
+      }
+    }
+  }
+  return rows;
+}
+
+until_precise::until_precise(const plan& p, double target, double max_time_s)
+    : plan_(p), target_(target), max_time_s_(max_time_s), started_(std::chrono::steady_clock::now()) {
+  outcome_.target = target;
+}
+
+std::optional<int> until_precise::operator()(const std::vector<record::preset_run>& runs, int rounds) {
+  stats::process_test_options o;
+  o.alpha = plan_.alpha;
+  o.resamples = 1000;
+  o.seed = seed;
+  const auto rows = precision_rows(runs, plan_.batches, plan_.baseline);
+  const auto status = stats::assess_precision(rows, target_, o);
+  outcome_.rounds = rounds;
+  outcome_.reached = status.worst;
+  outcome_.widest = status.worst_row;
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const double per_round = elapsed / rounds;
+  if (rounds >= min_rounds && status.worst <= target_) {
+    outcome_.stopped = "precision reached";
+    return std::nullopt;
+  }
+  if (elapsed + per_round > max_time_s_) {
+    outcome_.stopped = fmt::format("time limit: another round (about {:.0f} s) would pass --max-time {:.0f} s; about "
+                                   "{} processes a side would be needed",
+                                   per_round, max_time_s_, status.processes_wanted);
+    return std::nullopt;
+  }
+  if (rounds >= max_rounds) {
+    outcome_.stopped = fmt::format("round limit: {} rounds", max_rounds);
+    return std::nullopt;
+  }
+  // The next round's length: from the widest row's preset, its variance components and what a process costs
+  // beyond its timed forwards (start, model, warm-up).
+  double timed_s = 0;
+  double wall_s = 0;
+  for (const auto& run : runs) {
+    wall_s += run.wall_s;
+    for (const auto& b : run.batches) {
+      for (const auto ns : b.samples_ns) {
+        timed_s += static_cast<double>(ns) * 1e-9;
+      }
+    }
+  }
+  const double overhead_s = std::max(0.0, (wall_s - timed_s) / static_cast<double>(std::max<std::size_t>(1, runs.size())));
+  int iterations = plan_.iterations;
+  for (const auto& row : rows) {
+    if (row.name != status.worst_row || row.preset.size() < 2) {
+      continue;
+    }
+    const auto c = stats::estimate_components(row.preset);
+    const double forward_s = c.grand_mean * 1e-9;
+    const double chunk_s = forward_s * c.samples_per_chunk;
+    const int chunks = stats::optimal_chunks(c, overhead_s / static_cast<double>(plan_.batches.size()), chunk_s, 3, 50);
+    iterations = std::clamp(static_cast<int>(std::lround(chunks * c.samples_per_chunk)), 10, 1000000);
+  }
+  outcome_.stopped = "running";
+  return iterations;
+}
+
+} // namespace gbench::run
