@@ -1,5 +1,5 @@
 // The report model (lib/src/record): one to_json/from_json pair per type, and a reader whose errors name the
-// file and the JSON path. (The errors of whole report files are in compare_reports.test.cpp.)
+// file and the JSON path. (The errors of whole report files are in tests/compare/report_diff.test.cpp.)
 #include <catch2/catch.hpp>
 
 #include <filesystem>
