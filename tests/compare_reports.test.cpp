@@ -573,7 +573,8 @@ TEST_CASE("compare: exit codes and messages", "[regression][cli]") {
 
 TEST_CASE("A/A: the same configuration twice is not a regression, a slowed candidate is", "[regression][e2e]") {
   // The CI job itself: baseline and candidate alternate for 8 rounds, a process each. The candidate of the
-  // A/B half spins 40 us more in every timed forward (GBENCH_TEST_DELAY_US, test-only): about +100%.
+  // A/B half spins as long again as every timed forward took (GBENCH_TEST_DELAY_PERCENT=100, test-only): +100%
+  // in any build type (a fixed 40 us was +100% in Release but +14% under the sanitizers).
   // On a shared 2-core VM a whole process of the tiny model may run 50% slower than the next (measured: one
   // in three), so the pooled medians of an A/A pair can differ by 20%: the test across runs is what keeps
   // that from being called a regression, and alpha 0.01 keeps a chance A/A failure below 1%. Eight runs a
@@ -597,7 +598,7 @@ TEST_CASE("A/A: the same configuration twice is not a regression, a slowed candi
   CHECK_THAT(gbench::util::read_text_file(dir.path() / "aa" / "comparison.md"), Contains("✅ no regression"));
 
   auto ab = common;
-  ab.insert(ab.end(), {"--candidate-env", "GBENCH_TEST_DELAY_US=40", "--out", (dir.path() / "ab").string()});
+  ab.insert(ab.end(), {"--candidate-env", "GBENCH_TEST_DELAY_PERCENT=100", "--out", (dir.path() / "ab").string()});
   ab.insert(ab.end(), bench.begin(), bench.end());
   const auto slowed = run_tool(ab);
   INFO(slowed.stdout_text << slowed.stderr_tail);
@@ -653,7 +654,7 @@ TEST_CASE("export --format gbench feeds google/benchmark's compare.py unchanged"
   const auto p = [&](const char* name) { return (dir.path() / name).string(); };
   REQUIRE(run_cli(tiny_run(p("a.json"), 30)).exit_code == 0);
   REQUIRE(run_cli(tiny_run(p("a2.json"), 30)).exit_code == 0);
-  REQUIRE(run_cli(tiny_run(p("b.json"), 30), {"GBENCH_TEST_DELAY_US=40"}).exit_code == 0);
+  REQUIRE(run_cli(tiny_run(p("b.json"), 30), {"GBENCH_TEST_DELAY_PERCENT=100"}).exit_code == 0);
   for (const char* name : {"a", "a2", "b"}) {
     const auto r = run_cli({"export", "--format", "gbench", p((std::string(name) + ".json").c_str()), "-o",
                             p((std::string(name) + ".gb.json").c_str())});

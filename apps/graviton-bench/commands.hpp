@@ -35,6 +35,7 @@ struct run_options {
   int row_limit = 100;
   bool group_by_input_shape = false;
   std::string trace_dir;
+  double timeout = -1; ///< seconds per preset process; negative: derived from the plan
   std::vector<std::string> command_line;
 };
 void setup_run(CLI::App& app, run_options& opt);

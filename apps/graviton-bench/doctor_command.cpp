@@ -12,6 +12,7 @@
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
 #include "gbench/error.hpp"
+#include "gbench/util/interrupt.hpp"
 #include "paths.hpp"
 #include "plan.hpp"
 
@@ -132,6 +133,7 @@ int run_doctor(const doctor_options& opt) {
   std::cout.flush();
 
   auto runs = gather_evidence(plan, opt.configs, opt.presets_file);
+  util::throw_if_interrupted();
   print_evidence(runs, opt.cosine_threshold, std::cout);
 
   if (!opt.json_path.empty()) {

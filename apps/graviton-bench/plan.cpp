@@ -1,7 +1,10 @@
 #include "plan.hpp"
 
 #include <algorithm>
+#include <sched.h>
+
 #include <charconv>
+#include <iostream>
 
 #include <fmt/ranges.h>
 
@@ -17,6 +20,10 @@ namespace gbench::app {
 
 namespace {
 
+// Far beyond any memory (a batch of the smallest model takes 4 bytes a feature), and small enough that byte
+// estimates cannot overflow.
+constexpr std::int64_t max_batch = std::int64_t{1} << 32;
+
 std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items) {
   std::vector<std::int64_t> out;
   for (const auto& item : items) {
@@ -25,8 +32,9 @@ std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items) {
     if (ec != std::errc() || ptr != item.data() + item.size()) {
       throw input_error(fmt::format("--batch: '{}' is not a whole number; write e.g. --batch 256,32,10", item));
     }
-    if (value <= 0) {
-      throw input_error(fmt::format("--batch: {} is not a batch size; batch sizes are whole numbers from 1", value));
+    if (value <= 0 || value > max_batch) {
+      throw input_error(fmt::format("--batch: {} is not a batch size; batch sizes are whole numbers from 1 to {}",
+                                    value, max_batch));
     }
     out.push_back(value);
   }
@@ -34,6 +42,24 @@ std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items) {
     throw input_error("--batch: no batch size given; write e.g. --batch 256,32,10");
   }
   return out;
+}
+
+// More threads than cores only make them wait for each other at every parallel region; far more is a typo.
+void check_threads(const std::optional<int>& threads) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int cores = ::sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+  if (!threads || cores <= 0 || *threads <= cores) {
+    return;
+  }
+  if (*threads > 4 * cores) {
+    throw input_error(fmt::format("--threads {}: this process may use {} cores; give at most {} (4 per core), "
+                                  "or as many as there are cores for a timing that means something",
+                                  *threads, cores, 4 * cores));
+  }
+  std::cerr << fmt::format("warning: --threads {} is more than the {} cores this process may use; the threads will "
+                           "take turns, and timings will say more about the scheduler than about the model\n",
+                           *threads, cores);
 }
 
 } // namespace
@@ -84,6 +110,7 @@ run::plan make_plan(const run_options& opt) {
   plan.warmup = opt.warmup;
   plan.iterations = opt.iterations;
   plan.threads = opt.threads;
+  check_threads(opt.threads);
   plan.seed = opt.seed;
   plan.verbose = opt.verbose;
   plan.profile = !opt.no_profile;
@@ -98,6 +125,7 @@ run::plan make_plan(const run_options& opt) {
     throw input_error(fmt::format("--max-time {} is below --min-time {}; give a maximum at or above the minimum",
                                   opt.max_time, opt.min_time));
   }
+  plan.timeout = opt.timeout;
   plan.record_shapes = opt.group_by_input_shape;
   plan.trace_dir = opt.trace_dir;
   const auto keys = profile::sort_keys();

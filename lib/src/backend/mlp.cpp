@@ -51,16 +51,28 @@ void mlp_session::warm_up(int count) {
 
 namespace {
 
-// GBENCH_TEST_DELAY_US, for tests only: a deterministically slower "build" for the regression tests. Read
-// once per call, before the timed loop, so that the normal loop below does exactly what it did without it.
-std::chrono::microseconds test_delay() {
-  const char* text = std::getenv("GBENCH_TEST_DELAY_US");
+// GBENCH_TEST_DELAY_US and GBENCH_TEST_DELAY_PERCENT, for tests only: a deterministically slower "build" for the
+// regression tests, slower by a fixed time or by a share of each forward's own time (the same ratio in a Release
+// and a sanitizer build). Read once per call, before the timed loop, so that the normal loop below does exactly
+// what it did without them.
+struct test_delay {
+  std::chrono::microseconds fixed{0};
+  long percent = 0;
+  [[nodiscard]] bool any() const { return fixed.count() > 0 || percent > 0; }
+};
+
+long positive_env(const char* name) {
+  const char* text = std::getenv(name);
   if (text == nullptr || *text == '\0') {
-    return {};
+    return 0;
   }
   char* end = nullptr;
-  const long us = std::strtol(text, &end, 10);
-  return *end == '\0' && us > 0 ? std::chrono::microseconds(us) : std::chrono::microseconds(0);
+  const long value = std::strtol(text, &end, 10);
+  return *end == '\0' && value > 0 && value < 1000000 ? value : 0;
+}
+
+test_delay read_test_delay() {
+  return {std::chrono::microseconds(positive_env("GBENCH_TEST_DELAY_US")), positive_env("GBENCH_TEST_DELAY_PERCENT")};
 }
 
 } // namespace
@@ -71,11 +83,13 @@ std::vector<std::int64_t> mlp_session::time_forwards(int count) {
   std::vector<std::int64_t> samples(static_cast<std::size_t>(count));
   const auto& model = *impl_;
   const auto& x = impl_->input;
-  if (const auto delay = test_delay(); delay.count() > 0) {
+  if (const auto delay = read_test_delay(); delay.any()) {
     for (auto& sample : samples) {
       const auto start = clock::now();
       const auto y = model.forward(x);
-      for (const auto until = clock::now() + delay; clock::now() < until;) {
+      const auto done = clock::now();
+      const auto until = done + delay.fixed + (done - start) * delay.percent / 100;
+      while (clock::now() < until) {
       }
       sample = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
     }

@@ -34,6 +34,7 @@ nlohmann::json to_json(const run_report& r) {
   nlohmann::json j;
   j["schema"] = "graviton-bench-report";
   j["schema_version"] = schema_version;
+  j["status"] = r.status;
   j["context"] = r.context;
   j["model"] = config::to_json(r.plan.model);
   j["model"]["parameters"] = r.plan.model.parameter_count();
@@ -48,6 +49,7 @@ nlohmann::json to_json(const run_report& r) {
                    {"alpha", r.alpha},
                    {"cosine_threshold", r.cosine_threshold},
                    {"threads", r.plan.threads ? nlohmann::json(*r.plan.threads) : nlohmann::json(nullptr)},
+                   {"timeout_s", r.plan.timeout < 0 ? run::default_timeout(r.plan) : r.plan.timeout},
                    {"managed_env", r.plan.managed_env},
                    {"env_overrides", r.plan.env_overrides}};
   j["runs"] = nlohmann::json::array();
@@ -287,6 +289,7 @@ public:
     nlohmann::json head = to_json(r);
     head.erase("runs");
     head.erase("comparison");
+    head.erase("status"); // known at the end only
     head["type"] = "context";
     out << head.dump() << '\n' << std::flush;
   }
@@ -311,6 +314,9 @@ public:
       nlohmann::json line = to_json(row);
       line["type"] = "comparison";
       out << line.dump() << '\n';
+    }
+    if (r.status != "complete") {
+      out << nlohmann::json{{"type", "status"}, {"status", r.status}}.dump() << '\n';
     }
   }
 };

@@ -10,6 +10,7 @@
 
 #include "gbench/config/json_file.hpp"
 #include "gbench/error.hpp"
+#include "gbench/util/json_limits.hpp"
 
 namespace gbench::report {
 
@@ -114,6 +115,10 @@ json parse_text(const std::string& text, const std::string& name) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw report_error(
         fmt::format("{}: the file is empty; expected a graviton-bench JSON report (written by --json)", name));
+  }
+  if (const auto v = util::check_json_limits(text, util::report_json_limits)) {
+    throw report_error(fmt::format("{}:{}: {}; not a report graviton-bench writes (refused before parsing)", name,
+                                   config::line_of_offset(text, v->offset), v->what));
   }
   try {
     return json::parse(text);
@@ -286,15 +291,20 @@ stored_report load_stored_report(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(path, ec)) {
     throw report_error(fmt::format("{}: is a directory; expected a graviton-bench JSON report", name));
   }
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (!in || !(text << in.rdbuf())) {
-    // An empty file also leaves the stream failed: let the parser say "empty".
-    if (!in.is_open()) {
-      throw report_error(fmt::format("{}: cannot be read; check its permissions", name));
-    }
+  if (const auto too_large = util::file_size_violation(path, util::report_json_limits)) {
+    throw report_error(fmt::format("{}: {}; not a report graviton-bench writes (refused before reading)", name,
+                                   *too_large));
   }
-  return parse_stored_report(text.str(), name);
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) {
+    throw report_error(fmt::format("{}: cannot be read; check its permissions", name));
+  }
+  auto text = util::read_bounded(in, util::report_json_limits.max_bytes);
+  if (!text) {
+    throw report_error(fmt::format("{}: more than {} MiB without an end; not a report graviton-bench writes", name,
+                                   util::report_json_limits.max_bytes >> 20U));
+  }
+  return parse_stored_report(*text, name);
 }
 
 std::vector<fact_difference> differing_facts(const stored_report& a, const stored_report& b) {

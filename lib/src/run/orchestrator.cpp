@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -16,6 +17,7 @@
 #include "gbench/evidence/onednn_verbose.hpp"
 #include "gbench/run/worker.hpp"
 #include "gbench/util/files.hpp"
+#include "gbench/util/interrupt.hpp"
 #include "gbench/util/subprocess.hpp"
 
 namespace gbench::run {
@@ -212,6 +214,25 @@ void attach_routes(preset_run& run, const std::string& stdout_text, const config
 
 } // namespace
 
+double default_timeout(const plan& p, bool evidence) {
+  constexpr double start_up_s = 120;
+  constexpr double floor_flops_per_s = 1e9;
+  double forwards_flops = 0;
+  double per_batch_time = 0;
+  for (const std::int64_t batch : p.batches) {
+    const double per_forward = p.model.flops_per_sample() * static_cast<double>(batch);
+    // Evidence runs one forward of the model and one of its float64 copy per batch.
+    const double forwards = evidence ? 3.0
+                                     : static_cast<double>(p.warmup) +
+                                           static_cast<double>(p.iterations) * (p.profile ? 2.0 : 1.0);
+    forwards_flops += per_forward * forwards;
+    if (!evidence) {
+      per_batch_time += std::max(p.min_time, p.max_time) * (p.profile ? 2.0 : 1.0);
+    }
+  }
+  return std::ceil(start_up_s + forwards_flops / floor_flops_per_s + per_batch_time);
+}
+
 std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence,
                                 const std::function<void(const preset_run&)>& on_done) {
   util::temp_dir tmp;
@@ -221,7 +242,8 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
   const std::size_t total = p.presets.size() * static_cast<std::size_t>(repetitions);
   const auto started = std::chrono::steady_clock::now();
   // Interleaved (A B C A B C), so that drift on a noisy machine falls on every preset alike.
-  for (std::size_t k = 0; k < total; ++k) {
+  const double timeout = p.timeout < 0 ? default_timeout(p, evidence) : p.timeout;
+  for (std::size_t k = 0; k < total && util::interrupt_signal() == 0; ++k) {
     const std::size_t i = k % p.presets.size();
     const int repetition = static_cast<int>(k / p.presets.size()) + 1;
     if (p.progress) {
@@ -261,7 +283,10 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
                                                 : std::map<std::string, std::string>{});
     std::vector<std::string> argv = worker_wrapper();
     argv.insert(argv.end(), {executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
-    const auto status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = evidence});
+    const auto status = util::run_process(argv, env,
+                                          {.forward_stderr = true,
+                                           .capture_stdout = evidence,
+                                           .timeout = std::chrono::duration<double>(timeout)});
     preset_run run = collect(out_file, j);
     run.repetition = repetition;
     if (evidence) {

@@ -20,6 +20,7 @@
 #include "gbench/host/host_info.hpp"
 #include "gbench/run/result.hpp"
 #include "gbench/util/files.hpp"
+#include "gbench/util/interrupt.hpp"
 
 namespace gbench::run {
 
@@ -131,6 +132,9 @@ void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& wri
 } // namespace
 
 void run_worker(const std::filesystem::path& job_file, const std::filesystem::path& out) {
+  if (!util::die_with_parent()) {
+    throw error("the run that started this benchmark process has already ended; nothing to do");
+  }
   const job j = job_from_json(nlohmann::json::parse(util::read_text_file(job_file)));
   jsonl_writer writer(out);
 

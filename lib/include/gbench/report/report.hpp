@@ -25,6 +25,9 @@ struct run_report {
   std::string baseline = "default";  ///< the preset speed-ups are measured against
   double alpha = 0.05;               ///< significance level of the comparison
   double cosine_threshold = 0.99;    ///< --verify: accuracy below this is flagged in every format
+  /// "complete", or "interrupted": SIGINT or SIGTERM stopped the run; `runs` holds what had finished (the
+  /// interrupted process with the batches it completed).
+  std::string status = "complete";
 };
 
 /// Tool version and git sha, RFC 3339 UTC time, host, command line.

@@ -32,7 +32,16 @@ struct plan {
   bool profile = true;        ///< profile as many forwards again after timing (PyTorch's operator table)
   bool record_shapes = false; ///< group the table by input shape
   std::string trace_dir;      ///< Chrome traces, one per preset and batch
+  /// Seconds one preset's process may run before it is stopped and reported as failed ("timed out after N s").
+  /// Negative: default_timeout(). Zero: no limit.
+  double timeout = -1;
 };
+
+/// The time limit of one preset's process when none is given: 120 s to start (LibTorch's load and the model's
+/// initialisation, under emulation too), plus every planned forward (warm-up, timed, profiled) at 1 GFLOP/s, about
+/// a hundredth of what a server core does with this model, plus --max-time (or --min-time) per batch, twice with
+/// profiling.
+double default_timeout(const plan& p, bool evidence = false);
 
 /// The environment of a preset's process: `parent` without any managed knob, then the preset's
 /// knobs, then the overrides. Nothing else is changed.
@@ -48,7 +57,10 @@ config::preset effective_preset(const plan& p, const config::preset& preset);
 /// A preset whose process fails is reported as failed with its stderr's tail; the others still run.
 /// With `evidence`, each process instead runs one forward per batch with ONEDNN_VERBOSE=1 and reports who
 /// served each layer, the accuracy against float64 and the process's huge pages (preset_run::evidence).
-/// `on_done` is called as each process finishes (streaming output).
+/// `on_done` is called as each process finishes (streaming output). A process that runs past the plan's timeout is
+/// stopped (its process group: SIGTERM, then SIGKILL) and reported as failed. After an interrupt
+/// (util::interrupt_signal()), the running process is stopped, reported with the batches it finished, and no
+/// further process starts: the caller decides what to keep.
 std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence = false,
                                 const std::function<void(const preset_run&)>& on_done = {});
 
