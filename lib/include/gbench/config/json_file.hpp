@@ -29,7 +29,4 @@ json_document load_json_document(const std::filesystem::path& path);
 /// The same for text already read; `path` names it in messages.
 json_document parse_json_document(const std::filesystem::path& path, std::string text);
 
-/// 1-based line of a byte offset in text.
-int line_of_offset(std::string_view text, std::size_t offset);
-
 } // namespace gbench::config

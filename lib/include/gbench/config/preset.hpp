@@ -64,10 +64,6 @@ preset_catalog load_presets(const std::filesystem::path& path, const preset_cata
 /// The same for a file already read and parsed (config::load_json_document, parse_json_document).
 preset_catalog presets_from_document(const json_document& doc, const preset_catalog* known = nullptr);
 
-nlohmann::json to_json(const preset& p);
-nlohmann::json to_json(const torch_settings& s);
-torch_settings settings_from_json(const nlohmann::json& j);
-
 /// Parses "KEY=VALUE"; throws input_error naming the option on a malformed item.
 std::pair<std::string, std::string> parse_env_assignment(const std::string& item);
 
