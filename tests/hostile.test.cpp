@@ -174,17 +174,18 @@ TEST_CASE("a hung worker is stopped at its timeout with everything it started, t
           "[hostile][timeout][e2e]") {
   hang_setup s;
   const auto report = s.dir.path() / "r.json";
+  // The limit leaves a tiny worker time to start on a loaded machine; the hung one never finishes.
   const auto r = util::run_process(tiny({"--preset", "hang,default", "--presets", s.presets.string(), "--timeout",
-                                         "2", "--json", report.string()}),
+                                         "30", "--json", report.string()}),
                                    s.env, {.forward_stderr = false, .capture_stdout = true, .timeout = 300s});
   CHECK(r.exit_code == 6);
-  CHECK_THAT(r.stderr_tail, Contains("preset 'hang' did not complete") && Contains("timed out after 2 s"));
+  CHECK_THAT(r.stderr_tail, Contains("preset 'hang' did not complete") && Contains("timed out after 30 s"));
   const auto j = nlohmann::json::parse(util::read_text_file(report));
   REQUIRE(j["runs"].size() == 2);
   CHECK(j["runs"][0]["status"] == "failed");
-  CHECK_THAT(j["runs"][0]["error"].get<std::string>(), Contains("timed out after 2 s"));
+  CHECK_THAT(j["runs"][0]["error"].get<std::string>(), Contains("timed out after 30 s"));
   CHECK(j["runs"][1]["status"] == "ok"); // the preset after the hung one still ran
-  CHECK(j["settings"]["timeout_s"] == 2.0);
+  CHECK(j["settings"]["timeout_s"] == 30.0);
   // The wrapper ignores SIGTERM and leaves a helper behind: both must be gone (SIGKILL to the process group).
   CHECK(no_marked_processes_within(s.token, 5s));
   CHECK_FALSE(s.temp_folders_left());
@@ -316,6 +317,7 @@ TEST_CASE("two writers of one path leave one whole file, never a mix", "[hostile
   const auto path = dir.path() / "r.json";
   const std::string a(1 << 20, 'a');
   const std::string b(1 << 20, 'b');
+  util::write_file_atomically(path, a);
   std::atomic<bool> stop{false};
   std::atomic<int> torn{0};
   std::thread reader([&] {

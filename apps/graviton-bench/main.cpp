@@ -1,4 +1,6 @@
 // graviton-bench: LibTorch CPU inference benchmark of the Graviton tuning knobs.
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -57,7 +59,14 @@ int main(int argc, char** argv) {
       return gbench::app::run_doctor(doctor_opt);
     }
     if (worker->parsed()) {
-      return gbench::app::run_worker(worker_opt);
+      const int rc = gbench::app::run_worker(worker_opt);
+      // Its results are written and closed. LibTorch's static destructors are skipped: after a profile, Kineto's
+      // (libkineto::ActivityProfilerController) at times corrupts the heap and aborts, which would turn a
+      // complete run into a crashed one.
+      std::cout.flush();
+      std::cerr.flush();
+      std::fflush(nullptr);
+      std::_Exit(rc);
     }
     if (compare->parsed()) {
       return gbench::app::run_compare(compare_opt);
