@@ -48,25 +48,6 @@ std::vector<std::string> child_environment(const std::vector<std::string>& paren
   return env;
 }
 
-record::report begin_report(const plan& p, record::context context) {
-  record::report r;
-  r.context = std::move(context);
-  r.model = record::describe(p.model);
-  r.settings = {.batches = p.batches,
-                .warmup = p.warmup,
-                .iterations = p.iterations,
-                .seed = p.seed,
-                .threads = p.threads,
-                .repetitions = p.repetitions,
-                .baseline = p.baseline,
-                .alpha = p.alpha,
-                .cosine_threshold = p.cosine_threshold,
-                .timeout_s = p.timeout < 0 ? default_timeout(p) : p.timeout,
-                .managed_env = p.managed_env,
-                .env_overrides = p.env_overrides};
-  return r;
-}
-
 config::preset effective_preset(const plan& p, const config::preset& preset) {
   config::preset out = preset;
   for (const auto& [k, v] : p.env_overrides) {
@@ -219,25 +200,6 @@ void attach_routes(record::preset_run& run, const std::string& stdout_text, cons
 }
 
 } // namespace
-
-double default_timeout(const plan& p, bool evidence) {
-  constexpr double start_up_s = 120;
-  constexpr double floor_flops_per_s = 1e9;
-  double forwards_flops = 0;
-  double per_batch_time = 0;
-  for (const std::int64_t batch : p.batches) {
-    const double per_forward = p.model.flops_per_sample() * static_cast<double>(batch);
-    // Evidence runs one forward of the model and one of its float64 copy per batch.
-    const double forwards = evidence ? 3.0
-                                     : static_cast<double>(p.warmup) +
-                                           static_cast<double>(p.iterations) * (p.profile ? 2.0 : 1.0);
-    forwards_flops += per_forward * forwards;
-    if (!evidence) {
-      per_batch_time += std::max(p.min_time, p.max_time) * (p.profile ? 2.0 : 1.0);
-    }
-  }
-  return std::ceil(start_up_s + forwards_flops / floor_flops_per_s + per_batch_time);
-}
 
 std::vector<record::preset_run> execute(const plan& p, const std::string& executable, bool evidence,
                                 const std::function<void(const record::preset_run&)>& on_done) {

@@ -1,0 +1,150 @@
+#include "gbench/run/plan.hpp"
+
+#include <sched.h>
+
+#include <algorithm>
+
+#include <charconv>
+#include <cmath>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "gbench/error.hpp"
+
+namespace gbench::run {
+
+namespace {
+
+// Far beyond any memory (a batch of the smallest model takes 4 bytes a feature), and small enough that byte
+// estimates cannot overflow.
+constexpr std::int64_t max_batch = std::int64_t{1} << 32;
+
+// More threads than cores only make them wait for each other at every parallel region; far more is a typo.
+void check_threads(const std::optional<int>& threads) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int cores = ::sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+  if (!threads || cores <= 0 || *threads <= cores) {
+    return;
+  }
+  if (*threads > 4 * cores) {
+    throw input_error(fmt::format("--threads {}: this process may use {} cores; give at most {} (4 per core), "
+                                  "or as many as there are cores for a timing that means something",
+                                  *threads, cores, 4 * cores));
+  }
+  std::cerr << fmt::format("warning: --threads {} is more than the {} cores this process may use; the threads will "
+                           "take turns, and timings will say more about the scheduler than about the model\n",
+                           *threads, cores);
+}
+
+} // namespace
+
+std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items) {
+  std::vector<std::int64_t> out;
+  for (const auto& item : items) {
+    std::int64_t value = 0;
+    const auto [ptr, ec] = std::from_chars(item.data(), item.data() + item.size(), value);
+    if (ec != std::errc() || ptr != item.data() + item.size()) {
+      throw input_error(fmt::format("--batch: '{}' is not a whole number; write e.g. --batch 256,32,10", item));
+    }
+    if (value <= 0 || value > max_batch) {
+      throw input_error(fmt::format("--batch: {} is not a batch size; batch sizes are whole numbers from 1 to {}",
+                                    value, max_batch));
+    }
+    out.push_back(value);
+  }
+  if (out.empty()) {
+    throw input_error("--batch: no batch size given; write e.g. --batch 256,32,10");
+  }
+  return out;
+}
+
+plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, const std::filesystem::path& models_dir) {
+  plan out;
+  out.model = config::load_model(opt.model, models_dir);
+  out.batches = parse_batches(opt.batches);
+  for (const auto& name : opt.presets) {
+    if (name == "all") {
+      for (const auto& p : catalog.presets()) {
+        out.presets.push_back(p);
+      }
+    } else {
+      out.presets.push_back(catalog.at(name));
+    }
+  }
+  for (const auto& k : catalog.knobs()) {
+    out.managed_env.push_back(k.name);
+  }
+  for (const auto& item : opt.env) {
+    auto [key, value] = config::parse_env_assignment(item);
+    catalog.check_value("--env: ", key, value);
+    out.env_overrides[key] = value;
+  }
+  out.warmup = opt.warmup;
+  out.iterations = opt.iterations;
+  out.threads = opt.threads;
+  check_threads(opt.threads);
+  out.seed = opt.seed;
+  out.verbose = opt.verbose;
+  out.profile = opt.profile;
+  out.repetitions = opt.repetitions;
+  if (opt.baseline != "default" &&
+      std::none_of(out.presets.begin(), out.presets.end(), [&](const config::preset& p) { return p.name == opt.baseline; })) {
+    throw input_error(fmt::format("--baseline: preset '{}' is not among the presets run; add it to --preset", opt.baseline));
+  }
+  out.min_time = opt.min_time;
+  out.max_time = opt.max_time;
+  if (opt.max_time > 0 && opt.max_time < opt.min_time) {
+    throw input_error(fmt::format("--max-time {} is below --min-time {}; give a maximum at or above the minimum",
+                                  opt.max_time, opt.min_time));
+  }
+  out.baseline = opt.baseline;
+  out.alpha = opt.alpha;
+  out.cosine_threshold = opt.cosine_threshold;
+  out.record_shapes = opt.record_shapes;
+  out.trace_dir = opt.trace_dir;
+  out.timeout = opt.timeout;
+  return out;
+}
+
+double default_timeout(const plan& p, bool evidence) {
+  constexpr double start_up_s = 120;
+  constexpr double floor_flops_per_s = 1e9;
+  double forwards_flops = 0;
+  double per_batch_time = 0;
+  for (const std::int64_t batch : p.batches) {
+    const double per_forward = p.model.flops_per_sample() * static_cast<double>(batch);
+    // Evidence runs one forward of the model and one of its float64 copy per batch.
+    const double forwards = evidence ? 3.0
+                                     : static_cast<double>(p.warmup) +
+                                           static_cast<double>(p.iterations) * (p.profile ? 2.0 : 1.0);
+    forwards_flops += per_forward * forwards;
+    if (!evidence) {
+      per_batch_time += std::max(p.min_time, p.max_time) * (p.profile ? 2.0 : 1.0);
+    }
+  }
+  return std::ceil(start_up_s + forwards_flops / floor_flops_per_s + per_batch_time);
+}
+
+record::report begin_report(const plan& p, record::context context) {
+  record::report r;
+  r.context = std::move(context);
+  r.model = record::describe(p.model);
+  r.settings = {.batches = p.batches,
+                .warmup = p.warmup,
+                .iterations = p.iterations,
+                .seed = p.seed,
+                .threads = p.threads,
+                .repetitions = p.repetitions,
+                .baseline = p.baseline,
+                .alpha = p.alpha,
+                .cosine_threshold = p.cosine_threshold,
+                .timeout_s = p.timeout < 0 ? default_timeout(p) : p.timeout,
+                .managed_env = p.managed_env,
+                .env_overrides = p.env_overrides};
+  return r;
+}
+
+} // namespace gbench::run
