@@ -51,7 +51,7 @@ void from_json(const node& n, model_info& out) {
 }
 
 nlohmann::json to_json(const settings& s) {
-  return {{"batches", s.batches},
+  nlohmann::json j{{"batches", s.batches},
           {"warmup", s.warmup},
           {"iterations", s.iterations},
           {"seed", s.seed},
@@ -60,9 +60,12 @@ nlohmann::json to_json(const settings& s) {
           {"alpha", s.alpha},
           {"cosine_threshold", s.cosine_threshold},
           {"threads", or_null(s.threads)},
-          {"timeout_s", s.timeout_s},
           {"managed_env", s.managed_env},
           {"env_overrides", s.env_overrides}};
+  if (s.timeout_s) {
+    j["timeout_s"] = *s.timeout_s;
+  }
+  return j;
 }
 
 void from_json(const node& n, settings& out) {
@@ -148,7 +151,9 @@ nlohmann::json to_json(const report& r) {
   nlohmann::json j;
   j["schema"] = "graviton-bench-report";
   j["schema_version"] = schema_version;
-  j["status"] = r.status;
+  if (r.status != "complete") {
+    j["status"] = r.status; // reports written before the status existed stay the same when read and written again
+  }
   j["context"] = to_json(r.context);
   j["model"] = to_json(r.model);
   j["settings"] = to_json(r.settings);

@@ -48,7 +48,7 @@ struct settings {
   std::string baseline = "default"; ///< the preset speed-ups are measured against
   double alpha = 0.05;              ///< significance level of the comparison
   double cosine_threshold = 0.99;   ///< --verify: accuracy below this is flagged in every format
-  double timeout_s = 0;             ///< each preset process's time limit (0: none)
+  std::optional<double> timeout_s;  ///< each preset process's time limit (0: none); absent in older reports
   std::vector<std::string> managed_env;
   std::map<std::string, std::string> env_overrides;
 };
