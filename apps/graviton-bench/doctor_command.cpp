@@ -14,6 +14,7 @@
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
 #include "gbench/error.hpp"
+#include "gbench/util/interrupt.hpp"
 #include "paths.hpp"
 #include "plan.hpp"
 
@@ -82,6 +83,7 @@ int run_doctor(const doctor_options& opt) {
   std::cout.flush();
 
   auto runs = evidence::gather_evidence(plan, default_preset(opt.configs, opt.presets_file), util::self_executable());
+  util::throw_if_interrupted();
   evidence::print_evidence(runs, opt.plan.cosine_threshold, std::cout);
 
   if (!opt.json_path.empty()) {

@@ -1,10 +1,13 @@
 // graviton-bench: LibTorch CPU inference benchmark of the Graviton tuning knobs.
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
 #include "gbench/error.hpp"
+#include "gbench/util/interrupt.hpp"
 #include "gbench/version.hpp"
 
 int main(int argc, char** argv) {
@@ -13,8 +16,9 @@ int main(int argc, char** argv) {
                "graviton-bench"};
   app.set_version_flag("--version", fmt::format("graviton-bench {} ({})", gbench::version, gbench::git_sha));
   app.footer("Exit codes: 0 ok, 1 internal error, 2 bad command line, 3 invalid input (batch, preset, model, config),\n"
-             "4 not enough memory for a batch, 5 output not writable, 6 some preset or batch failed (others reported),\n"
-             "10 compare: a regression, 11 a report file cannot be used, 12 compare: the reports' set-ups differ.");
+             "4 not enough memory for a batch, 5 output not writable, 6 some preset or batch failed or timed out (others\n"
+             "reported), 10 compare: a regression, 11 a report file cannot be used, 12 compare: the reports' set-ups\n"
+             "differ, 130/143 interrupted by SIGINT/SIGTERM (workers stopped, report of what finished written).");
   app.require_subcommand(0, 1);
 
   gbench::app::run_options run_opt;
@@ -39,6 +43,14 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : static_cast<int>(gbench::exit_code::usage);
   }
 
+  if (!presets->parsed() && !worker->parsed() && !compare->parsed() && !export_cmd->parsed()) {
+    // The commands that start preset processes stop them on SIGINT or SIGTERM and keep what finished. The
+    // others (and a preset's own process, which the run that started it stops) keep the default actions.
+    gbench::util::install_interrupt_handlers();
+  }
+  if (!worker->parsed()) {
+    gbench::util::ignore_file_size_signal();
+  }
   try {
     if (presets->parsed()) {
       return gbench::app::run_presets(presets_opt);
@@ -47,7 +59,14 @@ int main(int argc, char** argv) {
       return gbench::app::run_doctor(doctor_opt);
     }
     if (worker->parsed()) {
-      return gbench::app::run_worker(worker_opt);
+      const int rc = gbench::app::run_worker(worker_opt);
+      // Its results are written and closed. LibTorch's static destructors are skipped: after a profile, Kineto's
+      // (libkineto::ActivityProfilerController) at times corrupts the heap and aborts, which would turn a
+      // complete run into a crashed one.
+      std::cout.flush();
+      std::cerr.flush();
+      std::fflush(nullptr);
+      std::_Exit(rc);
     }
     if (compare->parsed()) {
       return gbench::app::run_compare(compare_opt);

@@ -27,6 +27,7 @@
 #include "gbench/report/reporter.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/util/files.hpp"
+#include "gbench/util/interrupt.hpp"
 #include "gbench/util/subprocess.hpp"
 #include "paths.hpp"
 #include "plan.hpp"
@@ -47,8 +48,19 @@ void setup_run(CLI::App& app, run_options& opt) {
                  "Untimed forwards before timing, per batch, or 'auto': until steady state (at most 5 s), reported")
       ->capture_default_str()->multi_option_policy(last);
   app.add_option("--iters", opt.plan.iterations, "Timed forwards per batch")->check(CLI::Range(1, 10000000))->capture_default_str()->multi_option_policy(last);
-  app.add_option("--threads", opt.plan.threads, "Intra-op threads (default: LibTorch's choice)")->check(CLI::Range(1, 4096))->multi_option_policy(last);
-  app.add_option("--seed", opt.plan.seed, "Seed of weights and inputs")->capture_default_str()->multi_option_policy(last);
+  app.add_option("--threads", opt.plan.threads, "Intra-op threads (default: LibTorch's choice); at most 4 per core "
+                                           "this process may use")->check(CLI::Range(1, 4096))->multi_option_policy(last);
+  app.add_option("--seed", opt.plan.seed, "Seed of weights and inputs, a whole number from 0 to 2^64-1")
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            // CLI11 would wrap a negative number around to a huge unsigned one.
+            return text.find_first_not_of("0123456789") == std::string::npos && !text.empty()
+                       ? std::string()
+                       : "'" + text + "' is not a seed: give a whole number from 0 to 18446744073709551615";
+          },
+          "SEED"))
+      ->capture_default_str()
+      ->multi_option_policy(last);
   app.add_flag("-v,--verbose", opt.plan.verbose, "Print the model and its predicted classes (stderr)");
   app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file")->multi_option_policy(last);
   app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json")->capture_default_str()->multi_option_policy(last);
@@ -99,6 +111,12 @@ void setup_run(CLI::App& app, run_options& opt) {
                  "With --verify, flag a preset whose logits' cosine similarity to float64 is below this")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--timeout", opt.plan.timeout,
+                 "Seconds each preset's process may run; past it, it is stopped (SIGTERM, then SIGKILL) and reported "
+                 "as failed, the other presets still run, exit 6. Default: 120 + the planned forwards at 1 GFLOP/s "
+                 "+ --max-time (or --min-time) per batch, twice with profiling; 0: no limit")
+      ->check(CLI::Range(0.0, 7.0 * 86400.0))
       ->multi_option_policy(last);
   app.add_option("--configs", opt.configs, "Folder holding presets.json and models/")->multi_option_policy(last);
 }
@@ -208,9 +226,13 @@ int run_run(const run_options& opt) {
                              precise->outcome().widest, precise->outcome().rounds, precise->outcome().stopped);
   }
   result.conditions = conditions;
-  if (opt.verify) {
+  if (opt.verify && util::interrupt_signal() == 0) {
     evidence::attach_evidence(result.runs, evidence::gather_evidence(plan, default_preset(opt.configs, opt.presets_file),
                                                                      util::self_executable()));
+  }
+  const int interrupted_by = util::interrupt_signal();
+  if (interrupted_by != 0) {
+    result.status = "interrupted";
   }
   result.comparison = compare::compare_presets(result);
 
@@ -228,6 +250,12 @@ int run_run(const run_options& opt) {
     std::cerr << fmt::format("report written to {}\n", opt.json_path);
   }
 
+  if (interrupted_by != 0) {
+    std::cerr << fmt::format("interrupted: {} process(es) finished{}; exiting with {}\n", result.runs.size(),
+                             opt.json_path.empty() ? "" : ", report marked \"interrupted\"",
+                             util::interrupt_exit_code(interrupted_by));
+    return util::interrupt_exit_code(interrupted_by);
+  }
   bool failed = false;
   for (const auto& r : result.runs) {
     if (!r.all_ok()) {

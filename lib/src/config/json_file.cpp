@@ -7,6 +7,7 @@
 
 #include "gbench/error.hpp"
 #include "gbench/util/files.hpp"
+#include "gbench/util/json_limits.hpp"
 #include "gbench/util/json_text.hpp"
 
 namespace gbench::config {
@@ -37,7 +38,27 @@ std::string json_document::where(int line) const {
 }
 
 json_document load_json_document(const std::filesystem::path& path) {
-  json_document doc{path, util::read_text_file(path), {}};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw input_error(fmt::format("{}: cannot be read; check that the file exists and is readable", path.string()));
+  }
+  if (const auto too_large = util::file_size_violation(path, util::config_json_limits)) {
+    throw input_error(fmt::format("{}: {}; is this a presets or model file?", path.string(), *too_large));
+  }
+  auto text = util::read_bounded(in, util::config_json_limits.max_bytes);
+  if (!text) {
+    throw input_error(fmt::format("{}: more than {} MiB without an end; is this a presets or model file?", path.string(),
+                                  util::config_json_limits.max_bytes >> 20U));
+  }
+  return parse_json_document(path, std::move(*text));
+}
+
+json_document parse_json_document(const std::filesystem::path& path, std::string text) {
+  json_document doc{path, std::move(text), {}};
+  if (const auto v = util::check_json_limits(doc.text, util::config_json_limits)) {
+    throw input_error(fmt::format("{}:{}: {}; a presets or model file has a few levels and entries", path.string(),
+                                  util::line_of_offset(doc.text, v->offset), v->what));
+  }
   try {
     doc.value = nlohmann::ordered_json::parse(doc.text);
   } catch (const nlohmann::json::parse_error& e) {

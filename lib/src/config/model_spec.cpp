@@ -60,6 +60,9 @@ std::int64_t model_spec::estimate_bytes(std::int64_t batch) const {
 namespace {
 
 constexpr std::int64_t max_dimension = std::int64_t{1} << 24;
+// With every width at most 2^24 and at most this many layers, parameter and byte counts stay far inside int64.
+constexpr std::size_t max_hidden_layers = 1024;
+constexpr std::size_t max_input_rank = 16;
 
 std::int64_t positive_dimension(const nlohmann::ordered_json& v, const std::string& where, const std::string& what) {
   if (!v.is_number_integer() || v.get<std::int64_t>() <= 0 || v.get<std::int64_t>() > max_dimension) {
@@ -106,12 +109,25 @@ model_spec model_from_json(const nlohmann::ordered_json& j, const std::string& w
   spec.name = j["name"].get<std::string>();
   spec.description = j.value("description", "");
   spec.input_shape = dimensions(j["input_shape"], where, "'input_shape'", false);
-  spec.hidden = j.contains("hidden") ? dimensions(j["hidden"], where, "'hidden'", true) : std::vector<std::int64_t>{};
-  spec.outputs = positive_dimension(j["outputs"], where, "'outputs'");
-  if (spec.input_features() > max_dimension) {
-    throw input_error(fmt::format("{}'input_shape' has {} features; at most {} are supported", where,
-                                  spec.input_features(), max_dimension));
+  if (spec.input_shape.size() > max_input_rank) {
+    throw input_error(fmt::format("{}'input_shape' has {} dimensions; at most {} are supported", where,
+                                  spec.input_shape.size(), max_input_rank));
   }
+  // The product, checked at each step: an absurd shape must not overflow before it is refused.
+  std::int64_t features = 1;
+  for (const std::int64_t d : spec.input_shape) {
+    if (features > max_dimension / d) {
+      throw input_error(fmt::format("{}'input_shape' {} has more than {} features; a sample must be smaller", where,
+                                    j["input_shape"].dump(), max_dimension));
+    }
+    features *= d;
+  }
+  spec.hidden = j.contains("hidden") ? dimensions(j["hidden"], where, "'hidden'", true) : std::vector<std::int64_t>{};
+  if (spec.hidden.size() > max_hidden_layers) {
+    throw input_error(fmt::format("{}'hidden' has {} layers; at most {} are supported", where, spec.hidden.size(),
+                                  max_hidden_layers));
+  }
+  spec.outputs = positive_dimension(j["outputs"], where, "'outputs'");
   return spec;
 }
 

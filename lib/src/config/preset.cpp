@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cstdint>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -20,10 +22,44 @@ bool iequals(const std::string& a, const std::string& b) {
   });
 }
 
+// A whole number that fits in 64 bits: what the libraries' strtol/atoi readers can take without overflowing.
 bool is_integer(const std::string& s) {
-  std::size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
-  return i < s.size() && std::all_of(s.begin() + static_cast<std::ptrdiff_t>(i), s.end(),
-                                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+  const char* first = s.data() + (!s.empty() && s[0] == '+' ? 1 : 0);
+  std::int64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(first, s.data() + s.size(), value);
+  return !s.empty() && ec == std::errc() && ptr == s.data() + s.size();
+}
+
+constexpr std::size_t max_knob_text = 256;
+
+// Knob names and values go into a process environment ("NAME=VALUE") and into every report and table: a name
+// is a shell variable name, a value is one short line without '='.
+void check_knob_name(const std::string& origin, const std::string& name) {
+  const bool valid = !name.empty() && name.size() <= max_knob_text &&
+                     (std::isalpha(static_cast<unsigned char>(name[0])) != 0 || name[0] == '_') &&
+                     std::all_of(name.begin(), name.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+                     });
+  if (!valid) {
+    throw input_error(fmt::format("{}'{}' is not a knob name; an environment variable name is letters, digits and "
+                                  "'_' (not starting with a digit), at most {} characters",
+                                  origin, name.substr(0, 64), max_knob_text));
+  }
+}
+
+void check_knob_text(const std::string& origin, const std::string& name, const std::string& value) {
+  if (value.size() > max_knob_text) {
+    throw input_error(fmt::format("{}the value of {} is {} characters long; at most {} are accepted", origin, name,
+                                  value.size(), max_knob_text));
+  }
+  const auto bad = std::find_if(value.begin(), value.end(), [](char c) {
+    return c == '=' || std::iscntrl(static_cast<unsigned char>(c)) != 0;
+  });
+  if (bad != value.end()) {
+    throw input_error(fmt::format("{}the value of {} contains {}; a knob value is one line without '=' or control "
+                                  "characters",
+                                  origin, name, *bad == '=' ? std::string("'='") : fmt::format("the byte 0x{:02x}", static_cast<unsigned char>(*bad))));
+  }
 }
 
 void check_keys(const json_document& doc, std::size_t from, const nlohmann::ordered_json& obj,
@@ -39,6 +75,7 @@ void check_keys(const json_document& doc, std::size_t from, const nlohmann::orde
 knob parse_knob(const json_document& doc, const std::string& name, const nlohmann::ordered_json& j) {
   const std::size_t at = doc.offset_of_key(name);
   const std::string where = doc.where(doc.line_of_key(name));
+  check_knob_name(where, name);
   if (!j.is_object()) {
     throw input_error(fmt::format("{}knob '{}' must be an object with 'description' and 'values' or 'integer'", where, name));
   }
@@ -54,6 +91,7 @@ knob parse_knob(const json_document& doc, const std::string& name, const nlohman
       if (!v.is_string()) {
         throw input_error(fmt::format("{}'values' of knob '{}' must be an array of strings", where, name));
       }
+      check_knob_text(where, name, v.get<std::string>());
       k.values.push_back(v.get<std::string>());
     }
   }
@@ -122,6 +160,7 @@ std::vector<std::string> preset_catalog::names() const {
 }
 
 void preset_catalog::check_value(const std::string& origin, const std::string& name, const std::string& value) const {
+  check_knob_text(origin, name, value);
   const knob* k = find_knob(name);
   if (k == nullptr) {
     std::vector<std::string> known;
@@ -137,7 +176,7 @@ void preset_catalog::check_value(const std::string& origin, const std::string& n
                                   fmt::join(k->values, ", ")));
   }
   if (k->integer && !is_integer(value)) {
-    throw input_error(fmt::format("{}{}={} is not a valid value; expected a whole number", origin, name, value));
+    throw input_error(fmt::format("{}{}={} is not a valid value; expected a whole number (64-bit)", origin, name, value));
   }
 }
 
@@ -150,7 +189,10 @@ std::pair<std::string, std::string> parse_env_assignment(const std::string& item
 }
 
 preset_catalog load_presets(const std::filesystem::path& path, const preset_catalog* known) {
-  const json_document doc = load_json_document(path);
+  return presets_from_document(load_json_document(path), known);
+}
+
+preset_catalog presets_from_document(const json_document& doc, const preset_catalog* known) {
   const auto& root = doc.value;
   if (!root.is_object()) {
     throw input_error(fmt::format("{}a presets file must be a JSON object with keys schema_version, knobs, presets",
@@ -232,8 +274,9 @@ preset_catalog load_presets(const std::filesystem::path& path, const preset_cata
     }
     if (item.contains("threads")) {
       const auto& v = item["threads"];
-      if (!v.is_number_integer() || v.get<int>() <= 0) {
-        throw input_error(fmt::format("{}{}: threads must be a positive whole number, got {}",
+      if (!v.is_number_integer() || v.get<std::int64_t>() <= 0 || v.get<std::int64_t>() > 4096 ||
+          (v.is_number_unsigned() && v.get<std::uint64_t>() > 4096)) {
+        throw input_error(fmt::format("{}{}: threads must be a whole number from 1 to 4096, got {}",
                                       doc.where(doc.line_of_key("threads", from)), what, v.dump()));
       }
       p.settings.threads = v.get<int>();

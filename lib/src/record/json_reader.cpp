@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "gbench/error.hpp"
+#include "gbench/util/json_limits.hpp"
 #include "gbench/util/json_text.hpp"
 
 namespace gbench::record {
@@ -129,6 +130,12 @@ nlohmann::json parse_document(const std::string& text, const std::string& name) 
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw report_error(
         fmt::format("{}: the file is empty; expected a graviton-bench JSON report (written by --json)", name));
+  }
+  // Before parsing: deep nesting would overflow the stack of whatever walks the tree, and the tree of a huge
+  // array takes many times the file's size.
+  if (const auto v = util::check_json_limits(text, util::report_json_limits)) {
+    throw report_error(fmt::format("{}:{}: {}; not a report graviton-bench writes (refused before parsing)", name,
+                                   util::line_of_offset(text, v->offset), v->what));
   }
   try {
     return nlohmann::json::parse(text);

@@ -2,10 +2,12 @@
 
 #include <cmath>
 #include <limits>
+#include <fstream>
 
 #include <fmt/format.h>
 
 #include "gbench/error.hpp"
+#include "gbench/util/json_limits.hpp"
 #include "gbench/record/status.hpp"
 #include "gbench/util/files.hpp"
 
@@ -65,6 +67,9 @@ nlohmann::json to_json(const settings& s) {
   if (s.warmup_auto) { // written only when asked for: reports of older versions read and written again stay the same
     j["warmup_auto"] = true;
   }
+  if (s.timeout_s) {
+    j["timeout_s"] = *s.timeout_s;
+  }
   return j;
 }
 
@@ -79,6 +84,7 @@ void from_json(const node& n, settings& out) {
   read_optional(n, "alpha", out.alpha);
   read_optional(n, "cosine_threshold", out.cosine_threshold);
   read_optional(n, "threads", out.threads);
+  read_optional(n, "timeout_s", out.timeout_s);
   read_optional(n, "managed_env", out.managed_env);
   read_optional(n, "env_overrides", out.env_overrides);
 }
@@ -234,6 +240,9 @@ nlohmann::json to_json(const report& r) {
   nlohmann::json j;
   j["schema"] = "graviton-bench-report";
   j["schema_version"] = schema_version;
+  if (r.status != "complete") {
+    j["status"] = r.status; // reports written before the status existed stay the same when read and written again
+  }
   j["context"] = to_json(r.context);
   j["model"] = to_json(r.model);
   j["settings"] = to_json(r.settings);
@@ -268,6 +277,10 @@ void from_json(const node& n, report& out) {
                                         version, schema_version)
                           : fmt::format("{} is not a schema version (expected {})", version, schema_version));
   }
+  read_optional(n, "status", out.status);
+  if (out.status != "complete" && out.status != "interrupted") {
+    n.at("status").fail(fmt::format("expected \"complete\" or \"interrupted\", found \"{}\"", out.status));
+  }
   read(n, "context", out.context);
   read(n, "model", out.model);
   read(n, "settings", out.settings);
@@ -292,13 +305,20 @@ report load_report(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(path, ec)) {
     throw report_error(fmt::format("{}: is a directory; expected a graviton-bench JSON report", name));
   }
-  std::string text;
-  try {
-    text = util::read_text_file(path);
-  } catch (const error&) {
+  if (const auto too_large = util::file_size_violation(path, util::report_json_limits)) {
+    throw report_error(fmt::format("{}: {}; not a report graviton-bench writes (refused before reading)", name,
+                                   *too_large));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) {
     throw report_error(fmt::format("{}: cannot be read; check its permissions", name));
   }
-  return parse_report(text, name);
+  auto text = util::read_bounded(in, util::report_json_limits.max_bytes);
+  if (!text) {
+    throw report_error(fmt::format("{}: more than {} MiB without an end; not a report graviton-bench writes", name,
+                                   util::report_json_limits.max_bytes >> 20U));
+  }
+  return parse_report(*text, name);
 }
 
 } // namespace gbench::record

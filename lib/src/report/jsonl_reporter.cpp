@@ -5,13 +5,14 @@ namespace gbench::report {
 namespace {
 
 // One JSON document per line: the context first, each preset's results as its process finishes, then the
-// comparison. A crash loses nothing already written.
+// comparison, then a status line after an interrupt. A crash loses nothing already written.
 class jsonl_reporter final : public reporter {
 public:
   void begin(const record::report& r, std::ostream& out) const override {
     nlohmann::json head = record::to_json(r);
     head.erase("runs");
     head.erase("comparison");
+    head.erase("status"); // known at the end only
     head["type"] = "context";
     out << head.dump() << '\n' << std::flush;
   }
@@ -37,6 +38,9 @@ public:
       nlohmann::json line = record::to_json(row);
       line["type"] = "comparison";
       out << line.dump() << '\n';
+    }
+    if (r.status != "complete") {
+      out << nlohmann::json{{"type", "status"}, {"status", r.status}}.dump() << '\n';
     }
   }
 };

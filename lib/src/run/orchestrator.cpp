@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -20,6 +21,7 @@
 #include "gbench/run/worker.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/host/placement.hpp"
+#include "gbench/util/interrupt.hpp"
 #include "gbench/util/subprocess.hpp"
 
 namespace gbench::run {
@@ -152,16 +154,20 @@ namespace {
 std::map<std::int64_t, std::string> split_by_batch(const std::string& out) {
   std::map<std::int64_t, std::string> by_batch;
   std::istringstream in(out);
-  std::optional<std::int64_t> current;
+  // A plain flag beside the batch, not std::optional: GCC 12 at -O3 warns (-Wmaybe-uninitialized) about the
+  // optional's value inlined into the map lookup, which would fail a -Werror build.
+  bool inside = false;
+  std::int64_t current = 0;
   const std::string begin = std::string(evidence_marker) + ",begin,";
   const std::string end = std::string(evidence_marker) + ",end,";
   for (std::string line; std::getline(in, line);) {
     if (line.starts_with(begin)) {
       current = std::stoll(line.substr(begin.size()));
+      inside = true;
     } else if (line.starts_with(end)) {
-      current.reset();
-    } else if (current && line.find(",exec,") != std::string::npos) {
-      by_batch[*current] += line + "\n";
+      inside = false;
+    } else if (inside && line.find(",exec,") != std::string::npos) {
+      by_batch[current] += line + "\n";
     }
   }
   return by_batch;
@@ -199,7 +205,7 @@ namespace {
 // process's stderr tail, not shown on the terminal.
 const std::vector<std::string> quiet_stderr{"USDT:"};
 
-record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf16, const util::temp_dir& tmp,
+record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf16, double timeout, const util::temp_dir& tmp,
                            const std::vector<std::string>& parent_env, const std::string& executable) {
   const auto job_file = tmp.path() / fmt::format("job-{}.json", k);
   const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", k);
@@ -215,7 +221,11 @@ record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf1
   {
     // The child inherits this thread's CPUs from its first instruction, before OpenMP reads them.
     const host::scoped_thread_affinity placed(cpus);
-    status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = j.evidence}, quiet_stderr);
+    status = util::run_process(argv, env,
+                               {.forward_stderr = true,
+                                .capture_stdout = j.evidence,
+                                .timeout = std::chrono::duration<double>(timeout)},
+                               quiet_stderr);
   }
   record::preset_run run = collect(out_file, j);
   run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -253,8 +263,8 @@ std::vector<record::preset_run> execute(const plan& p, const std::string& execut
   std::size_t k = 0;
   // Rounds of every preset once, interleaved (A B C A B C), so that drift on a noisy machine falls on every
   // preset alike.
-  for (int round = 1;; ++round) {
-    for (std::size_t i = 0; i < p.presets.size(); ++i, ++k) {
+  for (int round = 1; util::interrupt_signal() == 0; ++round) {
+    for (std::size_t i = 0; i < p.presets.size() && util::interrupt_signal() == 0; ++i, ++k) {
       if (p.progress) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         if (open_ended) {
@@ -293,7 +303,12 @@ std::vector<record::preset_run> execute(const plan& p, const std::string& execut
       j.min_time = p.min_time;
       j.max_time = open_ended ? 0.0 : p.max_time; // in an open-ended run --max-time bounds the whole run
       j.progress = p.progress;
-      record::preset_run run = run_one(p, std::move(j), k, cpu_has_bf16, tmp, parent_env, executable);
+      // A process past its time limit is stopped: the limit follows from this process's own work.
+      plan sized = p;
+      sized.iterations = j.iterations;
+      sized.max_time = j.max_time;
+      const double timeout = p.timeout < 0 ? default_timeout(sized, evidence) : p.timeout;
+      record::preset_run run = run_one(p, std::move(j), k, cpu_has_bf16, timeout, tmp, parent_env, executable);
       run.repetition = round;
       if (on_done) {
         on_done(run);
@@ -305,6 +320,9 @@ std::vector<record::preset_run> execute(const plan& p, const std::string& execut
         break;
       }
       continue;
+    }
+    if (util::interrupt_signal() != 0) {
+      break;
     }
     const auto next = next_round(runs, round);
     if (!next) {

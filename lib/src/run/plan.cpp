@@ -1,7 +1,12 @@
 #include "gbench/run/plan.hpp"
 
+#include <sched.h>
+
 #include <algorithm>
+
 #include <charconv>
+#include <cmath>
+#include <iostream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -9,6 +14,32 @@
 #include "gbench/error.hpp"
 
 namespace gbench::run {
+
+namespace {
+
+// Far beyond any memory (a batch of the smallest model takes 4 bytes a feature), and small enough that byte
+// estimates cannot overflow.
+constexpr std::int64_t max_batch = std::int64_t{1} << 32;
+
+// More threads than cores only make them wait for each other at every parallel region; far more is a typo.
+void check_threads(const std::optional<int>& threads) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  const int cores = ::sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+  if (!threads || cores <= 0 || *threads <= cores) {
+    return;
+  }
+  if (*threads > 4 * cores) {
+    throw input_error(fmt::format("--threads {}: this process may use {} cores; give at most {} (4 per core), "
+                                  "or as many as there are cores for a timing that means something",
+                                  *threads, cores, 4 * cores));
+  }
+  std::cerr << fmt::format("warning: --threads {} is more than the {} cores this process may use; the threads will "
+                           "take turns, and timings will say more about the scheduler than about the model\n",
+                           *threads, cores);
+}
+
+} // namespace
 
 std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items) {
   std::vector<std::int64_t> out;
@@ -18,8 +49,9 @@ std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items) {
     if (ec != std::errc() || ptr != item.data() + item.size()) {
       throw input_error(fmt::format("--batch: '{}' is not a whole number; write e.g. --batch 256,32,10", item));
     }
-    if (value <= 0) {
-      throw input_error(fmt::format("--batch: {} is not a batch size; batch sizes are whole numbers from 1", value));
+    if (value <= 0 || value > max_batch) {
+      throw input_error(fmt::format("--batch: {} is not a batch size; batch sizes are whole numbers from 1 to {}",
+                                    value, max_batch));
     }
     out.push_back(value);
   }
@@ -75,6 +107,7 @@ plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, c
   out.warmup = warmup.value_or(0);
   out.iterations = opt.iterations;
   out.threads = opt.threads;
+  check_threads(opt.threads);
   out.seed = opt.seed;
   out.verbose = opt.verbose;
   out.profile = opt.profile;
@@ -107,7 +140,28 @@ plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, c
   out.cosine_threshold = opt.cosine_threshold;
   out.record_shapes = opt.record_shapes;
   out.trace_dir = opt.trace_dir;
+  out.timeout = opt.timeout;
   return out;
+}
+
+double default_timeout(const plan& p, bool evidence) {
+  constexpr double start_up_s = 120;
+  constexpr double floor_flops_per_s = 1e9;
+  double forwards_flops = 0;
+  double per_batch_time = 0;
+  for (const std::int64_t batch : p.batches) {
+    const double per_forward = p.model.flops_per_sample() * static_cast<double>(batch);
+    // Evidence runs one forward of the model and one of its float64 copy per batch.
+    const double forwards = evidence ? 3.0
+                                     : static_cast<double>(p.warmup) +
+                                           static_cast<double>(p.iterations) * (p.profile ? 2.0 : 1.0);
+    forwards_flops += per_forward * forwards;
+    if (!evidence) {
+      per_batch_time += std::max(p.min_time, p.max_time) * (p.profile ? 2.0 : 1.0);
+      per_batch_time += p.warmup_auto ? p.max_warmup_s : 0.0; // warm-up until steady takes up to this long
+    }
+  }
+  return std::ceil(start_up_s + forwards_flops / floor_flops_per_s + per_batch_time);
 }
 
 record::report begin_report(const plan& p, record::context context) {
@@ -124,6 +178,7 @@ record::report begin_report(const plan& p, record::context context) {
                 .baseline = p.baseline,
                 .alpha = p.alpha,
                 .cosine_threshold = p.cosine_threshold,
+                .timeout_s = p.timeout < 0 ? default_timeout(p) : p.timeout,
                 .managed_env = p.managed_env,
                 .env_overrides = p.env_overrides};
   return r;

@@ -25,6 +25,7 @@
 #include "gbench/stats/drift.hpp"
 #include "gbench/stats/summary.hpp"
 #include "gbench/util/files.hpp"
+#include "gbench/util/interrupt.hpp"
 
 namespace gbench::run {
 
@@ -175,6 +176,9 @@ void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& wri
 } // namespace
 
 void run_worker(const std::filesystem::path& job_file, const std::filesystem::path& out) {
+  if (!util::die_with_parent()) {
+    throw error("the run that started this benchmark process has already ended; nothing to do");
+  }
   const job j = job_from_json(util::read_text_file(job_file), job_file.string());
   jsonl_writer writer(out);
 

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "gbench/error.hpp"
+#include "gbench/util/interrupt.hpp"
 
 namespace gbench::util {
 
@@ -42,6 +43,11 @@ std::filesystem::path directory_of(const std::filesystem::path& path) {
   return parent.empty() ? std::filesystem::path(".") : parent;
 }
 
+std::string unchanged(const std::filesystem::path& path) {
+  std::error_code ec;
+  return std::filesystem::exists(path, ec) ? "the file that was there is unchanged" : "nothing was written there";
+}
+
 } // namespace
 
 void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
@@ -54,6 +60,8 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
                                    std::strerror(errno)));
   }
   const std::string tmp(name.data());
+  // A second interrupt exits at once; it removes this file on the way out.
+  set_pending_temp_file(tmp);
   std::size_t written = 0;
   while (written < content.size()) {
     const ssize_t n = ::write(fd.get(), content.data() + written, content.size() - written);
@@ -63,7 +71,9 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
       }
       const int err = errno;
       ::unlink(tmp.c_str());
-      throw output_error(fmt::format("{}: write failed ({})", path.string(), std::strerror(err)));
+      set_pending_temp_file({});
+      throw output_error(fmt::format("{}: write failed after {} of {} bytes ({}); {}", path.string(), written,
+                                     content.size(), std::strerror(err), unchanged(path)));
     }
     written += static_cast<std::size_t>(n);
   }
@@ -72,8 +82,10 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
   if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0 || ::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
-    throw output_error(fmt::format("{}: cannot be written ({})", path.string(), std::strerror(err)));
+    set_pending_temp_file({});
+    throw output_error(fmt::format("{}: cannot be written ({}); {}", path.string(), std::strerror(err), unchanged(path)));
   }
+  set_pending_temp_file({});
 }
 
 void check_writable(const std::filesystem::path& path, const std::string& option) {

@@ -23,6 +23,10 @@ struct json_document {
 };
 
 /// Reads and parses a JSON file; throws input_error naming the file, line and column of a syntax error.
+/// Refuses, before reading or parsing, files over util::config_json_limits (size, nesting, items).
 json_document load_json_document(const std::filesystem::path& path);
+
+/// The same for text already read; `path` names it in messages.
+json_document parse_json_document(const std::filesystem::path& path, std::string text);
 
 } // namespace gbench::config

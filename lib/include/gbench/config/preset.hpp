@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gbench/config/json_file.hpp"
+
 namespace gbench::config {
 
 /// An environment variable that LibTorch or oneDNN reads once per process.
@@ -62,6 +64,8 @@ private:
 /// Loads a presets file (schema in README, "Presets"); errors name the file, the line and the fix.
 /// `known` holds knobs declared earlier (the built-in file) that this file's presets may use.
 preset_catalog load_presets(const std::filesystem::path& path, const preset_catalog* known = nullptr);
+/// The same for a file already read and parsed (config::load_json_document, parse_json_document).
+preset_catalog presets_from_document(const json_document& doc, const preset_catalog* known = nullptr);
 
 /// Parses "KEY=VALUE"; throws input_error naming the option on a malformed item.
 std::pair<std::string, std::string> parse_env_assignment(const std::string& item);

@@ -49,6 +49,7 @@ struct settings {
   std::string baseline = "default"; ///< the preset speed-ups are measured against
   double alpha = 0.05;              ///< significance level of the comparison
   double cosine_threshold = 0.99;   ///< --verify: accuracy below this is flagged in every format
+  std::optional<double> timeout_s;  ///< each preset process's time limit (0: none); absent in older reports
   std::vector<std::string> managed_env;
   std::map<std::string, std::string> env_overrides;
 };
@@ -115,6 +116,9 @@ struct run_conditions {
 
 /// The results of one invocation, with what is needed to read them later (README, "Report schema").
 struct report {
+  /// "complete", or "interrupted": SIGINT or SIGTERM stopped the run; `runs` holds what had finished (the
+  /// interrupted process with the batches it completed).
+  std::string status = "complete";
   record::context context;
   model_info model;
   record::settings settings;

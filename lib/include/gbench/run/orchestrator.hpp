@@ -29,7 +29,10 @@ config::preset effective_preset(const plan& p, const config::preset& preset);
 /// A preset whose process fails is reported as failed with its stderr's tail; the others still run.
 /// With `evidence`, each process instead runs one forward per batch with ONEDNN_VERBOSE=1 and reports who
 /// served each layer, the accuracy against float64 and the process's huge pages (record::run_evidence).
-/// `on_done` is called as each process finishes (streaming output).
+/// `on_done` is called as each process finishes (streaming output). A process that runs past the plan's timeout is
+/// stopped (its process group: SIGTERM, then SIGKILL) and reported as failed. After an interrupt
+/// (util::interrupt_signal()), the running process is stopped, reported with the batches it finished, and no
+/// further process starts: the caller decides what to keep.
 /// With repetitions 0, after every round (every preset once): the iterations per process of the next round,
 /// or nothing to stop. `rounds` is the number of rounds run so far.
 using next_round_fn = std::function<std::optional<int>(const std::vector<record::preset_run>& runs, int rounds)>;

@@ -36,6 +36,7 @@ struct plan_options {
   bool profile = true;
   bool record_shapes = false;
   std::string trace_dir;
+  double timeout = -1; ///< seconds per preset process; negative: derived from the plan (run::default_timeout)
 };
 
 /// A benchmark over presets and batch sizes, each preset in a process of its own.
@@ -62,10 +63,20 @@ struct plan {
   bool profile = true;        ///< profile as many forwards again after timing (PyTorch's operator table)
   bool record_shapes = false; ///< group the table by input shape
   std::string trace_dir;      ///< Chrome traces, one per preset and batch
+  /// Seconds one preset's process may run before it is stopped and reported as failed ("timed out after N s").
+  /// Negative: default_timeout(). Zero: no limit.
+  double timeout = -1;
   std::string baseline = "default"; ///< the preset speed-ups are measured against
   double alpha = 0.05;              ///< significance level of the comparison
   double cosine_threshold = 0.99;   ///< --verify: flag accuracy below this
 };
+
+/// The time limit of one preset's process when none is given: 120 s to start (LibTorch's load and the model's
+/// initialisation, under emulation too), plus every planned forward (warm-up, timed, profiled) at 1 GFLOP/s, about
+/// a hundredth of what a server core does with this model, plus --max-time (or --min-time) per batch, twice with
+/// profiling.
+double default_timeout(const plan& p, bool evidence = false);
+
 
 /// Checks the options against the presets and models and builds the plan; throws input_error naming the
 /// option and the fix (a batch that is not a whole number, an unknown preset or knob value, --baseline not

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,22 +13,29 @@ struct child_status {
   int signal = 0;          ///< the signal that killed it, else 0
   std::string stderr_tail; ///< the last lines it wrote to stderr
   std::string stdout_text; ///< what it wrote to stdout, when captured
-  [[nodiscard]] bool ok() const { return signal == 0 && exit_code == 0; }
+  bool timed_out = false;  ///< stopped because it ran past process_options::timeout
+  int interrupted_by = 0;  ///< stopped because this process got that signal (SIGINT, SIGTERM)
+  std::chrono::duration<double> timeout{}; ///< the limit it ran past, when timed_out
+  [[nodiscard]] bool ok() const { return signal == 0 && exit_code == 0 && !timed_out && interrupted_by == 0; }
   [[nodiscard]] std::string describe() const;
 };
 
 struct process_options {
   bool forward_stderr = true;  ///< copy its stderr live to ours (its tail is kept either way)
   bool capture_stdout = false; ///< keep its stdout in child_status::stdout_text instead of sharing ours
+  /// Wall-clock limit (zero: none). Past it the child's process group gets SIGTERM, then SIGKILL after `grace`.
+  std::chrono::duration<double> timeout{0};
+  std::chrono::duration<double> grace{3.0};
 };
 
 /// Whether a line starts with one of the prefixes.
 bool starts_with_any(std::string_view line, const std::vector<std::string>& prefixes);
 
-/// Runs argv[0] (a path, or a name looked up in PATH) with exactly the environment `env` ("KEY=VALUE" items), waits for it and returns how it
-/// ended.
-/// Lines of its stderr that start with one of `quiet_prefixes` are not forwarded (they stay in the tail):
-/// chatter of libraries that is noise to a user unless the child fails.
+/// Runs argv[0] (a path, or a name looked up in PATH) with exactly the environment `env` ("KEY=VALUE" items), waits
+/// for it and returns how it ended. The child leads a process group of its own, so that everything it starts is
+/// stopped with it: on a timeout, on an interrupt of this process (see util/interrupt.hpp), and when it exits
+/// leaving helpers behind. Lines of its stderr that start with one of `quiet_prefixes` are not forwarded (they
+/// stay in the tail): chatter of libraries that is noise to a user unless the child fails.
 child_status run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                          const process_options& options = {}, const std::vector<std::string>& quiet_prefixes = {});
 
