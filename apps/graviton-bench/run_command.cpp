@@ -12,6 +12,7 @@
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
+#include "gbench/peak/peak.hpp"
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/report/report.hpp"
 #include "gbench/run/orchestrator.hpp"
@@ -79,6 +80,10 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--configs", opt.configs, "Folder holding presets.json and models/")->multi_option_policy(last);
+  app.add_option("--peak", opt.peak,
+                 "Peak figures for the roofline columns: a file of 'graviton-bench peak --json' (or a report that "
+                 "has them), or 'none' (default: this host's cache, written by 'graviton-bench peak')")
+      ->multi_option_policy(last);
 }
 
 namespace {
@@ -127,6 +132,24 @@ void attach_evidence(std::vector<run::preset_run>& runs, const run::plan& plan, 
   }
 }
 
+// --peak FILE, else the host's cache; none when there is neither (the roofline columns then say '-').
+std::optional<peak::figures> find_peak(const std::string& option, const host::host_info& host) {
+  if (option == "none") {
+    return std::nullopt;
+  }
+  if (!option.empty()) {
+    return peak::read_file(option);
+  }
+  std::string why;
+  auto cached = peak::read_cache(host, why);
+  if (!cached) {
+    std::cerr << fmt::format("note: no roofline: {}; 'graviton-bench peak' measures this host's peak once, or give "
+                             "--peak FILE\n",
+                             why);
+  }
+  return cached;
+}
+
 } // namespace
 
 int run_run(const run_options& opt) {
@@ -140,6 +163,7 @@ int run_run(const run_options& opt) {
                              host.load_average, host.cores);
   }
   run::check_memory(plan.model, plan.batches, host.mem_available_bytes);
+  const auto peak_figures = find_peak(opt.peak, host);
   if (!opt.json_path.empty()) {
     util::check_writable(opt.json_path, "--json");
   }
@@ -153,9 +177,11 @@ int run_run(const run_options& opt) {
   result.context = report::make_context(host, opt.command_line);
   const auto torch = backend::query_libtorch();
   result.context["knobs"] = nlohmann::json::array();
-  for (const auto& v : evidence::assess_knobs(host, torch)) {
+  result.knobs = evidence::assess_knobs(host, torch);
+  for (const auto& v : result.knobs) {
     result.context["knobs"].push_back(evidence::to_json(v));
   }
+  result.peak = peak_figures;
   result.plan = plan;
   result.plan.progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
   result.baseline = opt.baseline;

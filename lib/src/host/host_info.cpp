@@ -154,6 +154,7 @@ host_info query_host() {
   host_info h;
   utsname u{};
   if (uname(&u) == 0) {
+    h.hostname = u.nodename;
     h.arch = u.machine;
     h.kernel = u.release;
   }
@@ -187,7 +188,8 @@ host_info query_host() {
 }
 
 nlohmann::json to_json(const host_info& h) {
-  nlohmann::json j{{"arch", h.arch},
+  nlohmann::json j{{"hostname", h.hostname},
+                   {"arch", h.arch},
                    {"cpu_model", h.cpu_model},
                    {"microarchitecture", h.microarchitecture},
                    {"kernel", h.kernel},

@@ -83,6 +83,12 @@ std::vector<comparison_row> compare_presets(const run_report& r, const std::stri
     if (!profiled_totals[i].empty()) {
       row.profiled_total_ns = median_of(profiled_totals[i]);
     }
+    if (r.peak) {
+      const auto run = std::find_if(r.runs.begin(), r.runs.end(),
+                                    [&](const run::preset_run& x) { return x.preset.name == row.preset; });
+      row.roofline = peak::make_roofline(r.plan.model, row.batch, row.gflops, *r.peak,
+                                         peak::computes_in_bf16(run->preset, r.knobs));
+    }
   }
   for (auto& row : rows) {
     row.is_baseline = row.preset == baseline;
@@ -146,6 +152,7 @@ nlohmann::json to_json(const comparison_row& row) {
   j["throughput_samples_per_s"] = row.throughput;
   j["gflops"] = row.gflops;
   j["weight_gbps"] = row.weight_gbps;
+  j["roofline"] = row.roofline ? peak::to_json(*row.roofline) : nlohmann::json(nullptr);
   j["profiled_total_ns"] = row.profiled_total_ns ? nlohmann::json(*row.profiled_total_ns) : nlohmann::json(nullptr);
   j["baseline"] = row.is_baseline;
   if (row.speedup) {

@@ -35,6 +35,7 @@ nlohmann::json to_json(const run_report& r) {
   j["schema"] = "graviton-bench-report";
   j["schema_version"] = schema_version;
   j["context"] = r.context;
+  j["context"]["peak"] = r.peak ? peak::to_json(*r.peak) : nlohmann::json(nullptr);
   j["model"] = config::to_json(r.plan.model);
   j["model"]["parameters"] = r.plan.model.parameter_count();
   j["model"]["weight_bytes"] = r.plan.model.weight_bytes();
@@ -91,6 +92,14 @@ std::string interval_text(const comparison_row& r) {
   return r.ci_low ? fmt::format("[{:.2f}, {:.2f}]", *r.ci_low, *r.ci_high) : std::string("-");
 }
 
+// "155 mem" under the bandwidth roof, "176 fp32" or "378 bf16" under a compute roof.
+std::string roof_text(const comparison_row& r) {
+  if (!r.roofline) {
+    return "-";
+  }
+  return fmt::format("{:.0f} {}", r.roofline->bound_gflops, r.roofline->memory_bound ? "mem" : r.roofline->ceiling);
+}
+
 std::string status_text(const comparison_row& r) { return r.ok ? std::string("ok") : "failed: " + r.error; }
 
 } // namespace
@@ -115,6 +124,16 @@ const std::vector<column>& columns() {
        [](const comparison_row& r) { return r.ok ? number(r.gflops) : ""; }},
       {"GB/s", "weight_gbps", true, [](const comparison_row& r) { return if_ok(r, fmt::format("{:.2f}", r.weight_gbps)); },
        [](const comparison_row& r) { return r.ok ? number(r.weight_gbps) : ""; }},
+      {"FLOP/B", "intensity_flop_per_byte", true,
+       [](const comparison_row& r) { return r.roofline ? fmt::format("{:.1f}", r.roofline->intensity) : std::string("-"); },
+       [](const comparison_row& r) { return r.roofline ? number(r.roofline->intensity) : std::string(); }},
+      {"roof GFLOP/s", "bound_gflops", true, roof_text,
+       [](const comparison_row& r) { return r.roofline ? number(r.roofline->bound_gflops) : std::string(); }},
+      {"% roof", "percent_of_bound", true,
+       [](const comparison_row& r) {
+         return r.roofline ? fmt::format("{:.0f}%", r.roofline->percent_of_bound) : std::string("-");
+       },
+       [](const comparison_row& r) { return r.roofline ? number(r.roofline->percent_of_bound) : std::string(); }},
       {"speedup", "speedup", true, speedup_text, [](const comparison_row& r) { return optional_number(r.speedup); }},
       {"95% CI", "speedup_ci", true, interval_text,
        [](const comparison_row& r) { return r.ci_low ? fmt::format("{} {}", number(*r.ci_low), number(*r.ci_high)) : ""; }},
@@ -165,6 +184,17 @@ std::string model_line(const run_report& r) {
                      r.plan.warmup, r.plan.iterations, r.plan.repetitions, r.plan.repetitions == 1 ? "" : "s");
 }
 
+// What the roofline columns are held against.
+std::string peak_line(const run_report& r) {
+  if (!r.peak) {
+    return "roofline: no peak figures for this host (graviton-bench peak measures them once; or --peak FILE)";
+  }
+  const auto& p = *r.peak;
+  return fmt::format("roofline: fp32 GEMM {:.1f}{} GFLOP/s, triad {:.1f} GB/s, {} threads ({}{}, {})", p.fp32.gflops,
+                     p.bf16 ? fmt::format(", bf16 GEMM {:.1f}", p.bf16->gflops) : std::string(), p.triad.gbps,
+                     p.threads, p.source, p.file.empty() ? std::string() : " " + p.file, p.date);
+}
+
 // "bf16 vs default @256: ..." for every row that has a baseline to compare with.
 std::vector<std::string> recipe_lines(const std::vector<comparison_row>& rows) {
   std::vector<std::string> lines;
@@ -206,7 +236,7 @@ public:
       header.push_back(c.header);
       right.push_back(c.numeric);
     }
-    out << model_line(r) << '\n';
+    out << model_line(r) << '\n' << peak_line(r) << '\n';
     out << aligned_table(header, right, cells(rows));
     const auto recipe = recipe_lines(rows);
     if (!recipe.empty()) {
@@ -231,7 +261,7 @@ public:
       header.push_back(c.header);
       align.push_back(c.numeric ? "---:" : ":---");
     }
-    out << "*" << model_line(r) << "*\n\n";
+    out << "*" << model_line(r) << "*\n\n*" << markdown_cell(peak_line(r)) << "*\n\n";
     out << "| " << fmt::format("{}", fmt::join(header, " | ")) << " |\n";
     out << "| " << fmt::format("{}", fmt::join(align, " | ")) << " |\n";
     for (const auto& line : cells(rows)) {

@@ -154,20 +154,6 @@ void check_memory(const config::model_spec& model, const std::vector<std::int64_
 
 namespace {
 
-// GBENCH_WORKER_WRAPPER, split on spaces: a command that runs each benchmark process, e.g.
-// "qemu-aarch64-static -cpu max,sve256=on" to run an aarch64 build under emulation where the kernel has no
-// binfmt handler for it. Empty (the default): the benchmark process is started directly.
-std::vector<std::string> worker_wrapper() {
-  std::vector<std::string> words;
-  if (const char* w = std::getenv("GBENCH_WORKER_WRAPPER"); w != nullptr) {
-    std::istringstream in(w);
-    for (std::string word; in >> word;) {
-      words.push_back(word);
-    }
-  }
-  return words;
-}
-
 // oneDNN's exec lines between the markers of each batch, by batch.
 std::map<std::int64_t, std::string> split_by_batch(const std::string& out) {
   std::map<std::int64_t, std::string> by_batch;
@@ -259,7 +245,7 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
     const auto env = child_environment(parent_env, p.managed_env, j.preset.env,
                                        evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}
                                                 : std::map<std::string, std::string>{});
-    std::vector<std::string> argv = worker_wrapper();
+    std::vector<std::string> argv = util::worker_wrapper();
     argv.insert(argv.end(), {executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
     const auto status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = evidence});
     preset_run run = collect(out_file, j);

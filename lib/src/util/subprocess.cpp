@@ -11,7 +11,9 @@
 #include <csignal>
 #include <cstring>
 #include <filesystem>
+#include <cstdlib>
 #include <optional>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -156,6 +158,17 @@ std::vector<std::string> current_environment() {
     out.emplace_back(*e);
   }
   return out;
+}
+
+std::vector<std::string> worker_wrapper() {
+  std::vector<std::string> words;
+  if (const char* w = std::getenv("GBENCH_WORKER_WRAPPER"); w != nullptr) {
+    std::istringstream in(w);
+    for (std::string word; in >> word;) {
+      words.push_back(word);
+    }
+  }
+  return words;
 }
 
 std::string self_executable() {

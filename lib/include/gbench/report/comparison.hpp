@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gbench/peak/roofline.hpp"
 #include "gbench/run/result.hpp"
 #include "gbench/stats/summary.hpp"
 
@@ -39,6 +40,7 @@ struct comparison_row {
   std::vector<std::string> effects;  ///< from --verify: what the preset's knobs were seen to do
   std::optional<double> cosine;      ///< from --verify: logits' cosine similarity to float64 at this batch
   bool accuracy_flagged = false;     ///< cosine below the report's threshold
+  std::optional<peak::roofline> roofline; ///< against the report's peak figures, when it has some
 };
 
 /// The rows of a report, in preset order then batch order, each compared with `baseline` at its batch

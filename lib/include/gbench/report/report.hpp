@@ -7,7 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gbench/evidence/knobs.hpp"
 #include "gbench/host/host_info.hpp"
+#include "gbench/peak/peak.hpp"
 #include "gbench/report/comparison.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/run/result.hpp"
@@ -25,6 +27,8 @@ struct run_report {
   std::string baseline = "default";  ///< the preset speed-ups are measured against
   double alpha = 0.05;               ///< significance level of the comparison
   double cosine_threshold = 0.99;    ///< --verify: accuracy below this is flagged in every format
+  std::optional<peak::figures> peak; ///< the host's ceilings (context.peak): every result gets a roofline
+  std::vector<evidence::knob_verdict> knobs; ///< what each knob can do here: decides each preset's ceiling
 };
 
 /// Tool version and git sha, RFC 3339 UTC time, host, command line.

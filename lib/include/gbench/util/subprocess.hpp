@@ -28,6 +28,11 @@ child_status run_process(const std::vector<std::string>& argv, const std::vector
 /// This process's environment as "KEY=VALUE" items.
 std::vector<std::string> current_environment();
 
+/// GBENCH_WORKER_WRAPPER split on spaces: the command that starts each benchmark process, e.g.
+/// "qemu-aarch64-static -cpu max,sve256=on" for an aarch64 build where the kernel has no binfmt handler.
+/// Empty (the default): processes are started directly.
+std::vector<std::string> worker_wrapper();
+
 /// The path of the running executable.
 std::string self_executable();
 
