@@ -10,6 +10,7 @@
 #include "gbench/host/host_info.hpp"
 #include "gbench/peak/peak.hpp"
 #include "gbench/peak/roofline.hpp"
+#include "gbench/record/peak.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
 #include "wrapper.hpp"
@@ -71,26 +72,46 @@ const std::vector<std::string> quick_peak{"peak", "--gemm-size", "96", "--repeat
 TEST_CASE("peak figures survive their file format", "[peak]") {
   for (const bool bf16 : {true, false}) {
     const auto f = sample_figures(bf16);
-    const auto back = gbench::peak::from_json(gbench::peak::to_json(f), "test");
+    const auto j = gbench::record::to_json(f);
+    gbench::peak::figures back;
+    gbench::record::from_json(gbench::record::node(j, "test"), back);
     CHECK(back.fp32.gflops == 200.0);
     CHECK(back.bf16.has_value() == bf16);
     CHECK(back.triad.gbps == 20.0);
     CHECK(back.cpu_model == "Some CPU");
-    CHECK(gbench::peak::to_json(back) == gbench::peak::to_json(f));
+    CHECK(gbench::record::to_json(back) == j);
   }
 }
 
-TEST_CASE("a peak file with a missing or ill-typed field names it", "[peak]") {
-  auto j = gbench::peak::to_json(sample_figures(true));
+TEST_CASE("a bad peak file is named with the field and the fix, exit 3", "[peak]") {
+  gbench::util::temp_dir dir;
+  const auto write = [&](const std::string& name, const std::string& text) {
+    const auto p = dir.path() / name;
+    std::ofstream(p) << text;
+    return p;
+  };
+  auto j = gbench::record::to_json(sample_figures(true));
   j["triad"].erase("gbps");
-  CHECK_THROWS_WITH(gbench::peak::from_json(j, "p.json"), Contains("p.json: triad: gbps: expected a number"));
-  j = gbench::peak::to_json(sample_figures(true));
+  const auto missing = write("missing.json", j.dump());
+  CHECK_THROWS_WITH(gbench::peak::read_file(missing), Contains("missing.json") && Contains("gbps") &&
+                                                          Contains("graviton-bench peak --json"));
+  j = gbench::record::to_json(sample_figures(true));
   j["fp32_gemm"]["gflops"] = "fast";
-  CHECK_THROWS_WITH(gbench::peak::from_json(j, "p.json"), Contains("fp32_gemm: gflops: expected a number"));
-  j = gbench::peak::to_json(sample_figures(true));
+  CHECK_THROWS_WITH(gbench::peak::read_file(write("typed.json", j.dump())),
+                    Contains("fp32_gemm") && Contains("gflops") && Contains("expected a number"));
+  j = gbench::record::to_json(sample_figures(true));
   j["schema_version"] = 2;
-  CHECK_THROWS_AS(gbench::peak::from_json(j, "p.json"), gbench::input_error);
-  CHECK_THROWS_AS(gbench::peak::from_json(nlohmann::json::array(), "p.json"), gbench::input_error);
+  CHECK_THROWS_WITH(gbench::peak::read_file(write("newer.json", j.dump())), Contains("version 2"));
+  CHECK_THROWS_WITH(gbench::peak::read_file(write("cut.json", j.dump().substr(0, 40))), Contains("cut.json:1:"));
+  CHECK_THROWS_AS(gbench::peak::read_file(dir.path() / "none.json"), gbench::input_error);
+  // A report with figures in its context gives them; one without says so.
+  nlohmann::json report{{"schema", "graviton-bench-report"}, {"schema_version", 1},
+                        {"context", {{"peak", gbench::record::to_json(sample_figures(false))}}}};
+  const auto with = gbench::peak::read_file(write("report.json", report.dump()));
+  CHECK(with.fp32.gflops == 200.0);
+  CHECK(with.source == "file");
+  report["context"]["peak"] = nullptr;
+  CHECK_THROWS_WITH(gbench::peak::read_file(write("bare.json", report.dump())), Contains("holds no peak figures"));
 }
 
 TEST_CASE("bytes per forward: weights once, each layer's input read and output written", "[peak]") {

@@ -14,7 +14,9 @@
 #include "gbench/backend/libtorch.hpp"
 #include "gbench/error.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
-#include "gbench/report/report.hpp"
+#include "gbench/record/context.hpp"
+#include "gbench/record/peak.hpp"
+#include "gbench/record/run.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/stats/summary.hpp"
 #include "gbench/util/files.hpp"
@@ -137,7 +139,7 @@ std::int64_t last_level_cache_bytes() {
 
 figures measure(const request& r, const host::host_info& host, const std::string& executable) {
   figures f;
-  f.date = report::rfc3339_now();
+  f.date = record::rfc3339_now();
   f.hostname = host.hostname;
   f.arch = host.arch;
   f.cpu_model = host.cpu_model;
@@ -202,7 +204,7 @@ figures measure(const request& r, const host::host_info& host, const std::string
 void run_kernels(std::int64_t gemm_n, bool bf16, std::int64_t triad_bytes, int warmup, int repeats,
                  const std::filesystem::path& out) {
   nlohmann::json j;
-  j["libtorch"] = backend::to_json(backend::query_libtorch());
+  j["libtorch"] = record::to_json(backend::query_libtorch());
   const auto product = [&](backend::gemm_dtype dtype, const char* name) {
     std::fflush(stdout);
     std::printf("%s,begin,%s\n", marker, name);
@@ -233,29 +235,26 @@ std::filesystem::path cache_file(const host::host_info& host) {
 }
 
 figures read_file(const std::filesystem::path& path) {
-  std::string text;
+  const std::string name = path.string();
+  figures f;
   try {
-    text = util::read_text_file(path);
-  } catch (const error& e) {
-    throw input_error(fmt::format("--peak {}: cannot be read ({}); give a file written by 'graviton-bench peak "
-                                  "--json'", path.string(), e.what()));
-  }
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw input_error(fmt::format("--peak {}: not JSON ({}); give a file written by 'graviton-bench peak --json'",
-                                  path.string(), e.what()));
-  }
-  // A whole report carries its peak in its context: take it from there.
-  if (j.is_object() && j.value("schema", "") == "graviton-bench-report") {
-    if (!j.contains("context") || !j["context"].contains("peak") || j["context"]["peak"].is_null()) {
-      throw input_error(fmt::format("--peak {}: this report holds no peak figures; give a file written by "
-                                    "'graviton-bench peak --json' or a report that has them", path.string()));
+    const auto j = record::parse_document(util::read_text_file(path), name);
+    const record::node root(j, name);
+    // A whole report carries its peak in its context: take it from there.
+    if (j.is_object() && j.contains("context") && j.value("schema", "") == "graviton-bench-report") {
+      const auto peak = root.at("context").find("peak");
+      if (!peak) {
+        throw report_error(fmt::format("{}: this report holds no peak figures (context.peak is null)", name));
+      }
+      record::from_json(*peak, f);
+    } else {
+      record::from_json(root, f);
     }
-    j = j["context"]["peak"];
+  } catch (const error& e) {
+    throw input_error(fmt::format("--peak {}; give a file written by 'graviton-bench peak --json', or a report that "
+                                  "holds peak figures",
+                                  e.what()));
   }
-  figures f = from_json(j, "--peak " + path.string());
   f.file = std::filesystem::absolute(path).string();
   f.source = "file";
   return f;
@@ -281,6 +280,29 @@ std::optional<figures> read_cache(const host::host_info& host, std::string& why)
   }
   f.source = "cache";
   return f;
+}
+
+std::string describe(const figures& f) {
+  std::string out = fmt::format("peak of {} ({}, {} cores), LibTorch {} on {} thread{}, {}\n", f.hostname, f.cpu_model,
+                                f.cores, f.libtorch_version, f.threads, f.threads == 1 ? "" : "s", f.date);
+  const auto gemm = [](const gemm_figure& g) {
+    return fmt::format("{:.1f} GFLOP/s  ({}x{} matmul, median of {}, {})", g.gflops, g.n, g.n, g.samples_ns.size(),
+                       g.route);
+  };
+  out += fmt::format("  fp32 GEMM   {}\n", gemm(f.fp32));
+  out += f.bf16 ? fmt::format("  bf16 GEMM   {}\n              bf16 hardware: {}\n", gemm(*f.bf16), f.bf16_hardware)
+                : fmt::format("  bf16 GEMM   not measured: {}\n", f.bf16_hardware);
+  out += fmt::format("  bandwidth   {:.1f} GB/s  (STREAM triad, 3 arrays of {} MiB, last-level cache {}, median of {})\n",
+                     f.triad.gbps, f.triad.bytes_per_array / (1024 * 1024),
+                     f.triad.llc_bytes > 0 ? fmt::format("{} MiB", f.triad.llc_bytes / (1024 * 1024)) : "unknown",
+                     f.triad.samples_ns.size());
+  out += fmt::format("  load        1-minute load average {:.2f} before, {:.2f} after", f.load_average_before,
+                     f.load_average_after);
+  if (f.triad.llc_bytes > 0 && f.triad.bytes_per_array < 4 * f.triad.llc_bytes) {
+    out += "\n  note        the triad's arrays are smaller than 4x the last-level cache: part of the traffic may be "
+           "served by the cache";
+  }
+  return out + "\n";
 }
 
 } // namespace gbench::peak

@@ -59,16 +59,4 @@ bool computes_in_bf16(const config::preset& preset, const std::vector<evidence::
   return false;
 }
 
-nlohmann::json to_json(const roofline& r) {
-  return {{"flops_per_forward", r.flops},
-          {"bytes_per_forward", r.bytes},
-          {"intensity_flop_per_byte", r.intensity},
-          {"ceiling", r.ceiling},
-          {"peak_gflops", r.peak_gflops},
-          {"bandwidth_gbps", r.bandwidth_gbps},
-          {"bound_gflops", r.bound_gflops},
-          {"bound", r.memory_bound ? "memory" : "compute"},
-          {"percent_of_bound", r.percent_of_bound}};
-}
-
 } // namespace gbench::peak

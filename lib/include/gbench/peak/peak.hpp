@@ -52,11 +52,6 @@ struct figures {
   std::string file;                ///< the file they were read from or written to
 };
 
-nlohmann::json to_json(const figures& f);
-/// Reads figures written by to_json; throws input_error naming `where` and the field when one is missing or
-/// ill-typed.
-figures from_json(const nlohmann::json& j, const std::string& where);
-
 /// How to measure.
 struct request {
   std::int64_t gemm_n = 4096;
@@ -82,7 +77,8 @@ std::int64_t last_level_cache_bytes();
 /// The per-host cache: $XDG_CACHE_HOME/graviton-bench/peak-HOSTNAME.json, else ~/.cache/graviton-bench/...
 std::filesystem::path cache_file(const host::host_info& host);
 
-/// Reads a peak file (--peak FILE or the cache). Throws input_error naming the file when it cannot be used.
+/// Reads a peak file (--peak FILE or the cache), or a report's context.peak. Throws input_error naming the file
+/// and the field when it cannot be used.
 figures read_file(const std::filesystem::path& path);
 
 /// The cache when it exists and was measured on this kind of host (arch, CPU model, cores); else nullopt

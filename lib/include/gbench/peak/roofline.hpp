@@ -42,6 +42,4 @@ roofline make_roofline(const config::model_spec& model, std::int64_t batch, doub
 /// verdict here is effective. Its roofline then takes the bf16 ceiling.
 bool computes_in_bf16(const config::preset& preset, const std::vector<evidence::knob_verdict>& verdicts);
 
-nlohmann::json to_json(const roofline& r);
-
 } // namespace gbench::peak
