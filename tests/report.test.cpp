@@ -10,9 +10,11 @@
 #include "gbench/config/model_spec.hpp"
 #include "gbench/error.hpp"
 #include "gbench/record/report.hpp"
-#include "gbench/report/comparison.hpp"
-#include "gbench/report/report.hpp"
+#include "gbench/compare/preset_comparison.hpp"
+#include "gbench/report/columns.hpp"
+#include "gbench/report/reporter.hpp"
 #include "gbench/util/files.hpp"
+#include "schema_check.hpp"
 
 using namespace gbench;
 
@@ -56,12 +58,14 @@ record::report synthetic_report() {
   f.threads = 2;
   f.source = "file";
   f.file = "peak.json";
-  f.fp32.gflops = 200;
-  f.bf16 = peak::gemm_figure{};
-  f.bf16->gflops = 400;
-  f.triad.gbps = 20;
+  f.fp32 = {.dtype = "float32", .n = 1024, .samples_ns = {10'737'418}, .median_ns = 10'737'418, .gflops = 200,
+            .route = "BLAS (mkl: no oneDNN execution)"};
+  f.bf16 = peak::gemm_figure{.dtype = "bfloat16", .n = 1024, .samples_ns = {5'368'709}, .median_ns = 5'368'709,
+                             .gflops = 400, .route = "oneDNN brg_matmul:avx512_core_amx (bf16 src, bf16 weights)"};
+  f.triad = {.bytes_per_array = 1 << 30, .llc_bytes = 1 << 25, .samples_ns = {161'061'274},
+             .median_ns = 161'061'274, .gbps = 20};
   r.context.peak = f;
-  r.comparison = report::compare_presets(r);
+    r.comparison = compare::compare_presets(r);
   return r;
 }
 
@@ -161,6 +165,7 @@ TEST_CASE("csv output parses, one row per preset and batch", "[report]") {
 
 TEST_CASE("json output is the report", "[report]") {
   const auto j = nlohmann::json::parse(render("json"));
+  gbench_test::check_schema(j, "report");
   CHECK(j["schema_version"] == record::schema_version);
   CHECK(j["runs"][0]["results"][0]["samples_ns"].size() == 4);
   CHECK(j["runs"][1]["results"][1]["status"] == "failed");

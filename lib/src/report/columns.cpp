@@ -1,14 +1,8 @@
-#include "gbench/report/report.hpp"
+#include "gbench/report/columns.hpp"
 
 #include <algorithm>
-#include <memory>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
-
-#include "gbench/error.hpp"
-#include "gbench/report/comparison.hpp"
-#include "gbench/report/text_table.hpp"
 
 namespace gbench::report {
 
@@ -38,10 +32,6 @@ std::string speedup_text(const record::preset_comparison& r) {
   return r.speedup ? fmt::format("{:.2f}x", *r.speedup) : std::string("-");
 }
 
-std::string interval_text(const record::preset_comparison& r) {
-  return r.ci_low ? fmt::format("[{:.2f}, {:.2f}]", *r.ci_low, *r.ci_high) : std::string("-");
-}
-
 // "155 mem" under the bandwidth roof, "176 fp32" or "378 bf16" under a compute roof.
 std::string roof_text(const record::preset_comparison& r) {
   if (!r.roofline) {
@@ -50,12 +40,16 @@ std::string roof_text(const record::preset_comparison& r) {
   return fmt::format("{:.0f} {}", r.roofline->bound_gflops, r.roofline->memory_bound ? "mem" : r.roofline->ceiling);
 }
 
+std::string interval_text(const record::preset_comparison& r) {
+  return r.ci_low ? fmt::format("[{:.2f}, {:.2f}]", *r.ci_low, *r.ci_high) : std::string("-");
+}
+
 std::string status_text(const record::preset_comparison& r) { return r.ok ? std::string("ok") : "failed: " + r.error; }
 
 } // namespace
 
-const std::vector<column>& columns() {
-  static const std::vector<column> cols{
+const std::vector<column<record::preset_comparison>>& run_columns() {
+  static const std::vector<column<record::preset_comparison>> cols{
       {"preset", "preset", false, [](const record::preset_comparison& r) { return r.preset; },
        [](const record::preset_comparison& r) { return r.preset; }},
       {"batch", "batch", true, [](const record::preset_comparison& r) { return std::to_string(r.batch); },
@@ -105,31 +99,6 @@ const std::vector<column>& columns() {
   return cols;
 }
 
-namespace {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) {
-    return s;
-  }
-  std::string out = "\"";
-  for (const char c : s) {
-    out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  }
-  return out + "\"";
-}
-
-std::vector<std::vector<std::string>> cells(const std::vector<record::preset_comparison>& rows) {
-  std::vector<std::vector<std::string>> out;
-  for (const auto& row : rows) {
-    std::vector<std::string> line;
-    for (const auto& c : columns()) {
-      line.push_back(c.text(row));
-    }
-    out.push_back(std::move(line));
-  }
-  return out;
-}
-
 std::string model_line(const record::report& r) {
   const double flops = r.model.flops_per_sample;
   return fmt::format("model {} ({} parameters, {} per sample), {} warm-up + {} timed iterations, {} repetition{}",
@@ -139,7 +108,6 @@ std::string model_line(const record::report& r) {
                      r.settings.repetitions == 1 ? "" : "s");
 }
 
-// What the roofline columns are held against.
 std::string peak_line(const record::report& r) {
   if (!r.context.peak) {
     return "roofline: no peak figures for this host (graviton-bench peak measures them once; or --peak FILE)";
@@ -150,7 +118,6 @@ std::string peak_line(const record::report& r) {
                      p.threads, p.source, p.file.empty() ? std::string() : " " + p.file, p.date);
 }
 
-// "bf16 vs default @256: ..." for every row that has a baseline to compare with.
 std::vector<std::string> recipe_lines(const std::vector<record::preset_comparison>& rows) {
   std::vector<std::string> lines;
   for (const auto& row : rows) {
@@ -181,147 +148,15 @@ std::vector<std::string> effect_lines(const std::vector<record::preset_compariso
   return lines;
 }
 
-class table_reporter final : public reporter {
-public:
-  void write(const record::report& r, std::ostream& out) const override {
-    const auto& rows = r.comparison;
-    std::vector<std::string> header;
-    std::vector<bool> right;
-    for (const auto& c : columns()) {
-      header.push_back(c.header);
-      right.push_back(c.numeric);
-    }
-    out << model_line(r) << '\n' << peak_line(r) << '\n';
-    out << aligned_table(header, right, cells(rows));
-    const auto recipe = recipe_lines(rows);
-    if (!recipe.empty()) {
-      out << '\n';
-      for (const auto& line : recipe) {
-        out << line << '\n';
-      }
-    }
-    for (const auto& line : effect_lines(rows)) {
-      out << line << '\n';
-    }
+std::string recipe_line(const record::preset_comparison& row, const record::preset_comparison& baseline) {
+  if (row.profiled_total_ns && baseline.profiled_total_ns) {
+    return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, profiled totals)", row.preset, baseline.preset, row.batch,
+                       *baseline.profiled_total_ns / *row.profiled_total_ns, format_duration_ns(*row.profiled_total_ns),
+                       format_duration_ns(*baseline.profiled_total_ns));
   }
-};
-
-class markdown_reporter final : public reporter {
-public:
-  void write(const record::report& r, std::ostream& out) const override {
-    const auto& rows = r.comparison;
-    std::vector<std::string> header;
-    std::vector<std::string> align;
-    for (const auto& c : columns()) {
-      header.push_back(c.header);
-      align.push_back(c.numeric ? "---:" : ":---");
-    }
-    out << "*" << model_line(r) << "*\n\n*" << markdown_cell(peak_line(r)) << "*\n\n";
-    out << "| " << fmt::format("{}", fmt::join(header, " | ")) << " |\n";
-    out << "| " << fmt::format("{}", fmt::join(align, " | ")) << " |\n";
-    for (const auto& line : cells(rows)) {
-      std::vector<std::string> escaped;
-      for (const auto& cell : line) {
-        escaped.push_back(markdown_cell(cell));
-      }
-      out << "| " << fmt::format("{}", fmt::join(escaped, " | ")) << " |\n";
-    }
-    const auto recipe = recipe_lines(rows);
-    const auto effects = effect_lines(rows);
-    if (!recipe.empty() || !effects.empty()) {
-      out << '\n';
-    }
-    for (const auto& line : recipe) {
-      out << "- " << line << '\n';
-    }
-    for (const auto& line : effects) {
-      out << "- " << line << '\n';
-    }
-  }
-};
-
-class csv_reporter final : public reporter {
-public:
-  void write(const record::report& r, std::ostream& out) const override {
-    // Machine-readable: the raw values (ns, ratios), not the human units of the table.
-    std::vector<std::string> keys;
-    for (const auto& c : columns()) {
-      keys.push_back(c.key);
-    }
-    out << fmt::format("{}", fmt::join(keys, ",")) << '\n';
-    for (const auto& row : r.comparison) {
-      std::vector<std::string> fields;
-      for (const auto& c : columns()) {
-        fields.push_back(csv_field(c.value(row)));
-      }
-      out << fmt::format("{}", fmt::join(fields, ",")) << '\n';
-    }
-  }
-};
-
-class json_reporter final : public reporter {
-public:
-  void write(const record::report& r, std::ostream& out) const override { out << record::to_json(r).dump(2) << '\n'; }
-};
-
-// One JSON document per line: the context first, each preset's results as its process finishes, then the
-// comparison. A crash loses nothing already written.
-class jsonl_reporter final : public reporter {
-public:
-  void begin(const record::report& r, std::ostream& out) const override {
-    nlohmann::json head = record::to_json(r);
-    head.erase("runs");
-    head.erase("comparison");
-    head["type"] = "context";
-    out << head.dump() << '\n' << std::flush;
-  }
-  void on_run(const record::preset_run& run, std::ostream& out) const override {
-    const auto j = record::to_json(run);
-    for (const auto& result : j["results"]) {
-      nlohmann::json line = result;
-      line["type"] = "result";
-      line["preset"] = run.preset.name;
-      line["repetition"] = run.repetition;
-      out << line.dump() << '\n';
-    }
-    if (!run.ok) {
-      out << nlohmann::json{{"type", "failure"}, {"preset", run.preset.name}, {"repetition", run.repetition},
-                            {"error", run.error}, {"stderr_tail", run.stderr_tail}}.dump()
-          << '\n';
-    }
-    out << std::flush;
-  }
-  void write(const record::report& r, std::ostream& out) const override {
-    for (const auto& row : r.comparison) {
-      nlohmann::json line = record::to_json(row);
-      line["type"] = "comparison";
-      out << line.dump() << '\n';
-    }
-  }
-};
-
-} // namespace
-
-std::vector<std::string> reporter_formats() { return {"table", "markdown", "csv", "json", "jsonl"}; }
-
-std::unique_ptr<reporter> make_reporter(const std::string& format) {
-  if (format == "table") {
-    return std::make_unique<table_reporter>();
-  }
-  if (format == "markdown") {
-    return std::make_unique<markdown_reporter>();
-  }
-  if (format == "csv") {
-    return std::make_unique<csv_reporter>();
-  }
-  if (format == "json") {
-    return std::make_unique<json_reporter>();
-  }
-  if (format == "jsonl") {
-    return std::make_unique<jsonl_reporter>();
-  }
-  throw input_error(fmt::format("--format: unknown format '{}'; valid formats: {}", format,
-                                fmt::join(reporter_formats(), ", ")));
+  return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, median per forward)", row.preset, baseline.preset, row.batch,
+                     baseline.summary_ns.median / row.summary_ns.median, format_duration_ns(row.summary_ns.median),
+                     format_duration_ns(baseline.summary_ns.median));
 }
 
 } // namespace gbench::report
