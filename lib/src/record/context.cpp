@@ -33,8 +33,7 @@ void from_json(const node& n, tool_info& out) {
 }
 
 nlohmann::json to_json(const host::host_info& h) {
-  return {{"hostname", h.hostname},
-          {"arch", h.arch},
+  nlohmann::json j{{"arch", h.arch},
           {"cpu_model", h.cpu_model},
           {"microarchitecture", h.microarchitecture},
           {"kernel", h.kernel},
@@ -45,6 +44,10 @@ nlohmann::json to_json(const host::host_info& h) {
           {"mem_total_bytes", h.mem_total_bytes},
           {"mem_available_bytes", h.mem_available_bytes},
           {"load_average_1m", h.load_average}};
+  if (!h.hostname.empty()) {
+    j["hostname"] = h.hostname; // names the machine in a fleet; reports of older versions have none
+  }
+  return j;
 }
 
 void from_json(const node& n, host::host_info& out) {
@@ -83,12 +86,15 @@ nlohmann::json to_json(const context& c) {
   for (const auto& k : c.knobs) {
     knobs.push_back(to_json(k));
   }
-  return {{"tool", to_json(c.tool)},
-          {"date", c.date},
-          {"host", to_json(c.host)},
-          {"command_line", c.command_line},
-          {"knobs", std::move(knobs)},
-          {"peak", c.peak ? to_json(*c.peak) : nlohmann::json(nullptr)}};
+  nlohmann::json j{{"tool", to_json(c.tool)},
+                   {"date", c.date},
+                   {"host", to_json(c.host)},
+                   {"command_line", c.command_line},
+                   {"knobs", std::move(knobs)}};
+  if (c.peak) {
+    j["peak"] = to_json(*c.peak);
+  }
+  return j;
 }
 
 void from_json(const node& n, context& out) {

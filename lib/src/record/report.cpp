@@ -87,7 +87,9 @@ nlohmann::json to_json(const preset_comparison& c) {
   j["throughput_samples_per_s"] = c.throughput;
   j["gflops"] = c.gflops;
   j["weight_gbps"] = c.weight_gbps;
-  j["roofline"] = c.roofline ? to_json(*c.roofline) : nlohmann::json(nullptr);
+  if (c.roofline) {
+    j["roofline"] = to_json(*c.roofline);
+  }
   j["profiled_total_ns"] = or_null(c.profiled_total_ns);
   j["baseline"] = c.is_baseline;
   if (c.speedup) {
