@@ -783,6 +783,7 @@ def write_atomically(path: Path, data) -> None:
     try:
         with os.fdopen(fd, "wb" if isinstance(data, bytes) else "w", **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as f:
             f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would keep the charts from a web server or a colleague
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
