@@ -9,21 +9,14 @@
 
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "run_binary.hpp"
 #include "schema_check.hpp"
-#include "wrapper.hpp"
 
 using Catch::Matchers::Contains;
 using gbench::util::child_status;
+using gbench_test::run_cli;
 
 namespace {
-
-child_status run_cli(std::vector<std::string> args, std::vector<std::string> extra_env = {}) {
-  args.insert(args.begin(), GBENCH_BINARY);
-  args = gbench_test::wrapped(std::move(args));
-  auto env = gbench::util::current_environment();
-  env.insert(env.end(), extra_env.begin(), extra_env.end());
-  return gbench::util::run_process(args, env, {.forward_stderr = false, .capture_stdout = true});
-}
 
 // A quick run of the tiny model: the shape of every end-to-end test that measures.
 std::vector<std::string> tiny(std::vector<std::string> more) {

@@ -20,7 +20,7 @@
 #include "gbench/report/reporter.hpp"
 #include "gbench/report/stored_report.hpp"
 #include "gbench/util/files.hpp"
-#include "gbench/util/subprocess.hpp"
+#include "run_binary.hpp"
 #include "schema_check.hpp"
 
 using Catch::Matchers::Contains;
@@ -500,16 +500,8 @@ TEST_CASE("export as Google Benchmark JSON: one benchmark per (preset, batch), o
 
 namespace {
 
-gbench::util::child_status run_tool(std::vector<std::string> args, std::vector<std::string> extra_env = {}) {
-  auto env = gbench::util::current_environment();
-  env.insert(env.end(), extra_env.begin(), extra_env.end());
-  return gbench::util::run_process(args, env, {.forward_stderr = false, .capture_stdout = true});
-}
-
-gbench::util::child_status run_cli(std::vector<std::string> args, std::vector<std::string> extra_env = {}) {
-  args.insert(args.begin(), GBENCH_BINARY);
-  return run_tool(std::move(args), std::move(extra_env));
-}
+using gbench_test::run_cli;
+using gbench_test::run_program;
 
 std::string write(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path) << text;
@@ -619,7 +611,7 @@ TEST_CASE("ci-regression runs both builds in rounds and writes every output", "[
   // The job's plumbing only: which verdict two short runs of one build get depends on the machine's load.
   gbench::util::temp_dir dir;
   const auto out = dir.path() / "aa";
-  const auto r = run_tool({script, "--baseline-bin", GBENCH_BINARY, "--candidate-bin", GBENCH_BINARY, "--rounds", "2",
+  const auto r = run_program({script, "--baseline-bin", GBENCH_BINARY, "--candidate-bin", GBENCH_BINARY, "--rounds", "2",
                            "--candidate-env", "GBENCH_TEST_DELAY_US=40", "--out", out.string(), "--", "--model",
                            "tiny-mlp", "--batch", "8", "--preset", "default", "--warmup", "5", "--iters", "30",
                            "--threads", "1", "--no-profile"});
@@ -648,7 +640,7 @@ TEST_CASE("ci-regression reads stored reports and passes compare's verdict on", 
   auto with = [&](std::vector<std::string> args) {
     args.insert(args.begin(), script);
     args.insert(args.end(), tail.begin(), tail.end());
-    return run_tool(args);
+    return run_program(args);
   };
   CHECK(with({"--baseline-report", base, "--candidate-report", base}).exit_code == 0);
   const auto regressed = with({"--baseline-report", base, "--candidate-report", slow});
@@ -672,7 +664,7 @@ TEST_CASE("export --format gbench feeds google/benchmark's compare.py unchanged"
   // compare.py needs SciPy and NumPy: the first python3 that has them (PATH's, then Debian's).
   std::string python;
   for (const std::string candidate : {"python3", "/usr/bin/python3"}) {
-    if (run_tool({candidate, "-c", "import scipy.stats, numpy"}).exit_code == 0) {
+    if (run_program({candidate, "-c", "import scipy.stats, numpy"}).exit_code == 0) {
       python = candidate;
       break;
     }
@@ -698,7 +690,7 @@ TEST_CASE("export --format gbench feeds google/benchmark's compare.py unchanged"
   for (const char* other : {"a2", "b"}) {
     INFO("a against " << other);
     const auto diff_path = p((std::string("diff-") + other + ".json").c_str());
-    const auto py = run_tool({python, compare_py.string(), "-a", "--no-color", "--dump_to_json", diff_path, "benchmarks",
+    const auto py = run_program({python, compare_py.string(), "-a", "--no-color", "--dump_to_json", diff_path, "benchmarks",
                               p("a.gb.json"), p((std::string(other) + ".gb.json").c_str())});
     INFO(py.stdout_text << py.stderr_tail);
     REQUIRE(py.exit_code == 0);

@@ -7,23 +7,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include "gbench/config/model_spec.hpp"
 #include "gbench/compare/preset_comparison.hpp"
+#include "gbench/config/model_spec.hpp"
 #include "gbench/report/columns.hpp"
 #include "gbench/report/reporter.hpp"
 #include "gbench/util/files.hpp"
-#include "gbench/util/subprocess.hpp"
+#include "run_binary.hpp"
 #include "schema_check.hpp"
 
 using Catch::Matchers::Contains;
 using namespace gbench;
+using gbench_test::run_cli;
 
 namespace {
-
-util::child_status run_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), GBENCH_BINARY);
-  return util::run_process(args, util::current_environment(), {.forward_stderr = false, .capture_stdout = true});
-}
 
 std::vector<std::string> tiny(std::vector<std::string> more) {
   std::vector<std::string> args{"--model", "tiny-mlp", "--warmup", "1", "--iters", "4", "--threads", "1", "--no-profile"};

@@ -1,28 +1,21 @@
-// The doctor and --verify on this machine: verdicts from facts, routing evidence, accuracy, huge pages.
+// The doctor and --verify of graviton-bench on this machine, end to end: verdicts, routing evidence, accuracy,
+// huge pages. The verdicts' logic and the verbose-log parser have unit tests in evidence.test.cpp.
 #include <catch2/catch.hpp>
 
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
-#include "gbench/backend/libtorch.hpp"
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/util/files.hpp"
-#include "gbench/util/subprocess.hpp"
+#include "run_binary.hpp"
 #include "schema_check.hpp"
-#include "wrapper.hpp"
 
 using Catch::Matchers::Contains;
+using gbench_test::run_cli;
 
 namespace {
-
-gbench::util::child_status run_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), GBENCH_BINARY);
-  args = gbench_test::wrapped(std::move(args));
-  return gbench::util::run_process(args, gbench::util::current_environment(),
-                                   {.forward_stderr = false, .capture_stdout = true});
-}
 
 nlohmann::json run_of(const nlohmann::json& report, const std::string& preset) {
   for (const auto& r : report["runs"]) {
@@ -44,53 +37,6 @@ std::string verdict(const nlohmann::json& report, const std::string& knob) {
 }
 
 } // namespace
-
-TEST_CASE("knob verdicts follow the facts of host and build", "[doctor]") {
-  gbench::host::host_info x86;
-  x86.arch = "x86_64";
-  x86.thp_mode = "madvise";
-  x86.isa_features = {"avx2"};
-  gbench::backend::libtorch_info torch;
-  torch.mkldnn = true;
-  torch.blas = "mkl";
-  auto find = [](const std::vector<gbench::evidence::knob_verdict>& vs, const std::string& knob) {
-    for (const auto& v : vs) {
-      if (v.knob == knob) {
-        return v;
-      }
-    }
-    FAIL("no verdict for " << knob);
-    return gbench::evidence::knob_verdict{};
-  };
-  auto v = gbench::evidence::assess_knobs(x86, torch);
-  CHECK_FALSE(find(v, "DNNL_DEFAULT_FPMATH_MODE").effective);
-  CHECK_FALSE(find(v, "TORCH_MKLDNN_MATMUL_MIN_DIM").effective);
-  CHECK_THAT(find(v, "TORCH_MKLDNN_MATMUL_MIN_DIM").reason, Contains("aarch64") && Contains("ACL"));
-  CHECK(find(v, "THP_MEM_ALLOC_ENABLE").effective);
-  CHECK_FALSE(find(v, "matmul_precision").effective); // AVX2 only: no oneDNN bf16
-
-  x86.isa_features = {"avx2", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_bf16"};
-  x86.thp_mode = "never";
-  v = gbench::evidence::assess_knobs(x86, torch);
-  CHECK(find(v, "matmul_precision").effective);
-  CHECK_FALSE(find(v, "THP_MEM_ALLOC_ENABLE").effective);
-
-  gbench::host::host_info graviton3;
-  graviton3.arch = "aarch64";
-  graviton3.thp_mode = "madvise";
-  graviton3.isa_features = {"asimd", "sve", "bf16", "i8mm"};
-  torch.acl = true;
-  torch.blas = "open";
-  v = gbench::evidence::assess_knobs(graviton3, torch);
-  CHECK(find(v, "DNNL_DEFAULT_FPMATH_MODE").effective);
-  CHECK(find(v, "TORCH_MKLDNN_MATMUL_MIN_DIM").effective);
-  CHECK(find(v, "THP_MEM_ALLOC_ENABLE").effective);
-
-  graviton3.isa_features = {"asimd"}; // Graviton2: no BF16
-  v = gbench::evidence::assess_knobs(graviton3, torch);
-  CHECK_FALSE(find(v, "DNNL_DEFAULT_FPMATH_MODE").effective);
-  CHECK(find(v, "TORCH_MKLDNN_MATMUL_MIN_DIM").effective);
-}
 
 TEST_CASE("doctor on this machine: verdicts, routing and accuracy per preset", "[doctor][e2e]") {
   gbench::util::temp_dir dir;

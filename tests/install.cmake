@@ -3,12 +3,12 @@
 # benchmark of the README's example, and a model that exists only in the installed configs folder, which
 # proves the binary reads share/graviton-bench/configs beside itself and not the source tree's.
 #
-#   cmake -DBUILD_DIR=<build tree> -DWORK_DIR=<scratch folder> -P tests/install.cmake
+#   cmake -DSOURCE_DIR=<source tree> -DBUILD_DIR=<build tree> -DWORK_DIR=<scratch folder> -P tests/install.cmake
 #
 # Under emulation GBENCH_WORKER_WRAPPER (e.g. "qemu-aarch64-static -cpu max") goes before the binary, as for
 # every other run of it in the tests.
 cmake_minimum_required(VERSION 3.24)
-foreach(var BUILD_DIR WORK_DIR)
+foreach(var SOURCE_DIR BUILD_DIR WORK_DIR)
   if(NOT ${var})
     message(FATAL_ERROR "install.cmake: pass -D${var}=...")
   endif()
@@ -33,7 +33,10 @@ file(RENAME "${prefix}" "${moved}")
 
 set(bin "${moved}/bin/graviton-bench")
 set(data "${moved}/share/graviton-bench")
-foreach(path "${bin}" "${data}/configs/presets.json" "${data}/configs/models/tiny-mlp.json")
+# Every config and every published schema of the source tree is installed.
+file(GLOB_RECURSE shipped RELATIVE "${SOURCE_DIR}" "${SOURCE_DIR}/configs/*" "${SOURCE_DIR}/schemas/*")
+list(TRANSFORM shipped PREPEND "${data}/")
+foreach(path "${bin}" ${shipped})
   if(NOT EXISTS "${path}")
     message(FATAL_ERROR "the installed tree lacks ${path}")
   endif()

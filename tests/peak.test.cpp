@@ -13,7 +13,7 @@
 #include "gbench/record/peak.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
-#include "wrapper.hpp"
+#include "run_binary.hpp"
 
 using Catch::Matchers::Contains;
 
@@ -51,7 +51,7 @@ gbench::config::model_spec two_layers() {
 // A run of the binary with XDG_CACHE_HOME pointing at `cache` (so the user's own peak cache is never read).
 gbench::util::child_status run_cli(std::vector<std::string> args, const std::filesystem::path& cache) {
   args.insert(args.begin(), GBENCH_BINARY);
-  args = gbench_test::wrapped(std::move(args));
+  args = gbench::util::wrapped_command(std::move(args));
   std::vector<std::string> env;
   for (const auto& e : gbench::util::current_environment()) {
     if (!e.starts_with("XDG_CACHE_HOME=")) {

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "gbench/backend/mlp_tensors.hpp"
 #include "mlp_impl.hpp"
 
 namespace gbench::backend {
@@ -88,6 +89,16 @@ std::vector<std::int64_t> mlp_session::time_forwards(int count) {
     sample = std::chrono::duration_cast<std::chrono::nanoseconds>(stop - start).count();
   }
   return samples;
+}
+
+mlp_tensors mlp_session::tensors() const {
+  mlp_tensors t;
+  for (const auto* linear : impl_->linears) {
+    t.weights.push_back(linear->weight);
+    t.biases.push_back(linear->bias);
+  }
+  t.input = impl_->input;
+  return t;
 }
 
 std::vector<std::int64_t> mlp_session::predicted_classes(int limit) {

@@ -167,16 +167,16 @@ figures measure(const request& r, const host::host_info& host, const std::string
   util::temp_dir tmp;
   const auto out_file = tmp.path() / "peak.json";
   auto env = run::child_environment(util::current_environment(), r.managed_env, {}, {{"ONEDNN_VERBOSE", "1"}});
-  std::vector<std::string> argv = util::worker_wrapper();
-  argv.insert(argv.end(), {executable, "__peak", "--gemm-size", std::to_string(r.gemm_n), "--triad-bytes",
-                           std::to_string(bytes), "--warmup", std::to_string(r.warmup), "--repeats",
-                           std::to_string(r.repeats), "--out", out_file.string()});
+  std::vector<std::string> args{executable, "__peak", "--gemm-size", std::to_string(r.gemm_n), "--triad-bytes",
+                                std::to_string(bytes), "--warmup", std::to_string(r.warmup), "--repeats",
+                                std::to_string(r.repeats), "--out", out_file.string()};
   if (bf16) {
-    argv.emplace_back("--bf16");
+    args.emplace_back("--bf16");
   }
   if (r.threads) {
-    argv.insert(argv.end(), {"--threads", std::to_string(*r.threads)});
+    args.insert(args.end(), {"--threads", std::to_string(*r.threads)});
   }
+  const auto argv = util::wrapped_command(std::move(args));
   const auto status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = true});
   if (!status.ok() || !std::filesystem::exists(out_file)) {
     throw error(fmt::format("peak: the measuring process {}; last lines of its stderr:\n{}", status.describe(),

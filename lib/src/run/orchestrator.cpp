@@ -232,8 +232,8 @@ std::vector<record::preset_run> execute(const plan& p, const std::string& execut
     const auto env = child_environment(parent_env, p.managed_env, j.preset.env,
                                        evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}
                                                 : std::map<std::string, std::string>{});
-    std::vector<std::string> argv = util::worker_wrapper();
-    argv.insert(argv.end(), {executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
+    const auto argv =
+        util::wrapped_command({executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
     const auto status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = evidence});
     record::preset_run run = collect(out_file, j);
     run.repetition = repetition;

@@ -9,9 +9,10 @@
 #include <array>
 #include <cerrno>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <cstdlib>
+#include <iterator>
 #include <optional>
 #include <sstream>
 
@@ -152,23 +153,26 @@ child_status run_process(const std::vector<std::string>& argv, const std::vector
   return status;
 }
 
+std::vector<std::string> wrapped_command(std::vector<std::string> argv) {
+  const char* wrapper = std::getenv("GBENCH_WORKER_WRAPPER");
+  if (wrapper == nullptr) {
+    return argv;
+  }
+  std::vector<std::string> out;
+  std::istringstream in(wrapper);
+  for (std::string word; in >> word;) {
+    out.push_back(word);
+  }
+  out.insert(out.end(), std::make_move_iterator(argv.begin()), std::make_move_iterator(argv.end()));
+  return out;
+}
+
 std::vector<std::string> current_environment() {
   std::vector<std::string> out;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     out.emplace_back(*e);
   }
   return out;
-}
-
-std::vector<std::string> worker_wrapper() {
-  std::vector<std::string> words;
-  if (const char* w = std::getenv("GBENCH_WORKER_WRAPPER"); w != nullptr) {
-    std::istringstream in(w);
-    for (std::string word; in >> word;) {
-      words.push_back(word);
-    }
-  }
-  return words;
 }
 
 std::string self_executable() {

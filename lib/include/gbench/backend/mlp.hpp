@@ -13,6 +13,8 @@ struct event;
 
 namespace gbench::backend {
 
+struct mlp_tensors; // gbench/backend/mlp_tensors.hpp, for code that includes LibTorch
+
 /// An MLP built with torch::nn from a model_spec, with seeded weights, and the inputs it is timed on.
 class mlp_session {
 public:
@@ -43,6 +45,10 @@ public:
     double top1_agreement = 0; ///< share of samples whose predicted class agrees
   };
   [[nodiscard]] accuracy compare_with_float64();
+
+  /// The model's weights and biases and the prepared input, the very tensors the timed loop uses (not
+  /// copies), for a LibTorch loop that must differ from it in the loop alone (apps/overhead).
+  [[nodiscard]] mlp_tensors tensors() const;
 
 private:
   friend std::vector<profile::event> profile_forwards(mlp_session& session, int count, bool record_shapes,

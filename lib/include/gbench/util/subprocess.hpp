@@ -25,13 +25,13 @@ struct process_options {
 child_status run_process(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                          const process_options& options = {});
 
+/// argv behind the words of GBENCH_WORKER_WRAPPER (split on spaces), when it is set: the command that starts
+/// every graviton-bench process, e.g. "qemu-aarch64-static -cpu max,sve256=on" to run an aarch64 build under
+/// emulation where the kernel has no binfmt_misc handler for it. Unset or empty: argv unchanged.
+std::vector<std::string> wrapped_command(std::vector<std::string> argv);
+
 /// This process's environment as "KEY=VALUE" items.
 std::vector<std::string> current_environment();
-
-/// GBENCH_WORKER_WRAPPER split on spaces: the command that starts each benchmark process, e.g.
-/// "qemu-aarch64-static -cpu max,sve256=on" for an aarch64 build where the kernel has no binfmt handler.
-/// Empty (the default): processes are started directly.
-std::vector<std::string> worker_wrapper();
 
 /// The path of the running executable.
 std::string self_executable();

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Checks the routing that the recipe describes in the report of `graviton-bench doctor` run on an emulated
+Graviton3 (scripts/test-aarch64 runs it). Every line printed is read from the report: the routes come from
+oneDNN's verbose log of the run, parsed per linear layer.
+
+    python3 scripts/check-aarch64-routes.py DOCTOR.json
+
+Exit status: 0 when every expected route was observed, 1 when one was not (each check says what was seen),
+2 when the report cannot be read.
+"""
+import json
+import sys
+
+try:
+    with open(sys.argv[1], encoding="utf-8") as f:
+        report = json.load(f)
+except (IndexError, OSError, json.JSONDecodeError) as e:
+    print(f"error: give the doctor's JSON report ({e})", file=sys.stderr)
+    sys.exit(2)
+
+
+ctx = report["context"]
+failures = []
+
+
+def check(ok, what, seen):
+    print(f"  {'ok  ' if ok else 'FAIL'} {what}: {seen}")
+    if not ok:
+        failures.append(what)
+
+
+def runs():
+    return {r["preset"]["name"]: r for r in report["runs"]}
+
+
+def routes(preset, batch):
+    for b in runs()[preset]["evidence"]["batches"]:
+        if b["batch"] == batch:
+            return b["routes"] if b.get("status") == "ok" else None
+    return None
+
+
+def show(rs):
+    if rs is None:
+        return "no evidence"
+    return "; ".join(f"{r['in_features']}->{r['out_features']} " +
+                     (f"oneDNN {r['implementation']} ({r['math']})" if r["backend"] == "onednn" else "BLAS")
+                     for r in rs)
+
+
+def acl(r, math):
+    return r["backend"] == "onednn" and "acl" in r["implementation"] and r["math"] == math
+
+
+def growth(name):
+    """MiB of AnonHugePages a preset's process gained while building its model."""
+    e = runs()[name]["evidence"]
+    return ((e.get("anon_huge_pages_after") or 0) - (e.get("anon_huge_pages_before") or 0)) / 2**20
+
+
+host, lt = ctx["host"], report["runs"][0]["libtorch"]
+print("routing proof (emulated; from the doctor's report)")
+check(host["arch"] == "aarch64", "host is aarch64", host["arch"])
+check(all(f in host["isa_features"] for f in ("sve", "bf16", "i8mm")), "CPU has SVE, BF16, I8MM (auxiliary vector)",
+      " ".join(host["isa_features"]) + f", SVE {host.get('sve_vector_bits')} bits")
+check(bool(lt.get("acl")), "LibTorch built with oneDNN+ACL", f"acl={lt.get('acl')} blas={lt.get('blas', '?')}")
+verdicts = {k["knob"]: k["verdict"] for k in ctx["knobs"]}
+for knob in ("DNNL_DEFAULT_FPMATH_MODE", "TORCH_MKLDNN_MATMUL_MIN_DIM", "THP_MEM_ALLOC_ENABLE"):
+    check(verdicts.get(knob) == "effective", f"doctor calls {knob} effective", verdicts.get(knob))
+
+for batch in (256, 32):
+    rs = routes("default", batch)
+    check(rs is not None and all(acl(r, "f32") for r in rs), f"default, batch {batch}: every linear on oneDNN/ACL, f32", show(rs))
+    rs = routes("bf16", batch)
+    check(rs is not None and all(acl(r, "bf16") for r in rs), f"bf16, batch {batch}: every linear on ACL bf16 fast-math", show(rs))
+rs = routes("openblas", 32)
+check(rs is not None and all(r["backend"] == "blas" for r in rs), "openblas, batch 32 (<= 64): every linear on BLAS", show(rs))
+rs = routes("openblas", 256)
+ok = rs is not None and all((r["backend"] == "blas") if min(r["in_features"], r["out_features"]) <= 64 else acl(r, "bf16") for r in rs)
+check(ok and any(r["backend"] == "onednn" for r in rs),
+      "openblas, batch 256: layers with all dimensions > 64 stay on oneDNN/ACL bf16, the others go to BLAS", show(rs))
+
+# Huge pages: reported as observed, never as a pass. Under qemu-user, AnonHugePages is the emulator's own
+# (its code buffer), and qemu 7.2 does not pass a guest's madvise(MADV_HUGEPAGE) on to the kernel.
+print(f"  info thp: AnonHugePages grew by {growth('thp'):.1f} MiB under thp, {growth('default'):.1f} MiB under default "
+      "(under qemu-user these are the emulator's own pages: not evidence either way)")
+if failures:
+    print(f"{len(failures)} expected route(s) not observed", file=sys.stderr)
+    sys.exit(1)
