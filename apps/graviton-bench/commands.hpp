@@ -22,6 +22,7 @@ struct run_options {
   bool no_profile = false;    ///< --no-profile: plan.profile is its opposite
   std::string sort_by = "self_cpu_time_total";
   int row_limit = 100;
+  std::string peak; ///< a peak figures file, "none", or empty: this host's cache
   std::vector<std::string> command_line;
 };
 void setup_run(CLI::App& app, run_options& opt);
@@ -76,5 +77,30 @@ struct export_options {
 };
 CLI::App* setup_export(CLI::App& app, export_options& opt);
 int run_export(const export_options& opt);
+
+struct peak_options {
+  std::string json_path;
+  std::int64_t gemm_n = 4096;
+  int repeats = 10;
+  int warmup = 2;
+  std::optional<std::int64_t> triad_mib;
+  std::optional<int> threads;
+  bool use_cache = false;
+  std::string configs;
+};
+CLI::App* setup_peak(CLI::App& app, peak_options& opt);
+int run_peak(const peak_options& opt);
+
+struct peak_worker_options {
+  std::int64_t gemm_n = 0;
+  std::int64_t triad_bytes = 0;
+  int warmup = 0;
+  int repeats = 0;
+  std::optional<int> threads;
+  bool bf16 = false;
+  std::string out;
+};
+CLI::App* setup_peak_worker(CLI::App& app, peak_worker_options& opt);
+int run_peak_worker(const peak_worker_options& opt);
 
 } // namespace gbench::app

@@ -35,6 +35,10 @@ int main(int argc, char** argv) {
   auto* compare = gbench::app::setup_compare(app, compare_opt);
   gbench::app::export_options export_opt;
   auto* export_cmd = gbench::app::setup_export(app, export_opt);
+  gbench::app::peak_options peak_opt;
+  auto* peak = gbench::app::setup_peak(app, peak_opt);
+  gbench::app::peak_worker_options peak_worker_opt;
+  auto* peak_worker = gbench::app::setup_peak_worker(app, peak_worker_opt);
 
   try {
     app.parse(argc, argv);
@@ -73,6 +77,12 @@ int main(int argc, char** argv) {
     }
     if (export_cmd->parsed()) {
       return gbench::app::run_export(export_opt);
+    }
+    if (peak->parsed()) {
+      return gbench::app::run_peak(peak_opt);
+    }
+    if (peak_worker->parsed()) {
+      return gbench::app::run_peak_worker(peak_worker_opt);
     }
     return gbench::app::run_run(run_opt);
   } catch (const gbench::error& e) {

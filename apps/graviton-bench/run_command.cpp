@@ -21,6 +21,7 @@
 #include "gbench/host/host_info.hpp"
 #include "gbench/host/placement.hpp"
 #include "gbench/run/until_precise.hpp"
+#include "gbench/peak/peak.hpp"
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/record/report.hpp"
 #include "gbench/report/columns.hpp"
@@ -119,6 +120,10 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->check(CLI::Range(0.0, 7.0 * 86400.0))
       ->multi_option_policy(last);
   app.add_option("--configs", opt.configs, "Folder holding presets.json and models/")->multi_option_policy(last);
+  app.add_option("--peak", opt.peak,
+                 "Peak figures for the roofline columns: a file of 'graviton-bench peak --json' (or a report that "
+                 "has them), or 'none' (default: this host's cache, written by 'graviton-bench peak')")
+      ->multi_option_policy(last);
 }
 
 namespace {
@@ -145,6 +150,24 @@ void print_profiles(const record::report& r, const run_options& opt, std::ostrea
       }
     }
   }
+}
+
+// --peak FILE, else the host's cache; none when there is neither (the roofline columns then say '-').
+std::optional<peak::figures> find_peak(const std::string& option, const host::host_info& host) {
+  if (option == "none") {
+    return std::nullopt;
+  }
+  if (!option.empty()) {
+    return peak::read_file(option);
+  }
+  std::string why;
+  auto cached = peak::read_cache(host, why);
+  if (!cached) {
+    std::cerr << fmt::format("note: no roofline: {}; 'graviton-bench peak' measures this host's peak once, or give "
+                             "--peak FILE\n",
+                             why);
+  }
+  return cached;
 }
 
 } // namespace
@@ -187,6 +210,7 @@ int run_run(const run_options& opt) {
                              100.0 * conditions.other_load_before, host::format_cpu_list(used));
   }
   run::check_memory(plan.model, plan.batches, host.mem_available_bytes);
+  const auto peak_figures = find_peak(opt.peak, host);
   if (!opt.json_path.empty()) {
     util::check_writable(opt.json_path, "--json");
   }
@@ -201,6 +225,7 @@ int run_run(const run_options& opt) {
   // With --verify the bf16 settings are probed (a few small processes) before the context is written.
   context.knobs = opt.verify ? evidence::probe_knobs(plan, util::self_executable(), host, torch)
                              : evidence::assess_knobs(host, torch);
+  context.peak = peak_figures;
   auto run_plan = plan;
   run_plan.progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
   record::report result = run::begin_report(run_plan, std::move(context));

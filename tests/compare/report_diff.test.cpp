@@ -686,6 +686,9 @@ TEST_CASE("ci-regression reads stored reports and passes compare's verdict on", 
   CHECK(regressed.exit_code == 10);
   CHECK_THAT(regressed.stdout_text, Contains("result: REGRESSION"));
   CHECK_THAT(gbench::util::read_text_file(dir.path() / "out" / "comparison.md"), Contains("| default | 8 |"));
+  // The HTML page beside it (scripts/report): the table and the change chart, inline.
+  CHECK_THAT(gbench::util::read_text_file(dir.path() / "out" / "comparison.html"),
+             Contains("<svg") && Contains("REGRESSION") && Contains("<td>default</td>"));
   CHECK(with({"--baseline-report", base, "--candidate-report", slow, "--threshold", "30"}).exit_code == 0);
   CHECK(with({"--baseline-report", bad, "--candidate-report", slow}).exit_code == 11);
   CHECK(with({"--candidate-report", slow}).exit_code == 2);

@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -53,7 +54,20 @@ record::report synthetic_report() {
     }
     r.runs.push_back(pr);
   }
-  r.comparison = compare::compare_presets(r);
+  // Fixed ceilings: the roofline columns are part of the golden output.
+  peak::figures f;
+  f.date = "2026-01-01T00:00:00Z";
+  f.threads = 2;
+  f.source = "file";
+  f.file = "peak.json";
+  f.fp32 = {.dtype = "float32", .n = 1024, .samples_ns = {10'737'418}, .median_ns = 10'737'418, .gflops = 200,
+            .route = "BLAS (mkl: no oneDNN execution)"};
+  f.bf16 = peak::gemm_figure{.dtype = "bfloat16", .n = 1024, .samples_ns = {5'368'709}, .median_ns = 5'368'709,
+                             .gflops = 400, .route = "oneDNN brg_matmul:avx512_core_amx (bf16 src, bf16 weights)"};
+  f.triad = {.bytes_per_array = 1 << 30, .llc_bytes = 1 << 25, .samples_ns = {161'061'274},
+             .median_ns = 161'061'274, .gbps = 20};
+  r.context.peak = f;
+    r.comparison = compare::compare_presets(r);
   return r;
 }
 
@@ -132,11 +146,23 @@ TEST_CASE("csv output parses, one row per preset and batch", "[report]") {
   CHECK(rows[1][1] == "32");
   CHECK(std::stod(rows[1][3]) == Approx(1'150'000)); // median of 1.0 1.1 1.2 1.3 ms
   CHECK(rows[4].back().rfind("failed: not measured", 0) == 0);
+  const auto column = [&](const std::string& key) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), key) - header.begin());
+  };
   // The speed-up of bf16 at batch 32 against default: 1.15 ms / 925 ns.
   CHECK(rows[3][0] == "bf16");
-  const auto speedup = std::find(header.begin(), header.end(), "speedup");
-  REQUIRE(speedup != header.end());
-  CHECK(std::stod(rows[3][static_cast<std::size_t>(speedup - header.begin())]) == Approx(1'150'000.0 / 925.0));
+  CHECK(std::stod(rows[3].at(column("speedup"))) == Approx(1'150'000.0 / 925.0));
+  // The roofline of default at batch 32: tiny-mlp moves its 80722 weights and 32*(256+128+128+344+344+10)
+  // activations, all float32, for 32*160480 FLOPs: 10.7 FLOP/B, above the ridge of 200 GFLOP/s at 20 GB/s, so
+  // compute-bound; at batch 10 (4.3 FLOP/B) memory-bound.
+  const double intensity = 32.0 * 160480 / (4.0 * (80722 + 32 * (256 + 128 + 128 + 344 + 344 + 10)));
+  CHECK(std::stod(rows[1].at(column("intensity_flop_per_byte"))) == Approx(intensity));
+  CHECK(std::stod(rows[1].at(column("bound_gflops"))) == Approx(200));
+  const double gflops = 32.0 * 160480 / 1'150'000;
+  CHECK(std::stod(rows[1].at(column("percent_of_bound"))) == Approx(100 * gflops / 200));
+  const double intensity10 = 10.0 * 160480 / (4.0 * (80722 + 10 * (256 + 128 + 128 + 344 + 344 + 10)));
+  CHECK(std::stod(rows[2].at(column("bound_gflops"))) == Approx(intensity10 * 20));
+  CHECK(rows[4].at(column("percent_of_bound")).empty()); // failed: no roofline
 }
 
 TEST_CASE("json output is the report", "[report]") {
@@ -148,6 +174,10 @@ TEST_CASE("json output is the report", "[report]") {
   CHECK(j["runs"][0]["results"][0]["statistics_ns"]["median"].get<double>() == Approx(1'150'000));
   CHECK(j["comparison"].size() == 4);
   CHECK(j["comparison"][2]["speedup"].get<double>() == Approx(1'150'000.0 / 925.0));
+  CHECK(j["context"]["peak"]["fp32_gemm"]["gflops"] == 200.0);
+  CHECK(j["comparison"][0]["roofline"]["bound"] == "compute");
+  CHECK(j["comparison"][1]["roofline"]["bound"] == "memory");
+  CHECK_FALSE(j["comparison"][3].contains("roofline")); // failed: nothing measured to place
 }
 
 TEST_CASE("reports are replaced atomically", "[report][files]") {

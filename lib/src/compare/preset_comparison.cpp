@@ -7,6 +7,7 @@
 
 #include "gbench/stats/drift.hpp"
 #include "gbench/stats/processes.hpp"
+#include "gbench/peak/roofline.hpp"
 #include "gbench/stats/summary.hpp"
 
 namespace gbench::compare {
@@ -185,6 +186,13 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
   for (auto& p : rows) {
     summarize(p, r.model);
     p.row.inert_knobs = inert_knobs_of(r, p.row.preset);
+    // Where the result stands against the host's ceilings, when the report has them.
+    if (r.context.peak && p.row.ok) {
+      const auto run = std::find_if(r.runs.begin(), r.runs.end(),
+                                    [&](const record::preset_run& x) { return x.preset.name == p.row.preset; });
+      p.row.roofline = peak::make_roofline(record::spec_of(r.model), p.row.batch, p.row.gflops, *r.context.peak,
+                                           peak::computes_in_bf16(run->preset, r.context.knobs));
+    }
   }
   for (auto& p : rows) {
     auto& row = p.row;

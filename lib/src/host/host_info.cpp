@@ -159,6 +159,7 @@ host_info query_host() {
   host_info h;
   utsname u{};
   if (uname(&u) == 0) {
+    h.hostname = u.nodename;
     h.arch = u.machine;
     h.kernel = u.release;
   }

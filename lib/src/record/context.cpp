@@ -6,6 +6,7 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include "gbench/record/peak.hpp"
 #include "gbench/version.hpp"
 
 namespace gbench::record {
@@ -32,7 +33,7 @@ void from_json(const node& n, tool_info& out) {
 }
 
 nlohmann::json to_json(const host::host_info& h) {
-  return {{"arch", h.arch},
+  nlohmann::json j{{"arch", h.arch},
           {"cpu_model", h.cpu_model},
           {"microarchitecture", h.microarchitecture},
           {"kernel", h.kernel},
@@ -43,10 +44,15 @@ nlohmann::json to_json(const host::host_info& h) {
           {"mem_total_bytes", h.mem_total_bytes},
           {"mem_available_bytes", h.mem_available_bytes},
           {"load_average_1m", h.load_average}};
+  if (!h.hostname.empty()) {
+    j["hostname"] = h.hostname; // names the machine in a fleet; reports of older versions have none
+  }
+  return j;
 }
 
 void from_json(const node& n, host::host_info& out) {
   // What compare needs to tell two set-ups apart is required; the rest is read when there.
+  read_optional(n, "hostname", out.hostname);
   read(n, "arch", out.arch);
   read(n, "cpu_model", out.cpu_model);
   read_optional(n, "microarchitecture", out.microarchitecture);
@@ -88,11 +94,15 @@ nlohmann::json to_json(const context& c) {
   for (const auto& k : c.knobs) {
     knobs.push_back(to_json(k));
   }
-  return {{"tool", to_json(c.tool)},
-          {"date", c.date},
-          {"host", to_json(c.host)},
-          {"command_line", c.command_line},
-          {"knobs", std::move(knobs)}};
+  nlohmann::json j{{"tool", to_json(c.tool)},
+                   {"date", c.date},
+                   {"host", to_json(c.host)},
+                   {"command_line", c.command_line},
+                   {"knobs", std::move(knobs)}};
+  if (c.peak) {
+    j["peak"] = to_json(*c.peak);
+  }
+  return j;
 }
 
 void from_json(const node& n, context& out) {
@@ -102,6 +112,7 @@ void from_json(const node& n, context& out) {
   read_optional(n, "date", out.date);
   read_optional(n, "command_line", out.command_line);
   read_optional(n, "knobs", out.knobs);
+  read_optional(n, "peak", out.peak);
 }
 
 } // namespace gbench::record

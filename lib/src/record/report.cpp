@@ -8,6 +8,7 @@
 
 #include "gbench/error.hpp"
 #include "gbench/util/json_limits.hpp"
+#include "gbench/record/peak.hpp"
 #include "gbench/record/status.hpp"
 #include "gbench/util/files.hpp"
 
@@ -100,6 +101,9 @@ nlohmann::json to_json(const preset_comparison& c) {
   j["throughput_samples_per_s"] = c.throughput;
   j["gflops"] = c.gflops;
   j["weight_gbps"] = c.weight_gbps;
+  if (c.roofline) {
+    j["roofline"] = to_json(*c.roofline);
+  }
   j["profiled_total_ns"] = or_null(c.profiled_total_ns);
   j["baseline"] = c.is_baseline;
   if (c.speedup) {
@@ -153,6 +157,10 @@ void from_json(const node& n, preset_comparison& out) {
   read_optional(n, "throughput_samples_per_s", out.throughput);
   read_optional(n, "gflops", out.gflops);
   read_optional(n, "weight_gbps", out.weight_gbps);
+  read_optional(n, "roofline", out.roofline);
+  if (out.roofline) {
+    out.roofline->achieved_gflops = out.gflops;
+  }
   read_optional(n, "profiled_total_ns", out.profiled_total_ns);
   read_optional(n, "baseline", out.is_baseline);
   if (const auto s = n.find("speedup")) {

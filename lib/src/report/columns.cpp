@@ -34,6 +34,14 @@ std::string speedup_text(const record::preset_comparison& r) {
   return r.speedup ? fmt::format("{:.2f}x", *r.speedup) : std::string("-");
 }
 
+// "155 mem" under the bandwidth roof, "176 fp32" or "378 bf16" under a compute roof.
+std::string roof_text(const record::preset_comparison& r) {
+  if (!r.roofline) {
+    return "-";
+  }
+  return fmt::format("{:.0f} {}", r.roofline->bound_gflops, r.roofline->memory_bound ? "mem" : r.roofline->ceiling);
+}
+
 std::string interval_text(const record::preset_comparison& r) {
   return r.ci_low ? fmt::format("[{:.2f}, {:.2f}]", *r.ci_low, *r.ci_high) : std::string("-");
 }
@@ -81,6 +89,20 @@ const std::vector<column<record::preset_comparison>>& run_columns() {
        [](const record::preset_comparison& r) { return optional_number(r.between_cv); }},
       {"within", "within_cv", true, [](const record::preset_comparison& r) { return percent_text(r.within_cv); },
        [](const record::preset_comparison& r) { return optional_number(r.within_cv); }},
+      {"FLOP/B", "intensity_flop_per_byte", true,
+       [](const record::preset_comparison& r) {
+         return r.roofline ? fmt::format("{:.1f}", r.roofline->intensity) : std::string("-");
+       },
+       [](const record::preset_comparison& r) { return r.roofline ? number(r.roofline->intensity) : std::string(); }},
+      {"roof GFLOP/s", "bound_gflops", true, roof_text,
+       [](const record::preset_comparison& r) { return r.roofline ? number(r.roofline->bound_gflops) : std::string(); }},
+      {"% roof", "percent_of_bound", true,
+       [](const record::preset_comparison& r) {
+         return r.roofline ? fmt::format("{:.0f}%", r.roofline->percent_of_bound) : std::string("-");
+       },
+       [](const record::preset_comparison& r) {
+         return r.roofline ? number(r.roofline->percent_of_bound) : std::string();
+       }},
       {"speedup", "speedup", true, speedup_text, [](const record::preset_comparison& r) { return optional_number(r.speedup); }},
       {"95% CI", "speedup_ci", true, interval_text,
        [](const record::preset_comparison& r) { return r.ci_low ? fmt::format("{} {}", number(*r.ci_low), number(*r.ci_high)) : ""; }},
@@ -113,6 +135,16 @@ std::string model_line(const record::report& r) {
                      r.settings.warmup_auto ? std::string("warm-up until steady")
                                             : fmt::format("{} warm-up", r.settings.warmup),
                      r.settings.iterations, r.settings.repetitions, r.settings.repetitions == 1 ? "" : "s");
+}
+
+std::string peak_line(const record::report& r) {
+  if (!r.context.peak) {
+    return "roofline: no peak figures for this host (graviton-bench peak measures them once; or --peak FILE)";
+  }
+  const auto& p = *r.context.peak;
+  return fmt::format("roofline: fp32 GEMM {:.1f}{} GFLOP/s, triad {:.1f} GB/s, {} threads ({}{}, {})", p.fp32.gflops,
+                     p.bf16 ? fmt::format(", bf16 GEMM {:.1f}", p.bf16->gflops) : std::string(), p.triad.gbps,
+                     p.threads, p.source, p.file.empty() ? std::string() : " " + p.file, p.date);
 }
 
 std::vector<std::string> recipe_lines(const std::vector<record::preset_comparison>& rows) {

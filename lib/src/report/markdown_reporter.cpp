@@ -13,7 +13,7 @@ class markdown_reporter final : public reporter {
 public:
   void write(const record::report& r, std::ostream& out) const override {
     const auto& cols = run_columns();
-    out << "*" << model_line(r) << "*\n\n";
+    out << "*" << model_line(r) << "*\n\n*" << markdown_cell(peak_line(r)) << "*\n\n";
     out << markdown_table(headers(cols), right_aligned(cols), text_cells(r.comparison, cols));
     const auto recipe = recipe_lines(r.comparison);
     const auto effects = effect_lines(r.comparison);

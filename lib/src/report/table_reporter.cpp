@@ -13,7 +13,7 @@ class table_reporter final : public reporter {
 public:
   void write(const record::report& r, std::ostream& out) const override {
     const auto& cols = run_columns();
-    out << model_line(r) << '\n';
+    out << model_line(r) << '\n' << peak_line(r) << '\n';
     out << aligned_table(headers(cols), right_aligned(cols), text_cells(r.comparison, cols));
     const auto recipe = recipe_lines(r.comparison);
     if (!recipe.empty()) {

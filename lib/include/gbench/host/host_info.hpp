@@ -10,6 +10,7 @@ namespace gbench::host {
 
 /// Facts of the machine that decide what the knobs can do here.
 struct host_info {
+  std::string hostname;        ///< uname nodename: names the machine in a fleet of reports
   std::string arch;            ///< uname machine: x86_64, aarch64
   std::string cpu_model;       ///< "AMD EPYC", "Neoverse-V1", ...
   std::string microarchitecture; ///< e.g. "Neoverse V1 (Graviton3)" where known, else empty

@@ -7,6 +7,7 @@
 
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/host/host_info.hpp"
+#include "gbench/peak/peak.hpp"
 #include "gbench/record/json_reader.hpp"
 
 namespace gbench::record {
@@ -25,6 +26,7 @@ struct context {
   std::vector<std::string> command_line;
   host::host_info host;
   std::vector<evidence::knob_verdict> knobs; ///< what each knob can do on this host and LibTorch
+  std::optional<peak::figures> peak; ///< the host's ceilings, when known: every result then gets a roofline
 };
 
 /// This tool, now, on `host`, for `command_line`; knobs left empty.

@@ -59,6 +59,8 @@ const std::vector<column<record::preset_comparison>>& run_columns();
 
 /// "model tiny-mlp (... parameters, ... per sample), W warm-up + N timed iterations, R repetitions".
 std::string model_line(const record::report& r);
+/// What the roofline columns are held against: the report's peak figures and where they came from.
+std::string peak_line(const record::report& r);
 
 /// The recipe's way of saying it: "bf16 vs default @256: 2.23x (7.262 s vs 16.201 s)", on the profiled
 /// totals (the recipe's basis) when both were profiled, else on the median per forward.

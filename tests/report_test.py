@@ -1,0 +1,214 @@
+"""scripts/report end to end, on reports the suite produces with graviton-bench.
+
+  report_test.py make-reports DIR --binary B     peak figures, reports, a comparison (a CTest fixture)
+  report_test.py check-script DIR --root R       every chart, the HTML, the markdown, the fleet view, bad input
+  report_test.py check-browser DIR --root R      the HTML rendered by headless Chromium to a non-blank image
+
+Each check prints one line; the script exits 1 when any failed.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+failures = []
+
+
+def check(ok, what, detail=""):
+    print(f"{'ok' if ok else 'FAILED'}: {what}" + (f" ({detail})" if detail and not ok else ""))
+    if not ok:
+        failures.append(what)
+
+
+def run(args, **kw):
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, **kw)
+
+
+def env_with_cache(d: Path):
+    return dict(os.environ, XDG_CACHE_HOME=str(d / "cache"))
+
+
+def make_reports(d: Path, binary: str) -> None:
+    d.mkdir(parents=True, exist_ok=True)
+    env = env_with_cache(d)
+    quick = ["--warmup", "2", "--iters", "15", "--threads", "1", "-q"]
+
+    def bench(*args):
+        r = run([binary, *args], env=env)
+        if r.returncode != 0:
+            sys.exit(f"graviton-bench {' '.join(args)} exited {r.returncode}:\n{r.stderr}")
+
+    bench("peak", "--gemm-size", "128", "--repeats", "3", "--warmup", "1", "--triad-mib", "8", "--threads", "1",
+          "--json", d / "peak.json")
+    bench("--model", "tiny-mlp", "--preset", "default,x86-bf16", "--batch", "8,2", "-r", "2", "--verify",
+          "--peak", d / "peak.json", "--json", d / "a.json", *quick)
+    bench("--model", "tiny-mlp", "--preset", "default,x86-bf16", "--batch", "8,2", "-r", "2", "--no-profile",
+          "--peak", d / "peak.json", "--json", d / "b.json", *quick)
+    other = d / "other-mlp.json"
+    other.write_text(json.dumps({"name": "other-mlp", "description": "a second model for the fleet view",
+                                 "input_shape": [8, 8], "hidden": [32], "outputs": 4}))
+    bench("--model", other, "--batch", "4", "--no-profile", "--peak", "none", "--json", d / "c.json", *quick)
+    r = run([binary, "compare", d / "a.json", d / "b.json", "--format", "json"], env=env)
+    if r.returncode not in (0, 10):
+        sys.exit(f"graviton-bench compare exited {r.returncode}:\n{r.stderr}")
+    (d / "cmp.json").write_text(r.stdout)
+    print(f"reports written in {d}")
+
+
+def png_size(p: Path):
+    data = p.read_bytes()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def script(root: Path, *args):
+    return run([root / "scripts" / "report", *args])
+
+
+def no_traceback(r):
+    return "Traceback" not in r.stderr and "Traceback" not in r.stdout
+
+
+def check_script(d: Path, root: Path) -> None:
+    out = d / "single"
+    shutil.rmtree(out, ignore_errors=True)
+    r = script(root, "-o", out, d / "a.json")
+    check(r.returncode == 0, "one report: exit 0", r.stderr)
+    for chart in ("time-vs-batch", "speedup", "process-medians", "roofline", "distribution"):
+        size = png_size(out / f"{chart}.png") if (out / f"{chart}.png").exists() else None
+        check(size is not None and size[0] > 200 and size[1] > 150, f"{chart}.png is a PNG image", str(size))
+        svg = (out / f"{chart}.svg").read_text() if (out / f"{chart}.svg").exists() else ""
+        check(svg.startswith("<svg") and "</svg>" in svg and "<path" in svg, f"{chart}.svg is an SVG drawing")
+    page = (out / "report.html").read_text() if (out / "report.html").exists() else ""
+    check(page.count("<svg") == 5, "the HTML inlines the five charts as SVG", f"{page.count('<svg')} svg elements")
+    external = re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:|//)""", page)
+    check(not external and "<img" not in page and "<script" not in page, "the HTML needs nothing from outside",
+          str(external))
+    for text in ("Knob verdicts", "Evidence: who served each layer", "fp32 GEMM", "memory bandwidth", "% of bound",
+                 "<details><summary>default @ batch 8", "x86-bf16"):
+        check(text in page, f"the HTML holds {text!r}")
+    md = (out / "report.md").read_text() if (out / "report.md").exists() else ""
+    check("![" in md and "(roofline.png)" in md and "| preset |" in md, "the markdown links the PNGs and has tables")
+
+    # A report without peak figures: the roofline chart is left out, with a note, and the rest is there.
+    nopeak = d / "nopeak"
+    r = script(root, "-o", nopeak, d / "c.json")
+    check(r.returncode == 0, "a report without peak figures: exit 0", r.stderr)
+    check("roofline chart omitted" in r.stderr and "context.peak" in r.stderr, "the omitted roofline is said",
+          r.stderr)
+    check(not (nopeak / "roofline.png").exists() and (nopeak / "time-vs-batch.png").exists(),
+          "the other charts are made without it")
+    check("roofline chart omitted" in (nopeak / "report.html").read_text(), "the HTML says the roofline is omitted")
+    check("speedup chart omitted" in r.stderr, "a one-preset report leaves the speed-up chart out with a note")
+
+    # The fleet view: a folder and files, a comparison, two models grouped, not mixed.
+    fleet_in = d / "fleet-in"
+    shutil.rmtree(fleet_in, ignore_errors=True)
+    fleet_in.mkdir()
+    for name in ("a.json", "b.json", "c.json"):
+        shutil.copy(d / name, fleet_in / name)
+    fleet = d / "fleet"
+    shutil.rmtree(fleet, ignore_errors=True)
+    r = script(root, "-o", fleet, d / "cmp.json", fleet_in)
+    check(r.returncode == 0, "fleet of a folder and a comparison: exit 0", r.stderr)
+    fleet_pngs = sorted(p.name for p in fleet.glob("fleet-*.png"))
+    check(len(fleet_pngs) == 2 and any("tiny-mlp" in p for p in fleet_pngs) and any("other-mlp" in p for p in fleet_pngs),
+          "one fleet chart per model", str(fleet_pngs))
+    check((fleet / "cmp-change.png").exists() and (fleet / "cmp-change.svg").exists(), "the comparison's change chart")
+    page = (fleet / "report.html").read_text()
+    check("2 different models" in page and "Fleet" in page and "speed-up over default" in page,
+          "the fleet table says the models are grouped")
+    check(all(f"a-{c}.svg" and (fleet / f"a-{c}.svg").exists() for c in ("time-vs-batch", "roofline")),
+          "each report of the fleet keeps its charts")
+
+    # Bad input: a clear message naming the file, exit 11, no traceback.
+    bad = d / "bad"
+    bad.mkdir(exist_ok=True)
+    text = (d / "a.json").read_text()
+    (bad / "truncated.json").write_text(text[: len(text) // 2])
+    (bad / "empty.json").write_text("")
+    (bad / "gbench.json").write_text(json.dumps({"context": {}, "benchmarks": []}))
+    newer = json.loads(text)
+    newer["schema_version"] = 99
+    (bad / "newer.json").write_text(json.dumps(newer))
+    (bad / "peak.json").write_text((d / "peak.json").read_text())
+    cases = [("truncated.json", "truncated"), ("empty.json", "empty"), ("gbench.json", "Google Benchmark"),
+             ("newer.json", "schema_version 99 is newer"), ("peak.json", "peak figures"),
+             ("missing.json", "no such file")]
+    for name, words in cases:
+        r = script(root, "-o", d / "bad-out", bad / name)
+        check(r.returncode == 11 and name in r.stderr and words in r.stderr and no_traceback(r),
+              f"bad input {name}: exit 11 naming the file ({words})", f"exit {r.returncode}: {r.stderr.strip()}")
+    check(not (d / "bad-out" / "report.html").exists(), "nothing is written from bad input")
+    r = script(root)
+    check(r.returncode == 2 and no_traceback(r), "no input: usage error, exit 2", r.stderr)
+    unwritable = d / "a.json"  # a file where the output folder should be
+    r = script(root, "-o", unwritable, d / "b.json")
+    check(r.returncode == 5 and no_traceback(r) and "cannot write" in r.stderr, "an unwritable --out: exit 5",
+          f"exit {r.returncode}: {r.stderr.strip()}")
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if shutil.which(name):
+            return shutil.which(name)
+    return ""
+
+
+def check_browser(d: Path, root: Path) -> None:
+    browser = chromium()
+    check(bool(browser), "Chromium is installed (scripts/setup installs Debian's chromium)")
+    if not browser:
+        return
+    from PIL import Image
+
+    for name in ("single", "fleet"):
+        page = d / name / "report.html"
+        if not page.exists():
+            r = script(root, "-o", d / name, *((d / "a.json",) if name == "single" else (d / "cmp.json", d / "a.json",
+                                                                                          d / "c.json")))
+            check(r.returncode == 0, f"{name}: scripts/report made the page", r.stderr)
+        shot = d / f"{name}-screenshot.png"
+        shot.unlink(missing_ok=True)
+        # No network: --no-proxy-server and a dead proxy make any fetch fail; the page must not need one.
+        r = run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                 "--proxy-server=127.0.0.1:9", "--window-size=1200,2400", f"--screenshot={shot}",
+                 page.resolve().as_uri()], timeout=180)
+        check(r.returncode == 0 and shot.exists(), f"{name}: Chromium rendered the page", r.stderr[-2000:])
+        if not shot.exists():
+            continue
+        image = Image.open(shot).convert("RGB")
+        colors = image.getcolors(maxcolors=1 << 20) or []
+        non_white = sum(n for n, c in colors if c != (255, 255, 255))
+        share = non_white / (image.width * image.height)
+        check(len(colors) > 20 and share > 0.02, f"{name}: the screenshot is not blank",
+              f"{len(colors)} colours, {share:.1%} not white")
+        print(f"  {name}: {image.width}x{image.height}, {len(colors)} colours, {share:.1%} not white, {shot}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("what", choices=["make-reports", "check-script", "check-browser"])
+    ap.add_argument("dir")
+    ap.add_argument("--binary")
+    ap.add_argument("--root")
+    a = ap.parse_args()
+    d = Path(a.dir)
+    if a.what == "make-reports":
+        make_reports(d, a.binary)
+        return 0
+    if not (d / "a.json").exists():
+        sys.exit(f"{d}: no reports (the make-reports fixture did not run)")
+    (check_script if a.what == "check-script" else check_browser)(d, Path(a.root))
+    print(f"{len(failures)} failed" if failures else "all checks passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
