@@ -120,7 +120,9 @@ CLI::App* setup_peak_worker(CLI::App& app, peak_worker_options& opt) {
 
 int run_peak_worker(const peak_worker_options& opt) {
   if (opt.threads) {
-    backend::apply_settings({.matmul_precision = std::nullopt, .mkldnn = std::nullopt, .threads = opt.threads});
+    config::torch_settings settings;
+    settings.threads = opt.threads;
+    backend::apply_settings(settings);
   }
   peak::run_kernels(opt.gemm_n, opt.bf16, opt.triad_bytes, opt.warmup, opt.repeats, opt.out);
   return 0;
