@@ -95,33 +95,64 @@ std::vector<comparison_row> compare_presets(const run_report& r, const std::stri
     if (row.is_baseline || base == nullptr || !row.ok || !base->ok) {
       continue;
     }
-    // Speed-up = baseline time / this time, so the bootstrap takes the baseline as numerator.
-    const auto interval = stats::bootstrap_median_ratio(base->samples_ns, row.samples_ns, confidence, resamples,
-                                                        bootstrap_seed ^ static_cast<std::uint64_t>(row.batch));
-    row.speedup = interval.ratio;
-    row.ci_low = interval.low;
-    row.ci_high = interval.high;
-    row.p_value = stats::mann_whitney_u(row.samples_ns, base->samples_ns).p_value;
-    // A process's samples share its luck (CPU placement, memory layout, the load of the moment): on a shared
-    // VM whole processes run tens of percent apart. With enough repetitions the difference must also be
-    // significant between the processes' medians; with fewer, the verdict says it rests on samples alone.
-    const bool runs_testable = stats::enough_samples_for(row.run_medians.size(), base->run_medians.size(), alpha);
-    if (runs_testable) {
-      row.p_value_runs = stats::mann_whitney_u(row.run_medians, base->run_medians).p_value;
-    }
-    if (!stats::enough_samples_for(row.samples_ns.size(), base->samples_ns.size(), alpha)) {
-      row.verdict = "too few samples";
-    } else if (*row.p_value < alpha && (interval.low > 1.0 || interval.high < 1.0) &&
-               (!runs_testable || *row.p_value_runs < alpha)) {
-      row.verdict = interval.ratio > 1.0 ? "faster" : "slower";
-      if (!runs_testable) {
-        row.verdict += " (samples only)"; // README: fewer repetitions than can test across processes
-      }
-    } else {
-      row.verdict = "no significant difference";
-    }
+    const auto c = compare_samples(base->samples_ns, base->run_medians, row.samples_ns, row.run_medians, alpha,
+                                   bootstrap_seed ^ static_cast<std::uint64_t>(row.batch));
+    row.speedup = c.speedup;
+    row.ci_low = c.ci_low;
+    row.ci_high = c.ci_high;
+    row.p_value = c.p_value;
+    row.p_value_runs = c.p_value_runs;
+    row.verdict = c.verdict;
   }
   return rows;
+}
+
+sample_comparison compare_samples(const std::vector<double>& baseline, const std::vector<double>& baseline_run_medians,
+                                  const std::vector<double>& candidate, const std::vector<double>& candidate_run_medians,
+                                  double alpha, std::uint64_t seed) {
+  sample_comparison c;
+  // Speed-up = baseline time / candidate time, so the bootstrap takes the baseline as numerator.
+  const auto interval = stats::bootstrap_median_ratio(baseline, candidate, confidence, resamples, seed);
+  c.speedup = interval.ratio;
+  c.ci_low = interval.low;
+  c.ci_high = interval.high;
+  c.p_value = stats::mann_whitney_u(candidate, baseline).p_value;
+  // A process's samples share its luck (CPU placement, memory layout, the load of the moment): on a shared
+  // VM whole processes run tens of percent apart. With enough repetitions the difference must also be
+  // significant between the processes' medians; with fewer, the verdict says it rests on samples alone.
+  const bool runs_testable = stats::enough_samples_for(candidate_run_medians.size(), baseline_run_medians.size(), alpha);
+  if (runs_testable) {
+    c.p_value_runs = stats::mann_whitney_u(candidate_run_medians, baseline_run_medians).p_value;
+  }
+  if (!stats::enough_samples_for(candidate.size(), baseline.size(), alpha)) {
+    c.verdict = "too few samples";
+  } else if (c.p_value < alpha && (interval.low > 1.0 || interval.high < 1.0) &&
+             (!runs_testable || *c.p_value_runs < alpha)) {
+    c.verdict = interval.ratio > 1.0 ? "faster" : "slower";
+    if (!runs_testable) {
+      c.verdict += " (samples only)"; // README: fewer repetitions than can test across processes
+    }
+  } else {
+    c.verdict = "no significant difference";
+  }
+  return c;
+}
+
+sample_comparison compare_processes(const std::vector<std::vector<double>>& baseline,
+                                    const std::vector<std::vector<double>>& candidate, double alpha, std::uint64_t seed) {
+  auto flatten = [](const std::vector<std::vector<double>>& groups, std::vector<double>& pooled, std::vector<double>& medians) {
+    for (const auto& g : groups) {
+      if (g.empty()) {
+        continue;
+      }
+      pooled.insert(pooled.end(), g.begin(), g.end());
+      medians.push_back(median_of(g));
+    }
+  };
+  std::vector<double> base, base_medians, cand, cand_medians;
+  flatten(baseline, base, base_medians);
+  flatten(candidate, cand, cand_medians);
+  return compare_samples(base, base_medians, cand, cand_medians, alpha, seed);
 }
 
 std::string recipe_line(const comparison_row& row, const comparison_row& baseline) {

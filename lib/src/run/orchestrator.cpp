@@ -14,6 +14,7 @@
 
 #include "gbench/error.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/run/allocator.hpp"
 #include "gbench/run/worker.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
@@ -58,6 +59,15 @@ config::preset effective_preset(const plan& p, const config::preset& preset) {
 
 namespace {
 
+std::string value_of(const std::vector<std::string>& env, const std::string& key) {
+  for (const auto& item : env) {
+    if (item.size() > key.size() && item.compare(0, key.size(), key) == 0 && item[key.size()] == '=') {
+      return item.substr(key.size() + 1);
+    }
+  }
+  return {};
+}
+
 std::string gib(std::int64_t bytes) { return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024)); }
 
 preset_run collect(const std::filesystem::path& out, const job& j) {
@@ -76,6 +86,10 @@ preset_run collect(const std::filesystem::path& out, const job& j) {
     if (type == "context") {
       run.effective_env = record.at("effective_env").get<std::map<std::string, std::string>>();
       run.libtorch = record.at("libtorch");
+      if (record.contains("allocator")) {
+        run.allocator = record["allocator"].value("name", "");
+        run.allocator_library = record["allocator"].value("library", "");
+      }
     } else if (type == "batch") {
       batch_result b;
       b.batch = record.at("batch").get<std::int64_t>();
@@ -256,7 +270,13 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
     const auto job_file = tmp.path() / fmt::format("job-{}.json", k);
     const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", k);
     util::write_file_atomically(job_file, to_json(j).dump());
-    const auto env = child_environment(parent_env, p.managed_env, j.preset.env,
+    auto process_env = j.preset.env;
+    const allocator_library* allocator =
+        j.preset.settings.allocator ? find_allocator(*j.preset.settings.allocator) : nullptr;
+    if (allocator != nullptr && !allocator->soname.empty()) {
+      process_env["LD_PRELOAD"] = preload_value(*allocator, value_of(parent_env, "LD_PRELOAD"));
+    }
+    const auto env = child_environment(parent_env, p.managed_env, process_env,
                                        evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}
                                                 : std::map<std::string, std::string>{});
     std::vector<std::string> argv = worker_wrapper();
@@ -266,6 +286,20 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
     run.repetition = repetition;
     if (evidence) {
       attach_routes(run, status.stdout_text, j.model);
+    }
+    if (status.ok() && run.ok && allocator != nullptr && run.allocator != allocator->name) {
+      // LD_PRELOAD can be ignored (a library of another architecture, a static or setuid launcher): say so
+      // rather than report the allocator's timings under the wrong name.
+      run.ok = false;
+      run.error = fmt::format("preset '{}' asked for the {} allocator, but its process ran with {}{}", j.preset.name,
+                              allocator->name, run.allocator.empty() ? "an unknown one" : run.allocator,
+                              run.allocator_library.empty() ? "" : fmt::format(" ({})", run.allocator_library));
+      for (auto& b : run.batches) {
+        if (b.ok) {
+          b.ok = false;
+          b.error = run.error;
+        }
+      }
     }
     if (!status.ok()) {
       run.ok = false;

@@ -116,6 +116,9 @@ nlohmann::json to_json(const preset_run& r) {
   }
   j["effective_env"] = r.effective_env;
   j["libtorch"] = r.libtorch.is_null() ? nlohmann::json::object() : r.libtorch;
+  if (!r.allocator.empty()) {
+    j["allocator"] = {{"name", r.allocator}, {"library", r.allocator_library}};
+  }
   j["results"] = nlohmann::json::array();
   for (const auto& b : r.batches) {
     j["results"].push_back(to_json(b));

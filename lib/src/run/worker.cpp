@@ -18,6 +18,7 @@
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
+#include "gbench/run/allocator.hpp"
 #include "gbench/run/result.hpp"
 #include "gbench/util/files.hpp"
 
@@ -141,12 +142,14 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
       effective[name] = v;
     }
   }
+  const auto allocator = allocator_of_this_process();
   backend::apply_settings(j.preset.settings);
   const auto huge_before = host::anon_huge_pages_bytes();
   backend::mlp_session session(j.model, j.seed);
   writer.write({{"type", "context"},
                 {"pid", ::getpid()},
                 {"effective_env", effective},
+                {"allocator", {{"name", allocator.name}, {"library", allocator.library}}},
                 {"libtorch", backend::to_json(backend::query_libtorch())}});
   if (j.verbose) {
     std::cerr << session.describe() << '\n';

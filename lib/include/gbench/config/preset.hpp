@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gbench/config/candidates.hpp"
+
 namespace gbench::config {
 
 /// An environment variable that LibTorch or oneDNN reads once per process.
@@ -16,6 +18,8 @@ struct knob {
   std::string description;
   std::vector<std::string> values; ///< allowed values (compared ignoring case); empty: any
   bool integer = false;            ///< the value must be a whole number
+  config::candidates candidates;   ///< what `tune` tries besides unset; none declared: not searched
+  std::string group;               ///< `tune` searches the knobs of one group together (README, "Tuning")
 };
 
 /// LibTorch settings a preset applies through the C++ API in the benchmark process.
@@ -23,6 +27,9 @@ struct torch_settings {
   std::optional<std::string> matmul_precision; ///< "highest", "high" or "medium" (bf16 fast-math on x86)
   std::optional<bool> mkldnn;                  ///< enable or disable oneDNN (at::Context::setUserEnabledMkldnn)
   std::optional<int> threads;                  ///< intra-op threads (at::set_num_threads)
+  /// malloc of the process: "glibc", "tcmalloc" or "jemalloc", preloaded (LD_PRELOAD) when the process starts
+  /// and checked inside it; unset: whatever the environment gives
+  std::optional<std::string> allocator;
 };
 
 /// A named set of knob values and LibTorch settings.
@@ -43,6 +50,10 @@ public:
 
   [[nodiscard]] const std::vector<knob>& knobs() const { return knobs_; }
   [[nodiscard]] const std::vector<preset>& presets() const { return presets_; }
+  /// The settings `tune` searches besides knobs ("search" in a presets file): matmul_precision, threads,
+  /// allocator, each declared like a knob with candidates and a group.
+  [[nodiscard]] const std::vector<knob>& search_settings() const { return search_; }
+  void add_search_setting(knob k);
   [[nodiscard]] const knob* find_knob(const std::string& name) const;
   [[nodiscard]] const preset* find(const std::string& name) const;
   /// The preset of that name; throws input_error listing the valid names.
@@ -53,6 +64,7 @@ public:
 
 private:
   std::vector<knob> knobs_;
+  std::vector<knob> search_;
   std::vector<preset> presets_;
 };
 
@@ -63,6 +75,12 @@ preset_catalog load_presets(const std::filesystem::path& path, const preset_cata
 nlohmann::json to_json(const preset& p);
 nlohmann::json to_json(const torch_settings& s);
 torch_settings settings_from_json(const nlohmann::json& j);
+
+/// The settings a presets file's "search" may declare, and a preset may set.
+const std::vector<std::string>& searchable_settings();
+
+/// Checks one value of a setting (matmul_precision, threads, allocator); throws input_error naming `origin`.
+void check_setting_value(const std::string& origin, const std::string& name, const std::string& value);
 
 /// Parses "KEY=VALUE"; throws input_error naming the option on a malformed item.
 std::pair<std::string, std::string> parse_env_assignment(const std::string& item);

@@ -41,6 +41,25 @@ struct comparison_row {
   bool accuracy_flagged = false;     ///< cosine below the report's threshold
 };
 
+/// How a candidate compares with a baseline: the comparison engine of presets (and of `tune`'s rounds).
+struct sample_comparison {
+  double speedup = 0;                ///< baseline median / candidate median: above 1 the candidate is faster
+  double ci_low = 0;                 ///< 95% bootstrap interval of the speedup
+  double ci_high = 0;
+  double p_value = 1;                ///< two-sided Mann-Whitney U on the raw samples
+  std::optional<double> p_value_runs; ///< the same test on the processes' medians, when they are enough
+  std::string verdict;               ///< faster, slower (with " (samples only)"), no significant difference, too few samples
+};
+
+/// Compares two groups of samples, each given pooled and as its processes' medians. `seed` fixes the bootstrap.
+sample_comparison compare_samples(const std::vector<double>& baseline, const std::vector<double>& baseline_run_medians,
+                                  const std::vector<double>& candidate, const std::vector<double>& candidate_run_medians,
+                                  double alpha, std::uint64_t seed);
+
+/// The same on samples grouped by process (one vector per process).
+sample_comparison compare_processes(const std::vector<std::vector<double>>& baseline,
+                                    const std::vector<std::vector<double>>& candidate, double alpha, std::uint64_t seed);
+
 /// The rows of a report, in preset order then batch order, each compared with `baseline` at its batch
 /// (no comparison when the baseline preset was not run). `alpha` is the significance level.
 std::vector<comparison_row> compare_presets(const run_report& r, const std::string& baseline, double alpha = 0.05);

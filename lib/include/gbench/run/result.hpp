@@ -79,6 +79,8 @@ struct preset_run {
   std::string stderr_tail;                      ///< its stderr's last lines, when !ok
   std::map<std::string, std::string> effective_env; ///< the managed knobs as the process saw them
   nlohmann::json libtorch;                      ///< backend::libtorch_info as the process saw it
+  std::string allocator;                        ///< the malloc its memory map showed: glibc, tcmalloc, jemalloc
+  std::string allocator_library;                ///< the library file mapped, empty for glibc
   std::vector<batch_result> batches;
   // Filled by the evidence process (--verify, doctor):
   std::vector<batch_evidence> evidence;
