@@ -149,7 +149,7 @@ TEST_CASE("space: nothing to search, or an unknown --knobs name, is an input err
   CHECK_THROWS_AS(gbench::tune::build_space(c, facts(), {"NOPE"}), gbench::input_error);
 }
 
-TEST_CASE("race: no elimination on a process's samples alone; slower across processes is eliminated",
+TEST_CASE("race: no elimination on a process's samples alone, slower across processes is eliminated",
           "[tune][race]") {
   gbench::tune::race_rules rules;
   std::vector<gbench::tune::entrant> field{{"fast", {}, {}}, {"slow", {}, {}}, {"twin", {}, {}}};
@@ -177,7 +177,7 @@ TEST_CASE("race: no elimination on a process's samples alone; slower across proc
   CHECK(j.standings.back().id == "slow");
 }
 
-TEST_CASE("race: a failed candidate is eliminated with its reason; the others race on", "[tune][race]") {
+TEST_CASE("race: a failed candidate is eliminated with its reason, the others race on", "[tune][race]") {
   std::vector<gbench::tune::entrant> field{{"a", {process(100, 1, 1)}, {}},
                                            {"b", {process(105, 1, 2)}, {}},
                                            {"c", {}, std::string("its process failed: killed by signal 6")}};
