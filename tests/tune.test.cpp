@@ -209,19 +209,20 @@ namespace {
 
 // A fake benchmark: a forward takes 100 us, minus 30 with FAST=ON, minus 10 with threads=1, plus a
 // seeded noise; matmul_precision=medium ruins accuracy; STEP=9 crashes.
-gbench::run::preset_run fake_run(const gbench::tune::process_request& req, int& counter) {
-  gbench::run::preset_run run;
+gbench::record::preset_run fake_run(const gbench::tune::process_request& req, int& counter) {
+  gbench::record::preset_run run;
   run.preset = req.preset;
   run.ok = true;
   const int serial = counter++;
   if (req.evidence) {
+    run.evidence.emplace();
     for (const auto b : req.batches) {
-      gbench::run::batch_evidence e;
+      gbench::record::batch_evidence e;
       e.batch = b;
       e.ok = true;
-      e.cosine = req.preset.settings.matmul_precision == "medium" ? 0.95 : 0.99999;
-      e.top1_agreement = 1.0;
-      run.evidence.push_back(e);
+      e.accuracy.cosine = req.preset.settings.matmul_precision == "medium" ? 0.95 : 0.99999;
+      e.accuracy.top1_agreement = 1.0;
+      run.evidence->batches.push_back(e);
     }
     return run;
   }
@@ -229,7 +230,7 @@ gbench::run::preset_run fake_run(const gbench::tune::process_request& req, int& 
     run.ok = false;
     run.error = "the benchmark process was killed by signal 6 (SIGABRT)";
     for (const auto b : req.batches) {
-      gbench::run::batch_result r;
+      gbench::record::batch_result r;
       r.batch = b;
       r.error = "not measured: " + run.error;
       run.batches.push_back(r);
@@ -244,7 +245,7 @@ gbench::run::preset_run fake_run(const gbench::tune::process_request& req, int& 
     us -= 10;
   }
   for (const auto b : req.batches) {
-    gbench::run::batch_result r;
+    gbench::record::batch_result r;
     r.batch = b;
     r.ok = true;
     for (const double v : process(us * 1000.0 * static_cast<double>(b), 500, static_cast<std::uint64_t>(serial * 7 + b), 30)) {

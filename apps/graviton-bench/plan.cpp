@@ -38,7 +38,7 @@ std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items) {
 
 } // namespace
 
-std::vector<run::preset_run> gather_evidence(const run::plan& plan, const std::string& configs,
+std::vector<record::preset_run> gather_evidence(const run::plan& plan, const std::string& configs,
                                              const std::string& presets_file) {
   auto evidence_plan = plan;
   const bool has_default = std::any_of(plan.presets.begin(), plan.presets.end(),
@@ -47,7 +47,7 @@ std::vector<run::preset_run> gather_evidence(const run::plan& plan, const std::s
     evidence_plan.presets.push_back(load_catalog(config_dir(configs), presets_file).at("default"));
   }
   auto found = run::execute(evidence_plan, util::self_executable(), true);
-  const auto baseline = std::find_if(found.begin(), found.end(), [](const run::preset_run& r) {
+  const auto baseline = std::find_if(found.begin(), found.end(), [](const record::preset_run& r) {
     return r.preset.name == "default";
   });
   run::describe_effects(found, baseline == found.end() ? nullptr : &*baseline);
@@ -98,6 +98,9 @@ run::plan make_plan(const run_options& opt) {
     throw input_error(fmt::format("--max-time {} is below --min-time {}; give a maximum at or above the minimum",
                                   opt.max_time, opt.min_time));
   }
+  plan.baseline = opt.baseline;
+  plan.alpha = opt.alpha;
+  plan.cosine_threshold = opt.cosine_threshold;
   plan.record_shapes = opt.group_by_input_shape;
   plan.trace_dir = opt.trace_dir;
   const auto keys = profile::sort_keys();

@@ -13,6 +13,8 @@
 #include "gbench/error.hpp"
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/host/host_info.hpp"
+#include "gbench/record/context.hpp"
+#include "gbench/record/report.hpp"
 #include "gbench/report/report.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/tune/search.hpp"
@@ -129,24 +131,28 @@ void print_routes(const tune::search_result& r, std::ostream& out) {
     if (!p.evidence) {
       continue;
     }
-    out << fmt::format("  {}{}\n", p.candidate, p.run.allocator.empty() ? "" : fmt::format(" (allocator {})", p.run.allocator));
+    out << fmt::format("  {}{}\n", p.candidate, p.run.allocator ? fmt::format(" (allocator {})", p.run.allocator->name) : "");
     if (!p.run.ok) {
       out << fmt::format("    FAILED: {}\n", p.run.error);
     }
-    for (const auto& e : p.run.evidence) {
+    if (!p.run.evidence) {
+      continue;
+    }
+    for (const auto& e : p.run.evidence->batches) {
       if (!e.ok) {
         out << fmt::format("    batch {}: FAILED, {}\n", e.batch, e.error);
         continue;
       }
       std::vector<std::string> layers;
       for (const auto& route : e.routes) {
-        layers.push_back(route.value("backend", "") == "onednn"
-                             ? fmt::format("{}->{} oneDNN {} ({})", route.value("in_features", 0), route.value("out_features", 0),
-                                           route.value("implementation", ""), route.value("math", ""))
-                             : fmt::format("{}->{} BLAS", route.value("in_features", 0), route.value("out_features", 0)));
+        layers.push_back(route.backend == "blas"
+                             ? fmt::format("{}->{} BLAS", route.in_features, route.out_features)
+                             : fmt::format("{}->{} {} {} ({})", route.in_features, route.out_features,
+                                           route.backend == "onednn" ? "oneDNN" : route.backend, route.implementation,
+                                           route.math));
       }
-      out << fmt::format("    batch {}: {}; cosine {:.6f}, top-1 {:.1f}%\n", e.batch, fmt::join(layers, "; "), e.cosine,
-                         100 * e.top1_agreement);
+      out << fmt::format("    batch {}: {}; cosine {:.6f}, top-1 {:.1f}%\n", e.batch, fmt::join(layers, "; "),
+                         e.accuracy.cosine, 100 * e.accuracy.top1_agreement);
     }
   }
 }
@@ -294,12 +300,10 @@ int run_tune(const tune_options& opt) {
     nlohmann::json j;
     j["schema"] = "graviton-bench-tune";
     j["schema_version"] = 1;
-    j["context"] = report::make_context(host, opt.command_line);
-    j["context"]["knobs"] = nlohmann::json::array();
-    for (const auto& v : facts.verdicts) {
-      j["context"]["knobs"].push_back(evidence::to_json(v));
-    }
-    j["model"] = config::to_json(plan.model);
+    auto context = record::make_context(host, opt.command_line);
+    context.knobs = facts.verdicts;
+    j["context"] = record::to_json(context);
+    j["model"] = record::to_json(record::describe(plan.model));
     j["settings"] = {{"warmup", plan.warmup}, {"iterations", plan.iterations}, {"min_time", plan.min_time}, {"seed", plan.seed}};
     j["search"] = tune::to_json(result);
     util::write_file_atomically(opt.json_path, j.dump(2) + "\n");

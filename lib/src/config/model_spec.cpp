@@ -57,14 +57,6 @@ std::int64_t model_spec::estimate_bytes(std::int64_t batch) const {
   return weight_bytes() + activations * static_cast<std::int64_t>(sizeof(float));
 }
 
-nlohmann::json to_json(const model_spec& spec) {
-  return {{"name", spec.name},
-          {"description", spec.description},
-          {"input_shape", spec.input_shape},
-          {"hidden", spec.hidden},
-          {"outputs", spec.outputs}};
-}
-
 namespace {
 
 constexpr std::int64_t max_dimension = std::int64_t{1} << 24;

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "gbench/report/report.hpp"
-#include "gbench/run/result.hpp"
 #include "gbench/stats/compare.hpp"
 
 namespace gbench::report {
@@ -23,9 +22,14 @@ double median_of(std::vector<double> v) {
 
 } // namespace
 
-std::vector<comparison_row> compare_presets(const run_report& r, const std::string& baseline, double alpha) {
-  std::vector<comparison_row> rows;
-  auto find_row = [&](const std::string& preset, std::int64_t batch) -> comparison_row* {
+std::vector<record::preset_comparison> compare_presets(const record::report& r) {
+  const std::string& baseline = r.settings.baseline;
+  const double alpha = r.settings.alpha;
+  std::vector<record::preset_comparison> rows;
+  // Per row: all repetitions' samples, and each repetition's median.
+  std::vector<std::vector<double>> samples;
+  std::vector<std::vector<double>> run_medians;
+  auto find_row = [&](const std::string& preset, std::int64_t batch) -> record::preset_comparison* {
     for (auto& row : rows) {
       if (row.preset == preset && row.batch == batch) {
         return &row;
@@ -36,22 +40,28 @@ std::vector<comparison_row> compare_presets(const run_report& r, const std::stri
   std::vector<std::vector<double>> profiled_totals;
   for (const auto& run : r.runs) {
     for (const auto& b : run.batches) {
-      comparison_row* row = find_row(run.preset.name, b.batch);
+      record::preset_comparison* row = find_row(run.preset.name, b.batch);
       if (row == nullptr) {
-        comparison_row fresh;
+        record::preset_comparison fresh;
         fresh.preset = run.preset.name;
         fresh.batch = b.batch;
         fresh.ok = true;
-        fresh.effects = run.effects;
+        if (run.evidence) {
+          fresh.effects = run.evidence->effects;
+        }
         rows.push_back(fresh);
         profiled_totals.emplace_back();
+        samples.emplace_back();
+        run_medians.emplace_back();
         row = &rows.back();
       }
       const auto index = static_cast<std::size_t>(row - rows.data());
-      for (const auto& e : run.evidence) {
-        if (e.ok && e.batch == b.batch) {
-          row->cosine = row->cosine ? std::min(*row->cosine, e.cosine) : e.cosine;
-          row->accuracy_flagged = *row->cosine < r.cosine_threshold;
+      if (run.evidence) {
+        for (const auto& e : run.evidence->batches) {
+          if (e.ok && e.batch == b.batch) {
+            row->cosine = row->cosine ? std::min(*row->cosine, e.accuracy.cosine) : e.accuracy.cosine;
+            row->accuracy_flagged = *row->cosine < r.settings.cosine_threshold;
+          }
         }
       }
       if (!b.ok) {
@@ -62,40 +72,43 @@ std::vector<comparison_row> compare_presets(const run_report& r, const std::stri
         continue;
       }
       ++row->repetitions;
-      row->samples_ns.insert(row->samples_ns.end(), b.samples_ns.begin(), b.samples_ns.end());
-      row->run_medians.push_back(median_of(std::vector<double>(b.samples_ns.begin(), b.samples_ns.end())));
-      if (b.profile.is_object() && b.profile.contains("self_cpu_total_us")) {
-        profiled_totals[index].push_back(b.profile["self_cpu_total_us"].get<double>() * 1e3);
+      samples[index].insert(samples[index].end(), b.samples_ns.begin(), b.samples_ns.end());
+      run_medians[index].push_back(median_of(std::vector<double>(b.samples_ns.begin(), b.samples_ns.end())));
+      if (b.profile) {
+        profiled_totals[index].push_back(b.profile->table.self_cpu_total_us * 1e3);
       }
     }
   }
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto& row = rows[i];
-    if (row.samples_ns.empty()) {
+    if (samples[i].empty()) {
       row.ok = false;
       continue;
     }
-    row.summary_ns = stats::summarize(row.samples_ns);
+    row.summary_ns = stats::summarize(samples[i]);
     const double seconds = row.summary_ns.median * 1e-9;
     row.throughput = static_cast<double>(row.batch) / seconds;
-    row.gflops = r.plan.model.flops_per_sample() * static_cast<double>(row.batch) / seconds * 1e-9;
-    row.weight_gbps = static_cast<double>(r.plan.model.weight_bytes()) / seconds * 1e-9;
+    row.gflops = r.model.flops_per_sample * static_cast<double>(row.batch) / seconds * 1e-9;
+    row.weight_gbps = static_cast<double>(r.model.weight_bytes) / seconds * 1e-9;
     if (!profiled_totals[i].empty()) {
       row.profiled_total_ns = median_of(profiled_totals[i]);
     }
   }
-  for (auto& row : rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto& row = rows[i];
     row.is_baseline = row.preset == baseline;
-    const comparison_row* base = nullptr;
-    for (const auto& other : rows) {
-      if (other.preset == baseline && other.batch == row.batch) {
-        base = &other;
+    const record::preset_comparison* base = nullptr;
+    std::size_t b = 0;
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      if (rows[k].preset == baseline && rows[k].batch == row.batch) {
+        base = &rows[k];
+        b = k;
       }
     }
     if (row.is_baseline || base == nullptr || !row.ok || !base->ok) {
       continue;
     }
-    const auto c = compare_samples(base->samples_ns, base->run_medians, row.samples_ns, row.run_medians, alpha,
+    const auto c = compare_samples(samples[b], run_medians[b], samples[i], run_medians[i], alpha,
                                    bootstrap_seed ^ static_cast<std::uint64_t>(row.batch));
     row.speedup = c.speedup;
     row.ci_low = c.ci_low;
@@ -140,13 +153,13 @@ sample_comparison compare_samples(const std::vector<double>& baseline, const std
 
 sample_comparison compare_processes(const std::vector<std::vector<double>>& baseline,
                                     const std::vector<std::vector<double>>& candidate, double alpha, std::uint64_t seed) {
-  auto flatten = [](const std::vector<std::vector<double>>& groups, std::vector<double>& pooled, std::vector<double>& medians) {
+  auto flatten = [](const std::vector<std::vector<double>>& groups, std::vector<double>& pooled,
+                    std::vector<double>& medians) {
     for (const auto& g : groups) {
-      if (g.empty()) {
-        continue;
+      if (!g.empty()) {
+        pooled.insert(pooled.end(), g.begin(), g.end());
+        medians.push_back(median_of(g));
       }
-      pooled.insert(pooled.end(), g.begin(), g.end());
-      medians.push_back(median_of(g));
     }
   };
   std::vector<double> base, base_medians, cand, cand_medians;
@@ -155,7 +168,7 @@ sample_comparison compare_processes(const std::vector<std::vector<double>>& base
   return compare_samples(base, base_medians, cand, cand_medians, alpha, seed);
 }
 
-std::string recipe_line(const comparison_row& row, const comparison_row& baseline) {
+std::string recipe_line(const record::preset_comparison& row, const record::preset_comparison& baseline) {
   if (row.profiled_total_ns && baseline.profiled_total_ns) {
     return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, profiled totals)", row.preset, baseline.preset, row.batch,
                        *baseline.profiled_total_ns / *row.profiled_total_ns, format_duration_ns(*row.profiled_total_ns),
@@ -164,35 +177,6 @@ std::string recipe_line(const comparison_row& row, const comparison_row& baselin
   return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, median per forward)", row.preset, baseline.preset, row.batch,
                      baseline.summary_ns.median / row.summary_ns.median, format_duration_ns(row.summary_ns.median),
                      format_duration_ns(baseline.summary_ns.median));
-}
-
-nlohmann::json to_json(const comparison_row& row) {
-  nlohmann::json j{{"preset", row.preset}, {"batch", row.batch}, {"status", row.ok ? "ok" : "failed"}};
-  if (!row.ok) {
-    j["error"] = row.error;
-    return j;
-  }
-  j["repetitions"] = row.repetitions;
-  j["statistics_ns"] = stats::to_json(row.summary_ns);
-  j["throughput_samples_per_s"] = row.throughput;
-  j["gflops"] = row.gflops;
-  j["weight_gbps"] = row.weight_gbps;
-  j["profiled_total_ns"] = row.profiled_total_ns ? nlohmann::json(*row.profiled_total_ns) : nlohmann::json(nullptr);
-  j["baseline"] = row.is_baseline;
-  if (row.speedup) {
-    j["speedup"] = *row.speedup;
-    j["speedup_ci95"] = {*row.ci_low, *row.ci_high};
-    j["p_value"] = *row.p_value;
-    j["p_value_runs"] = row.p_value_runs ? nlohmann::json(*row.p_value_runs) : nlohmann::json(nullptr);
-    j["verdict"] = row.verdict;
-  }
-  if (!row.effects.empty()) {
-    j["effects"] = row.effects;
-  }
-  if (row.cosine) {
-    j["accuracy"] = {{"cosine", *row.cosine}, {"flagged", row.accuracy_flagged}};
-  }
-  return j;
 }
 
 } // namespace gbench::report

@@ -94,7 +94,7 @@ private:
   }
   bool first_round_done_ = false;
 
-  run::preset_run launch(const std::string& stage, int round, const std::string& name, std::vector<std::int64_t> batches,
+  record::preset_run launch(const std::string& stage, int round, const std::string& name, std::vector<std::int64_t> batches,
                          bool evidence) {
     process_request req{preset_of(space_, result_.candidates.at(name), name), std::move(batches), evidence};
     const double t0 = now_();
@@ -113,19 +113,24 @@ private:
     auto& by_batch = screened_[name];
     for (const auto b : opt_.batches) {
       screening s;
-      const auto e = std::find_if(run.evidence.begin(), run.evidence.end(), [&](const run::batch_evidence& x) { return x.batch == b; });
-      if (e == run.evidence.end() || !e->ok) {
+      const record::batch_evidence* e = nullptr;
+      if (run.evidence) {
+        for (const auto& x : run.evidence->batches) {
+          e = x.batch == b ? &x : e;
+        }
+      }
+      if (e == nullptr || !e->ok) {
         s.failed = true;
         s.reason = fmt::format("its evidence process failed: {}",
-                               e != run.evidence.end() ? e->error : (run.error.empty() ? "no evidence for this batch" : run.error));
-      } else if (e->cosine < opt_.cosine_threshold) {
+                               e != nullptr ? e->error : (run.error.empty() ? "no evidence for this batch" : run.error));
+      } else if (e->accuracy.cosine < opt_.cosine_threshold) {
         s.rejected = true;
-        s.reason = fmt::format("accuracy: cosine similarity to float64 {:.6f} is below --cosine-threshold {}", e->cosine,
-                               opt_.cosine_threshold);
-      } else if (e->top1_agreement < opt_.min_top1) {
+        s.reason = fmt::format("accuracy: cosine similarity to float64 {:.6f} is below --cosine-threshold {}",
+                               e->accuracy.cosine, opt_.cosine_threshold);
+      } else if (e->accuracy.top1_agreement < opt_.min_top1) {
         s.rejected = true;
         s.reason = fmt::format("accuracy: top-1 agreement with float64 {:.1f}% is below --min-top1 {:.1f}%",
-                               100 * e->top1_agreement, 100 * opt_.min_top1);
+                               100 * e->accuracy.top1_agreement, 100 * opt_.min_top1);
       }
       by_batch[b] = s;
     }
@@ -233,7 +238,7 @@ private:
         const auto run = launch(stage, round, name, batches, false);
         for (const auto b : batches) {
           auto& e = *std::find_if(entrants[b].begin(), entrants[b].end(), [&](const entrant& x) { return x.id == name; });
-          const auto r = std::find_if(run.batches.begin(), run.batches.end(), [&](const run::batch_result& x) { return x.batch == b; });
+          const auto r = std::find_if(run.batches.begin(), run.batches.end(), [&](const record::batch_result& x) { return x.batch == b; });
           if (!run.ok) {
             e.failure = fmt::format("its process failed: {}", run.error);
           } else if (r != run.batches.end() && r->ok) {

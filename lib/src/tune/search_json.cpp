@@ -1,5 +1,6 @@
 #include <nlohmann/json.hpp>
 
+#include "gbench/record/run.hpp"
 #include "gbench/tune/search.hpp"
 
 namespace gbench::tune {
@@ -40,7 +41,7 @@ nlohmann::json to_json(const search_result& r) {
   for (const auto& o : r.outcomes) {
     nlohmann::json out{{"batch", o.batch},
                        {"winner", o.winner},
-                       {"winner_preset", config::to_json(o.winner_preset)},
+                       {"winner_preset", record::to_json(o.winner_preset)},
                        {"vs_default", o.vs_default ? to_json(*o.vs_default) : nlohmann::json(nullptr)},
                        {"basis", o.basis},
                        {"note", o.note},
@@ -75,7 +76,7 @@ nlohmann::json to_json(const search_result& r) {
                               {"candidate", p.candidate},
                               {"kind", p.evidence ? "evidence" : "timed"},
                               {"wall_s", p.wall_s},
-                              {"run", run::to_json(p.run)}});
+                              {"run", record::to_json(p.run)}});
   }
   return j;
 }

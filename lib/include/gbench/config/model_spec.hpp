@@ -30,8 +30,6 @@ struct model_spec {
   [[nodiscard]] std::int64_t estimate_bytes(std::int64_t batch) const;
 };
 
-/// The spec as its file holds it (model_from_json reads it back).
-nlohmann::json to_json(const model_spec& spec);
 /// Parses a model spec; `where` prefixes error messages (file and line).
 model_spec model_from_json(const nlohmann::ordered_json& j, const std::string& where);
 

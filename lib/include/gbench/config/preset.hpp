@@ -72,10 +72,6 @@ private:
 /// `known` holds knobs declared earlier (the built-in file) that this file's presets may use.
 preset_catalog load_presets(const std::filesystem::path& path, const preset_catalog* known = nullptr);
 
-nlohmann::json to_json(const preset& p);
-nlohmann::json to_json(const torch_settings& s);
-torch_settings settings_from_json(const nlohmann::json& j);
-
 /// The settings a presets file's "search" may declare, and a preset may set.
 const std::vector<std::string>& searchable_settings();
 

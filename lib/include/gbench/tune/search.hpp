@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gbench/report/comparison.hpp"
-#include "gbench/run/result.hpp"
+#include "gbench/record/run.hpp"
 #include "gbench/tune/race.hpp"
 #include "gbench/tune/space.hpp"
 
@@ -34,7 +34,7 @@ struct process_request {
 };
 
 /// Runs a process; the command uses run::execute, the tests recorded samples.
-using process_runner = std::function<run::preset_run(const process_request&)>;
+using process_runner = std::function<record::preset_run(const process_request&)>;
 
 /// Every process the search ran.
 struct process_record {
@@ -43,7 +43,7 @@ struct process_record {
   std::string candidate;
   bool evidence = false;
   double wall_s = 0;
-  run::preset_run run;
+  record::preset_run run;
 };
 
 /// A candidate taken out at one batch: in which stage and round, and why.
