@@ -12,16 +12,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fmt/format.h>
+
+#include "gbench/compare/report_diff.hpp"
 #include "gbench/error.hpp"
 #include "gbench/report/google_benchmark.hpp"
-#include "gbench/report/regression.hpp"
+#include "gbench/report/reporter.hpp"
 #include "gbench/report/stored_report.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "schema_check.hpp"
 
 using Catch::Matchers::Contains;
-using gbench::report::metric;
-using gbench::report::verdict;
+using gbench::compare::metric;
+using verdict = gbench::compare::outcome;
 using json = nlohmann::json;
 
 namespace {
@@ -68,21 +72,21 @@ gbench::report::stored_report stored(const json& j, const std::string& name = "r
   return gbench::report::parse_stored_report(j.dump(), name);
 }
 
-gbench::report::regression_report compare(const json& base, const json& cand, gbench::report::regression_options o = {}) {
-  return gbench::report::compare_reports(stored(base, "base.json"), stored(cand, "new.json"), o);
+gbench::compare::report_diff compare(const json& base, const json& cand, gbench::compare::diff_options o = {}) {
+  return gbench::compare::diff_reports(stored(base, "base.json"), stored(cand, "new.json"), o);
 }
 
 // One (default, 8) on each side with these samples.
-gbench::report::regression_row compare_one(const std::vector<double>& base, const std::vector<double>& cand,
-                                           gbench::report::regression_options o = {}) {
+gbench::compare::diff_row compare_one(const std::vector<double>& base, const std::vector<double>& cand,
+                                           gbench::compare::diff_options o = {}) {
   const auto r = compare(report({run("default", {result(8, base)})}), report({run("default", {result(8, cand)})}), o);
   REQUIRE(r.rows.size() == 1);
   return r.rows.front();
 }
 
-std::string text_of(const gbench::report::regression_report& r, const std::string& format) {
+std::string text_of(const gbench::compare::report_diff& r, const std::string& format) {
   std::ostringstream out;
-  gbench::report::write_regression_report(r, format, out);
+  gbench::report::make_diff_reporter(format)->write(r, out);
   return out.str();
 }
 
@@ -136,7 +140,7 @@ TEST_CASE("a 10% shift with 3 samples is not significant, and says so", "[regres
 TEST_CASE("the threshold is respected", "[regression]") {
   const auto base = spread(30, 100e3, 1);
   const auto cand = spread(30, 110e3, 2);
-  gbench::report::regression_options o;
+  gbench::compare::diff_options o;
   o.threshold = 0.15;
   const auto wide = compare_one(base, cand, o);
   CHECK(wide.significant);
@@ -157,7 +161,7 @@ TEST_CASE("alpha is respected", "[regression]") {
     base.push_back(100 + 2 * i);
     cand.push_back(108 + 2 * i);
   }
-  gbench::report::regression_options o;
+  gbench::compare::diff_options o;
   const auto at_05 = compare_one(base, cand, o);
   CHECK(at_05.p_value == Approx(0.0170).epsilon(0.01));
   CHECK(at_05.ratio - 1 == Approx(0.0734).epsilon(0.01));
@@ -171,7 +175,7 @@ TEST_CASE("alpha is respected", "[regression]") {
 
 TEST_CASE("metrics: throughput is better higher, and a tail that rises while the rest gets faster is not a regression",
           "[regression]") {
-  gbench::report::regression_options o;
+  gbench::compare::diff_options o;
   o.what = metric::throughput;
   const auto tp = compare_one(spread(30, 100e3, 1), spread(30, 110e3, 2), o);
   CHECK(tp.baseline_value > tp.candidate_value);
@@ -226,7 +230,7 @@ TEST_CASE("mismatched set-ups are refused, naming what differs", "[regression]")
       CHECK(e.code() == gbench::exit_code::context_mismatch);
       CHECK_THAT(e.what(), Contains("base.json and new.json") && Contains(c.message) && Contains("--allow-mismatch"));
     }
-    gbench::report::regression_options o;
+    gbench::compare::diff_options o;
     o.allow_mismatch = true;
     const auto r = compare(base, cand, o);
     REQUIRE(r.differences.size() == 1);
@@ -373,6 +377,7 @@ TEST_CASE("compare formats: table, markdown for a pull request, json", "[regress
                      Contains("| :--- | ---: |") && Contains("**regression**") && Contains("| **geomean** |") &&
                      Contains("<details>"));
   const auto j = json::parse(text_of(r, "json"));
+  gbench_test::check_schema(j, "comparison");
   CHECK(j["schema"] == "graviton-bench-comparison");
   CHECK(j["regressed"] == true);
   CHECK(j["counts"]["regression"] == 1);
@@ -382,8 +387,8 @@ TEST_CASE("compare formats: table, markdown for a pull request, json", "[regress
   const auto fine = compare(base, base);
   CHECK_THAT(text_of(fine, "markdown"), Contains("✅ no regression"));
   CHECK_THROWS_WITH(text_of(r, "yaml"), Contains("unknown format 'yaml'"));
-  CHECK_THROWS_AS(gbench::report::parse_metric("mean"), gbench::input_error);
-  gbench::report::regression_options bad;
+  CHECK_THROWS_AS(gbench::compare::parse_metric("mean"), gbench::input_error);
+  gbench::compare::diff_options bad;
   bad.alpha = 1.5;
   CHECK_THROWS_WITH(compare(base, cand, bad), Contains("--alpha"));
 }
@@ -569,6 +574,7 @@ TEST_CASE("compare: exit codes and messages", "[regression][cli]") {
   const auto pooled = run_cli({"compare", base, same, "--baseline", same, "--candidate", base, "--format", "json"});
   CHECK(pooled.exit_code == 0);
   CHECK(json::parse(pooled.stdout_text)["rows"][0]["samples_baseline"] == 60);
+  gbench_test::check_schema(json::parse(pooled.stdout_text), "comparison");
 }
 
 TEST_CASE("A/A: the same configuration twice is not a regression, a slowed candidate is", "[regression][e2e]") {
@@ -591,6 +597,14 @@ TEST_CASE("A/A: the same configuration twice is not a regression, a slowed candi
   CHECK(same.exit_code == 0);
   CHECK_THAT(same.stdout_text, Contains("result: no regression") && Contains("8 / 8") && Contains("2400 / 2400"));
   const auto aa_json = json::parse(gbench::util::read_text_file(dir.path() / "aa" / "comparison.json"));
+  gbench_test::check_schema(aa_json, "comparison");
+  for (int round = 1; round <= 8; ++round) {
+    for (const char* side : {"baseline", "candidate"}) {
+      const auto report = dir.path() / "aa" / fmt::format("{}-{}.json", side, round);
+      REQUIRE(std::filesystem::exists(report));
+      gbench_test::check_schema(json::parse(gbench::util::read_text_file(report)), "report");
+    }
+  }
   CHECK(aa_json["regressed"] == false);
   CHECK(aa_json["rows"][0]["verdict"] != "regression");
   CHECK(aa_json["rows"][0]["runs_p_value"].is_number());
@@ -604,6 +618,7 @@ TEST_CASE("A/A: the same configuration twice is not a regression, a slowed candi
   CHECK(slowed.exit_code == 10);
   CHECK_THAT(slowed.stdout_text, Contains("regression") && Contains("result: REGRESSION"));
   const auto ab_json = json::parse(gbench::util::read_text_file(dir.path() / "ab" / "comparison.json"));
+  gbench_test::check_schema(ab_json, "comparison");
   CHECK(ab_json["rows"][0]["verdict"] == "regression");
   CHECK(ab_json["rows"][0]["change"].get<double>() > 0.3);
   CHECK(ab_json["rows"][0]["runs_p_value"].get<double>() < 0.01);
@@ -672,6 +687,8 @@ TEST_CASE("export --format gbench feeds google/benchmark's compare.py unchanged"
     REQUIRE(py.exit_code == 0);
     CHECK_THAT(py.stdout_text, Contains("tiny-mlp/default/batch:8_pvalue") && Contains("tiny-mlp/default/batch:8_median"));
     const auto ours = run_cli({"compare", p("a.json"), p((std::string(other) + ".json").c_str()), "--format", "json"});
+    gbench_test::check_schema(json::parse(ours.stdout_text), "comparison");
+    gbench_test::check_schema(json::parse(gbench::util::read_text_file(p((std::string(other) + ".json").c_str()))), "report");
     const auto mine = json::parse(ours.stdout_text)["rows"][0];
     const auto theirs = json::parse(gbench::util::read_text_file(diff_path));
     bool seen_test = false;

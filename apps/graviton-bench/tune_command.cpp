@@ -15,7 +15,7 @@
 #include "gbench/host/host_info.hpp"
 #include "gbench/record/context.hpp"
 #include "gbench/record/report.hpp"
-#include "gbench/report/report.hpp"
+#include "gbench/report/columns.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/tune/search.hpp"
 #include "gbench/util/files.hpp"

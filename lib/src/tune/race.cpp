@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "gbench/compare/preset_comparison.hpp"
 #include "gbench/stats/summary.hpp"
 
 namespace gbench::tune {
@@ -31,7 +32,25 @@ int processes_of(const entrant& e) {
 
 } // namespace
 
-judgement judge(const std::vector<entrant>& entrants, const race_rules& rules) {
+versus compare_groups(const compare::sample_groups& baseline, const compare::sample_groups& candidate,
+                      std::int64_t batch, double alpha) {
+  compare::settings s;
+  s.alpha = alpha;
+  const auto c = compare::compare_samples(baseline, candidate, batch, compare::metric::median, s);
+  versus v;
+  // The engine's ratio is candidate / baseline time; a speed-up is its inverse.
+  v.speedup = 1.0 / c.ratio;
+  v.ci_low = c.ratio_high ? 1.0 / *c.ratio_high : v.speedup;
+  v.ci_high = c.ratio_low ? 1.0 / *c.ratio_low : v.speedup;
+  v.p_value = c.p_value;
+  v.p_value_runs = c.runs_p_value;
+  v.verdict = compare::preset_verdict(c);
+  v.across_processes = !c.samples_only && c.runs_p_value.has_value();
+  v.significant = c.significant;
+  return v;
+}
+
+judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, std::int64_t batch) {
   judgement out;
   std::vector<standing> racing;
   std::vector<standing> out_of_race;
@@ -75,9 +94,9 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules) {
       ++left;
       continue;
     }
-    const auto c = report::compare_processes(best->processes, e.processes, rules.alpha, rules.seed);
+    const auto c = compare_groups(best->processes, e.processes, batch, rules.alpha);
     s.vs_best = c;
-    if (c.verdict == "slower") {
+    if (c.verdict == "slower" && c.across_processes) {
       s.eliminated = true;
       // In the candidate's terms: how many times as long as the best it takes (1 / speed-up).
       s.reason = fmt::format("slower than {}: {:.3g}x its time [{:.3g}, {:.3g}], p = {:.2g}, across {} vs {} "
@@ -87,8 +106,7 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules) {
       continue;
     }
     ++left;
-    s.within_tolerance = c.p_value_runs.has_value() && *c.p_value_runs >= rules.alpha &&
-                         c.ci_low >= 1.0 / (1.0 + rules.tolerance);
+    s.within_tolerance = c.across_processes && !c.significant && c.ci_low >= 1.0 / (1.0 + rules.tolerance);
     ties += s.within_tolerance ? 1 : 0;
   }
   std::stable_sort(racing.begin(), racing.end(), [&](const standing& a, const standing& b) {

@@ -255,7 +255,7 @@ private:
         const auto b = *it;
         auto& rec = records[b];
         rec.rounds = round;
-        const auto j = judge(entrants[b], opt_.rules);
+        const auto j = judge(entrants[b], opt_.rules, b);
         rec.standings = j.standings;
         rec.winner = simplest_of(j);
         std::vector<entrant> kept;
@@ -349,7 +349,7 @@ private:
         const auto def = confirmation_samples("default", b);
         const auto win = confirmation_samples(o.winner, b);
         if (!def.empty() && !win.empty()) {
-          o.vs_default = report::compare_processes(def, win, opt_.rules.alpha, opt_.rules.seed);
+          o.vs_default = compare_groups(def, win, b, opt_.rules.alpha);
           o.basis = fmt::format("confirmation race: {} processes of default, {} of the winner, interleaved", def.size(), win.size());
         }
         if (!o.vs_default || o.vs_default->verdict != "faster") {
@@ -362,7 +362,7 @@ private:
         const auto def = samples_of("default", b);
         const auto win = samples_of(o.winner, b);
         if (!def.empty() && !win.empty()) {
-          o.vs_default = report::compare_processes(def, win, opt_.rules.alpha, opt_.rules.seed);
+          o.vs_default = compare_groups(def, win, b, opt_.rules.alpha);
           o.basis = "pooled across stages: the budget ran out before a confirmation race";
         }
       }

@@ -11,7 +11,7 @@ nlohmann::json to_json(const elimination& e) {
   return {{"candidate", e.candidate}, {"batch", e.batch}, {"stage", e.stage}, {"round", e.round}, {"reason", e.reason}};
 }
 
-nlohmann::json to_json(const report::sample_comparison& c) {
+nlohmann::json to_json(const versus& c) {
   return {{"speedup", c.speedup},
           {"speedup_ci95", {c.ci_low, c.ci_high}},
           {"p_value", c.p_value},

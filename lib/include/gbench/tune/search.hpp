@@ -9,7 +9,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "gbench/report/comparison.hpp"
 #include "gbench/record/run.hpp"
 #include "gbench/tune/race.hpp"
 #include "gbench/tune/space.hpp"
@@ -72,7 +71,7 @@ struct batch_outcome {
   std::string winner;
   assignment winner_assignment;
   config::preset winner_preset;
-  std::optional<report::sample_comparison> vs_default; ///< default as baseline, the winner as candidate
+  std::optional<versus> vs_default; ///< default as baseline, the winner as candidate
   std::string basis;                ///< which processes vs_default rests on
   std::string note;                 ///< e.g. why default was kept
   std::vector<standing> finalists;  ///< the last race's survivors, best first

@@ -1,0 +1,130 @@
+#include "gbench/report/columns.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace gbench::report {
+
+std::string format_duration_ns(double ns) {
+  if (ns >= 1e9) {
+    return fmt::format("{:.3f} s", ns * 1e-9);
+  }
+  if (ns >= 1e6) {
+    return fmt::format("{:.3f} ms", ns * 1e-6);
+  }
+  if (ns >= 1e3) {
+    return fmt::format("{:.3f} us", ns * 1e-3);
+  }
+  return fmt::format("{:.0f} ns", ns);
+}
+
+namespace {
+
+std::string if_ok(const record::preset_comparison& r, std::string value) { return r.ok ? std::move(value) : std::string("-"); }
+std::string number(double v) { return fmt::format("{:.6g}", v); }
+std::string optional_number(const std::optional<double>& v) { return v ? number(*v) : std::string{}; }
+
+std::string speedup_text(const record::preset_comparison& r) {
+  if (r.is_baseline) {
+    return "baseline";
+  }
+  return r.speedup ? fmt::format("{:.2f}x", *r.speedup) : std::string("-");
+}
+
+std::string interval_text(const record::preset_comparison& r) {
+  return r.ci_low ? fmt::format("[{:.2f}, {:.2f}]", *r.ci_low, *r.ci_high) : std::string("-");
+}
+
+std::string status_text(const record::preset_comparison& r) { return r.ok ? std::string("ok") : "failed: " + r.error; }
+
+} // namespace
+
+const std::vector<column<record::preset_comparison>>& run_columns() {
+  static const std::vector<column<record::preset_comparison>> cols{
+      {"preset", "preset", false, [](const record::preset_comparison& r) { return r.preset; },
+       [](const record::preset_comparison& r) { return r.preset; }},
+      {"batch", "batch", true, [](const record::preset_comparison& r) { return std::to_string(r.batch); },
+       [](const record::preset_comparison& r) { return std::to_string(r.batch); }},
+      {"reps", "repetitions", true, [](const record::preset_comparison& r) { return std::to_string(r.repetitions); },
+       [](const record::preset_comparison& r) { return std::to_string(r.repetitions); }},
+      {"median", "median_ns", true, [](const record::preset_comparison& r) { return if_ok(r, format_duration_ns(r.summary_ns.median)); },
+       [](const record::preset_comparison& r) { return r.ok ? number(r.summary_ns.median) : ""; }},
+      {"IQR", "iqr_ns", true, [](const record::preset_comparison& r) { return if_ok(r, format_duration_ns(r.summary_ns.iqr)); },
+       [](const record::preset_comparison& r) { return r.ok ? number(r.summary_ns.iqr) : ""; }},
+      {"p90", "p90_ns", true, [](const record::preset_comparison& r) { return if_ok(r, format_duration_ns(r.summary_ns.p90)); },
+       [](const record::preset_comparison& r) { return r.ok ? number(r.summary_ns.p90) : ""; }},
+      {"samples/s", "throughput", true, [](const record::preset_comparison& r) { return if_ok(r, fmt::format("{:.1f}", r.throughput)); },
+       [](const record::preset_comparison& r) { return r.ok ? number(r.throughput) : ""; }},
+      {"GFLOP/s", "gflops", true, [](const record::preset_comparison& r) { return if_ok(r, fmt::format("{:.1f}", r.gflops)); },
+       [](const record::preset_comparison& r) { return r.ok ? number(r.gflops) : ""; }},
+      {"GB/s", "weight_gbps", true, [](const record::preset_comparison& r) { return if_ok(r, fmt::format("{:.2f}", r.weight_gbps)); },
+       [](const record::preset_comparison& r) { return r.ok ? number(r.weight_gbps) : ""; }},
+      {"speedup", "speedup", true, speedup_text, [](const record::preset_comparison& r) { return optional_number(r.speedup); }},
+      {"95% CI", "speedup_ci", true, interval_text,
+       [](const record::preset_comparison& r) { return r.ci_low ? fmt::format("{} {}", number(*r.ci_low), number(*r.ci_high)) : ""; }},
+      {"p", "p_value", true, [](const record::preset_comparison& r) { return r.p_value ? fmt::format("{:.3g}", *r.p_value) : std::string("-"); },
+       [](const record::preset_comparison& r) { return optional_number(r.p_value); }},
+      {"verdict", "verdict", false, [](const record::preset_comparison& r) { return r.verdict.empty() ? std::string("-") : r.verdict; },
+       [](const record::preset_comparison& r) { return r.verdict; }},
+      {"cosine", "cosine", true,
+       [](const record::preset_comparison& r) {
+         return r.cosine ? fmt::format("{:.6f}{}", *r.cosine, r.accuracy_flagged ? " LOW" : "") : std::string("-");
+       },
+       [](const record::preset_comparison& r) { return optional_number(r.cosine); }},
+      {"status", "status", false, status_text, status_text},
+  };
+  return cols;
+}
+
+std::string model_line(const record::report& r) {
+  const double flops = r.model.flops_per_sample;
+  return fmt::format("model {} ({} parameters, {} per sample), {} warm-up + {} timed iterations, {} repetition{}",
+                     r.model.name, r.model.parameters,
+                     flops >= 1e8 ? fmt::format("{:.2f} GFLOP", flops * 1e-9) : fmt::format("{:.3f} MFLOP", flops * 1e-6),
+                     r.settings.warmup, r.settings.iterations, r.settings.repetitions,
+                     r.settings.repetitions == 1 ? "" : "s");
+}
+
+std::vector<std::string> recipe_lines(const std::vector<record::preset_comparison>& rows) {
+  std::vector<std::string> lines;
+  for (const auto& row : rows) {
+    if (!row.speedup) {
+      continue;
+    }
+    for (const auto& base : rows) {
+      if (base.is_baseline && base.batch == row.batch) {
+        lines.push_back(recipe_line(row, base));
+      }
+    }
+  }
+  return lines;
+}
+
+std::vector<std::string> effect_lines(const std::vector<record::preset_comparison>& rows) {
+  std::vector<std::string> lines;
+  std::vector<std::string> seen;
+  for (const auto& row : rows) {
+    if (std::find(seen.begin(), seen.end(), row.preset) != seen.end()) {
+      continue;
+    }
+    seen.push_back(row.preset);
+    for (const auto& e : row.effects) {
+      lines.push_back(fmt::format("{}: {}", row.preset, e));
+    }
+  }
+  return lines;
+}
+
+std::string recipe_line(const record::preset_comparison& row, const record::preset_comparison& baseline) {
+  if (row.profiled_total_ns && baseline.profiled_total_ns) {
+    return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, profiled totals)", row.preset, baseline.preset, row.batch,
+                       *baseline.profiled_total_ns / *row.profiled_total_ns, format_duration_ns(*row.profiled_total_ns),
+                       format_duration_ns(*baseline.profiled_total_ns));
+  }
+  return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, median per forward)", row.preset, baseline.preset, row.batch,
+                     baseline.summary_ns.median / row.summary_ns.median, format_duration_ns(row.summary_ns.median),
+                     format_duration_ns(baseline.summary_ns.median));
+}
+
+} // namespace gbench::report
