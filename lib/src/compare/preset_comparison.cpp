@@ -8,11 +8,6 @@ namespace gbench::compare {
 
 namespace {
 
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return stats::quantile_sorted(v, 0.5);
-}
-
 // A row with what the engine and the pooled statistics need: each repetition's samples.
 struct pooled_row {
   record::preset_comparison row;
@@ -80,7 +75,7 @@ void summarize(pooled_row& p, const record::model_info& model) {
   row.gflops = model.flops_per_sample * static_cast<double>(row.batch) / seconds * 1e-9;
   row.weight_gbps = static_cast<double>(model.weight_bytes) / seconds * 1e-9;
   if (!p.profiled_totals.empty()) {
-    row.profiled_total_ns = median_of(p.profiled_totals);
+    row.profiled_total_ns = stats::median(p.profiled_totals);
   }
 }
 

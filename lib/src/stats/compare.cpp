@@ -61,17 +61,12 @@ std::size_t uniform_index(std::mt19937_64& engine, std::size_t n) {
   }
 }
 
-double median_of(std::vector<double>& values) {
-  std::sort(values.begin(), values.end());
-  return quantile_sorted(values, 0.5);
-}
-
 double resampled_median(std::span<const double> values, std::vector<double>& scratch, std::mt19937_64& engine) {
   scratch.resize(values.size());
   for (double& x : scratch) {
     x = values[uniform_index(engine, values.size())];
   }
-  return median_of(scratch);
+  return median_in_place(scratch);
 }
 
 } // namespace
@@ -155,9 +150,9 @@ ratio_interval bootstrap_median_ratio(std::span<const double> numerator, std::sp
   }
 
   std::vector<double> scratch(numerator.begin(), numerator.end());
-  const double num_median = median_of(scratch);
+  const double num_median = median_in_place(scratch);
   scratch.assign(denominator.begin(), denominator.end());
-  const double den_median = median_of(scratch);
+  const double den_median = median_in_place(scratch);
 
   std::mt19937_64 engine(seed);
   std::vector<double> ratios;

@@ -8,15 +8,6 @@
 
 namespace gbench::stats {
 
-namespace {
-
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return quantile_sorted(v, 0.5);
-}
-
-} // namespace
-
 steady_state::steady_state(double tolerance, int stable_blocks)
     : tolerance_(tolerance), stable_blocks_(std::max(1, stable_blocks)) {}
 
@@ -75,9 +66,9 @@ trend mann_kendall(std::span<const double> values) {
     t.z = (s - (s > 0 ? 1.0 : -1.0)) / std::sqrt(var);
     t.p_value = std::clamp(std::erfc(std::abs(t.z) / std::sqrt(2.0)), 0.0, 1.0);
   }
-  const double median = median_of(std::vector<double>(values.begin(), values.end()));
+  const double median = stats::median(std::vector<double>(values.begin(), values.end()));
   if (median > 0) {
-    t.relative_drift = median_of(slopes) * (dn - 1) / median;
+    t.relative_drift = stats::median(slopes) * (dn - 1) / median;
   }
   return t;
 }
@@ -87,12 +78,12 @@ std::vector<bool> outlier_processes(std::span<const double> estimates, double li
   if (estimates.size() < 3) {
     return out;
   }
-  const double median = median_of(std::vector<double>(estimates.begin(), estimates.end()));
+  const double median = stats::median(std::vector<double>(estimates.begin(), estimates.end()));
   std::vector<double> deviations;
   for (const double x : estimates) {
     deviations.push_back(std::abs(x - median));
   }
-  const double mad = median_of(deviations);
+  const double mad = stats::median(deviations);
   if (mad <= 0) {
     return out;
   }

@@ -41,10 +41,7 @@ double standard_normal(std::mt19937_64& engine) {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * 3.14159265358979323846 * u2);
 }
 
-double sorted_median(std::vector<double>& v) {
-  std::sort(v.begin(), v.end());
-  return quantile_sorted(v, 0.5);
-}
+double sorted_median(std::vector<double>& v) { return median_in_place(v); }
 
 void check_group(std::span<const process_samples> group, const char* what) {
   if (group.empty()) {

@@ -28,6 +28,13 @@ double quantile_sorted(std::span<const double> sorted, double q) {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * frac;
 }
 
+double median_in_place(std::span<double> values) {
+  std::sort(values.begin(), values.end());
+  return quantile_sorted(values, 0.5);
+}
+
+double median(std::vector<double> values) { return median_in_place(values); }
+
 summary summarize(std::span<const double> samples) {
   if (samples.empty()) {
     throw std::invalid_argument("summary of no samples");

@@ -26,6 +26,11 @@ private:
 /// The q-quantile (0..1) of sorted values, linear interpolation between closest ranks (NumPy's default).
 double quantile_sorted(std::span<const double> sorted, double q);
 
+/// The median (NumPy's): sorts `values` in place, so that a caller can reuse its buffer.
+double median_in_place(std::span<double> values);
+/// The median of a copy of `values`.
+double median(std::vector<double> values);
+
 /// Statistics of one set of timing samples, in the samples' unit.
 struct summary {
   std::int64_t count = 0;
