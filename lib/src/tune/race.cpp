@@ -11,19 +11,14 @@ namespace gbench::tune {
 
 namespace {
 
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return stats::quantile_sorted(v, 0.5);
-}
-
 double median_of_medians(const entrant& e) {
   std::vector<double> medians;
   for (const auto& p : e.processes) {
     if (!p.empty()) {
-      medians.push_back(median_of(p));
+      medians.push_back(stats::median(p));
     }
   }
-  return medians.empty() ? 0.0 : median_of(medians);
+  return medians.empty() ? 0.0 : stats::median(medians);
 }
 
 int processes_of(const entrant& e) {
