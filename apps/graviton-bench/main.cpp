@@ -35,6 +35,9 @@ int main(int argc, char** argv) {
   auto* compare = gbench::app::setup_compare(app, compare_opt);
   gbench::app::export_options export_opt;
   auto* export_cmd = gbench::app::setup_export(app, export_opt);
+  gbench::app::tune_options tune_opt;
+  tune_opt.command_line = run_opt.command_line;
+  auto* tune = gbench::app::setup_tune(app, tune_opt);
 
   try {
     app.parse(argc, argv);
@@ -70,6 +73,9 @@ int main(int argc, char** argv) {
     }
     if (compare->parsed()) {
       return gbench::app::run_compare(compare_opt);
+    }
+    if (tune->parsed()) {
+      return gbench::app::run_tune(tune_opt);
     }
     if (export_cmd->parsed()) {
       return gbench::app::run_export(export_opt);
