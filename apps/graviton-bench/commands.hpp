@@ -103,4 +103,31 @@ struct peak_worker_options {
 CLI::App* setup_peak_worker(CLI::App& app, peak_worker_options& opt);
 int run_peak_worker(const peak_worker_options& opt);
 
+struct tune_options {
+  std::string model = "recipe-mlp";
+  std::vector<std::string> batches{"256", "32", "10"};
+  std::string presets_file;
+  std::string configs;
+  std::vector<std::string> knobs;
+  std::string strategy = "staged";
+  double budget = 0;
+  double tolerance = 0.02;
+  double alpha = 0.05;
+  int max_rounds = 10;
+  double cosine_threshold = 0.99;
+  double min_top1 = 0;
+  std::string warmup = "auto"; ///< a count, or "auto": until steady state (run::plan_options::warmup)
+  int iterations = 30;
+  double min_time = 0;
+  std::uint64_t seed = 0;
+  std::string cpus = "auto";   ///< --cpus, as for a run
+  double timeout = -1;         ///< seconds per process; negative: run::default_timeout
+  std::string json_path;
+  std::string write_presets;
+  bool quiet = false;
+  std::vector<std::string> command_line;
+};
+CLI::App* setup_tune(CLI::App& app, tune_options& opt);
+int run_tune(const tune_options& opt);
+
 } // namespace gbench::app

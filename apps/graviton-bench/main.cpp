@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
   auto* peak = gbench::app::setup_peak(app, peak_opt);
   gbench::app::peak_worker_options peak_worker_opt;
   auto* peak_worker = gbench::app::setup_peak_worker(app, peak_worker_opt);
+  gbench::app::tune_options tune_opt;
+  tune_opt.command_line = run_opt.command_line;
+  auto* tune = gbench::app::setup_tune(app, tune_opt);
 
   try {
     app.parse(argc, argv);
@@ -74,6 +77,9 @@ int main(int argc, char** argv) {
     }
     if (compare->parsed()) {
       return gbench::app::run_compare(compare_opt);
+    }
+    if (tune->parsed()) {
+      return gbench::app::run_tune(tune_opt);
     }
     if (export_cmd->parsed()) {
       return gbench::app::run_export(export_opt);

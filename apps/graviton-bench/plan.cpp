@@ -1,6 +1,9 @@
 #include "plan.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -10,6 +13,30 @@
 #include "paths.hpp"
 
 namespace gbench::app {
+
+CLI::Validator seed_validator() {
+  return CLI::Validator(
+      [](const std::string& text) {
+        return text.find_first_not_of("0123456789") == std::string::npos && !text.empty()
+                   ? std::string()
+                   : "'" + text + "' is not a seed: give a whole number from 0 to 18446744073709551615";
+      },
+      "SEED");
+}
+
+host::placement place_processes(const std::string& cpus, std::vector<host::cpu_load>* load) {
+  const auto before = host::read_proc_stat();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto seen = host::load_between(before, host::read_proc_stat());
+  // libgomp binds this process's first thread to one CPU at load time when OMP_PROC_BIND or GOMP_CPU_AFFINITY
+  // is set: the CPUs this process may use are then the online ones, not its own affinity.
+  const bool bound = std::getenv("OMP_PROC_BIND") != nullptr || std::getenv("GOMP_CPU_AFFINITY") != nullptr;
+  auto placement = host::choose_placement(cpus, bound ? host::online_cpus() : host::allowed_cpus(), seen);
+  if (load != nullptr) {
+    *load = seen;
+  }
+  return placement;
+}
 
 config::preset default_preset(const std::string& configs, const std::string& presets_file) {
   return load_catalog(config_dir(configs), presets_file).at("default");

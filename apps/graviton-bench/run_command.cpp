@@ -52,14 +52,7 @@ void setup_run(CLI::App& app, run_options& opt) {
   app.add_option("--threads", opt.plan.threads, "Intra-op threads (default: LibTorch's choice); at most 4 per core "
                                            "this process may use")->check(CLI::Range(1, 4096))->multi_option_policy(last);
   app.add_option("--seed", opt.plan.seed, "Seed of weights and inputs, a whole number from 0 to 2^64-1")
-      ->check(CLI::Validator(
-          [](const std::string& text) {
-            // CLI11 would wrap a negative number around to a huge unsigned one.
-            return text.find_first_not_of("0123456789") == std::string::npos && !text.empty()
-                       ? std::string()
-                       : "'" + text + "' is not a seed: give a whole number from 0 to 18446744073709551615";
-          },
-          "SEED"))
+      ->check(seed_validator())
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_flag("-v,--verbose", opt.plan.verbose, "Print the model and its predicted classes (stderr)");
@@ -182,16 +175,9 @@ int run_run(const run_options& opt) {
   options.profile = !opt.no_profile;
   run::plan plan = make_plan(options, opt.configs, opt.presets_file);
   const auto host = host::query_host();
-  // Where the processes will run, chosen from the CPUs' load of the last half second: /proc/stat now, not
-  // the load average, which still counts the benchmark processes of a run that just finished.
   record::run_conditions conditions;
-  const auto before = host::read_proc_stat();
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  const auto load = host::load_between(before, host::read_proc_stat());
-  // libgomp binds this process's first thread to one CPU at load time when OMP_PROC_BIND or GOMP_CPU_AFFINITY
-  // is set: the CPUs this process may use are then the online ones, not its own affinity.
-  const bool bound = std::getenv("OMP_PROC_BIND") != nullptr || std::getenv("GOMP_CPU_AFFINITY") != nullptr;
-  plan.placement = host::choose_placement(opt.cpus, bound ? host::online_cpus() : host::allowed_cpus(), load);
+  std::vector<host::cpu_load> load;
+  plan.placement = place_processes(opt.cpus, &load);
   conditions.cpus_mode = plan.placement.mode;
   conditions.cpu_order = plan.placement.order;
   conditions.placement_reason = plan.placement.reason;

@@ -23,6 +23,7 @@
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
 #include "run_binary.hpp"
+#include "schema_check.hpp"
 
 using Catch::Matchers::Contains;
 using namespace gbench;
@@ -241,6 +242,39 @@ TEST_CASE("SIGTERM stops every worker, removes temporary folders and writes what
 }
 
 TEST_CASE("SIGINT does the same and exits 130", "[hostile][signal][e2e]") { check_interrupted(SIGINT); }
+
+TEST_CASE("tune: SIGINT stops the search, writes it as interrupted, writes no presets and exits 130",
+          "[hostile][signal][e2e][tune-e2e]") {
+  hang_setup s;
+  const auto space = s.dir.path() / "space.json";
+  // Its screening process is the first the search starts (candidates in name order) and never finishes.
+  std::ofstream(space) << R"({"knobs": {"GBENCH_TEST_HANG": {"description": "test only: the worker wrapper hangs",
+                                                            "values": ["1"], "candidates": ["1"]}},
+                              "presets": []})";
+  const auto report = s.dir.path() / "tune.json";
+  const auto presets = s.dir.path() / "tuned.json";
+  background_run run(gbench::util::wrapped_command({GBENCH_BINARY, "tune", "--model", "tiny-mlp", "--batch", "2",
+                                                    "--warmup", "1", "--iters", "4", "--presets", space.string(),
+                                                    "--knobs", "GBENCH_TEST_HANG", "--json", report.string(),
+                                                    "--write-presets", presets.string(), "-q"}),
+                     s.env, s.dir.path() / "out.txt", s.dir.path() / "err.txt");
+  REQUIRE(wait_for_file(s.ready, 240s));
+  run.signal(SIGINT);
+  const int rc = run.wait(60s);
+  INFO(util::read_text_file(s.dir.path() / "err.txt"));
+  CHECK(rc == 130);
+  CHECK(no_marked_processes_within(s.token, 5s));
+  CHECK_FALSE(s.temp_folders_left());
+  CHECK_FALSE(fs::exists(presets));
+  CHECK_THAT(util::read_text_file(s.dir.path() / "err.txt"), Contains("interrupted") && Contains("no presets written"));
+  const auto j = nlohmann::json::parse(util::read_text_file(report));
+  gbench_test::check_schema(j, "tune");
+  CHECK(j["search"]["interrupted"] == true);
+  // The stopped candidate was not screened, so not held to have failed; nothing was recommended.
+  REQUIRE(j["search"]["outcomes"].size() == 1);
+  CHECK(j["search"]["outcomes"][0]["eliminated"].empty());
+  CHECK(j["search"]["outcomes"][0]["winner"] == "default");
+}
 
 TEST_CASE("a second SIGINT exits at once and leaves the report path whole", "[hostile][signal][e2e]") {
   hang_setup s;

@@ -46,13 +46,19 @@ TEST_CASE("every record survives its own to_json", "[record]") {
   CHECK(record::to_json(back) == j);
   CHECK(back.profile->table.ops.at(0).name == "aten::linear");
 
-  record::process_context c{.pid = 42, .effective_env = {{"K", "V"}}, .libtorch = {}};
+  record::process_context c;
+  c.pid = 42;
+  c.effective_env = {{"K", "V"}};
+  c.allocator = record::allocator_seen{"jemalloc", "/usr/lib/libjemalloc.so.2"};
   c.libtorch.version = "2.13.0";
   record::process_context c_back;
   const auto cj = record::stream_line("context", c);
   from_json(record::node(cj, "s.jsonl"), c_back);
   CHECK(c_back.pid == 42);
   CHECK(c_back.libtorch.version == "2.13.0");
+  REQUIRE(c_back.allocator);
+  CHECK(c_back.allocator->name == "jemalloc");
+  CHECK(c_back.allocator->library == "/usr/lib/libjemalloc.so.2");
 }
 
 TEST_CASE("a record of the wrong shape is refused with its file and JSON path", "[record]") {

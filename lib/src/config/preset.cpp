@@ -10,6 +10,7 @@
 
 #include "gbench/config/json_file.hpp"
 #include "gbench/error.hpp"
+#include "gbench/run/allocator.hpp"
 #include "gbench/util/json_text.hpp"
 
 namespace gbench::config {
@@ -72,15 +73,26 @@ void check_keys(const json_document& doc, std::size_t from, const nlohmann::orde
   }
 }
 
-knob parse_knob(const json_document& doc, const std::string& name, const nlohmann::ordered_json& j) {
+knob parse_knob(const json_document& doc, const std::string& name, const nlohmann::ordered_json& j,
+                const std::vector<std::string>& allowed = {"description", "values", "integer", "candidates", "group"}) {
   const std::size_t at = doc.offset_of_key(name);
   const std::string where = doc.where(doc.line_of_key(name));
   check_knob_name(where, name);
   if (!j.is_object()) {
     throw input_error(fmt::format("{}knob '{}' must be an object with 'description' and 'values' or 'integer'", where, name));
   }
-  check_keys(doc, at == std::string::npos ? 0 : at, j, {"description", "values", "integer"}, fmt::format("knob '{}'", name));
+  check_keys(doc, at == std::string::npos ? 0 : at, j, allowed, fmt::format("knob '{}'", name));
   knob k;
+  if (j.contains("candidates")) {
+    k.candidates = parse_candidates(j["candidates"], doc.where(doc.line_of_key("candidates", at == std::string::npos ? 0 : at)),
+                                    fmt::format("'{}'", name));
+  }
+  if (j.contains("group")) {
+    if (!j["group"].is_string()) {
+      throw input_error(fmt::format("{}'group' of knob '{}' must be a string", where, name));
+    }
+    k.group = j["group"].get<std::string>();
+  }
   k.name = name;
   k.description = j.value("description", "");
   if (j.contains("values")) {
@@ -124,9 +136,21 @@ void preset_catalog::add_preset(preset p) {
   }
 }
 
+void preset_catalog::add_search_setting(knob k) {
+  const auto it = std::find_if(search_.begin(), search_.end(), [&](const knob& x) { return x.name == k.name; });
+  if (it != search_.end()) {
+    *it = std::move(k);
+  } else {
+    search_.push_back(std::move(k));
+  }
+}
+
 void preset_catalog::merge(const preset_catalog& other) {
   for (const auto& k : other.knobs_) {
     add_knob(k);
+  }
+  for (const auto& k : other.search_) {
+    add_search_setting(k);
   }
   for (const auto& p : other.presets_) {
     add_preset(p);
@@ -180,6 +204,31 @@ void preset_catalog::check_value(const std::string& origin, const std::string& n
   }
 }
 
+const std::vector<std::string>& searchable_settings() {
+  static const std::vector<std::string> names{"matmul_precision", "threads", "allocator"};
+  return names;
+}
+
+void check_setting_value(const std::string& origin, const std::string& name, const std::string& value) {
+  if (name == "matmul_precision") {
+    if (value != "highest" && value != "high" && value != "medium") {
+      throw input_error(fmt::format("{}matmul_precision {} is not a valid value; expected highest, high or medium", origin, value));
+    }
+  } else if (name == "threads") {
+    if (!is_integer(value) || value[0] == '-' || value.find_first_not_of("0+") == std::string::npos) {
+      throw input_error(fmt::format("{}threads {} is not a valid value; expected a whole number from 1", origin, value));
+    }
+  } else if (name == "allocator") {
+    if (run::find_allocator(value) == nullptr) {
+      throw input_error(fmt::format("{}allocator {} is not a valid value; expected one of {}", origin, value,
+                                    fmt::join(run::allocator_names(), ", ")));
+    }
+  } else {
+    throw input_error(fmt::format("{}unknown setting '{}'; expected one of {}", origin, name,
+                                  fmt::join(searchable_settings(), ", ")));
+  }
+}
+
 std::pair<std::string, std::string> parse_env_assignment(const std::string& item) {
   const auto eq = item.find('=');
   if (eq == std::string::npos || eq == 0) {
@@ -198,7 +247,7 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
     throw input_error(fmt::format("{}a presets file must be a JSON object with keys schema_version, knobs, presets",
                                   doc.where(1)));
   }
-  check_keys(doc, 0, root, {"schema_version", "knobs", "presets"}, "presets file");
+  check_keys(doc, 0, root, {"schema_version", "knobs", "search", "presets"}, "presets file");
   if (root.contains("schema_version") && root["schema_version"] != 1) {
     throw input_error(fmt::format("{}schema_version {} is not supported; this graviton-bench reads version 1",
                                   doc.where(doc.line_of_key("schema_version")), root["schema_version"].dump()));
@@ -219,6 +268,38 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
       added.add_knob(std::move(k));
     }
   }
+  for (const auto& k : added.knobs()) {
+    if (k.candidates.range && !k.integer) {
+      throw input_error(fmt::format("{}knob '{}': a candidate range needs \"integer\": true; list its values instead",
+                                    doc.where(doc.line_of_key(k.name)), k.name));
+    }
+    for (const auto& v : k.candidates.values) {
+      catalog.check_value(fmt::format("{}candidates of knob '{}': ", doc.where(doc.line_of_key(k.name)), k.name), k.name, v);
+    }
+  }
+  if (root.contains("search")) {
+    if (!root["search"].is_object()) {
+      throw input_error(fmt::format("{}'search' must be an object mapping {} to their candidates",
+                                    doc.where(doc.line_of_key("search")), fmt::join(searchable_settings(), ", ")));
+    }
+    for (const auto& [name, decl] : root["search"].items()) {
+      const std::string where = doc.where(doc.line_of_key(name));
+      if (std::find(searchable_settings().begin(), searchable_settings().end(), name) == searchable_settings().end()) {
+        throw input_error(fmt::format("{}unknown setting '{}' in 'search'; expected one of {} (environment variables "
+                                      "are declared under \"knobs\" with \"candidates\")",
+                                      where, name, fmt::join(searchable_settings(), ", ")));
+      }
+      knob k = parse_knob(doc, name, decl, {"description", "candidates", "group"});
+      if (k.candidates.range && name != "threads") {
+        throw input_error(fmt::format("{}{}: a candidate range needs whole-number values; list the values instead", where, name));
+      }
+      for (const auto& v : k.candidates.values) {
+        check_setting_value(fmt::format("{}candidates of {}: ", where, name), name, v);
+      }
+      catalog.add_search_setting(k);
+      added.add_search_setting(std::move(k));
+    }
+  }
   if (!root.contains("presets") || !root["presets"].is_array()) {
     throw input_error(fmt::format("{}'presets' must be an array of preset objects", doc.where(doc.line_of_key("presets"))));
   }
@@ -235,7 +316,8 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
     preset p;
     p.name = item["name"].get<std::string>();
     const std::string what = fmt::format("preset '{}'", p.name);
-    check_keys(doc, from, item, {"name", "description", "env", "matmul_precision", "mkldnn", "threads", "weights_dtype"},
+    check_keys(doc, from, item,
+               {"name", "description", "env", "matmul_precision", "mkldnn", "threads", "weights_dtype", "allocator"},
                what);
     if (item.contains("description")) {
       if (!item["description"].is_string()) {
@@ -288,6 +370,16 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
                                       doc.where(doc.line_of_key("weights_dtype", from)), what, v.dump()));
       }
       p.settings.weights_dtype = v.get<std::string>();
+    }
+    if (item.contains("allocator")) {
+      const auto& v = item["allocator"];
+      const std::string line = doc.where(doc.line_of_key("allocator", from));
+      if (!v.is_string()) {
+        throw input_error(fmt::format("{}{}: allocator must be a string, one of {}", line, what,
+                                      fmt::join(run::allocator_names(), ", ")));
+      }
+      check_setting_value(fmt::format("{}{}: ", line, what), "allocator", v.get<std::string>());
+      p.settings.allocator = v.get<std::string>();
     }
     if (added.find(p.name) != nullptr) {
       throw input_error(fmt::format("{}{} is defined twice in this file", where, what));

@@ -42,6 +42,9 @@ nlohmann::json to_json(const config::torch_settings& s) {
   if (s.weights_dtype) {
     j["weights_dtype"] = *s.weights_dtype;
   }
+  if (s.allocator) {
+    j["allocator"] = *s.allocator;
+  }
   return j;
 }
 
@@ -50,6 +53,14 @@ void from_json(const node& n, config::torch_settings& out) {
   read_optional(n, "mkldnn", out.mkldnn);
   read_optional(n, "threads", out.threads);
   read_optional(n, "weights_dtype", out.weights_dtype);
+  read_optional(n, "allocator", out.allocator);
+}
+
+nlohmann::json to_json(const allocator_seen& a) { return {{"name", a.name}, {"library", a.library}}; }
+
+void from_json(const node& n, allocator_seen& out) {
+  read(n, "name", out.name);
+  read_optional(n, "library", out.library);
 }
 
 nlohmann::json to_json(const config::preset& p) {
@@ -176,6 +187,9 @@ nlohmann::json to_json(const preset_run& r) {
     j["wall_s"] = r.wall_s;
   }
   j["libtorch"] = r.libtorch ? to_json(*r.libtorch) : nlohmann::json::object();
+  if (r.allocator) {
+    j["allocator"] = to_json(*r.allocator);
+  }
   j["results"] = nlohmann::json::array();
   for (const auto& b : r.batches) {
     j["results"].push_back(to_json(b));
@@ -207,6 +221,7 @@ void from_json(const node& n, preset_run& out) {
     read_optional(n, "results", out.batches);
   }
   read_optional(n, "evidence", out.evidence);
+  read_optional(n, "allocator", out.allocator);
 }
 
 } // namespace gbench::record

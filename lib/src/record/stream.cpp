@@ -5,13 +5,18 @@
 namespace gbench::record {
 
 nlohmann::json to_json(const process_context& c) {
-  return {{"pid", c.pid}, {"effective_env", c.effective_env}, {"libtorch", to_json(c.libtorch)}};
+  nlohmann::json j{{"pid", c.pid}, {"effective_env", c.effective_env}, {"libtorch", to_json(c.libtorch)}};
+  if (c.allocator) {
+    j["allocator"] = to_json(*c.allocator);
+  }
+  return j;
 }
 
 void from_json(const node& n, process_context& out) {
   read(n, "pid", out.pid);
   read(n, "effective_env", out.effective_env);
   read(n, "libtorch", out.libtorch);
+  read_optional(n, "allocator", out.allocator);
 }
 
 nlohmann::json to_json(const huge_pages& h) { return {{"before", or_null(h.before)}, {"after", or_null(h.after)}}; }

@@ -18,6 +18,7 @@
 #include "gbench/evidence/onednn_verbose.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/record/stream.hpp"
+#include "gbench/run/allocator.hpp"
 #include "gbench/run/worker.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/host/placement.hpp"
@@ -64,6 +65,15 @@ config::preset effective_preset(const plan& p, const config::preset& preset) {
 
 namespace {
 
+std::string value_of(const std::vector<std::string>& env, const std::string& key) {
+  for (const auto& item : env) {
+    if (item.size() > key.size() && item.compare(0, key.size(), key) == 0 && item[key.size()] == '=') {
+      return item.substr(key.size() + 1);
+    }
+  }
+  return {};
+}
+
 std::string gib(std::int64_t bytes) { return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024)); }
 
 // One line of a benchmark process's stream (record/stream.hpp) into the run.
@@ -74,6 +84,7 @@ void read_line(const record::node& n, record::preset_run& run, bool& done) {
     from_json(n, context);
     run.effective_env = std::move(context.effective_env);
     run.libtorch = std::move(context.libtorch);
+    run.allocator = std::move(context.allocator);
   } else if (type == "batch") {
     from_json(n, run.batches.emplace_back());
   } else if (type == "evidence") {
@@ -210,7 +221,13 @@ record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf1
   const auto job_file = tmp.path() / fmt::format("job-{}.json", k);
   const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", k);
   util::write_file_atomically(job_file, to_json(j).dump());
-  const auto env = child_environment(parent_env, p.managed_env, j.preset.env,
+  auto process_env = j.preset.env;
+  const allocator_library* allocator =
+      j.preset.settings.allocator ? find_allocator(*j.preset.settings.allocator) : nullptr;
+  if (allocator != nullptr && !allocator->soname.empty()) {
+    process_env["LD_PRELOAD"] = preload_value(*allocator, value_of(parent_env, "LD_PRELOAD"));
+  }
+  const auto env = child_environment(parent_env, p.managed_env, process_env,
                                      j.evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}
                                                 : std::map<std::string, std::string>{});
   const auto argv =
@@ -232,6 +249,23 @@ record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf1
   run.cpus = cpus;
   if (j.evidence) {
     attach_routes(run, status.stdout_text, j, cpu_has_bf16);
+  }
+  const std::string loaded = run.allocator ? run.allocator->name : std::string();
+  if (status.ok() && run.ok && allocator != nullptr && loaded != allocator->name) {
+    // LD_PRELOAD can be ignored (a library of another architecture, a launcher that drops it): say so
+    // rather than report the allocator's timings under the wrong name.
+    run.ok = false;
+    run.error = fmt::format("preset '{}' asked for the {} allocator, but its process ran with {}{}", j.preset.name,
+                            allocator->name, loaded.empty() ? "an unknown one" : loaded,
+                            run.allocator && !run.allocator->library.empty()
+                                ? fmt::format(" ({})", run.allocator->library)
+                                : std::string());
+    for (auto& b : run.batches) {
+      if (b.ok) {
+        b.ok = false;
+        b.error = run.error;
+      }
+    }
   }
   if (!status.ok()) {
     run.ok = false;

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gbench/config/candidates.hpp"
 #include "gbench/config/json_file.hpp"
 
 namespace gbench::config {
@@ -18,6 +19,8 @@ struct knob {
   std::string description;
   std::vector<std::string> values; ///< allowed values (compared ignoring case); empty: any
   bool integer = false;            ///< the value must be a whole number
+  config::candidates candidates;   ///< what `tune` tries besides unset; none declared: not searched
+  std::string group;               ///< `tune` searches the knobs of one group together (README, "Tuning")
 };
 
 /// LibTorch settings a preset applies through the C++ API in the benchmark process.
@@ -28,6 +31,9 @@ struct torch_settings {
   /// "bf16": the Linear weights and biases are converted to bf16 once when the model is built and the input
   /// is cast to bf16 in every forward; "f32" (or unset): the model stays fp32.
   std::optional<std::string> weights_dtype;
+  /// malloc of the process: "glibc", "tcmalloc" or "jemalloc", preloaded (LD_PRELOAD) when the process starts
+  /// and checked inside it; unset: whatever the environment gives
+  std::optional<std::string> allocator;
 };
 
 /// A named set of knob values and LibTorch settings.
@@ -48,6 +54,10 @@ public:
 
   [[nodiscard]] const std::vector<knob>& knobs() const { return knobs_; }
   [[nodiscard]] const std::vector<preset>& presets() const { return presets_; }
+  /// The settings `tune` searches besides knobs ("search" in a presets file): matmul_precision, threads,
+  /// allocator, each declared like a knob with candidates and a group.
+  [[nodiscard]] const std::vector<knob>& search_settings() const { return search_; }
+  void add_search_setting(knob k);
   [[nodiscard]] const knob* find_knob(const std::string& name) const;
   [[nodiscard]] const preset* find(const std::string& name) const;
   /// The preset of that name; throws input_error listing the valid names.
@@ -58,6 +68,7 @@ public:
 
 private:
   std::vector<knob> knobs_;
+  std::vector<knob> search_;
   std::vector<preset> presets_;
 };
 
@@ -66,6 +77,12 @@ private:
 preset_catalog load_presets(const std::filesystem::path& path, const preset_catalog* known = nullptr);
 /// The same for a file already read and parsed (config::load_json_document, parse_json_document).
 preset_catalog presets_from_document(const json_document& doc, const preset_catalog* known = nullptr);
+
+/// The settings a presets file's "search" may declare, and a preset may set.
+const std::vector<std::string>& searchable_settings();
+
+/// Checks one value of a setting (matmul_precision, threads, allocator); throws input_error naming `origin`.
+void check_setting_value(const std::string& origin, const std::string& name, const std::string& value);
 
 /// Parses "KEY=VALUE"; throws input_error naming the option on a malformed item.
 std::pair<std::string, std::string> parse_env_assignment(const std::string& item);

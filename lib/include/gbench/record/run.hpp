@@ -46,6 +46,12 @@ struct batch_result {
 /// Derives the summaries, throughput, GFLOP/s and GB/s from the samples.
 void compute_statistics(batch_result& r, const config::model_spec& model);
 
+/// The malloc a benchmark process ran with, as its memory map showed (run/allocator.hpp).
+struct allocator_seen {
+  std::string name;    ///< glibc, tcmalloc, jemalloc
+  std::string library; ///< the mapped file, empty for glibc
+};
+
 /// Everything one preset's process produced, or how it failed.
 struct preset_run {
   config::preset preset;
@@ -57,6 +63,7 @@ struct preset_run {
   std::vector<int> cpus;    ///< the CPUs it was started on (--cpus); empty when not pinned
   double wall_s = 0;        ///< its wall time, start to exit
   std::optional<backend::libtorch_info> libtorch;   ///< as the process saw it; none when it died first
+  std::optional<allocator_seen> allocator;          ///< as the process saw it; none when it died first
   std::vector<batch_result> batches;
   std::optional<run_evidence> evidence; ///< --verify, doctor
   [[nodiscard]] bool all_ok() const;
@@ -73,6 +80,8 @@ nlohmann::json to_json(const config::torch_settings& s);
 void from_json(const node& n, config::torch_settings& out);
 nlohmann::json to_json(const config::preset& p);
 void from_json(const node& n, config::preset& out);
+nlohmann::json to_json(const allocator_seen& a);
+void from_json(const node& n, allocator_seen& out);
 nlohmann::json to_json(const batch_result& r);
 void from_json(const node& n, batch_result& out);
 nlohmann::json to_json(const preset_run& r);

@@ -9,6 +9,7 @@
 
 #include "gbench/backend/libtorch.hpp"
 #include "gbench/record/json_reader.hpp"
+#include "gbench/record/run.hpp"
 
 /// The stream a benchmark process writes, one JSON line per record as soon as it is complete, so that a
 /// crash loses nothing already measured: "context" (process_context), then per batch "batch"
@@ -21,6 +22,7 @@ struct process_context {
   std::int64_t pid = 0;
   std::map<std::string, std::string> effective_env; ///< the managed knobs as the process saw them
   backend::libtorch_info libtorch;
+  std::optional<allocator_seen> allocator; ///< from /proc/self/maps, before LibTorch ran anything
 };
 
 /// Bytes of the process's memory in transparent huge pages, before the model was built and after.

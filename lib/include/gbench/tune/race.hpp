@@ -1,0 +1,86 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gbench/compare/engine.hpp"
+#include "gbench/record/run.hpp"
+
+namespace gbench::tune {
+
+/// Processes a candidate needs before its timings can count against it: the comparison engine tests across
+/// processes from two a side (below that its verdict is `inconclusive`: a process's samples share its luck).
+/// No candidate of a race is eliminated on timings until every candidate still in it has this many.
+inline constexpr int min_processes = 2;
+
+/// A candidate of a race at one batch size: its samples so far, one group per process (round), in time order
+/// with the chunk size the process used.
+struct entrant {
+  std::string id;
+  compare::sample_groups processes;
+  std::optional<std::string> failure; ///< its process failed, crashed or timed out: eliminated with this reason
+};
+
+/// One process's samples at one batch, as the engine takes them; none when the batch did not run.
+std::optional<stats::process_samples> samples_of(const record::batch_result& r);
+
+/// A candidate against a baseline, from the comparison engine (compare::compare_samples), as a speed-up.
+struct versus {
+  double speedup = 0; ///< baseline estimate / candidate estimate (each the mean of its processes' lowest chunk
+                      ///< medians): above 1 the candidate is faster
+  double ci_low = 0;  ///< the engine's hierarchical bootstrap interval (95%) of the speed-up
+  double ci_high = 0;
+  std::optional<double> p_value_processes; ///< Welch's t on the log process estimates: the test that decides
+  double p_value_samples = 1;              ///< Mann-Whitney U on the raw samples: information only
+  std::optional<double> mde;               ///< the smallest change the processes could have shown
+  int processes_baseline = 0;
+  int processes_candidate = 0;
+  compare::verdict verdict = compare::verdict::inconclusive; ///< better: the candidate is faster
+  std::string words;                                         ///< compare::preset_verdict: faster, slower, ...
+  bool significant = false;
+};
+
+/// The engine's comparison of two sides' processes at one batch (median metric, no threshold).
+versus compare_groups(const compare::sample_groups& baseline, const compare::sample_groups& candidate,
+                      std::int64_t batch, double alpha);
+
+struct race_rules {
+  double alpha = 0.05;     ///< significance level of the comparison engine
+  double tolerance = 0.02; ///< a candidate at most this much slower than the best (interval included) is a tie
+};
+
+/// Where one entrant stands after a round.
+struct standing {
+  std::string id;
+  double estimate_ns = 0; ///< the mean of its processes' estimates (lowest chunk median), as the engine has it
+  int processes = 0;
+  std::optional<versus> vs_best; ///< the best as baseline; absent for the best itself
+  bool eliminated = false;
+  std::string reason;            ///< why it was eliminated
+  bool within_tolerance = false; ///< unchanged across processes, interval within the tolerance of the best
+};
+
+/// The state of a race after a round.
+struct judgement {
+  std::vector<standing> standings; ///< the best first, then by estimate; eliminated entrants last
+  std::string best;                ///< empty when every entrant failed
+  bool ready = false;              ///< every entrant left has min_processes processes: timings may eliminate
+  bool finished = false;
+  std::string why; ///< why it finished
+};
+
+/// Judges a round, a pure function of the recorded samples. The entrant with the lowest estimate leads; each
+/// other one is compared with it by the comparison engine and eliminated when the engine's verdict is `worse`
+/// (Welch's t across processes below alpha and the bootstrap interval excluding no change), never before every
+/// entrant left has min_processes processes. A failed entrant is eliminated with its reason at once. The race
+/// is over when one entrant is left or every other one is within the tolerance.
+judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, std::int64_t batch = 1);
+
+nlohmann::json to_json(const versus& v);
+nlohmann::json to_json(const standing& s);
+
+} // namespace gbench::tune

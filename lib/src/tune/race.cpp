@@ -1,0 +1,192 @@
+#include "gbench/tune/race.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "gbench/compare/preset_comparison.hpp"
+#include "gbench/stats/processes.hpp"
+
+namespace gbench::tune {
+
+namespace {
+
+int processes_of(const entrant& e) {
+  return static_cast<int>(
+      std::count_if(e.processes.begin(), e.processes.end(), [](const auto& p) { return !p.samples.empty(); }));
+}
+
+compare::sample_groups measured(const entrant& e) {
+  compare::sample_groups out;
+  for (const auto& p : e.processes) {
+    if (!p.samples.empty()) {
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
+// The engine's central value of a side (compare::change::baseline_value for the median): the mean of its
+// processes' lowest chunk medians.
+double estimate_of(const entrant& e) {
+  double sum = 0;
+  int n = 0;
+  for (const auto& p : e.processes) {
+    if (!p.samples.empty()) {
+      sum += stats::process_estimate(p);
+      ++n;
+    }
+  }
+  return n == 0 ? 0.0 : sum / n;
+}
+
+} // namespace
+
+std::optional<stats::process_samples> samples_of(const record::batch_result& r) {
+  if (!r.ok || r.samples_ns.empty()) {
+    return std::nullopt;
+  }
+  return stats::process_samples{std::vector<double>(r.samples_ns.begin(), r.samples_ns.end()),
+                                static_cast<std::size_t>(std::max<std::int64_t>(0, r.chunk_size))};
+}
+
+versus compare_groups(const compare::sample_groups& baseline, const compare::sample_groups& candidate,
+                      std::int64_t batch, double alpha) {
+  compare::settings s;
+  s.alpha = alpha;
+  const auto c = compare::compare_samples(baseline, candidate, batch, compare::metric::median, s);
+  versus v;
+  // The engine's ratio is candidate / baseline time; a speed-up is its inverse, and so is its interval.
+  v.speedup = c.baseline_value / c.candidate_value;
+  v.ci_low = c.ratio_high ? 1.0 / *c.ratio_high : v.speedup;
+  v.ci_high = c.ratio_low ? 1.0 / *c.ratio_low : v.speedup;
+  v.p_value_processes = c.runs_p_value;
+  v.p_value_samples = c.p_value;
+  v.mde = c.mde;
+  v.processes_baseline = static_cast<int>(baseline.size());
+  v.processes_candidate = static_cast<int>(candidate.size());
+  v.verdict = c.verdict;
+  v.words = compare::preset_verdict(c);
+  v.significant = c.significant;
+  return v;
+}
+
+judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, std::int64_t batch) {
+  judgement out;
+  std::vector<standing> racing;
+  std::vector<standing> out_of_race;
+  const entrant* best = nullptr;
+  double best_estimate = 0;
+  int fewest = min_processes;
+  for (const auto& e : entrants) {
+    standing s;
+    s.id = e.id;
+    s.processes = processes_of(e);
+    s.estimate_ns = estimate_of(e);
+    if (e.failure) {
+      s.eliminated = true;
+      s.reason = *e.failure;
+      out_of_race.push_back(std::move(s));
+      continue;
+    }
+    fewest = std::min(fewest, s.processes);
+    if (s.processes > 0 && (best == nullptr || s.estimate_ns < best_estimate)) {
+      best = &e;
+      best_estimate = s.estimate_ns;
+    }
+    racing.push_back(std::move(s));
+  }
+  if (best == nullptr) {
+    out.standings = std::move(racing);
+    out.standings.insert(out.standings.end(), out_of_race.begin(), out_of_race.end());
+    if (out.standings.empty() ||
+        std::all_of(out.standings.begin(), out.standings.end(), [](const standing& s) { return s.eliminated; })) {
+      out.finished = true;
+      out.why = entrants.empty() ? "no candidate" : "every candidate failed";
+    }
+    return out;
+  }
+  out.best = best->id;
+  // Timings eliminate only once every candidate left has been measured in enough processes to be tested
+  // across them; until then a slow first process (placement, a slow episode of the machine) is not evidence.
+  out.ready = fewest >= min_processes;
+  const auto best_groups = measured(*best);
+  std::size_t left = 0;
+  std::size_t ties = 0;
+  for (auto& s : racing) {
+    ++left;
+    if (s.id == best->id || s.processes == 0) {
+      continue;
+    }
+    const auto& e = *std::find_if(entrants.begin(), entrants.end(), [&](const entrant& x) { return x.id == s.id; });
+    const auto c = compare_groups(best_groups, measured(e), batch, rules.alpha);
+    s.vs_best = c;
+    if (!out.ready) {
+      continue;
+    }
+    if (c.verdict == compare::verdict::worse) {
+      s.eliminated = true;
+      --left;
+      // In the candidate's terms: how many times as long as the best it takes (1 / speed-up).
+      s.reason = fmt::format("slower than {}: {:.3g}x its time [{:.3g}, {:.3g}], Welch's t across {} vs {} processes "
+                             "p = {:.2g}",
+                             best->id, 1.0 / c.speedup, 1.0 / c.ci_high, 1.0 / c.ci_low, s.processes,
+                             c.processes_baseline, c.p_value_processes.value_or(1.0));
+      continue;
+    }
+    s.within_tolerance = c.verdict == compare::verdict::unchanged && c.ci_low >= 1.0 / (1.0 + rules.tolerance);
+    ties += s.within_tolerance ? 1 : 0;
+  }
+  std::stable_sort(racing.begin(), racing.end(), [&](const standing& a, const standing& b) {
+    if (a.eliminated != b.eliminated) {
+      return !a.eliminated;
+    }
+    if ((a.id == best->id) != (b.id == best->id)) {
+      return a.id == best->id;
+    }
+    if ((a.processes == 0) != (b.processes == 0)) {
+      return a.processes != 0;
+    }
+    return a.estimate_ns < b.estimate_ns;
+  });
+  out.standings = std::move(racing);
+  out.standings.insert(out.standings.end(), out_of_race.begin(), out_of_race.end());
+  if (left == 1) {
+    out.finished = true;
+    out.why = "one candidate left";
+  } else if (out.ready && ties + 1 == left) {
+    out.finished = true;
+    out.why = fmt::format("the others are within {:.1f}% of the best (interval included), with no significant "
+                          "difference across processes",
+                          100.0 * rules.tolerance);
+  }
+  return out;
+}
+
+nlohmann::json to_json(const versus& v) {
+  return {{"speedup", v.speedup},
+          {"speedup_ci95", {v.ci_low, v.ci_high}},
+          {"p_value_processes", v.p_value_processes ? nlohmann::json(*v.p_value_processes) : nlohmann::json(nullptr)},
+          {"p_value", v.p_value_samples},
+          {"minimal_detectable_effect", v.mde ? nlohmann::json(*v.mde) : nlohmann::json(nullptr)},
+          {"processes", {v.processes_baseline, v.processes_candidate}},
+          {"verdict", std::string(compare::name_of(v.verdict))},
+          {"verdict_words", v.words}};
+}
+
+nlohmann::json to_json(const standing& s) {
+  nlohmann::json j{{"candidate", s.id},
+                   {"estimate_ns", s.estimate_ns},
+                   {"processes", s.processes},
+                   {"eliminated", s.eliminated},
+                   {"within_tolerance", s.within_tolerance}};
+  if (s.eliminated) {
+    j["reason"] = s.reason;
+  }
+  if (s.vs_best) {
+    j["vs_best"] = to_json(*s.vs_best);
+  }
+  return j;
+}
+
+} // namespace gbench::tune

@@ -1,0 +1,160 @@
+// tune/race: how a round of a race is judged, on recorded samples. Eliminations rest on the comparison engine's
+// verdict across processes, never on the samples of single processes.
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "gbench/tune/race.hpp"
+
+using Catch::Matchers::Contains;
+using gbench::compare::verdict;
+
+namespace {
+
+// One process's samples: `n` values around `median` with a spread of +-`spread`, from a fixed seed, in chunks
+// of `chunk`.
+gbench::stats::process_samples process(double median, double spread, std::uint64_t seed, int n = 40,
+                                       std::size_t chunk = 10) {
+  std::mt19937_64 gen(seed);
+  std::uniform_real_distribution<double> u(-spread, spread);
+  gbench::stats::process_samples out;
+  out.chunk_size = chunk;
+  for (int i = 0; i < n; ++i) {
+    out.samples.push_back(median + u(gen));
+  }
+  return out;
+}
+
+const gbench::tune::standing& standing_of(const gbench::tune::judgement& j, const std::string& id) {
+  for (const auto& s : j.standings) {
+    if (s.id == id) {
+      return s;
+    }
+  }
+  FAIL("no standing for " << id);
+  return j.standings.front();
+}
+
+} // namespace
+
+TEST_CASE("race: nothing is eliminated on one process a candidate but slower across two is", "[tune][race]") {
+  const gbench::tune::race_rules rules;
+  std::vector<gbench::tune::entrant> field{{"fast", {}, {}}, {"slow", {}, {}}, {"twin", {}, {}}};
+  field[0].processes.push_back(process(100, 2, 11));
+  field[1].processes.push_back(process(130, 2, 21));
+  field[2].processes.push_back(process(100, 2, 31)); // the same as fast: which of the two leads is up to the noise
+  const auto first = gbench::tune::judge(field, rules);
+  CHECK_FALSE(first.ready);
+  CHECK_FALSE(first.finished);
+  CHECK((first.best == "fast" || first.best == "twin"));
+  const auto& slow1 = standing_of(first, "slow");
+  CHECK_FALSE(slow1.eliminated);
+  REQUIRE(slow1.vs_best);
+  // The samples alone would call it: 40 against 40, 30% apart. One process a side is no evidence.
+  CHECK(slow1.vs_best->p_value_samples < rules.alpha);
+  CHECK(slow1.vs_best->verdict == verdict::inconclusive);
+  CHECK_FALSE(slow1.vs_best->p_value_processes.has_value());
+  const std::string other1 = first.best == "fast" ? "twin" : "fast";
+  CHECK_FALSE(standing_of(first, other1).within_tolerance); // no tie on one process either
+
+  field[0].processes.push_back(process(100, 2, 12));
+  field[1].processes.push_back(process(130, 2, 22));
+  field[2].processes.push_back(process(100, 2, 32));
+  const auto second = gbench::tune::judge(field, rules);
+  CHECK(second.ready);
+  REQUIRE((second.best == "fast" || second.best == "twin"));
+  const std::string other = second.best == "fast" ? "twin" : "fast";
+  const auto& slow2 = standing_of(second, "slow");
+  CHECK(slow2.eliminated);
+  REQUIRE(slow2.vs_best);
+  CHECK(slow2.vs_best->verdict == verdict::worse);
+  CHECK(slow2.vs_best->speedup == Approx(100.0 / 130.0).epsilon(0.01));
+  CHECK_THAT(slow2.reason, Contains("slower than " + second.best) && Contains("Welch's t across 2 vs 2 processes"));
+  const auto& twin = standing_of(second, other);
+  CHECK_FALSE(twin.eliminated);
+  CHECK(twin.vs_best->verdict == verdict::unchanged);
+  CHECK(twin.within_tolerance);
+  CHECK(second.finished);
+  CHECK_THAT(second.why, Contains("within 2.0%"));
+  CHECK(second.standings.front().id == second.best);
+  CHECK(second.standings.back().id == "slow");
+}
+
+TEST_CASE("race: one unlucky process is not evidence against a candidate", "[tune][race]") {
+  // Both of a's processes at 100; b's first at 100, its second 15% slower throughout (placement, a slow episode).
+  std::vector<gbench::tune::entrant> field{{"a", {process(100, 1, 1), process(100, 1, 2)}, {}},
+                                           {"b", {process(100, 1, 3), process(115, 1, 4)}, {}}};
+  const auto j = gbench::tune::judge(field, {});
+  CHECK(j.ready);
+  CHECK(j.best == "a");
+  const auto& b = standing_of(j, "b");
+  REQUIRE(b.vs_best);
+  CHECK(b.vs_best->p_value_samples < 0.05); // the pooled samples differ, as they would on any such machine
+  REQUIRE(b.vs_best->p_value_processes.has_value());
+  CHECK(*b.vs_best->p_value_processes > 0.05);
+  CHECK(b.vs_best->verdict == verdict::unchanged);
+  CHECK_FALSE(b.eliminated);
+  CHECK_FALSE(b.within_tolerance); // its interval reaches beyond 2%: the race goes on
+  CHECK_FALSE(j.finished);
+}
+
+TEST_CASE("race: a candidate not measured yet holds back every elimination", "[tune][race]") {
+  std::vector<gbench::tune::entrant> field{{"fast", {process(100, 2, 1), process(100, 2, 2)}, {}},
+                                           {"slow", {process(130, 2, 3), process(130, 2, 4)}, {}},
+                                           {"late", {}, {}}};
+  const auto j = gbench::tune::judge(field, {});
+  CHECK_FALSE(j.ready);
+  CHECK_FALSE(standing_of(j, "slow").eliminated);
+  CHECK_FALSE(j.finished);
+  field.pop_back();
+  CHECK(standing_of(gbench::tune::judge(field, {}), "slow").eliminated);
+}
+
+TEST_CASE("race: a failed candidate is eliminated at once with its reason while the others race on", "[tune][race]") {
+  std::vector<gbench::tune::entrant> field{{"a", {process(100, 1, 1)}, {}},
+                                           {"b", {process(105, 1, 2)}, {}},
+                                           {"c", {}, std::string("its process failed: timed out after 30 s")}};
+  const auto j = gbench::tune::judge(field, {});
+  CHECK(standing_of(j, "c").eliminated);
+  CHECK(standing_of(j, "c").reason == "its process failed: timed out after 30 s");
+  CHECK_FALSE(standing_of(j, "b").eliminated);
+  CHECK_FALSE(j.finished);
+  field.pop_back();
+  field[0].failure = "its process failed";
+  const auto k = gbench::tune::judge(field, {});
+  CHECK(k.finished);
+  CHECK(k.best == "b");
+  CHECK(k.why == "one candidate left");
+  field[1].failure = "its batch failed";
+  const auto none = gbench::tune::judge(field, {});
+  CHECK(none.finished);
+  CHECK(none.best.empty());
+  CHECK(none.why == "every candidate failed");
+}
+
+TEST_CASE("race: the same recorded samples give the same decisions", "[tune][race]") {
+  std::vector<gbench::tune::entrant> field{{"a", {}, {}}, {"b", {}, {}}};
+  for (int r = 0; r < 5; ++r) {
+    field[0].processes.push_back(process(100, 8, 100 + r));
+    field[1].processes.push_back(process(103, 8, 200 + r));
+  }
+  const auto x = gbench::tune::judge(field, {});
+  const auto y = gbench::tune::judge(field, {});
+  REQUIRE(x.standings.size() == y.standings.size());
+  CHECK(gbench::tune::to_json(x.standings[1]) == gbench::tune::to_json(y.standings[1]));
+}
+
+TEST_CASE("race: a batch's samples reach the engine with their chunks", "[tune][race]") {
+  gbench::record::batch_result r;
+  r.batch = 4;
+  r.ok = true;
+  r.chunk_size = 5;
+  r.samples_ns = {10, 11, 12, 13, 14, 9, 9, 9, 9, 9};
+  const auto p = gbench::tune::samples_of(r);
+  REQUIRE(p);
+  CHECK(p->chunk_size == 5);
+  CHECK(p->samples.size() == 10);
+  CHECK(gbench::stats::process_estimate(*p) == 9.0); // the lowest chunk median
+  r.ok = false;
+  CHECK_FALSE(gbench::tune::samples_of(r).has_value());
+}
