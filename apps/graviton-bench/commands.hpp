@@ -10,6 +10,7 @@ namespace gbench::app {
 
 struct run_options {
   std::string model = "recipe-mlp";
+  std::vector<std::string> inputs; ///< --input, for model files
   std::vector<std::string> batches{"256", "32", "10"};
   std::vector<std::string> presets{"default"};
   std::string presets_file;
@@ -49,6 +50,7 @@ int run_presets(const presets_options& opt);
 
 struct doctor_options {
   std::string model = "recipe-mlp";
+  std::vector<std::string> inputs;
   std::vector<std::string> batches{"256", "32"};
   std::vector<std::string> presets{"all"};
   std::string presets_file;

@@ -20,7 +20,10 @@ namespace gbench::app {
 CLI::App* setup_doctor(CLI::App& app, doctor_options& opt) {
   constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
   auto* sub = app.add_subcommand("doctor", "Say which knobs can act on this host and LibTorch, and show the evidence");
-  sub->add_option("--model", opt.model, "Model for the evidence runs")->capture_default_str()->multi_option_policy(last);
+  sub->add_option("--model", opt.model, "Model for the evidence runs (name, JSON, .pt or .pt2 file)")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  sub->add_option("--input", opt.inputs, "A model file's input, SHAPE[:DTYPE[:LOW..HIGH]] (repeatable)");
   sub->add_option("-b,--batch", opt.batches, "Batch sizes of the evidence runs")->delimiter(',')->capture_default_str();
   sub->add_option("-p,--preset", opt.presets, "Presets to check (or 'all')")->delimiter(',')->capture_default_str();
   sub->add_option("--presets", opt.presets_file, "Also read presets from this JSON file")
@@ -56,7 +59,7 @@ void print_evidence(const std::vector<run::preset_run>& runs, double cosine_thre
     if (r.repetition != 1) {
       continue; // evidence is per preset: the same for every repetition
     }
-    out << fmt::format("  {}", r.preset.name);
+    out << fmt::format("  {}{}", r.model.empty() ? "" : r.model + " ", r.preset.name);
     if (!r.ok) {
       out << fmt::format(": FAILED, {}\n", r.error);
       continue;
@@ -77,7 +80,22 @@ void print_evidence(const std::vector<run::preset_run>& runs, double cosine_thre
                                            route.value("implementation", ""), route.value("math", ""))
                              : fmt::format("{}->{} BLAS", route.value("in_features", 0), route.value("out_features", 0)));
       }
-      out << fmt::format("    batch {}: {}\n", e.batch, fmt::join(layers, "; "));
+      if (!layers.empty()) {
+        out << fmt::format("    batch {}: {}\n", e.batch, fmt::join(layers, "; "));
+      } else {
+        // A model file: every oneDNN primitive of the forward, as oneDNN reported it.
+        out << fmt::format("    batch {}: {}\n", e.batch,
+                           e.primitives.empty() ? "no oneDNN primitive ran (every operator took a BLAS or native kernel)"
+                                                : fmt::format("{} distinct oneDNN primitives", e.primitives.size()));
+        for (const auto& p : e.primitives) {
+          out << fmt::format("      {} {} ({}) {} x{}\n", p.value("kind", ""), p.value("implementation", ""),
+                             p.value("math", ""), p.value("problem", ""), p.value("execs", 0));
+        }
+      }
+      if (!e.accuracy_unavailable.empty()) {
+        out << fmt::format("      accuracy vs float64: {}\n", e.accuracy_unavailable);
+        continue;
+      }
       out << fmt::format("      accuracy vs float64: cosine {:.6f}, max abs error {:.3g}, max rel error {:.3g}, "
                          "top-1 agreement {:.1f}%{}\n",
                          e.cosine, e.max_abs_error, e.max_rel_error, 100 * e.top1_agreement,
@@ -92,6 +110,7 @@ void print_evidence(const std::vector<run::preset_run>& runs, double cosine_thre
 int run_doctor(const doctor_options& opt) {
   run_options as_run;
   as_run.model = opt.model;
+  as_run.inputs = opt.inputs;
   as_run.batches = opt.batches;
   as_run.presets = opt.presets;
   as_run.presets_file = opt.presets_file;

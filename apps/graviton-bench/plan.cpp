@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include <fmt/ranges.h>
 
 #include <fmt/format.h>
 
+#include "gbench/backend/model_file.hpp"
 #include "gbench/config/model_spec.hpp"
 #include "gbench/error.hpp"
 #include "gbench/util/subprocess.hpp"
@@ -47,12 +49,37 @@ std::vector<run::preset_run> gather_evidence(const run::plan& plan, const std::s
     evidence_plan.presets.push_back(load_catalog(config_dir(configs), presets_file).at("default"));
   }
   auto found = run::execute(evidence_plan, util::self_executable(), true);
-  const auto baseline = std::find_if(found.begin(), found.end(), [](const run::preset_run& r) {
-    return r.preset.name == "default";
-  });
-  run::describe_effects(found, baseline == found.end() ? nullptr : &*baseline);
+  // Each model's presets against that model's default preset.
+  std::vector<std::string> models;
+  for (const auto& r : found) {
+    if (std::find(models.begin(), models.end(), r.model) == models.end()) {
+      models.push_back(r.model);
+    }
+  }
+  for (const auto& model : models) {
+    std::vector<run::preset_run> group;
+    for (const auto& r : found) {
+      if (r.model == model) {
+        group.push_back(r);
+      }
+    }
+    const auto baseline = std::find_if(group.begin(), group.end(), [](const run::preset_run& r) {
+      return r.preset.name == "default";
+    });
+    const std::optional<run::preset_run> base =
+        baseline == group.end() ? std::nullopt : std::optional<run::preset_run>(*baseline);
+    run::describe_effects(group, base ? &*base : nullptr);
+    std::size_t next = 0;
+    for (auto& r : found) {
+      if (r.model == model) {
+        r = group[next++];
+      }
+    }
+  }
   if (!has_default) {
-    found.pop_back();
+    found.erase(std::remove_if(found.begin(), found.end(),
+                               [](const run::preset_run& r) { return r.preset.name == "default"; }),
+                found.end());
   }
   return found;
 }
@@ -62,7 +89,24 @@ run::plan make_plan(const run_options& opt) {
   const auto catalog = load_catalog(configs, opt.presets_file);
 
   run::plan plan;
-  plan.model = config::load_model(opt.model, configs / "models");
+  // --model a.pt,a.pt2: several models side by side (eager against compiled), each a row.
+  for (std::size_t start = 0; start <= opt.model.size();) {
+    const auto comma = std::min(opt.model.find(',', start), opt.model.size());
+    auto model = config::load_model(opt.model.substr(start, comma - start), configs / "models", opt.inputs);
+    backend::inspect_model(model, opt.seed);
+    for (const auto& other : plan.models) {
+      if (other.name == model.name) {
+        throw input_error(fmt::format("--model: '{}' is given twice; each model of a list needs a name of its own",
+                                      model.name));
+      }
+    }
+    plan.models.push_back(std::move(model));
+    start = comma + 1;
+  }
+  plan.model = plan.models.front();
+  if (plan.models.size() == 1) {
+    plan.models.clear();
+  }
   plan.batches = parse_batches(opt.batches);
   for (const auto& name : opt.presets) {
     if (name == "all") {

@@ -25,7 +25,13 @@ namespace gbench::app {
 void setup_run(CLI::App& app, run_options& opt) {
   // A repeated single-valued option takes its last value, so that a wrapper's defaults can be overridden.
   constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
-  app.add_option("--model", opt.model, "Model name in configs/models, or a model JSON file")->capture_default_str()->multi_option_policy(last);
+  app.add_option("--model", opt.model,
+                 "Model name in configs/models, a model JSON file, a TorchScript .pt or an AOTInductor .pt2 file")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--input", opt.inputs,
+                 "A model file's input, one sample: SHAPE[:DTYPE[:LOW..HIGH]], e.g. 3x224x224:float32 or "
+                 "128:int64:0..30521; repeat per forward argument (default: the model's sidecar JSON)");
   app.add_option("-b,--batch", opt.batches, "Batch sizes, e.g. 256,32,10")->delimiter(',')->capture_default_str();
   app.add_option("-p,--preset", opt.presets, "Presets to run, e.g. default,bf16 (or 'all'); see 'presets'")
       ->delimiter(',')
@@ -93,8 +99,8 @@ void print_profiles(const report::run_report& r, const run_options& opt, std::os
       if (!b.ok || b.profile.is_null()) {
         continue;
       }
-      out << fmt::format("\n{} @ batch {}: {} profiled forwards inside record_function(\"mymodel_inference\")\n",
-                         run.preset.name, b.batch, b.profiled_ns.size());
+      out << fmt::format("\n{}{} @ batch {}: {} profiled forwards inside record_function(\"mymodel_inference\")\n",
+                         run.model.empty() ? "" : run.model + " ", run.preset.name, b.batch, b.profiled_ns.size());
       out << profile::format_table(profile::table_from_json(b.profile), opt.sort_by, opt.row_limit,
                                    opt.group_by_input_shape);
       if (!b.profiled_ns.empty()) {
@@ -113,7 +119,7 @@ void attach_evidence(std::vector<run::preset_run>& runs, const run::plan& plan, 
   // Evidence is per preset; every repetition of a preset carries it.
   for (auto& r : runs) {
     for (const auto& f : found) {
-      if (f.preset.name != r.preset.name) {
+      if (f.preset.name != r.preset.name || f.model != r.model) {
         continue;
       }
       r.evidence = f.evidence;
@@ -139,7 +145,9 @@ int run_run(const run_options& opt) {
                              "will be noisy, more so with as many threads as cores\n",
                              host.load_average, host.cores);
   }
-  run::check_memory(plan.model, plan.batches, host.mem_available_bytes);
+  for (const auto& model : plan.models.empty() ? std::vector{plan.model} : plan.models) {
+    run::check_memory(model, plan.batches, host.mem_available_bytes);
+  }
   if (!opt.json_path.empty()) {
     util::check_writable(opt.json_path, "--json");
   }

@@ -16,8 +16,23 @@ std::int64_t model_spec::input_features() const {
   return std::accumulate(input_shape.begin(), input_shape.end(), std::int64_t{1}, std::multiplies<>());
 }
 
+std::string to_string(model_kind kind) {
+  switch (kind) {
+  case model_kind::torchscript:
+    return "torchscript";
+  case model_kind::aoti:
+    return "aoti";
+  case model_kind::mlp:
+    break;
+  }
+  return "mlp";
+}
+
 std::vector<std::pair<std::int64_t, std::int64_t>> model_spec::linear_layers() const {
   std::vector<std::pair<std::int64_t, std::int64_t>> layers;
+  if (is_file()) {
+    return layers;
+  }
   std::int64_t in = input_features();
   for (const std::int64_t width : hidden) {
     layers.emplace_back(in, width);
@@ -28,6 +43,9 @@ std::vector<std::pair<std::int64_t, std::int64_t>> model_spec::linear_layers() c
 }
 
 std::int64_t model_spec::parameter_count() const {
+  if (is_file()) {
+    return file_parameters;
+  }
   std::int64_t count = 0;
   for (const auto& [in, out] : linear_layers()) {
     count += in * out + out;
@@ -36,10 +54,16 @@ std::int64_t model_spec::parameter_count() const {
 }
 
 std::int64_t model_spec::weight_bytes() const {
+  if (is_file()) {
+    return file_weight_bytes;
+  }
   return parameter_count() * static_cast<std::int64_t>(sizeof(float));
 }
 
 double model_spec::flops_per_sample() const {
+  if (is_file()) {
+    return file_flops;
+  }
   double flops = 0;
   for (const auto& [in, out] : linear_layers()) {
     flops += 2.0 * static_cast<double>(in) * static_cast<double>(out);
@@ -48,6 +72,13 @@ double model_spec::flops_per_sample() const {
 }
 
 std::int64_t model_spec::estimate_bytes(std::int64_t batch) const {
+  if (is_file()) {
+    std::int64_t per_sample = 0;
+    for (const auto& in : inputs) {
+      per_sample += in.elements() * in.element_bytes();
+    }
+    return weight_bytes() + batch * per_sample;
+  }
   std::int64_t widest = input_features();
   for (const std::int64_t width : hidden) {
     widest = std::max(widest, width);
@@ -58,11 +89,35 @@ std::int64_t model_spec::estimate_bytes(std::int64_t batch) const {
 }
 
 nlohmann::json to_json(const model_spec& spec) {
-  return {{"name", spec.name},
-          {"description", spec.description},
-          {"input_shape", spec.input_shape},
-          {"hidden", spec.hidden},
-          {"outputs", spec.outputs}};
+  nlohmann::json j{{"name", spec.name},
+                   {"description", spec.description},
+                   {"input_shape", spec.input_shape},
+                   {"hidden", spec.hidden},
+                   {"outputs", spec.outputs}};
+  if (!spec.is_file()) {
+    return j;
+  }
+  j["kind"] = to_string(spec.kind);
+  j["file"] = spec.file;
+  j["sha256"] = spec.sha256;
+  j["file_bytes"] = spec.file_bytes;
+  j["inputs"] = nlohmann::json::array();
+  for (const auto& in : spec.inputs) {
+    nlohmann::json i{{"name", in.name}, {"shape", in.shape}, {"dtype", in.dtype}};
+    if (in.is_integer()) {
+      i["range"] = {in.low, in.high};
+    }
+    j["inputs"].push_back(i);
+  }
+  j["inputs_from"] = spec.inputs_from;
+  j["sidecar"] = spec.sidecar;
+  j["twin"] = spec.twin;
+  j["file_parameters"] = spec.file_parameters;
+  j["file_weight_bytes"] = spec.file_weight_bytes;
+  j["file_flops"] = spec.file_flops;
+  j["flops_source"] = spec.flops_source;
+  j["sidecar_flops"] = spec.sidecar_flops ? nlohmann::json(*spec.sidecar_flops) : nlohmann::json(nullptr);
+  return j;
 }
 
 namespace {
@@ -92,7 +147,49 @@ std::vector<std::int64_t> dimensions(const nlohmann::ordered_json& v, const std:
 
 } // namespace
 
-model_spec model_from_json(const nlohmann::ordered_json& j, const std::string& where) {
+namespace {
+
+// The worker's copy of a model file's spec, written by to_json in the same build: trusted, not validated.
+model_spec model_file_from_json(const nlohmann::ordered_json& j) {
+  model_spec spec;
+  spec.name = j.at("name").get<std::string>();
+  spec.description = j.at("description").get<std::string>();
+  spec.kind = j.at("kind").get<std::string>() == "aoti" ? model_kind::aoti : model_kind::torchscript;
+  spec.input_shape = j.at("input_shape").get<std::vector<std::int64_t>>();
+  spec.outputs = j.at("outputs").get<std::int64_t>();
+  spec.file = j.at("file").get<std::string>();
+  spec.sha256 = j.at("sha256").get<std::string>();
+  spec.file_bytes = j.at("file_bytes").get<std::int64_t>();
+  for (const auto& i : j.at("inputs")) {
+    input_spec in;
+    in.name = i.at("name").get<std::string>();
+    in.shape = i.at("shape").get<std::vector<std::int64_t>>();
+    in.dtype = i.at("dtype").get<std::string>();
+    if (i.contains("range")) {
+      in.low = i["range"][0].get<std::int64_t>();
+      in.high = i["range"][1].get<std::int64_t>();
+    }
+    spec.inputs.push_back(std::move(in));
+  }
+  spec.inputs_from = j.at("inputs_from").get<std::string>();
+  spec.sidecar = j.at("sidecar").get<std::string>();
+  spec.twin = j.at("twin").get<std::string>();
+  spec.file_parameters = j.at("file_parameters").get<std::int64_t>();
+  spec.file_weight_bytes = j.at("file_weight_bytes").get<std::int64_t>();
+  spec.file_flops = j.at("file_flops").get<double>();
+  spec.flops_source = j.at("flops_source").get<std::string>();
+  if (!j.at("sidecar_flops").is_null()) {
+    spec.sidecar_flops = j["sidecar_flops"].get<double>();
+  }
+  return spec;
+}
+
+} // namespace
+
+model_spec model_from_json(const nlohmann::ordered_json& j, const std::string& where, bool internal) {
+  if (internal && j.is_object() && j.contains("kind")) {
+    return model_file_from_json(j);
+  }
   static const std::vector<std::string> keys{"name", "description", "input_shape", "hidden", "outputs"};
   if (!j.is_object()) {
     throw input_error(fmt::format("{}a model must be a JSON object with keys {}", where, fmt::join(keys, ", ")));
@@ -135,7 +232,17 @@ std::vector<std::string> list_models(const std::filesystem::path& models_dir) {
   return names;
 }
 
-model_spec load_model(const std::string& name_or_file, const std::filesystem::path& models_dir) {
+model_spec load_model_file(const std::filesystem::path& path, const std::vector<std::string>& inputs);
+
+model_spec load_model(const std::string& name_or_file, const std::filesystem::path& models_dir,
+                      const std::vector<std::string>& inputs) {
+  if (name_or_file.ends_with(".pt") || name_or_file.ends_with(".pt2")) {
+    return load_model_file(name_or_file, inputs);
+  }
+  if (!inputs.empty()) {
+    throw input_error(fmt::format("--input: model '{}' is an MLP spec, whose input shape is its 'input_shape'; "
+                                  "--input is for TorchScript (.pt) and AOTInductor (.pt2) files", name_or_file));
+  }
   std::filesystem::path path = models_dir / (name_or_file + ".json");
   const bool looks_like_path = name_or_file.find('/') != std::string::npos || name_or_file.ends_with(".json");
   if (looks_like_path) {
@@ -143,10 +250,10 @@ model_spec load_model(const std::string& name_or_file, const std::filesystem::pa
   }
   if (!std::filesystem::is_regular_file(path)) {
     if (looks_like_path) {
-      throw input_error(fmt::format("--model: no file '{}'; give a model JSON file or one of: {}", name_or_file,
+      throw input_error(fmt::format("--model: no file '{}'; give a model JSON, .pt or .pt2 file or one of: {}", name_or_file,
                                     fmt::join(list_models(models_dir), ", ")));
     }
-    throw input_error(fmt::format("--model: unknown model '{}'; valid names: {} (or a path to a model JSON file)",
+    throw input_error(fmt::format("--model: unknown model '{}'; valid names: {} (or a path to a model JSON, TorchScript .pt or AOTInductor .pt2 file)",
                                   name_or_file, fmt::join(list_models(models_dir), ", ")));
   }
   const json_document doc = load_json_document(path);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -178,16 +179,6 @@ std::optional<primitive_exec> parse_line(std::string_view line) {
   return e;
 }
 
-std::string math_of(const primitive_exec& e) {
-  if (e.fpmath == "bf16" || e.src_dtype == "bf16" || e.wei_dtype == "bf16") {
-    return "bf16";
-  }
-  if (!e.fpmath.empty() && e.fpmath != "strict") {
-    return e.fpmath;
-  }
-  return e.src_dtype;
-}
-
 // The most frequent value; the first seen wins a tie, so the answer does not depend on map order.
 std::string most_frequent(const std::vector<std::string>& values) {
   std::string best;
@@ -203,6 +194,32 @@ std::string most_frequent(const std::vector<std::string>& values) {
 }
 
 } // namespace
+
+std::string math_of(const primitive_exec& e) {
+  if (e.fpmath == "bf16" || e.src_dtype == "bf16" || e.wei_dtype == "bf16") {
+    return "bf16";
+  }
+  if (!e.fpmath.empty() && e.fpmath != "strict") {
+    return e.fpmath;
+  }
+  return e.src_dtype;
+}
+
+std::vector<primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs) {
+  std::vector<primitive_summary> out;
+  for (const auto& e : execs) {
+    const std::string math = math_of(e);
+    auto it = std::find_if(out.begin(), out.end(), [&](const primitive_summary& s) {
+      return s.kind == e.kind && s.implementation == e.implementation && s.problem == e.problem && s.math == math;
+    });
+    if (it == out.end()) {
+      out.push_back({e.kind, e.implementation, e.problem, math, e.src_dtype, e.wei_dtype, e.dst_dtype, 0});
+      it = std::prev(out.end());
+    }
+    ++it->execs;
+  }
+  return out;
+}
 
 std::vector<primitive_exec> parse_onednn_verbose(const std::string& text) {
   std::vector<primitive_exec> execs;

@@ -16,6 +16,15 @@ constexpr double confidence = 0.95;
 constexpr int resamples = 2000;
 constexpr std::uint64_t bootstrap_seed = 0x67726176; // fixed: the same report gives the same interval
 
+const config::model_spec& model_of(const run::plan& p, const std::string& name) {
+  for (const auto& m : p.models) {
+    if (m.name == name) {
+      return m;
+    }
+  }
+  return p.model;
+}
+
 double median_of(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return stats::quantile_sorted(v, 0.5);
@@ -25,9 +34,9 @@ double median_of(std::vector<double> v) {
 
 std::vector<comparison_row> compare_presets(const run_report& r, const std::string& baseline, double alpha) {
   std::vector<comparison_row> rows;
-  auto find_row = [&](const std::string& preset, std::int64_t batch) -> comparison_row* {
+  auto find_row = [&](const std::string& model, const std::string& preset, std::int64_t batch) -> comparison_row* {
     for (auto& row : rows) {
-      if (row.preset == preset && row.batch == batch) {
+      if (row.model == model && row.preset == preset && row.batch == batch) {
         return &row;
       }
     }
@@ -36,9 +45,10 @@ std::vector<comparison_row> compare_presets(const run_report& r, const std::stri
   std::vector<std::vector<double>> profiled_totals;
   for (const auto& run : r.runs) {
     for (const auto& b : run.batches) {
-      comparison_row* row = find_row(run.preset.name, b.batch);
+      comparison_row* row = find_row(run.model, run.preset.name, b.batch);
       if (row == nullptr) {
         comparison_row fresh;
+        fresh.model = run.model;
         fresh.preset = run.preset.name;
         fresh.batch = b.batch;
         fresh.ok = true;
@@ -49,7 +59,7 @@ std::vector<comparison_row> compare_presets(const run_report& r, const std::stri
       }
       const auto index = static_cast<std::size_t>(row - rows.data());
       for (const auto& e : run.evidence) {
-        if (e.ok && e.batch == b.batch) {
+        if (e.ok && e.batch == b.batch && e.accuracy_unavailable.empty()) {
           row->cosine = row->cosine ? std::min(*row->cosine, e.cosine) : e.cosine;
           row->accuracy_flagged = *row->cosine < r.cosine_threshold;
         }
@@ -78,17 +88,23 @@ std::vector<comparison_row> compare_presets(const run_report& r, const std::stri
     row.summary_ns = stats::summarize(row.samples_ns);
     const double seconds = row.summary_ns.median * 1e-9;
     row.throughput = static_cast<double>(row.batch) / seconds;
-    row.gflops = r.plan.model.flops_per_sample() * static_cast<double>(row.batch) / seconds * 1e-9;
-    row.weight_gbps = static_cast<double>(r.plan.model.weight_bytes()) / seconds * 1e-9;
+    const auto& model = model_of(r.plan, row.model);
+    row.gflops = model.flops_per_sample() * static_cast<double>(row.batch) / seconds * 1e-9;
+    row.weight_gbps = static_cast<double>(model.weight_bytes()) / seconds * 1e-9;
     if (!profiled_totals[i].empty()) {
       row.profiled_total_ns = median_of(profiled_totals[i]);
     }
   }
+  // Several models: each against the first model under the same preset; else each preset against `baseline`.
+  const std::string first_model = rows.empty() ? std::string{} : rows.front().model;
+  const auto is_base = [&](const comparison_row& row) {
+    return first_model.empty() ? row.preset == baseline : row.model == first_model;
+  };
   for (auto& row : rows) {
-    row.is_baseline = row.preset == baseline;
+    row.is_baseline = is_base(row);
     const comparison_row* base = nullptr;
     for (const auto& other : rows) {
-      if (other.preset == baseline && other.batch == row.batch) {
+      if (is_base(other) && other.batch == row.batch && (first_model.empty() || other.preset == row.preset)) {
         base = &other;
       }
     }
@@ -125,6 +141,11 @@ std::vector<comparison_row> compare_presets(const run_report& r, const std::stri
 }
 
 std::string recipe_line(const comparison_row& row, const comparison_row& baseline) {
+  if (!row.model.empty()) {
+    return fmt::format("{} vs {} ({}) @{}: {:.2f}x ({} vs {}, median per forward)", row.model, baseline.model,
+                       row.preset, row.batch, baseline.summary_ns.median / row.summary_ns.median,
+                       format_duration_ns(row.summary_ns.median), format_duration_ns(baseline.summary_ns.median));
+  }
   if (row.profiled_total_ns && baseline.profiled_total_ns) {
     return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, profiled totals)", row.preset, baseline.preset, row.batch,
                        *baseline.profiled_total_ns / *row.profiled_total_ns, format_duration_ns(*row.profiled_total_ns),
@@ -137,6 +158,9 @@ std::string recipe_line(const comparison_row& row, const comparison_row& baselin
 
 nlohmann::json to_json(const comparison_row& row) {
   nlohmann::json j{{"preset", row.preset}, {"batch", row.batch}, {"status", row.ok ? "ok" : "failed"}};
+  if (!row.model.empty()) {
+    j["model"] = row.model;
+  }
   if (!row.ok) {
     j["error"] = row.error;
     return j;

@@ -30,15 +30,34 @@ nlohmann::json make_context(const host::host_info& host, const std::vector<std::
           {"command_line", command_line}};
 }
 
+namespace {
+
+nlohmann::json model_json(const config::model_spec& m) {
+  auto j = config::to_json(m);
+  j["parameters"] = m.parameter_count();
+  j["weight_bytes"] = m.weight_bytes();
+  j["flops_per_sample"] = m.flops_per_sample();
+  j["flops_source"] = m.flops_source;
+  for (const char* internal : {"file_parameters", "file_weight_bytes", "file_flops"}) {
+    j.erase(internal); // the job's copies of parameters, weight_bytes, flops_per_sample
+  }
+  return j;
+}
+
+} // namespace
+
 nlohmann::json to_json(const run_report& r) {
   nlohmann::json j;
   j["schema"] = "graviton-bench-report";
   j["schema_version"] = schema_version;
   j["context"] = r.context;
-  j["model"] = config::to_json(r.plan.model);
-  j["model"]["parameters"] = r.plan.model.parameter_count();
-  j["model"]["weight_bytes"] = r.plan.model.weight_bytes();
-  j["model"]["flops_per_sample"] = r.plan.model.flops_per_sample();
+  j["model"] = model_json(r.plan.model);
+  if (r.plan.models.size() > 1) {
+    j["models"] = nlohmann::json::array();
+    for (const auto& m : r.plan.models) {
+      j["models"].push_back(model_json(m));
+    }
+  }
   j["settings"] = {{"batches", r.plan.batches},
                    {"warmup", r.plan.warmup},
                    {"iterations", r.plan.iterations},
@@ -97,6 +116,8 @@ std::string status_text(const comparison_row& r) { return r.ok ? std::string("ok
 
 const std::vector<column>& columns() {
   static const std::vector<column> cols{
+      {"model", "model", false, [](const comparison_row& r) { return r.model; },
+       [](const comparison_row& r) { return r.model; }},
       {"preset", "preset", false, [](const comparison_row& r) { return r.preset; },
        [](const comparison_row& r) { return r.preset; }},
       {"batch", "batch", true, [](const comparison_row& r) { return std::to_string(r.batch); },
@@ -132,6 +153,17 @@ const std::vector<column>& columns() {
   return cols;
 }
 
+std::vector<column> visible_columns(const std::vector<comparison_row>& rows) {
+  const bool models = std::any_of(rows.begin(), rows.end(), [](const comparison_row& r) { return !r.model.empty(); });
+  std::vector<column> out;
+  for (const auto& c : columns()) {
+    if (c.key != "model" || models) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
 namespace {
 
 std::string csv_field(const std::string& s) {
@@ -149,7 +181,7 @@ std::vector<std::vector<std::string>> cells(const std::vector<comparison_row>& r
   std::vector<std::vector<std::string>> out;
   for (const auto& row : rows) {
     std::vector<std::string> line;
-    for (const auto& c : columns()) {
+    for (const auto& c : visible_columns(rows)) {
       line.push_back(c.text(row));
     }
     out.push_back(std::move(line));
@@ -157,12 +189,24 @@ std::vector<std::vector<std::string>> cells(const std::vector<comparison_row>& r
   return out;
 }
 
+std::string model_text(const config::model_spec& m) {
+  const double flops = m.flops_per_sample();
+  const std::string flops_text =
+      flops <= 0 ? std::string("FLOPs unknown")
+                 : (flops >= 1e8 ? fmt::format("{:.2f} GFLOP", flops * 1e-9) : fmt::format("{:.3f} MFLOP", flops * 1e-6)) +
+                       " per sample" + (m.is_file() ? fmt::format(" ({})", m.flops_source) : "");
+  const std::string kind = m.is_file() ? fmt::format("{}, sha256 {}, ", config::to_string(m.kind), m.sha256.substr(0, 12)) : "";
+  return fmt::format("{} ({}{} parameters, {})", m.name, kind, m.parameter_count(), flops_text);
+}
+
 std::string model_line(const run_report& r) {
-  const double flops = r.plan.model.flops_per_sample();
-  return fmt::format("model {} ({} parameters, {} per sample), {} warm-up + {} timed iterations, {} repetition{}",
-                     r.plan.model.name, r.plan.model.parameter_count(),
-                     flops >= 1e8 ? fmt::format("{:.2f} GFLOP", flops * 1e-9) : fmt::format("{:.3f} MFLOP", flops * 1e-6),
-                     r.plan.warmup, r.plan.iterations, r.plan.repetitions, r.plan.repetitions == 1 ? "" : "s");
+  std::vector<std::string> models;
+  for (const auto& m : r.plan.models.size() > 1 ? r.plan.models : std::vector{r.plan.model}) {
+    models.push_back(model_text(m));
+  }
+  return fmt::format("model{} {}, {} warm-up + {} timed iterations, {} repetition{}", models.size() > 1 ? "s" : "",
+                     fmt::join(models, "; "), r.plan.warmup, r.plan.iterations, r.plan.repetitions,
+                     r.plan.repetitions == 1 ? "" : "s");
 }
 
 // "bf16 vs default @256: ..." for every row that has a baseline to compare with.
@@ -173,7 +217,7 @@ std::vector<std::string> recipe_lines(const std::vector<comparison_row>& rows) {
       continue;
     }
     for (const auto& base : rows) {
-      if (base.is_baseline && base.batch == row.batch) {
+      if (base.is_baseline && base.batch == row.batch && (row.model.empty() || base.preset == row.preset)) {
         lines.push_back(recipe_line(row, base));
       }
     }
@@ -185,12 +229,13 @@ std::vector<std::string> effect_lines(const std::vector<comparison_row>& rows) {
   std::vector<std::string> lines;
   std::vector<std::string> seen;
   for (const auto& row : rows) {
-    if (std::find(seen.begin(), seen.end(), row.preset) != seen.end()) {
+    const std::string who = row.model.empty() ? row.preset : fmt::format("{} {}", row.model, row.preset);
+    if (std::find(seen.begin(), seen.end(), who) != seen.end()) {
       continue;
     }
-    seen.push_back(row.preset);
+    seen.push_back(who);
     for (const auto& e : row.effects) {
-      lines.push_back(fmt::format("{}: {}", row.preset, e));
+      lines.push_back(fmt::format("{}: {}", who, e));
     }
   }
   return lines;
@@ -202,7 +247,7 @@ public:
     const auto rows = compare_presets(r, r.baseline, r.alpha);
     std::vector<std::string> header;
     std::vector<bool> right;
-    for (const auto& c : columns()) {
+    for (const auto& c : visible_columns(rows)) {
       header.push_back(c.header);
       right.push_back(c.numeric);
     }
@@ -227,7 +272,7 @@ public:
     const auto rows = compare_presets(r, r.baseline, r.alpha);
     std::vector<std::string> header;
     std::vector<std::string> align;
-    for (const auto& c : columns()) {
+    for (const auto& c : visible_columns(rows)) {
       header.push_back(c.header);
       align.push_back(c.numeric ? "---:" : ":---");
     }
@@ -259,14 +304,15 @@ class csv_reporter final : public reporter {
 public:
   void write(const run_report& r, std::ostream& out) const override {
     // Machine-readable: the raw values (ns, ratios), not the human units of the table.
+    const auto rows = compare_presets(r, r.baseline, r.alpha);
     std::vector<std::string> keys;
-    for (const auto& c : columns()) {
+    for (const auto& c : visible_columns(rows)) {
       keys.push_back(c.key);
     }
     out << fmt::format("{}", fmt::join(keys, ",")) << '\n';
-    for (const auto& row : compare_presets(r, r.baseline, r.alpha)) {
+    for (const auto& row : rows) {
       std::vector<std::string> fields;
-      for (const auto& c : columns()) {
+      for (const auto& c : visible_columns(rows)) {
         fields.push_back(csv_field(c.value(row)));
       }
       out << fmt::format("{}", fmt::join(fields, ",")) << '\n';
@@ -296,6 +342,9 @@ public:
       nlohmann::json line = result;
       line["type"] = "result";
       line["preset"] = run.preset.name;
+      if (!run.model.empty()) {
+        line["model"] = run.model;
+      }
       line["repetition"] = run.repetition;
       out << line.dump() << '\n';
     }

@@ -246,6 +246,12 @@ stored_report parse_stored_report(const std::string& text, const std::string& na
   c.integers(r.model, "model", "input_shape");
   c.integers(r.model, "model", "hidden");
   (void)c.integer(r.model, "model", "outputs");
+  if (j.contains("models")) {
+    // Rows of several models (--model a.pt,a.pt2) would be pooled by preset here, mixing the models.
+    c.fail("models", "the report holds several models (--model a,b); compare and export read reports of one "
+                     "model: run each model on its own with --json");
+  }
+  r.facts.emplace_back("model.sha256", r.model.contains("sha256") ? fact_text(r.model["sha256"]) : "none");
   const auto& settings = c.object(j, "", "settings");
   c.integers(settings, "settings", "batches");
   const auto planned = settings["batches"].get<std::vector<std::int64_t>>();

@@ -100,6 +100,11 @@ preset_run collect(const std::filesystem::path& out, const job& j) {
       e.ok = record.value("status", "") == "ok";
       if (e.ok) {
         const auto& a = record.at("accuracy");
+        if (a.contains("unavailable")) {
+          e.accuracy_unavailable = a.at("unavailable").get<std::string>();
+          run.evidence.push_back(std::move(e));
+          continue;
+        }
         e.cosine = a.at("cosine").get<double>();
         e.max_abs_error = a.at("max_abs_error").get<double>();
         e.max_rel_error = a.at("max_rel_error").get<double>();
@@ -199,7 +204,18 @@ void attach_routes(preset_run& run, const std::string& stdout_text, const config
     for (std::string line; std::getline(in, line);) {
       e.verbose_lines.push_back(line);
     }
-    for (const auto& r : evidence::route_layers(evidence::parse_onednn_verbose(text), e.batch, model.linear_layers(), 1)) {
+    const auto execs = evidence::parse_onednn_verbose(text);
+    for (const auto& p : evidence::summarize_primitives(execs)) {
+      e.primitives.push_back({{"kind", p.kind},
+                              {"implementation", p.implementation},
+                              {"problem", p.problem},
+                              {"math", p.math},
+                              {"src_dtype", p.src_dtype},
+                              {"wei_dtype", p.wei_dtype},
+                              {"dst_dtype", p.dst_dtype},
+                              {"execs", p.execs}});
+    }
+    for (const auto& r : evidence::route_layers(execs, e.batch, model.linear_layers(), 1)) {
       e.routes.push_back({{"in_features", r.in_features},
                           {"out_features", r.out_features},
                           {"backend", r.backend},
@@ -218,22 +234,25 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
   const auto parent_env = util::current_environment();
   std::vector<preset_run> runs;
   const int repetitions = evidence ? 1 : std::max(1, p.repetitions);
-  const std::size_t total = p.presets.size() * static_cast<std::size_t>(repetitions);
+  const std::vector<config::model_spec> models = p.models.size() > 1 ? p.models : std::vector{p.model};
+  const std::size_t per_round = p.presets.size() * models.size();
+  const std::size_t total = per_round * static_cast<std::size_t>(repetitions);
   const auto started = std::chrono::steady_clock::now();
-  // Interleaved (A B C A B C), so that drift on a noisy machine falls on every preset alike.
+  // Interleaved (A B C A B C), so that drift on a noisy machine falls on every preset (and model) alike.
   for (std::size_t k = 0; k < total; ++k) {
     const std::size_t i = k % p.presets.size();
-    const int repetition = static_cast<int>(k / p.presets.size()) + 1;
+    const auto& model = models[(k / p.presets.size()) % models.size()];
+    const int repetition = static_cast<int>(k / per_round) + 1;
     if (p.progress) {
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       const std::string eta = k == 0 ? std::string("?")
                                      : fmt::format("{:.0f} s", elapsed / static_cast<double>(k) * static_cast<double>(total - k));
-      std::fprintf(stderr, "[%zu/%zu] preset %s, repetition %d/%d%s; elapsed %.0f s, ETA %s\n", k + 1, total,
-                   p.presets[i].name.c_str(), repetition, repetitions, evidence ? " (evidence)" : "", elapsed,
+      std::fprintf(stderr, "[%zu/%zu] %s%spreset %s, repetition %d/%d%s; elapsed %.0f s, ETA %s\n", k + 1, total,
+                   models.size() > 1 ? model.name.c_str() : "", models.size() > 1 ? ", " : "", p.presets[i].name.c_str(), repetition, repetitions, evidence ? " (evidence)" : "", elapsed,
                    eta.c_str());
     }
     job j;
-    j.model = p.model;
+    j.model = model;
     j.preset = effective_preset(p, p.presets[i]);
     j.managed_env = p.managed_env;
     for (const auto& [name, value] : j.preset.env) {
@@ -264,6 +283,9 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
     const auto status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = evidence});
     preset_run run = collect(out_file, j);
     run.repetition = repetition;
+    if (models.size() > 1) {
+      run.model = model.name;
+    }
     if (evidence) {
       attach_routes(run, status.stdout_text, j.model);
     }

@@ -24,7 +24,7 @@ nlohmann::json to_json(const job& j) {
 
 job job_from_json(const nlohmann::json& j) {
   job out;
-  out.model = config::model_from_json(nlohmann::ordered_json::parse(j.at("model").dump()), "job: ");
+  out.model = config::model_from_json(nlohmann::ordered_json::parse(j.at("model").dump()), "job: ", true);
   const auto& p = j.at("preset");
   out.preset.name = p.at("name").get<std::string>();
   out.preset.description = p.at("description").get<std::string>();
@@ -100,7 +100,12 @@ nlohmann::json to_json(const batch_evidence& e) {
     return j;
   }
   j["routes"] = e.routes;
+  j["primitives"] = e.primitives;
   j["onednn_verbose"] = e.verbose_lines;
+  if (!e.accuracy_unavailable.empty()) {
+    j["accuracy"] = {{"unavailable", e.accuracy_unavailable}};
+    return j;
+  }
   j["accuracy"] = {{"cosine", e.cosine},
                    {"max_abs_error", e.max_abs_error},
                    {"max_rel_error", e.max_rel_error},
@@ -110,6 +115,9 @@ nlohmann::json to_json(const batch_evidence& e) {
 
 nlohmann::json to_json(const preset_run& r) {
   nlohmann::json j{{"preset", config::to_json(r.preset)}, {"repetition", r.repetition}, {"status", r.ok ? "ok" : "failed"}};
+  if (!r.model.empty()) {
+    j["model"] = r.model;
+  }
   if (!r.ok) {
     j["error"] = r.error;
     j["stderr_tail"] = r.stderr_tail;

@@ -69,31 +69,6 @@ std::vector<std::int64_t> timed_samples(const job& j, backend::mlp_session& sess
   return samples;
 }
 
-// Each profiled forward's time: from the start of one top-level aten::flatten (the first op of a forward)
-// to the next, the last one ending with the mymodel_inference scope.
-std::vector<std::int64_t> per_iteration_ns(const std::vector<profile::event>& events) {
-  const auto scope = std::find_if(events.begin(), events.end(),
-                                  [](const profile::event& e) { return e.name == "mymodel_inference"; });
-  if (scope == events.end()) {
-    return {};
-  }
-  std::vector<std::int64_t> starts;
-  for (const auto& e : events) {
-    if (e.name == "aten::flatten" && e.thread == scope->thread && e.start_ns >= scope->start_ns &&
-        e.end_ns <= scope->end_ns) {
-      starts.push_back(e.start_ns);
-    }
-  }
-  std::sort(starts.begin(), starts.end());
-  // aten::flatten may call itself (a nested flatten or view); keep the outermost, the first at each start.
-  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
-  std::vector<std::int64_t> out;
-  for (std::size_t i = 0; i < starts.size(); ++i) {
-    out.push_back((i + 1 < starts.size() ? starts[i + 1] : scope->end_ns) - starts[i]);
-  }
-  return out;
-}
-
 // One forward per batch between markers on stdout, where oneDNN (ONEDNN_VERBOSE) prints its lines, so the
 // parent can tell which lines belong to which batch; then the accuracy against float64, after the marker.
 void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& writer,
@@ -110,10 +85,11 @@ void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& wri
       std::printf("%s,end,%lld\n", evidence_marker, static_cast<long long>(batch));
       std::fflush(stdout);
       const auto a = session.compare_with_float64();
-      record["accuracy"] = {{"cosine", a.cosine},
-                            {"max_abs_error", a.max_abs_error},
-                            {"max_rel_error", a.max_rel_error},
-                            {"top1_agreement", a.top1_agreement}};
+      record["accuracy"] = a.available ? nlohmann::json{{"cosine", a.cosine},
+                                                        {"max_abs_error", a.max_abs_error},
+                                                        {"max_rel_error", a.max_rel_error},
+                                                        {"top1_agreement", a.top1_agreement}}
+                                       : nlohmann::json{{"unavailable", a.unavailable}};
       record["status"] = "ok";
     } catch (const std::exception& e) {
       record["status"] = "failed";
@@ -176,9 +152,10 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
         const std::string trace =
             j.trace_dir.empty() ? std::string{}
                                 : (std::filesystem::path(j.trace_dir) / fmt::format("{}-b{}.json", j.preset.name, batch)).string();
-        const auto events = backend::profile_forwards(session, j.iterations, j.record_shapes, trace);
+        std::vector<std::int64_t> profiled_ns;
+        const auto events = backend::profile_forwards(session, j.iterations, j.record_shapes, trace, &profiled_ns);
         record["profile"] = profile::to_json(profile::aggregate(events, j.record_shapes));
-        record["profiled_ns"] = per_iteration_ns(events);
+        record["profiled_ns"] = profiled_ns;
         if (!trace.empty()) {
           record["trace_file"] = trace;
         }

@@ -33,6 +33,25 @@ struct primitive_exec {
 /// exec:check, graph lines, MKL-DNN 0.x `mkldnn_verbose` lines and any text that is not oneDNN's are skipped.
 std::vector<primitive_exec> parse_onednn_verbose(const std::string& text);
 
+/// The math an execution did: bf16 when attr-fpmath asks for bf16 or the operands are bf16 (fast math),
+/// else the fpmath mode when not strict, else the source data type.
+std::string math_of(const primitive_exec& e);
+
+/// The distinct primitives of a forward: executions with the same kind, implementation, problem and math,
+/// counted. Every primitive oneDNN ran (convolution, matmul, inner product, reorder, eltwise, ...), not only
+/// the Linear layers, in the order first seen.
+struct primitive_summary {
+  std::string kind;
+  std::string implementation;
+  std::string problem; ///< shapes, as oneDNN writes them
+  std::string math;
+  std::string src_dtype;
+  std::string wei_dtype;
+  std::string dst_dtype;
+  int execs = 0;
+};
+std::vector<primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs);
+
 /// Which backend computed one Linear layer of a model.
 struct layer_route {
   std::int64_t in_features = 0;

@@ -16,6 +16,7 @@ struct run_report;
 
 /// One preset at one batch size, its repetitions pooled, and how it compares with the baseline preset.
 struct comparison_row {
+  std::string model;                 ///< when the report has several models (else empty)
   std::string preset;
   std::int64_t batch = 0;
   bool ok = false;
@@ -42,7 +43,9 @@ struct comparison_row {
 };
 
 /// The rows of a report, in preset order then batch order, each compared with `baseline` at its batch
-/// (no comparison when the baseline preset was not run). `alpha` is the significance level.
+/// (no comparison when the baseline preset was not run). With several models (eager against compiled), one
+/// row per model, preset and batch, each compared with the first model under the same preset at its batch.
+/// `alpha` is the significance level.
 std::vector<comparison_row> compare_presets(const run_report& r, const std::string& baseline, double alpha = 0.05);
 
 /// The recipe's way of saying it: "bf16 vs default @256: 2.23x (7.262 s vs 16.201 s)", on the profiled

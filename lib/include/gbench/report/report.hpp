@@ -57,6 +57,8 @@ struct column {
   std::string (*value)(const comparison_row&); ///< raw number or word for csv
 };
 const std::vector<column>& columns();
+/// The columns that rows fill: `model` only when the report has several models.
+std::vector<column> visible_columns(const std::vector<comparison_row>& rows);
 
 /// "table" (default), "markdown", "csv", "json" or "jsonl"; throws input_error naming --format otherwise.
 std::unique_ptr<reporter> make_reporter(const std::string& format);

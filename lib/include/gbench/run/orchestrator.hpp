@@ -15,7 +15,10 @@ namespace gbench::run {
 
 /// A benchmark over presets and batch sizes, each preset in a process of its own.
 struct plan {
-  config::model_spec model;
+  config::model_spec model;             ///< the first (or only) model
+  /// Every model, when several run side by side (--model a.pt,a.pt2): each a row, compared with the first.
+  /// Empty or one element: `model` alone.
+  std::vector<config::model_spec> models;
   std::vector<config::preset> presets;
   std::vector<std::string> managed_env; ///< knobs removed from every child's environment unless its preset sets them
   std::map<std::string, std::string> env_overrides; ///< --env: set in every child, after the preset

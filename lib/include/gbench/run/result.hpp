@@ -62,17 +62,20 @@ struct batch_evidence {
   std::int64_t batch = 0;
   bool ok = false;
   std::string error;
-  std::vector<nlohmann::json> routes;    ///< evidence::layer_route per Linear, as JSON
+  std::vector<nlohmann::json> routes;    ///< evidence::layer_route per Linear (of the MLP), as JSON
+  std::vector<nlohmann::json> primitives; ///< evidence::primitive_summary per distinct oneDNN primitive, as JSON
   std::vector<std::string> verbose_lines; ///< oneDNN's exec lines of this forward
   double cosine = 0;
   double max_abs_error = 0;
   double max_rel_error = 0;
   double top1_agreement = 0;
+  std::string accuracy_unavailable; ///< why there is no accuracy (a .pt2 without a TorchScript twin); else empty
 };
 
 /// Everything one preset's process produced, or how it failed.
 struct preset_run {
   config::preset preset;
+  std::string model;                            ///< the model's name when the plan has several; else empty
   int repetition = 1;                           ///< 1-based, when the plan repeats every preset
   bool ok = false;                              ///< the process ran to the end
   std::string error;                            ///< how it failed, when !ok
