@@ -29,12 +29,12 @@ std::vector<std::string> tiny(std::vector<std::string> more) {
   return args;
 }
 
-run::preset_run synthetic_run(const std::string& name, int repetition, std::int64_t batch, std::vector<std::int64_t> ns) {
-  run::preset_run r;
+record::preset_run synthetic_run(const std::string& name, int repetition, std::int64_t batch, std::vector<std::int64_t> ns) {
+  record::preset_run r;
   r.preset.name = name;
   r.repetition = repetition;
   r.ok = true;
-  run::batch_result b;
+  record::batch_result b;
   b.batch = batch;
   b.ok = true;
   b.samples_ns = std::move(ns);
@@ -53,17 +53,17 @@ std::vector<std::int64_t> around(std::int64_t centre, int n) {
 } // namespace
 
 TEST_CASE("repetitions pool, and the speed-up is the ratio of medians with an interval and a verdict", "[comparison]") {
-  report::run_report r;
-  r.plan.model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  record::report r;
+  r.model = record::describe(config::load_model("tiny-mlp", GBENCH_CONFIGS "/models"));
   r.runs = {synthetic_run("default", 1, 8, around(2'000'000, 30)), synthetic_run("fast", 1, 8, around(1'000'000, 30)),
             synthetic_run("default", 2, 8, around(2'000'000, 30)), synthetic_run("fast", 2, 8, around(1'000'000, 30)),
             synthetic_run("same", 1, 8, around(2'000'000, 30)),    synthetic_run("same", 2, 8, around(2'000'000, 30))};
-  const auto rows = report::compare_presets(r, "default", 0.05);
+  const auto rows = report::compare_presets(r);
   REQUIRE(rows.size() == 3);
   CHECK(rows[0].preset == "default");
   CHECK(rows[0].is_baseline);
   CHECK(rows[0].repetitions == 2);
-  CHECK(rows[0].samples_ns.size() == 60);
+  CHECK(rows[0].summary_ns.count == 60);
   CHECK_FALSE(rows[0].speedup.has_value());
   REQUIRE(rows[1].speedup.has_value());
   CHECK(*rows[1].speedup == Approx(2.0).epsilon(0.01));
@@ -80,8 +80,8 @@ TEST_CASE("repetitions pool, and the speed-up is the ratio of medians with an in
 }
 
 TEST_CASE("with enough repetitions, a difference must hold between processes too", "[comparison]") {
-  report::run_report r;
-  r.plan.model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  record::report r;
+  r.model = record::describe(config::load_model("tiny-mlp", GBENCH_CONFIGS "/models"));
   // Process luck: in both presets, half the processes run at 1 ms and half at 1.5 ms; "lucky" has one more
   // fast process than the baseline. Its samples differ (p tiny), its processes do not.
   const std::vector<std::int64_t> base_centres{1'000'000, 1'500'000, 1'500'000, 1'500'000};
@@ -91,7 +91,7 @@ TEST_CASE("with enough repetitions, a difference must hold between processes too
     r.runs.push_back(synthetic_run("lucky", k + 1, 8, around(lucky_centres[k], 50)));
     r.runs.push_back(synthetic_run("fast", k + 1, 8, around(base_centres[k] / 2, 50)));
   }
-  const auto rows = report::compare_presets(r, "default", 0.05);
+  const auto rows = report::compare_presets(r);
   REQUIRE(rows.size() == 3);
   CHECK(*rows[1].p_value < 0.05);
   REQUIRE(rows[1].p_value_runs.has_value());
@@ -102,10 +102,10 @@ TEST_CASE("with enough repetitions, a difference must hold between processes too
 }
 
 TEST_CASE("three samples a side cannot make a verdict, and it is said", "[comparison]") {
-  report::run_report r;
-  r.plan.model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  record::report r;
+  r.model = record::describe(config::load_model("tiny-mlp", GBENCH_CONFIGS "/models"));
   r.runs = {synthetic_run("default", 1, 8, {200, 201, 202}), synthetic_run("fast", 1, 8, {100, 101, 102})};
-  const auto rows = report::compare_presets(r, "default", 0.05);
+  const auto rows = report::compare_presets(r);
   CHECK(rows[1].verdict == "too few samples");
 }
 

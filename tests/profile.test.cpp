@@ -11,6 +11,7 @@
 #include "gbench/config/model_spec.hpp"
 #include "gbench/error.hpp"
 #include "gbench/profile/aggregate.hpp"
+#include "gbench/record/run.hpp"
 #include "gbench/util/files.hpp"
 
 using namespace gbench;
@@ -269,8 +270,9 @@ TEST_CASE("an unknown sort key names the valid ones", "[profile]") {
 TEST_CASE("a table survives a JSON report", "[profile]") {
   for (const bool by_shape : {false, true}) {
     const auto t = profile::aggregate(golden_events(), by_shape);
-    const auto j = nlohmann::json::parse(profile::to_json(t).dump());
-    const auto back = profile::table_from_json(j);
+    const auto j = nlohmann::json::parse(record::to_json(t).dump());
+    profile::table back;
+    from_json(record::node(j, "r.json"), back);
     REQUIRE(back.ops.size() == t.ops.size());
     CHECK(back.self_cpu_total_us == t.self_cpu_total_us);
     for (std::size_t i = 0; i < t.ops.size(); ++i) {
@@ -284,13 +286,14 @@ TEST_CASE("a table survives a JSON report", "[profile]") {
     CHECK(profile::format_table(back, "self_cpu_time_total", 100, by_shape) ==
           profile::format_table(t, "self_cpu_time_total", 100, by_shape));
   }
-  const auto j = profile::to_json(profile::aggregate({{"mm", 0, 3'000, 1, false, false, "[[2, 2]]"}}, true));
+  const auto j = record::to_json(profile::aggregate({{"mm", 0, 3'000, 1, false, false, "[[2, 2]]"}}, true));
   CHECK(j.at("ops").at(0).at("input_shapes") == "[[2, 2]]");
   CHECK(j.at("ops").at(0).at("cpu_avg_us") == 3.0);
   auto broken = j;
   broken["ops"][0].erase("count");
-  CHECK_THROWS_AS(profile::table_from_json(broken), input_error);
-  CHECK_THROWS_WITH(profile::table_from_json(broken), Catch::Contains("count"));
+  profile::table none;
+  CHECK_THROWS_AS(from_json(record::node(broken, "r.json"), none), report_error);
+  CHECK_THROWS_WITH(from_json(record::node(broken, "r.json"), none), Catch::Contains("r.json: ops[0]: missing key 'count'"));
 }
 
 TEST_CASE("profile_forwards records the recipe's scope and one addmm per layer and forward", "[profile][libtorch]") {

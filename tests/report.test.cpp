@@ -8,6 +8,8 @@
 
 #include "gbench/config/model_spec.hpp"
 #include "gbench/error.hpp"
+#include "gbench/record/report.hpp"
+#include "gbench/report/comparison.hpp"
 #include "gbench/report/report.hpp"
 #include "gbench/util/files.hpp"
 
@@ -16,23 +18,24 @@ using namespace gbench;
 namespace {
 
 // Two presets, two batches, fixed samples; one batch failed. No clock and no date reach the output.
-report::run_report synthetic_report() {
-  report::run_report r;
-  r.context = report::make_context(host::host_info{}, {"graviton-bench"});
-  r.plan.model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
-  r.plan.batches = {32, 10};
-  r.plan.warmup = 2;
-  r.plan.iterations = 4;
+record::report synthetic_report() {
+  record::report r;
+  r.context = record::make_context(host::host_info{}, {"graviton-bench"});
+  const auto model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  r.model = record::describe(model);
+  r.settings.batches = {32, 10};
+  r.settings.warmup = 2;
+  r.settings.iterations = 4;
   const std::vector<std::vector<std::int64_t>> samples{
       {1'200'000, 1'000'000, 1'100'000, 1'300'000}, {400'000, 410'000, 395'000, 600'000}, {850, 900, 1'000, 950}};
   const char* names[] = {"default", "bf16"};
   std::size_t k = 0;
   for (const char* name : names) {
-    run::preset_run pr;
+    record::preset_run pr;
     pr.preset.name = name;
     pr.ok = true;
-    for (const std::int64_t batch : r.plan.batches) {
-      run::batch_result b;
+    for (const std::int64_t batch : r.settings.batches) {
+      record::batch_result b;
       b.batch = batch;
       if (std::string(name) == "bf16" && batch == 10) {
         b.error = "not measured: the benchmark process ended before this batch";
@@ -40,12 +43,13 @@ report::run_report synthetic_report() {
         b.ok = true;
         b.warmup = 2;
         b.samples_ns = samples.at(k++);
-        run::compute_statistics(b, r.plan.model);
+        record::compute_statistics(b, model);
       }
       pr.batches.push_back(b);
     }
     r.runs.push_back(pr);
   }
+  r.comparison = report::compare_presets(r);
   return r;
 }
 
@@ -131,7 +135,7 @@ TEST_CASE("csv output parses, one row per preset and batch", "[report]") {
 
 TEST_CASE("json output is the report", "[report]") {
   const auto j = nlohmann::json::parse(render("json"));
-  CHECK(j["schema_version"] == report::schema_version);
+  CHECK(j["schema_version"] == record::schema_version);
   CHECK(j["runs"][0]["results"][0]["samples_ns"].size() == 4);
   CHECK(j["runs"][1]["results"][1]["status"] == "failed");
   CHECK(j["runs"][0]["results"][0]["statistics_ns"]["median"].get<double>() == Approx(1'150'000));

@@ -7,7 +7,8 @@
 #include "gbench/backend/libtorch.hpp"
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/host/host_info.hpp"
-#include "gbench/report/report.hpp"
+#include "gbench/record/report.hpp"
+#include "gbench/report/comparison.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
@@ -54,7 +55,7 @@ void print_knob_verdicts(const host::host_info& host, const backend::libtorch_in
 
 } // namespace
 
-void print_evidence(const std::vector<run::preset_run>& runs, double cosine_threshold, std::ostream& out) {
+void print_evidence(const std::vector<record::preset_run>& runs, double cosine_threshold, std::ostream& out) {
   for (const auto& r : runs) {
     if (r.repetition != 1) {
       continue; // evidence is per preset: the same for every repetition
@@ -64,21 +65,22 @@ void print_evidence(const std::vector<run::preset_run>& runs, double cosine_thre
       out << fmt::format(": FAILED, {}\n", r.error);
       continue;
     }
-    const std::int64_t grew = r.huge_pages_before && r.huge_pages_after ? *r.huge_pages_after - *r.huge_pages_before : 0;
+    const record::run_evidence none;
+    const auto& ev = r.evidence ? *r.evidence : none;
+    const std::int64_t grew = ev.huge_pages_before && ev.huge_pages_after ? *ev.huge_pages_after - *ev.huge_pages_before : 0;
     out << fmt::format("  (huge pages after building and running the model: {:.1f} MiB)\n",
                        static_cast<double>(grew) / 1048576.0);
-    for (const auto& e : r.evidence) {
+    for (const auto& e : ev.batches) {
       if (!e.ok) {
         out << fmt::format("    batch {}: FAILED, {}\n", e.batch, e.error);
         continue;
       }
       std::vector<std::string> layers;
       for (const auto& route : e.routes) {
-        const std::string backend = route.value("backend", "");
-        layers.push_back(backend == "onednn"
-                             ? fmt::format("{}->{} oneDNN {} ({})", route.value("in_features", 0), route.value("out_features", 0),
-                                           route.value("implementation", ""), route.value("math", ""))
-                             : fmt::format("{}->{} BLAS", route.value("in_features", 0), route.value("out_features", 0)));
+        layers.push_back(route.backend == "onednn"
+                             ? fmt::format("{}->{} oneDNN {} ({})", route.in_features, route.out_features,
+                                           route.implementation, route.math)
+                             : fmt::format("{}->{} BLAS", route.in_features, route.out_features));
       }
       if (!layers.empty()) {
         out << fmt::format("    batch {}: {}\n", e.batch, fmt::join(layers, "; "));
@@ -88,20 +90,19 @@ void print_evidence(const std::vector<run::preset_run>& runs, double cosine_thre
                            e.primitives.empty() ? "no oneDNN primitive ran (every operator took a BLAS or native kernel)"
                                                 : fmt::format("{} distinct oneDNN primitives", e.primitives.size()));
         for (const auto& p : e.primitives) {
-          out << fmt::format("      {} {} ({}) {} x{}\n", p.value("kind", ""), p.value("implementation", ""),
-                             p.value("math", ""), p.value("problem", ""), p.value("execs", 0));
+          out << fmt::format("      {} {} ({}) {} x{}\n", p.kind, p.implementation, p.math, p.problem, p.execs);
         }
       }
-      if (!e.accuracy_unavailable.empty()) {
-        out << fmt::format("      accuracy vs float64: {}\n", e.accuracy_unavailable);
+      if (!e.accuracy.unavailable.empty()) {
+        out << fmt::format("      accuracy vs float64: {}\n", e.accuracy.unavailable);
         continue;
       }
       out << fmt::format("      accuracy vs float64: cosine {:.6f}, max abs error {:.3g}, max rel error {:.3g}, "
                          "top-1 agreement {:.1f}%{}\n",
-                         e.cosine, e.max_abs_error, e.max_rel_error, 100 * e.top1_agreement,
-                         e.cosine < cosine_threshold ? fmt::format("  BELOW THRESHOLD {}", cosine_threshold) : "");
+                         e.accuracy.cosine, e.accuracy.max_abs_error, e.accuracy.max_rel_error,
+                         100 * e.accuracy.top1_agreement, e.accuracy.cosine < cosine_threshold ? fmt::format("  BELOW THRESHOLD {}", cosine_threshold) : "");
     }
-    for (const auto& effect : r.effects) {
+    for (const auto& effect : ev.effects) {
       out << fmt::format("    {}\n", effect);
     }
   }
@@ -115,6 +116,7 @@ int run_doctor(const doctor_options& opt) {
   as_run.presets = opt.presets;
   as_run.presets_file = opt.presets_file;
   as_run.configs = opt.configs;
+  as_run.cosine_threshold = opt.cosine_threshold;
   auto plan = make_plan(as_run);
   if (!opt.json_path.empty()) {
     util::check_writable(opt.json_path, "--json");
@@ -154,15 +156,12 @@ int run_doctor(const doctor_options& opt) {
   print_evidence(runs, opt.cosine_threshold, std::cout);
 
   if (!opt.json_path.empty()) {
-    report::run_report rep;
-    rep.context = report::make_context(host, opt.command_line);
-    rep.context["knobs"] = nlohmann::json::array();
-    for (const auto& v : evidence::assess_knobs(host, torch)) {
-      rep.context["knobs"].push_back(evidence::to_json(v));
-    }
-    rep.plan = plan;
+    auto context = record::make_context(host, opt.command_line);
+    context.knobs = evidence::assess_knobs(host, torch);
+    auto rep = run::begin_report(plan, std::move(context));
     rep.runs = runs;
-    util::write_file_atomically(opt.json_path, report::to_json(rep).dump(2) + "\n");
+    rep.comparison = report::compare_presets(rep);
+    util::write_file_atomically(opt.json_path, record::to_json(rep).dump(2) + "\n");
   }
   for (const auto& r : runs) {
     if (!r.ok) {

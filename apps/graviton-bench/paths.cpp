@@ -22,7 +22,8 @@ std::filesystem::path config_dir(const std::string& option_value) {
     }
     return env;
   }
-  const auto installed = std::filesystem::path(util::self_executable()).parent_path() / "../share/graviton-bench/configs";
+  // GBENCH_DATA_FROM_BINDIR: the installed data folder relative to the installed binary's ("../share/graviton-bench").
+  const auto installed = std::filesystem::path(util::self_executable()).parent_path() / GBENCH_DATA_FROM_BINDIR / "configs";
   if (std::filesystem::is_directory(installed)) {
     return installed;
   }

@@ -40,7 +40,7 @@ std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items) {
 
 } // namespace
 
-std::vector<run::preset_run> gather_evidence(const run::plan& plan, const std::string& configs,
+std::vector<record::preset_run> gather_evidence(const run::plan& plan, const std::string& configs,
                                              const std::string& presets_file) {
   auto evidence_plan = plan;
   const bool has_default = std::any_of(plan.presets.begin(), plan.presets.end(),
@@ -57,17 +57,17 @@ std::vector<run::preset_run> gather_evidence(const run::plan& plan, const std::s
     }
   }
   for (const auto& model : models) {
-    std::vector<run::preset_run> group;
+    std::vector<record::preset_run> group;
     for (const auto& r : found) {
       if (r.model == model) {
         group.push_back(r);
       }
     }
-    const auto baseline = std::find_if(group.begin(), group.end(), [](const run::preset_run& r) {
+    const auto baseline = std::find_if(group.begin(), group.end(), [](const record::preset_run& r) {
       return r.preset.name == "default";
     });
-    const std::optional<run::preset_run> base =
-        baseline == group.end() ? std::nullopt : std::optional<run::preset_run>(*baseline);
+    const std::optional<record::preset_run> base =
+        baseline == group.end() ? std::nullopt : std::optional<record::preset_run>(*baseline);
     run::describe_effects(group, base ? &*base : nullptr);
     std::size_t next = 0;
     for (auto& r : found) {
@@ -78,7 +78,7 @@ std::vector<run::preset_run> gather_evidence(const run::plan& plan, const std::s
   }
   if (!has_default) {
     found.erase(std::remove_if(found.begin(), found.end(),
-                               [](const run::preset_run& r) { return r.preset.name == "default"; }),
+                               [](const record::preset_run& r) { return r.preset.name == "default"; }),
                 found.end());
   }
   return found;
@@ -142,6 +142,9 @@ run::plan make_plan(const run_options& opt) {
     throw input_error(fmt::format("--max-time {} is below --min-time {}; give a maximum at or above the minimum",
                                   opt.max_time, opt.min_time));
   }
+  plan.baseline = opt.baseline;
+  plan.alpha = opt.alpha;
+  plan.cosine_threshold = opt.cosine_threshold;
   plan.record_shapes = opt.group_by_input_shape;
   plan.trace_dir = opt.trace_dir;
   const auto keys = profile::sort_keys();

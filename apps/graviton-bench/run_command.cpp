@@ -13,6 +13,8 @@
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/profile/aggregate.hpp"
+#include "gbench/record/report.hpp"
+#include "gbench/report/comparison.hpp"
 #include "gbench/report/report.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/util/files.hpp"
@@ -90,31 +92,32 @@ void setup_run(CLI::App& app, run_options& opt) {
 namespace {
 
 // PyTorch's key_averages().table() of each preset and batch, as the recipe prints it (first repetition).
-void print_profiles(const report::run_report& r, const run_options& opt, std::ostream& out) {
+void print_profiles(const record::report& r, const run_options& opt, std::ostream& out) {
   for (const auto& run : r.runs) {
     if (run.repetition != 1) {
       continue;
     }
     for (const auto& b : run.batches) {
-      if (!b.ok || b.profile.is_null()) {
+      if (!b.ok || !b.profile) {
         continue;
       }
-      out << fmt::format("\n{}{} @ batch {}: {} profiled forwards inside record_function(\"mymodel_inference\")\n",
-                         run.model.empty() ? "" : run.model + " ", run.preset.name, b.batch, b.profiled_ns.size());
-      out << profile::format_table(profile::table_from_json(b.profile), opt.sort_by, opt.row_limit,
-                                   opt.group_by_input_shape);
-      if (!b.profiled_ns.empty()) {
+      const auto& p = *b.profile;
+      out << fmt::format("\n{} @ batch {}: {} profiled forwards inside record_function(\"mymodel_inference\")\n",
+                         run.model.empty() ? run.preset.name : run.model + " " + run.preset.name, b.batch,
+                         p.samples_ns.size());
+      out << profile::format_table(p.table, opt.sort_by, opt.row_limit, opt.group_by_input_shape);
+      if (!p.samples_ns.empty()) {
         out << fmt::format("median per forward: {} profiled, {} unprofiled ({:+.1f}% profiler overhead)\n",
-                           report::format_duration_ns(b.profiled_summary_ns.median),
+                           report::format_duration_ns(p.summary_ns.median),
                            report::format_duration_ns(b.summary_ns.median),
-                           100.0 * (b.profiled_summary_ns.median / b.summary_ns.median - 1.0));
+                           100.0 * (p.summary_ns.median / b.summary_ns.median - 1.0));
       }
     }
   }
 }
 
 // Evidence runs for every preset, and for `default` as the baseline of "what changed".
-void attach_evidence(std::vector<run::preset_run>& runs, const run::plan& plan, const run_options& opt) {
+void attach_evidence(std::vector<record::preset_run>& runs, const run::plan& plan, const run_options& opt) {
   const auto found = gather_evidence(plan, opt.configs, opt.presets_file);
   // Evidence is per preset; every repetition of a preset carries it.
   for (auto& r : runs) {
@@ -122,12 +125,9 @@ void attach_evidence(std::vector<run::preset_run>& runs, const run::plan& plan, 
       if (f.preset.name != r.preset.name || f.model != r.model) {
         continue;
       }
-      r.evidence = f.evidence;
-      r.huge_pages_before = f.huge_pages_before;
-      r.huge_pages_after = f.huge_pages_after;
-      r.effects = f.effects;
+      r.evidence = f.evidence ? *f.evidence : record::run_evidence{};
       if (!f.ok) {
-        r.effects.push_back("evidence: " + f.error);
+        r.evidence->effects.push_back("evidence: " + f.error);
       }
     }
   }
@@ -157,24 +157,18 @@ int run_run(const run_options& opt) {
     util::check_writable(std::filesystem::path(plan.trace_dir) / "trace.json", "--trace");
   }
 
-  report::run_report result;
-  result.context = report::make_context(host, opt.command_line);
-  const auto torch = backend::query_libtorch();
-  result.context["knobs"] = nlohmann::json::array();
-  for (const auto& v : evidence::assess_knobs(host, torch)) {
-    result.context["knobs"].push_back(evidence::to_json(v));
-  }
-  result.plan = plan;
-  result.plan.progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
-  result.baseline = opt.baseline;
-  result.alpha = opt.alpha;
-  result.cosine_threshold = opt.cosine_threshold;
+  auto context = record::make_context(host, opt.command_line);
+  context.knobs = evidence::assess_knobs(host, backend::query_libtorch());
+  auto run_plan = plan;
+  run_plan.progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
+  record::report result = run::begin_report(run_plan, std::move(context));
   reporter->begin(result, std::cout);
-  result.runs = run::execute(result.plan, util::self_executable(), false,
-                             [&](const run::preset_run& r) { reporter->on_run(r, std::cout); });
+  result.runs = run::execute(run_plan, util::self_executable(), false,
+                             [&](const record::preset_run& r) { reporter->on_run(r, std::cout); });
   if (opt.verify) {
     attach_evidence(result.runs, plan, opt);
   }
+  result.comparison = report::compare_presets(result);
 
   reporter->write(result, std::cout);
   if (opt.format == "table" && !opt.no_profile) {
@@ -186,7 +180,7 @@ int run_run(const run_options& opt) {
   }
   std::cout.flush();
   if (!opt.json_path.empty()) {
-    util::write_file_atomically(opt.json_path, report::to_json(result).dump(2) + "\n");
+    util::write_file_atomically(opt.json_path, record::to_json(result).dump(2) + "\n");
     std::cerr << fmt::format("report written to {}\n", opt.json_path);
   }
 

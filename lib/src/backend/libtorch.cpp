@@ -60,22 +60,6 @@ libtorch_info query_libtorch() {
   return info;
 }
 
-nlohmann::json to_json(const libtorch_info& info) {
-  return {{"version", info.version},
-          {"onednn_version", info.onednn_version},
-          {"blas", info.blas},
-          {"cpu_capability", info.cpu_capability},
-          {"mkldnn", info.mkldnn},
-          {"acl", info.acl},
-          {"mkl", info.mkl},
-          {"openmp", info.openmp},
-          {"cxx11_abi", info.cxx11_abi},
-          {"threads", info.threads},
-          {"mkldnn_enabled", info.mkldnn_enabled},
-          {"matmul_precision", info.matmul_precision},
-          {"mkldnn_matmul_precision", info.mkldnn_matmul_precision}};
-}
-
 void apply_settings(const config::torch_settings& settings) {
   auto& ctx = at::globalContext();
   try {

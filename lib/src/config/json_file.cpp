@@ -6,19 +6,10 @@
 #include <fmt/format.h>
 
 #include "gbench/error.hpp"
+#include "gbench/util/files.hpp"
+#include "gbench/util/json_text.hpp"
 
 namespace gbench::config {
-
-int line_of_offset(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  int line = 1;
-  for (std::size_t i = 0; i < offset; ++i) {
-    if (text[i] == '\n') {
-      ++line;
-    }
-  }
-  return line;
-}
 
 std::size_t json_document::offset_of_key(std::string_view key, std::size_t from_offset) const {
   const std::string quoted = fmt::format("\"{}\"", key);
@@ -38,7 +29,7 @@ std::size_t json_document::offset_of_key(std::string_view key, std::size_t from_
 
 int json_document::line_of_key(std::string_view key, std::size_t from_offset) const {
   const std::size_t pos = offset_of_key(key, from_offset);
-  return pos == std::string::npos ? 0 : line_of_offset(text, pos);
+  return pos == std::string::npos ? 0 : util::line_of_offset(text, pos);
 }
 
 std::string json_document::where(int line) const {
@@ -46,26 +37,11 @@ std::string json_document::where(int line) const {
 }
 
 json_document load_json_document(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw input_error(fmt::format("{}: cannot be read; check that the file exists and is readable", path.string()));
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  json_document doc{path, buffer.str(), {}};
+  json_document doc{path, util::read_text_file(path), {}};
   try {
     doc.value = nlohmann::ordered_json::parse(doc.text);
   } catch (const nlohmann::json::parse_error& e) {
-    const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
-    const int line = line_of_offset(doc.text, offset);
-    const std::size_t line_start = doc.text.rfind('\n', offset == 0 ? 0 : offset - 1);
-    const std::size_t column = line_start == std::string::npos ? offset + 1 : offset - line_start;
-    // nlohmann's message reads "[json.exception.parse_error.101] parse error at line L, column C: <what>".
-    std::string what = e.what();
-    if (const auto colon = what.find(": "); colon != std::string::npos) {
-      what = what.substr(colon + 2);
-    }
-    throw input_error(fmt::format("{}:{}:{}: malformed JSON: {}", path.string(), line, column, what));
+    throw input_error(util::describe_syntax_error(doc.text, e, path.string()));
   }
   return doc;
 }

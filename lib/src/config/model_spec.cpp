@@ -88,38 +88,6 @@ std::int64_t model_spec::estimate_bytes(std::int64_t batch) const {
   return weight_bytes() + activations * static_cast<std::int64_t>(sizeof(float));
 }
 
-nlohmann::json to_json(const model_spec& spec) {
-  nlohmann::json j{{"name", spec.name},
-                   {"description", spec.description},
-                   {"input_shape", spec.input_shape},
-                   {"hidden", spec.hidden},
-                   {"outputs", spec.outputs}};
-  if (!spec.is_file()) {
-    return j;
-  }
-  j["kind"] = to_string(spec.kind);
-  j["file"] = spec.file;
-  j["sha256"] = spec.sha256;
-  j["file_bytes"] = spec.file_bytes;
-  j["inputs"] = nlohmann::json::array();
-  for (const auto& in : spec.inputs) {
-    nlohmann::json i{{"name", in.name}, {"shape", in.shape}, {"dtype", in.dtype}};
-    if (in.is_integer()) {
-      i["range"] = {in.low, in.high};
-    }
-    j["inputs"].push_back(i);
-  }
-  j["inputs_from"] = spec.inputs_from;
-  j["sidecar"] = spec.sidecar;
-  j["twin"] = spec.twin;
-  j["file_parameters"] = spec.file_parameters;
-  j["file_weight_bytes"] = spec.file_weight_bytes;
-  j["file_flops"] = spec.file_flops;
-  j["flops_source"] = spec.flops_source;
-  j["sidecar_flops"] = spec.sidecar_flops ? nlohmann::json(*spec.sidecar_flops) : nlohmann::json(nullptr);
-  return j;
-}
-
 namespace {
 
 constexpr std::int64_t max_dimension = std::int64_t{1} << 24;
@@ -147,49 +115,7 @@ std::vector<std::int64_t> dimensions(const nlohmann::ordered_json& v, const std:
 
 } // namespace
 
-namespace {
-
-// The worker's copy of a model file's spec, written by to_json in the same build: trusted, not validated.
-model_spec model_file_from_json(const nlohmann::ordered_json& j) {
-  model_spec spec;
-  spec.name = j.at("name").get<std::string>();
-  spec.description = j.at("description").get<std::string>();
-  spec.kind = j.at("kind").get<std::string>() == "aoti" ? model_kind::aoti : model_kind::torchscript;
-  spec.input_shape = j.at("input_shape").get<std::vector<std::int64_t>>();
-  spec.outputs = j.at("outputs").get<std::int64_t>();
-  spec.file = j.at("file").get<std::string>();
-  spec.sha256 = j.at("sha256").get<std::string>();
-  spec.file_bytes = j.at("file_bytes").get<std::int64_t>();
-  for (const auto& i : j.at("inputs")) {
-    input_spec in;
-    in.name = i.at("name").get<std::string>();
-    in.shape = i.at("shape").get<std::vector<std::int64_t>>();
-    in.dtype = i.at("dtype").get<std::string>();
-    if (i.contains("range")) {
-      in.low = i["range"][0].get<std::int64_t>();
-      in.high = i["range"][1].get<std::int64_t>();
-    }
-    spec.inputs.push_back(std::move(in));
-  }
-  spec.inputs_from = j.at("inputs_from").get<std::string>();
-  spec.sidecar = j.at("sidecar").get<std::string>();
-  spec.twin = j.at("twin").get<std::string>();
-  spec.file_parameters = j.at("file_parameters").get<std::int64_t>();
-  spec.file_weight_bytes = j.at("file_weight_bytes").get<std::int64_t>();
-  spec.file_flops = j.at("file_flops").get<double>();
-  spec.flops_source = j.at("flops_source").get<std::string>();
-  if (!j.at("sidecar_flops").is_null()) {
-    spec.sidecar_flops = j["sidecar_flops"].get<double>();
-  }
-  return spec;
-}
-
-} // namespace
-
-model_spec model_from_json(const nlohmann::ordered_json& j, const std::string& where, bool internal) {
-  if (internal && j.is_object() && j.contains("kind")) {
-    return model_file_from_json(j);
-  }
+model_spec model_from_json(const nlohmann::ordered_json& j, const std::string& where) {
   static const std::vector<std::string> keys{"name", "description", "input_shape", "hidden", "outputs"};
   if (!j.is_object()) {
     throw input_error(fmt::format("{}a model must be a JSON object with keys {}", where, fmt::join(keys, ", ")));

@@ -8,6 +8,7 @@
 
 #include "gbench/config/json_file.hpp"
 #include "gbench/error.hpp"
+#include "gbench/util/json_text.hpp"
 
 namespace gbench::config {
 
@@ -140,38 +141,6 @@ void preset_catalog::check_value(const std::string& origin, const std::string& n
   }
 }
 
-nlohmann::json to_json(const torch_settings& s) {
-  nlohmann::json j = nlohmann::json::object();
-  if (s.matmul_precision) {
-    j["matmul_precision"] = *s.matmul_precision;
-  }
-  if (s.mkldnn) {
-    j["mkldnn"] = *s.mkldnn;
-  }
-  if (s.threads) {
-    j["threads"] = *s.threads;
-  }
-  return j;
-}
-
-torch_settings settings_from_json(const nlohmann::json& j) {
-  torch_settings s;
-  if (j.contains("matmul_precision")) {
-    s.matmul_precision = j["matmul_precision"].get<std::string>();
-  }
-  if (j.contains("mkldnn")) {
-    s.mkldnn = j["mkldnn"].get<bool>();
-  }
-  if (j.contains("threads")) {
-    s.threads = j["threads"].get<int>();
-  }
-  return s;
-}
-
-nlohmann::json to_json(const preset& p) {
-  return {{"name", p.name}, {"description", p.description}, {"env", p.env}, {"settings", to_json(p.settings)}};
-}
-
 std::pair<std::string, std::string> parse_env_assignment(const std::string& item) {
   const auto eq = item.find('=');
   if (eq == std::string::npos || eq == 0) {
@@ -216,7 +185,7 @@ preset_catalog load_presets(const std::filesystem::path& path, const preset_cata
     const std::size_t at = doc.offset_of_key("name", cursor == std::string::npos ? 0 : cursor);
     const std::size_t from = at == std::string::npos ? 0 : at;
     cursor = at == std::string::npos ? cursor : at + 1;
-    const std::string where = doc.where(at == std::string::npos ? 0 : line_of_offset(doc.text, at));
+    const std::string where = doc.where(at == std::string::npos ? 0 : util::line_of_offset(doc.text, at));
     if (!item.is_object() || !item.contains("name") || !item["name"].is_string() ||
         item["name"].get<std::string>().empty()) {
       throw input_error(fmt::format("{}every preset needs a non-empty string 'name'", where));

@@ -75,8 +75,4 @@ std::vector<knob_verdict> assess_knobs(const host::host_info& host, const backen
   return out;
 }
 
-nlohmann::json to_json(const knob_verdict& v) {
-  return {{"knob", v.knob}, {"verdict", v.effective ? "effective" : "inert"}, {"reason", v.reason}};
-}
-
 } // namespace gbench::evidence

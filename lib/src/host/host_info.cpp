@@ -186,21 +186,6 @@ host_info query_host() {
   return h;
 }
 
-nlohmann::json to_json(const host_info& h) {
-  nlohmann::json j{{"arch", h.arch},
-                   {"cpu_model", h.cpu_model},
-                   {"microarchitecture", h.microarchitecture},
-                   {"kernel", h.kernel},
-                   {"cores", h.cores},
-                   {"isa_features", h.isa_features},
-                   {"thp_mode", h.thp_mode},
-                   {"mem_total_bytes", h.mem_total_bytes},
-                   {"mem_available_bytes", h.mem_available_bytes},
-                   {"load_average_1m", h.load_average}};
-  j["sve_vector_bits"] = h.sve_vector_bits ? nlohmann::json(*h.sve_vector_bits) : nlohmann::json(nullptr);
-  return j;
-}
-
 std::optional<std::int64_t> anon_huge_pages_bytes() {
   return parse_meminfo_bytes(read_file("/proc/self/smaps_rollup"), "AnonHugePages");
 }

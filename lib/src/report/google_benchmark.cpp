@@ -14,16 +14,6 @@ namespace {
 
 using json = nlohmann::json;
 
-json member_or_null(const json& j, const char* a, const char* b = nullptr) {
-  if (!j.is_object() || !j.contains(a)) {
-    return nullptr;
-  }
-  if (b == nullptr) {
-    return j[a];
-  }
-  return j[a].is_object() && j[a].contains(b) ? j[a][b] : json(nullptr);
-}
-
 // One aggregate entry as Google Benchmark writes it after the repetitions of a benchmark.
 json aggregate(const std::string& name, const stored_series& s, const char* statistic, bool percentage, double time,
                double items_per_second) {
@@ -44,7 +34,8 @@ json aggregate(const std::string& name, const stored_series& s, const char* stat
 } // namespace
 
 json to_google_benchmark_json(const stored_report& r) {
-  const std::string model = r.model.value("name", std::string("model"));
+  const auto& c = r.report.context;
+  const std::string model = r.report.model.name.empty() ? std::string("model") : r.report.model.name;
   std::string libtorch;
   for (const auto& [key, value] : r.facts) {
     if (key == "libtorch.version") {
@@ -52,16 +43,16 @@ json to_google_benchmark_json(const stored_report& r) {
     }
   }
   json out;
-  out["context"] = {{"date", member_or_null(r.context, "date")},
+  out["context"] = {{"date", c.date},
                     {"executable", "graviton-bench"},
-                    {"num_cpus", member_or_null(r.context, "host", "cores")},
+                    {"num_cpus", c.host.cores},
                     {"graviton_bench",
                      {{"report", r.name},
-                      {"version", member_or_null(r.context, "tool", "version")},
-                      {"git_sha", member_or_null(r.context, "tool", "git_sha")},
+                      {"version", c.tool.version},
+                      {"git_sha", c.tool.git_sha},
                       {"model", model},
-                      {"cpu_model", member_or_null(r.context, "host", "cpu_model")},
-                      {"arch", member_or_null(r.context, "host", "arch")},
+                      {"cpu_model", c.host.cpu_model},
+                      {"arch", c.host.arch},
                       {"libtorch", libtorch},
                       {"note", "one repetition per timed forward (iterations 1); cpu_time repeats real_time: "
                                "graviton-bench measures wall-clock time only"}}}};

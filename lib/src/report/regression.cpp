@@ -101,25 +101,17 @@ std::vector<double> per_repetition(const stored_series& s, metric m) {
 }
 
 std::string about(const stored_report& r) {
-  const auto text = [](const nlohmann::json& j, std::initializer_list<const char*> path) {
-    const nlohmann::json* at = &j;
-    for (const char* key : path) {
-      if (!at->is_object() || !at->contains(key)) {
-        return std::string("?");
-      }
-      at = &(*at)[key];
-    }
-    return at->is_string() ? at->get<std::string>() : at->dump();
-  };
+  const auto text = [](const std::string& s) { return s.empty() ? std::string("?") : s; };
+  const auto& c = r.report.context;
   std::string libtorch = "?";
   for (const auto& [key, value] : r.facts) {
     if (key == "libtorch.version") {
       libtorch = value;
     }
   }
-  return fmt::format("graviton-bench {} ({}), {}, {} on {} {}, LibTorch {}", text(r.context, {"tool", "version"}),
-                     text(r.context, {"tool", "git_sha"}), text(r.context, {"date"}), text(r.model, {"name"}),
-                     text(r.context, {"host", "cpu_model"}), text(r.context, {"host", "arch"}), libtorch);
+  return fmt::format("graviton-bench {} ({}), {}, {} on {} {}, LibTorch {}", text(c.tool.version),
+                     text(c.tool.git_sha), text(c.date), text(r.report.model.name), text(c.host.cpu_model),
+                     text(c.host.arch), libtorch);
 }
 
 regression_row compare_series(const stored_series& base, const stored_series& cand, const regression_options& o) {
@@ -242,7 +234,7 @@ regression_report compare_reports(const stored_report& baseline, const stored_re
   r.candidate_name = candidate.name;
   r.baseline_about = about(baseline);
   r.candidate_about = about(candidate);
-  r.model_name = baseline.model.value("name", std::string("?"));
+  r.model_name = baseline.report.model.name.empty() ? std::string("?") : baseline.report.model.name;
   r.differences = differing_facts(baseline, candidate);
   if (!r.differences.empty() && !options.allow_mismatch) {
     std::vector<std::string> parts;

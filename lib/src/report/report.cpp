@@ -1,84 +1,16 @@
 #include "gbench/report/report.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 #include <memory>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "gbench/error.hpp"
+#include "gbench/report/comparison.hpp"
 #include "gbench/report/text_table.hpp"
-#include "gbench/version.hpp"
 
 namespace gbench::report {
-
-std::string rfc3339_now() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
-
-nlohmann::json make_context(const host::host_info& host, const std::vector<std::string>& command_line) {
-  return {{"tool", {{"name", "graviton-bench"}, {"version", gbench::version}, {"git_sha", gbench::git_sha}}},
-          {"date", rfc3339_now()},
-          {"host", host::to_json(host)},
-          {"command_line", command_line}};
-}
-
-namespace {
-
-nlohmann::json model_json(const config::model_spec& m) {
-  auto j = config::to_json(m);
-  j["parameters"] = m.parameter_count();
-  j["weight_bytes"] = m.weight_bytes();
-  j["flops_per_sample"] = m.flops_per_sample();
-  j["flops_source"] = m.flops_source;
-  for (const char* internal : {"file_parameters", "file_weight_bytes", "file_flops"}) {
-    j.erase(internal); // the job's copies of parameters, weight_bytes, flops_per_sample
-  }
-  return j;
-}
-
-} // namespace
-
-nlohmann::json to_json(const run_report& r) {
-  nlohmann::json j;
-  j["schema"] = "graviton-bench-report";
-  j["schema_version"] = schema_version;
-  j["context"] = r.context;
-  j["model"] = model_json(r.plan.model);
-  if (r.plan.models.size() > 1) {
-    j["models"] = nlohmann::json::array();
-    for (const auto& m : r.plan.models) {
-      j["models"].push_back(model_json(m));
-    }
-  }
-  j["settings"] = {{"batches", r.plan.batches},
-                   {"warmup", r.plan.warmup},
-                   {"iterations", r.plan.iterations},
-                   {"seed", r.plan.seed},
-                   {"repetitions", r.plan.repetitions},
-                   {"baseline", r.baseline},
-                   {"alpha", r.alpha},
-                   {"cosine_threshold", r.cosine_threshold},
-                   {"threads", r.plan.threads ? nlohmann::json(*r.plan.threads) : nlohmann::json(nullptr)},
-                   {"managed_env", r.plan.managed_env},
-                   {"env_overrides", r.plan.env_overrides}};
-  j["runs"] = nlohmann::json::array();
-  for (const auto& run : r.runs) {
-    j["runs"].push_back(run::to_json(run));
-  }
-  j["comparison"] = nlohmann::json::array();
-  for (const auto& row : compare_presets(r, r.baseline, r.alpha)) {
-    j["comparison"].push_back(to_json(row));
-  }
-  return j;
-}
 
 std::string format_duration_ns(double ns) {
   if (ns >= 1e9) {
@@ -95,66 +27,66 @@ std::string format_duration_ns(double ns) {
 
 namespace {
 
-std::string if_ok(const comparison_row& r, std::string value) { return r.ok ? std::move(value) : std::string("-"); }
+std::string if_ok(const record::preset_comparison& r, std::string value) { return r.ok ? std::move(value) : std::string("-"); }
 std::string number(double v) { return fmt::format("{:.6g}", v); }
 std::string optional_number(const std::optional<double>& v) { return v ? number(*v) : std::string{}; }
 
-std::string speedup_text(const comparison_row& r) {
+std::string speedup_text(const record::preset_comparison& r) {
   if (r.is_baseline) {
     return "baseline";
   }
   return r.speedup ? fmt::format("{:.2f}x", *r.speedup) : std::string("-");
 }
 
-std::string interval_text(const comparison_row& r) {
+std::string interval_text(const record::preset_comparison& r) {
   return r.ci_low ? fmt::format("[{:.2f}, {:.2f}]", *r.ci_low, *r.ci_high) : std::string("-");
 }
 
-std::string status_text(const comparison_row& r) { return r.ok ? std::string("ok") : "failed: " + r.error; }
+std::string status_text(const record::preset_comparison& r) { return r.ok ? std::string("ok") : "failed: " + r.error; }
 
 } // namespace
 
 const std::vector<column>& columns() {
   static const std::vector<column> cols{
-      {"model", "model", false, [](const comparison_row& r) { return r.model; },
-       [](const comparison_row& r) { return r.model; }},
-      {"preset", "preset", false, [](const comparison_row& r) { return r.preset; },
-       [](const comparison_row& r) { return r.preset; }},
-      {"batch", "batch", true, [](const comparison_row& r) { return std::to_string(r.batch); },
-       [](const comparison_row& r) { return std::to_string(r.batch); }},
-      {"reps", "repetitions", true, [](const comparison_row& r) { return std::to_string(r.repetitions); },
-       [](const comparison_row& r) { return std::to_string(r.repetitions); }},
-      {"median", "median_ns", true, [](const comparison_row& r) { return if_ok(r, format_duration_ns(r.summary_ns.median)); },
-       [](const comparison_row& r) { return r.ok ? number(r.summary_ns.median) : ""; }},
-      {"IQR", "iqr_ns", true, [](const comparison_row& r) { return if_ok(r, format_duration_ns(r.summary_ns.iqr)); },
-       [](const comparison_row& r) { return r.ok ? number(r.summary_ns.iqr) : ""; }},
-      {"p90", "p90_ns", true, [](const comparison_row& r) { return if_ok(r, format_duration_ns(r.summary_ns.p90)); },
-       [](const comparison_row& r) { return r.ok ? number(r.summary_ns.p90) : ""; }},
-      {"samples/s", "throughput", true, [](const comparison_row& r) { return if_ok(r, fmt::format("{:.1f}", r.throughput)); },
-       [](const comparison_row& r) { return r.ok ? number(r.throughput) : ""; }},
-      {"GFLOP/s", "gflops", true, [](const comparison_row& r) { return if_ok(r, fmt::format("{:.1f}", r.gflops)); },
-       [](const comparison_row& r) { return r.ok ? number(r.gflops) : ""; }},
-      {"GB/s", "weight_gbps", true, [](const comparison_row& r) { return if_ok(r, fmt::format("{:.2f}", r.weight_gbps)); },
-       [](const comparison_row& r) { return r.ok ? number(r.weight_gbps) : ""; }},
-      {"speedup", "speedup", true, speedup_text, [](const comparison_row& r) { return optional_number(r.speedup); }},
+      {"model", "model", false, [](const record::preset_comparison& r) { return r.model; },
+       [](const record::preset_comparison& r) { return r.model; }},
+      {"preset", "preset", false, [](const record::preset_comparison& r) { return r.preset; },
+       [](const record::preset_comparison& r) { return r.preset; }},
+      {"batch", "batch", true, [](const record::preset_comparison& r) { return std::to_string(r.batch); },
+       [](const record::preset_comparison& r) { return std::to_string(r.batch); }},
+      {"reps", "repetitions", true, [](const record::preset_comparison& r) { return std::to_string(r.repetitions); },
+       [](const record::preset_comparison& r) { return std::to_string(r.repetitions); }},
+      {"median", "median_ns", true, [](const record::preset_comparison& r) { return if_ok(r, format_duration_ns(r.summary_ns.median)); },
+       [](const record::preset_comparison& r) { return r.ok ? number(r.summary_ns.median) : ""; }},
+      {"IQR", "iqr_ns", true, [](const record::preset_comparison& r) { return if_ok(r, format_duration_ns(r.summary_ns.iqr)); },
+       [](const record::preset_comparison& r) { return r.ok ? number(r.summary_ns.iqr) : ""; }},
+      {"p90", "p90_ns", true, [](const record::preset_comparison& r) { return if_ok(r, format_duration_ns(r.summary_ns.p90)); },
+       [](const record::preset_comparison& r) { return r.ok ? number(r.summary_ns.p90) : ""; }},
+      {"samples/s", "throughput", true, [](const record::preset_comparison& r) { return if_ok(r, fmt::format("{:.1f}", r.throughput)); },
+       [](const record::preset_comparison& r) { return r.ok ? number(r.throughput) : ""; }},
+      {"GFLOP/s", "gflops", true, [](const record::preset_comparison& r) { return if_ok(r, fmt::format("{:.1f}", r.gflops)); },
+       [](const record::preset_comparison& r) { return r.ok ? number(r.gflops) : ""; }},
+      {"GB/s", "weight_gbps", true, [](const record::preset_comparison& r) { return if_ok(r, fmt::format("{:.2f}", r.weight_gbps)); },
+       [](const record::preset_comparison& r) { return r.ok ? number(r.weight_gbps) : ""; }},
+      {"speedup", "speedup", true, speedup_text, [](const record::preset_comparison& r) { return optional_number(r.speedup); }},
       {"95% CI", "speedup_ci", true, interval_text,
-       [](const comparison_row& r) { return r.ci_low ? fmt::format("{} {}", number(*r.ci_low), number(*r.ci_high)) : ""; }},
-      {"p", "p_value", true, [](const comparison_row& r) { return r.p_value ? fmt::format("{:.3g}", *r.p_value) : std::string("-"); },
-       [](const comparison_row& r) { return optional_number(r.p_value); }},
-      {"verdict", "verdict", false, [](const comparison_row& r) { return r.verdict.empty() ? std::string("-") : r.verdict; },
-       [](const comparison_row& r) { return r.verdict; }},
+       [](const record::preset_comparison& r) { return r.ci_low ? fmt::format("{} {}", number(*r.ci_low), number(*r.ci_high)) : ""; }},
+      {"p", "p_value", true, [](const record::preset_comparison& r) { return r.p_value ? fmt::format("{:.3g}", *r.p_value) : std::string("-"); },
+       [](const record::preset_comparison& r) { return optional_number(r.p_value); }},
+      {"verdict", "verdict", false, [](const record::preset_comparison& r) { return r.verdict.empty() ? std::string("-") : r.verdict; },
+       [](const record::preset_comparison& r) { return r.verdict; }},
       {"cosine", "cosine", true,
-       [](const comparison_row& r) {
+       [](const record::preset_comparison& r) {
          return r.cosine ? fmt::format("{:.6f}{}", *r.cosine, r.accuracy_flagged ? " LOW" : "") : std::string("-");
        },
-       [](const comparison_row& r) { return optional_number(r.cosine); }},
+       [](const record::preset_comparison& r) { return optional_number(r.cosine); }},
       {"status", "status", false, status_text, status_text},
   };
   return cols;
 }
 
-std::vector<column> visible_columns(const std::vector<comparison_row>& rows) {
-  const bool models = std::any_of(rows.begin(), rows.end(), [](const comparison_row& r) { return !r.model.empty(); });
+std::vector<column> visible_columns(const std::vector<record::preset_comparison>& rows) {
+  const bool models = std::any_of(rows.begin(), rows.end(), [](const record::preset_comparison& r) { return !r.model.empty(); });
   std::vector<column> out;
   for (const auto& c : columns()) {
     if (c.key != "model" || models) {
@@ -177,7 +109,7 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
-std::vector<std::vector<std::string>> cells(const std::vector<comparison_row>& rows) {
+std::vector<std::vector<std::string>> cells(const std::vector<record::preset_comparison>& rows) {
   std::vector<std::vector<std::string>> out;
   for (const auto& row : rows) {
     std::vector<std::string> line;
@@ -189,28 +121,29 @@ std::vector<std::vector<std::string>> cells(const std::vector<comparison_row>& r
   return out;
 }
 
-std::string model_text(const config::model_spec& m) {
-  const double flops = m.flops_per_sample();
+std::string model_text(const record::model_info& m) {
+  const double flops = m.flops_per_sample;
+  const bool file = m.kind != config::model_kind::mlp;
   const std::string flops_text =
       flops <= 0 ? std::string("FLOPs unknown")
                  : (flops >= 1e8 ? fmt::format("{:.2f} GFLOP", flops * 1e-9) : fmt::format("{:.3f} MFLOP", flops * 1e-6)) +
-                       " per sample" + (m.is_file() ? fmt::format(" ({})", m.flops_source) : "");
-  const std::string kind = m.is_file() ? fmt::format("{}, sha256 {}, ", config::to_string(m.kind), m.sha256.substr(0, 12)) : "";
-  return fmt::format("{} ({}{} parameters, {})", m.name, kind, m.parameter_count(), flops_text);
+                       " per sample" + (file ? fmt::format(" ({})", m.flops_source) : "");
+  const std::string kind = file ? fmt::format("{}, sha256 {}, ", config::to_string(m.kind), m.sha256.substr(0, 12)) : "";
+  return fmt::format("{} ({}{} parameters, {})", m.name, kind, m.parameters, flops_text);
 }
 
-std::string model_line(const run_report& r) {
+std::string model_line(const record::report& r) {
   std::vector<std::string> models;
-  for (const auto& m : r.plan.models.size() > 1 ? r.plan.models : std::vector{r.plan.model}) {
+  for (const auto& m : r.models.empty() ? std::vector{r.model} : r.models) {
     models.push_back(model_text(m));
   }
   return fmt::format("model{} {}, {} warm-up + {} timed iterations, {} repetition{}", models.size() > 1 ? "s" : "",
-                     fmt::join(models, "; "), r.plan.warmup, r.plan.iterations, r.plan.repetitions,
-                     r.plan.repetitions == 1 ? "" : "s");
+                     fmt::join(models, "; "), r.settings.warmup, r.settings.iterations, r.settings.repetitions,
+                     r.settings.repetitions == 1 ? "" : "s");
 }
 
 // "bf16 vs default @256: ..." for every row that has a baseline to compare with.
-std::vector<std::string> recipe_lines(const std::vector<comparison_row>& rows) {
+std::vector<std::string> recipe_lines(const std::vector<record::preset_comparison>& rows) {
   std::vector<std::string> lines;
   for (const auto& row : rows) {
     if (!row.speedup) {
@@ -225,7 +158,7 @@ std::vector<std::string> recipe_lines(const std::vector<comparison_row>& rows) {
   return lines;
 }
 
-std::vector<std::string> effect_lines(const std::vector<comparison_row>& rows) {
+std::vector<std::string> effect_lines(const std::vector<record::preset_comparison>& rows) {
   std::vector<std::string> lines;
   std::vector<std::string> seen;
   for (const auto& row : rows) {
@@ -243,8 +176,8 @@ std::vector<std::string> effect_lines(const std::vector<comparison_row>& rows) {
 
 class table_reporter final : public reporter {
 public:
-  void write(const run_report& r, std::ostream& out) const override {
-    const auto rows = compare_presets(r, r.baseline, r.alpha);
+  void write(const record::report& r, std::ostream& out) const override {
+    const auto& rows = r.comparison;
     std::vector<std::string> header;
     std::vector<bool> right;
     for (const auto& c : visible_columns(rows)) {
@@ -268,8 +201,8 @@ public:
 
 class markdown_reporter final : public reporter {
 public:
-  void write(const run_report& r, std::ostream& out) const override {
-    const auto rows = compare_presets(r, r.baseline, r.alpha);
+  void write(const record::report& r, std::ostream& out) const override {
+    const auto& rows = r.comparison;
     std::vector<std::string> header;
     std::vector<std::string> align;
     for (const auto& c : visible_columns(rows)) {
@@ -302,9 +235,9 @@ public:
 
 class csv_reporter final : public reporter {
 public:
-  void write(const run_report& r, std::ostream& out) const override {
+  void write(const record::report& r, std::ostream& out) const override {
     // Machine-readable: the raw values (ns, ratios), not the human units of the table.
-    const auto rows = compare_presets(r, r.baseline, r.alpha);
+    const auto& rows = r.comparison;
     std::vector<std::string> keys;
     for (const auto& c : visible_columns(rows)) {
       keys.push_back(c.key);
@@ -322,22 +255,22 @@ public:
 
 class json_reporter final : public reporter {
 public:
-  void write(const run_report& r, std::ostream& out) const override { out << to_json(r).dump(2) << '\n'; }
+  void write(const record::report& r, std::ostream& out) const override { out << record::to_json(r).dump(2) << '\n'; }
 };
 
 // One JSON document per line: the context first, each preset's results as its process finishes, then the
 // comparison. A crash loses nothing already written.
 class jsonl_reporter final : public reporter {
 public:
-  void begin(const run_report& r, std::ostream& out) const override {
-    nlohmann::json head = to_json(r);
+  void begin(const record::report& r, std::ostream& out) const override {
+    nlohmann::json head = record::to_json(r);
     head.erase("runs");
     head.erase("comparison");
     head["type"] = "context";
     out << head.dump() << '\n' << std::flush;
   }
-  void on_run(const run::preset_run& run, std::ostream& out) const override {
-    const auto j = run::to_json(run);
+  void on_run(const record::preset_run& run, std::ostream& out) const override {
+    const auto j = record::to_json(run);
     for (const auto& result : j["results"]) {
       nlohmann::json line = result;
       line["type"] = "result";
@@ -355,9 +288,9 @@ public:
     }
     out << std::flush;
   }
-  void write(const run_report& r, std::ostream& out) const override {
-    for (const auto& row : compare_presets(r, r.baseline, r.alpha)) {
-      nlohmann::json line = to_json(row);
+  void write(const record::report& r, std::ostream& out) const override {
+    for (const auto& row : r.comparison) {
+      nlohmann::json line = record::to_json(row);
       line["type"] = "comparison";
       out << line.dump() << '\n';
     }

@@ -14,6 +14,7 @@
 
 #include "gbench/error.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/record/stream.hpp"
 #include "gbench/run/worker.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
@@ -45,6 +46,29 @@ std::vector<std::string> child_environment(const std::vector<std::string>& paren
   return env;
 }
 
+record::report begin_report(const plan& p, record::context context) {
+  record::report r;
+  r.context = std::move(context);
+  r.model = record::describe(p.model);
+  if (p.models.size() > 1) {
+    for (const auto& m : p.models) {
+      r.models.push_back(record::describe(m));
+    }
+  }
+  r.settings = {.batches = p.batches,
+                .warmup = p.warmup,
+                .iterations = p.iterations,
+                .seed = p.seed,
+                .threads = p.threads,
+                .repetitions = p.repetitions,
+                .baseline = p.baseline,
+                .alpha = p.alpha,
+                .cosine_threshold = p.cosine_threshold,
+                .managed_env = p.managed_env,
+                .env_overrides = p.env_overrides};
+  return r;
+}
+
 config::preset effective_preset(const plan& p, const config::preset& preset) {
   config::preset out = preset;
   for (const auto& [k, v] : p.env_overrides) {
@@ -60,77 +84,62 @@ namespace {
 
 std::string gib(std::int64_t bytes) { return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024)); }
 
-preset_run collect(const std::filesystem::path& out, const job& j) {
-  preset_run run;
+// One line of a benchmark process's stream (record/stream.hpp) into the run.
+void read_line(const record::node& n, record::preset_run& run, bool& done) {
+  const std::string type = n.at("type").string();
+  if (type == "context") {
+    record::process_context context;
+    from_json(n, context);
+    run.effective_env = std::move(context.effective_env);
+    run.libtorch = std::move(context.libtorch);
+  } else if (type == "batch") {
+    from_json(n, run.batches.emplace_back());
+  } else if (type == "evidence") {
+    if (!run.evidence) {
+      run.evidence.emplace();
+    }
+    from_json(n, run.evidence->batches.emplace_back());
+  } else if (type == "huge_pages") {
+    record::huge_pages pages;
+    from_json(n, pages);
+    if (!run.evidence) {
+      run.evidence.emplace();
+    }
+    run.evidence->huge_pages_before = pages.before;
+    run.evidence->huge_pages_after = pages.after;
+  } else if (type == "done") {
+    done = true;
+  }
+}
+
+// The records of the process's stream, in order. A torn last line (a process that died mid-write) ends it.
+record::preset_run collect(const std::filesystem::path& out, const job& j) {
+  record::preset_run run;
   run.preset = j.preset;
   std::ifstream in(out);
   bool done = false;
+  const std::string name = out.string();
   for (std::string line; std::getline(in, line);) {
-    nlohmann::json record;
+    nlohmann::json value;
     try {
-      record = nlohmann::json::parse(line);
+      value = nlohmann::json::parse(line);
     } catch (const nlohmann::json::exception&) {
-      break; // a torn last line of a process that died mid-write
+      break;
     }
-    const std::string type = record.value("type", "");
-    if (type == "context") {
-      run.effective_env = record.at("effective_env").get<std::map<std::string, std::string>>();
-      run.libtorch = record.at("libtorch");
-    } else if (type == "batch") {
-      batch_result b;
-      b.batch = record.at("batch").get<std::int64_t>();
-      b.ok = record.value("status", "") == "ok";
-      if (b.ok) {
-        b.warmup = record.at("warmup").get<int>();
-        b.samples_ns = record.at("samples_ns").get<std::vector<std::int64_t>>();
-        b.predicted = record.at("predicted_classes").get<std::vector<std::int64_t>>();
-        if (record.contains("profile")) {
-          b.profile = record.at("profile");
-          b.profiled_ns = record.value("profiled_ns", std::vector<std::int64_t>{});
-          b.trace_file = record.value("trace_file", "");
-        }
-        compute_statistics(b, j.model);
-      } else {
-        b.error = record.value("error", "unknown error");
-      }
-      run.batches.push_back(std::move(b));
-    } else if (type == "evidence") {
-      batch_evidence e;
-      e.batch = record.at("batch").get<std::int64_t>();
-      e.ok = record.value("status", "") == "ok";
-      if (e.ok) {
-        const auto& a = record.at("accuracy");
-        if (a.contains("unavailable")) {
-          e.accuracy_unavailable = a.at("unavailable").get<std::string>();
-          run.evidence.push_back(std::move(e));
-          continue;
-        }
-        e.cosine = a.at("cosine").get<double>();
-        e.max_abs_error = a.at("max_abs_error").get<double>();
-        e.max_rel_error = a.at("max_rel_error").get<double>();
-        e.top1_agreement = a.at("top1_agreement").get<double>();
-      } else {
-        e.error = record.value("error", "unknown error");
-      }
-      run.evidence.push_back(std::move(e));
-    } else if (type == "huge_pages") {
-      if (!record.at("before").is_null()) {
-        run.huge_pages_before = record.at("before").get<std::int64_t>();
-      }
-      if (!record.at("after").is_null()) {
-        run.huge_pages_after = record.at("after").get<std::int64_t>();
-      }
-    } else if (type == "done") {
-      done = true;
+    try {
+      read_line(record::node(value, name), run, done);
+    } catch (const error& e) {
+      run.error = fmt::format("the benchmark process wrote a record this graviton-bench cannot read: {}", e.what());
+      break;
     }
   }
-  run.ok = done;
+  run.ok = done && run.error.empty();
   // Batches the process never reached are reported, not dropped.
   for (const std::int64_t batch : j.evidence ? std::vector<std::int64_t>{} : j.batches) {
     const bool seen = std::any_of(run.batches.begin(), run.batches.end(),
-                                  [&](const batch_result& b) { return b.batch == batch; });
+                                  [&](const record::batch_result& b) { return b.batch == batch; });
     if (!seen) {
-      batch_result b;
+      record::batch_result b;
       b.batch = batch;
       b.error = "not measured: the benchmark process ended before this batch";
       run.batches.push_back(std::move(b));
@@ -192,9 +201,12 @@ std::map<std::int64_t, std::string> split_by_batch(const std::string& out) {
   return by_batch;
 }
 
-void attach_routes(preset_run& run, const std::string& stdout_text, const config::model_spec& model) {
+void attach_routes(record::preset_run& run, const std::string& stdout_text, const config::model_spec& model) {
+  if (!run.evidence) {
+    return;
+  }
   const auto lines = split_by_batch(stdout_text);
-  for (auto& e : run.evidence) {
+  for (auto& e : run.evidence->batches) {
     if (!e.ok) {
       continue;
     }
@@ -205,34 +217,18 @@ void attach_routes(preset_run& run, const std::string& stdout_text, const config
       e.verbose_lines.push_back(line);
     }
     const auto execs = evidence::parse_onednn_verbose(text);
-    for (const auto& p : evidence::summarize_primitives(execs)) {
-      e.primitives.push_back({{"kind", p.kind},
-                              {"implementation", p.implementation},
-                              {"problem", p.problem},
-                              {"math", p.math},
-                              {"src_dtype", p.src_dtype},
-                              {"wei_dtype", p.wei_dtype},
-                              {"dst_dtype", p.dst_dtype},
-                              {"execs", p.execs}});
-    }
-    for (const auto& r : evidence::route_layers(execs, e.batch, model.linear_layers(), 1)) {
-      e.routes.push_back({{"in_features", r.in_features},
-                          {"out_features", r.out_features},
-                          {"backend", r.backend},
-                          {"implementation", r.implementation},
-                          {"math", r.math},
-                          {"execs", r.execs}});
-    }
+    e.primitives = evidence::summarize_primitives(execs);
+    e.routes = evidence::route_layers(execs, e.batch, model.linear_layers(), 1);
   }
 }
 
 } // namespace
 
-std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence,
-                                const std::function<void(const preset_run&)>& on_done) {
+std::vector<record::preset_run> execute(const plan& p, const std::string& executable, bool evidence,
+                                const std::function<void(const record::preset_run&)>& on_done) {
   util::temp_dir tmp;
   const auto parent_env = util::current_environment();
-  std::vector<preset_run> runs;
+  std::vector<record::preset_run> runs;
   const int repetitions = evidence ? 1 : std::max(1, p.repetitions);
   const std::vector<config::model_spec> models = p.models.size() > 1 ? p.models : std::vector{p.model};
   const std::size_t per_round = p.presets.size() * models.size();
@@ -281,7 +277,7 @@ std::vector<preset_run> execute(const plan& p, const std::string& executable, bo
     std::vector<std::string> argv = worker_wrapper();
     argv.insert(argv.end(), {executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
     const auto status = util::run_process(argv, env, {.forward_stderr = true, .capture_stdout = evidence});
-    preset_run run = collect(out_file, j);
+    record::preset_run run = collect(out_file, j);
     run.repetition = repetition;
     if (models.size() > 1) {
       run.model = model.name;
@@ -313,10 +309,13 @@ namespace gbench::run {
 
 namespace {
 
-bool any_bf16(const preset_run& r) {
-  for (const auto& e : r.evidence) {
+bool any_bf16(const record::preset_run& r) {
+  if (!r.evidence) {
+    return false;
+  }
+  for (const auto& e : r.evidence->batches) {
     for (const auto& route : e.routes) {
-      if (route.value("math", "") == "bf16") {
+      if (route.math == "bf16") {
         return true;
       }
     }
@@ -324,41 +323,48 @@ bool any_bf16(const preset_run& r) {
   return false;
 }
 
-std::string backend_of(const preset_run& r, std::int64_t batch, std::size_t layer) {
-  for (const auto& e : r.evidence) {
+std::string backend_of(const record::preset_run& r, std::int64_t batch, std::size_t layer) {
+  if (!r.evidence) {
+    return {};
+  }
+  for (const auto& e : r.evidence->batches) {
     if (e.batch == batch && layer < e.routes.size()) {
-      return e.routes[layer].value("backend", "");
+      return e.routes[layer].backend;
     }
   }
   return {};
 }
 
-std::int64_t huge_page_growth(const preset_run& r) {
-  return r.huge_pages_before && r.huge_pages_after ? *r.huge_pages_after - *r.huge_pages_before : 0;
+std::int64_t huge_page_growth(const record::preset_run& r) {
+  return r.evidence && r.evidence->huge_pages_before && r.evidence->huge_pages_after
+             ? *r.evidence->huge_pages_after - *r.evidence->huge_pages_before
+             : 0;
 }
 
 } // namespace
 
-void describe_effects(std::vector<preset_run>& runs, const preset_run* baseline) {
-  for (auto& r : runs) {
-    r.effects.clear();
-    if (r.evidence.empty()) {
+void describe_effects(std::vector<record::preset_run>& runs, const record::preset_run* baseline) {
+  for (auto& run : runs) {
+    if (!run.evidence) {
       continue;
     }
+    const auto& r = run;
+    auto& effects = run.evidence->effects;
+    effects.clear();
     const bool fast_math = r.preset.env.count("DNNL_DEFAULT_FPMATH_MODE") != 0 ||
                            r.preset.env.count("ONEDNN_DEFAULT_FPMATH_MODE") != 0 ||
                            r.preset.settings.matmul_precision.value_or("highest") == "medium";
     if (fast_math) {
       const bool seen = any_bf16(r) && (baseline == nullptr || !any_bf16(*baseline));
-      r.effects.push_back(seen ? "bf16 fast-math: observed (a linear layer ran oneDNN with bf16 math)"
+      effects.push_back(seen ? "bf16 fast-math: observed (a linear layer ran oneDNN with bf16 math)"
                                : "bf16 fast-math: no effect observed on this host (no linear layer ran with bf16 math)");
     }
     if (r.preset.env.count("TORCH_MKLDNN_MATMUL_MIN_DIM") != 0 || r.preset.env.count("TORCH_MKLDNN_MATMUL_MIN_SIZE") != 0) {
       std::vector<std::string> moved;
       if (baseline != nullptr) {
-        for (const auto& e : r.evidence) {
+        for (const auto& e : r.evidence->batches) {
           for (std::size_t l = 0; l < e.routes.size(); ++l) {
-            const std::string now = e.routes[l].value("backend", "");
+            const std::string now = e.routes[l].backend;
             const std::string before = backend_of(*baseline, e.batch, l);
             if (!before.empty() && now != before) {
               moved.push_back(fmt::format("layer {} at batch {}: {} -> {}", l + 1, e.batch, before, now));
@@ -366,7 +372,7 @@ void describe_effects(std::vector<preset_run>& runs, const preset_run* baseline)
           }
         }
       }
-      r.effects.push_back(moved.empty()
+      effects.push_back(moved.empty()
                               ? std::string("matmul size threshold: no effect observed on this host (every layer ran "
                                             "where it runs under the default preset)")
                               : fmt::format("matmul size threshold: observed ({})", fmt::join(moved, "; ")));
@@ -374,7 +380,7 @@ void describe_effects(std::vector<preset_run>& runs, const preset_run* baseline)
     if (r.preset.env.count("THP_MEM_ALLOC_ENABLE") != 0 && r.preset.env.at("THP_MEM_ALLOC_ENABLE") == "1") {
       const std::int64_t grew = huge_page_growth(r);
       const std::int64_t base = baseline != nullptr ? huge_page_growth(*baseline) : 0;
-      r.effects.push_back(grew > base ? fmt::format("transparent huge pages: observed ({:.1f} MiB of huge pages, "
+      effects.push_back(grew > base ? fmt::format("transparent huge pages: observed ({:.1f} MiB of huge pages, "
                                                     "default preset {:.1f} MiB)",
                                                     static_cast<double>(grew) / 1048576.0,
                                                     static_cast<double>(base) / 1048576.0)

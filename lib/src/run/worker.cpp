@@ -18,6 +18,8 @@
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
+#include "gbench/record/run.hpp"
+#include "gbench/record/stream.hpp"
 #include "gbench/run/result.hpp"
 #include "gbench/util/files.hpp"
 
@@ -74,7 +76,8 @@ std::vector<std::int64_t> timed_samples(const job& j, backend::mlp_session& sess
 void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& writer,
                   std::optional<std::int64_t> huge_before) {
   for (const std::int64_t batch : j.batches) {
-    nlohmann::json record{{"type", "evidence"}, {"batch", batch}};
+    record::batch_evidence e;
+    e.batch = batch;
     try {
       session.prepare(batch);
       std::fflush(stdout);
@@ -85,45 +88,40 @@ void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& wri
       std::printf("%s,end,%lld\n", evidence_marker, static_cast<long long>(batch));
       std::fflush(stdout);
       const auto a = session.compare_with_float64();
-      record["accuracy"] = a.available ? nlohmann::json{{"cosine", a.cosine},
-                                                        {"max_abs_error", a.max_abs_error},
-                                                        {"max_rel_error", a.max_rel_error},
-                                                        {"top1_agreement", a.top1_agreement}}
-                                       : nlohmann::json{{"unavailable", a.unavailable}};
-      record["status"] = "ok";
-    } catch (const std::exception& e) {
-      record["status"] = "failed";
-      record["error"] = e.what();
+      if (a.available) {
+        e.accuracy = {a.cosine, a.max_abs_error, a.max_rel_error, a.top1_agreement, {}};
+      } else {
+        e.accuracy.unavailable = a.unavailable;
+      }
+      e.ok = true;
+    } catch (const std::exception& ex) {
+      e.error = ex.what();
     }
-    writer.write(record);
+    writer.write(record::stream_line("evidence", e));
   }
-  const auto huge_after = host::anon_huge_pages_bytes();
-  writer.write({{"type", "huge_pages"},
-                {"before", huge_before ? nlohmann::json(*huge_before) : nlohmann::json(nullptr)},
-                {"after", huge_after ? nlohmann::json(*huge_after) : nlohmann::json(nullptr)}});
+  writer.write(record::stream_line("huge_pages", record::huge_pages{huge_before, host::anon_huge_pages_bytes()}));
   writer.write({{"type", "done"}});
 }
 
 } // namespace
 
 void run_worker(const std::filesystem::path& job_file, const std::filesystem::path& out) {
-  const job j = job_from_json(nlohmann::json::parse(util::read_text_file(job_file)));
+  const job j = job_from_json(util::read_text_file(job_file), job_file.string());
   jsonl_writer writer(out);
 
   // Read before LibTorch touches anything, so the record is what LibTorch itself will read.
-  std::map<std::string, std::string> effective;
+  record::process_context context;
+  context.pid = ::getpid();
   for (const auto& name : j.managed_env) {
     if (const char* v = std::getenv(name.c_str())) {
-      effective[name] = v;
+      context.effective_env[name] = v;
     }
   }
   backend::apply_settings(j.preset.settings);
   const auto huge_before = host::anon_huge_pages_bytes();
   backend::mlp_session session(j.model, j.seed);
-  writer.write({{"type", "context"},
-                {"pid", ::getpid()},
-                {"effective_env", effective},
-                {"libtorch", backend::to_json(backend::query_libtorch())}});
+  context.libtorch = backend::query_libtorch();
+  writer.write(record::stream_line("context", context));
   if (j.verbose) {
     std::cerr << session.describe() << '\n';
   }
@@ -138,15 +136,16 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
   int batches_done = 0;
 
   for (const std::int64_t batch : j.batches) {
-    nlohmann::json record{{"type", "batch"}, {"batch", batch}};
+    record::batch_result b;
+    b.batch = batch;
+    b.warmup = j.warmup;
     try {
       session.prepare(batch);
       say(j, fmt::format("batch {}: {} warm-up forwards", batch, j.warmup));
       session.warm_up(j.warmup);
       say(j, fmt::format("batch {}: timing {} forwards{}", batch, j.iterations,
                          j.min_time > 0 ? fmt::format(" per chunk, for at least {} s", j.min_time) : ""));
-      record["samples_ns"] = timed_samples(j, session);
-      record["warmup"] = j.warmup;
+      b.samples_ns = timed_samples(j, session);
       if (j.profile) {
         say(j, fmt::format("batch {}: profiling {} forwards", batch, j.iterations));
         const std::string trace =
@@ -154,25 +153,24 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
                                 : (std::filesystem::path(j.trace_dir) / fmt::format("{}-b{}.json", j.preset.name, batch)).string();
         std::vector<std::int64_t> profiled_ns;
         const auto events = backend::profile_forwards(session, j.iterations, j.record_shapes, trace, &profiled_ns);
-        record["profile"] = profile::to_json(profile::aggregate(events, j.record_shapes));
-        record["profiled_ns"] = profiled_ns;
-        if (!trace.empty()) {
-          record["trace_file"] = trace;
-        }
+        b.profile = record::batch_profile{.table = profile::aggregate(events, j.record_shapes),
+                                          .samples_ns = std::move(profiled_ns),
+                                          .summary_ns = {},
+                                          .trace_file = trace};
       }
-      const auto predicted = session.predicted_classes(predicted_shown);
-      record["predicted_classes"] = predicted;
-      record["status"] = "ok";
+      b.predicted = session.predicted_classes(predicted_shown);
+      record::compute_statistics(b, j.model);
+      b.ok = true;
       if (j.verbose) {
         std::cerr << fmt::format("[{} @ batch {}] predicted class of the first samples: {}\n", j.preset.name, batch,
-                                 fmt::join(predicted, ", "));
+                                 fmt::join(b.predicted, ", "));
       }
     } catch (const std::exception& e) {
-      record["status"] = "failed";
-      record["error"] = e.what();
+      b.ok = false;
+      b.error = e.what();
       std::cerr << fmt::format("error: preset {} batch {}: {}\n", j.preset.name, batch, e.what());
     }
-    writer.write(record);
+    writer.write(record::stream_line("batch", b));
     if (abort_after != nullptr && ++batches_done >= std::atoi(abort_after)) {
       std::abort();
     }

@@ -54,10 +54,4 @@ summary summarize(std::span<const double> samples) {
   return s;
 }
 
-nlohmann::json to_json(const summary& s) {
-  return {{"count", s.count}, {"min", s.min},   {"max", s.max},   {"mean", s.mean},     {"median", s.median},
-          {"p90", s.p90},     {"p99", s.p99},   {"q1", s.q1},     {"q3", s.q3},         {"iqr", s.iqr},
-          {"stddev", s.stddev}, {"cv", s.cv}};
-}
-
 } // namespace gbench::stats

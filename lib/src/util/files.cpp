@@ -123,6 +123,9 @@ temp_dir::~temp_dir() {
 
 std::string read_text_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw input_error(fmt::format("{}: cannot be read; check that the file exists and is readable", path.string()));
+  }
   std::ostringstream out;
   out << in.rdbuf();
   return out.str();

@@ -2,7 +2,6 @@
 
 #include <string>
 
-#include <nlohmann/json.hpp>
 
 #include "gbench/config/preset.hpp"
 
@@ -28,7 +27,6 @@ struct libtorch_info {
 };
 
 libtorch_info query_libtorch();
-nlohmann::json to_json(const libtorch_info& info);
 
 /// Applies a preset's LibTorch settings to this process; throws input_error when LibTorch refuses one.
 void apply_settings(const config::torch_settings& settings);

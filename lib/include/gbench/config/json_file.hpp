@@ -25,7 +25,4 @@ struct json_document {
 /// Reads and parses a JSON file; throws input_error naming the file, line and column of a syntax error.
 json_document load_json_document(const std::filesystem::path& path);
 
-/// 1-based line of a byte offset in text.
-int line_of_offset(std::string_view text, std::size_t offset);
-
 } // namespace gbench::config

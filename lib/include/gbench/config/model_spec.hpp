@@ -71,11 +71,8 @@ struct model_spec {
   [[nodiscard]] std::int64_t estimate_bytes(std::int64_t batch) const;
 };
 
-/// The spec as its file holds it (model_from_json reads it back); a model file's spec carries every field.
-nlohmann::json to_json(const model_spec& spec);
-/// Parses a model spec; `where` prefixes error messages (file and line). Model-file fields are accepted only
-/// with `internal` (the worker's job file), never in a user's model JSON.
-model_spec model_from_json(const nlohmann::ordered_json& j, const std::string& where, bool internal = false);
+/// Parses a model spec; `where` prefixes error messages (file and line).
+model_spec model_from_json(const nlohmann::ordered_json& j, const std::string& where);
 
 /// Loads a model by name (a file NAME.json in models_dir) or by path to a JSON file. A path ending in .pt
 /// (TorchScript) or .pt2 (AOTInductor package) gives a model-file spec to be completed by

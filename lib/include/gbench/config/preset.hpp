@@ -60,10 +60,6 @@ private:
 /// `known` holds knobs declared earlier (the built-in file) that this file's presets may use.
 preset_catalog load_presets(const std::filesystem::path& path, const preset_catalog* known = nullptr);
 
-nlohmann::json to_json(const preset& p);
-nlohmann::json to_json(const torch_settings& s);
-torch_settings settings_from_json(const nlohmann::json& j);
-
 /// Parses "KEY=VALUE"; throws input_error naming the option on a malformed item.
 std::pair<std::string, std::string> parse_env_assignment(const std::string& item);
 

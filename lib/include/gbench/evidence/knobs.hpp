@@ -3,7 +3,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 #include "gbench/backend/libtorch.hpp"
 #include "gbench/host/host_info.hpp"
@@ -24,7 +23,5 @@ std::vector<knob_verdict> assess_knobs(const host::host_info& host, const backen
 /// Whether oneDNN on this CPU computes in bf16: AVX-512 (avx512bw, vl, dq), AVX-NE-CONVERT or AMX on x86,
 /// the BF16 extension on aarch64. The same test as LibTorch's mkldnn_bf16_device_check.
 bool cpu_has_onednn_bf16(const host::host_info& host);
-
-nlohmann::json to_json(const knob_verdict& v);
 
 } // namespace gbench::evidence

@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 namespace gbench::host {
 
@@ -40,8 +39,6 @@ cpuinfo_facts parse_cpuinfo(const std::string& text);
 std::string parse_thp_mode(const std::string& text);
 /// A field of /proc/meminfo in bytes, or nullopt.
 std::optional<std::int64_t> parse_meminfo_bytes(const std::string& text, const std::string& field);
-
-nlohmann::json to_json(const host_info& h);
 
 /// Bytes of this process's anonymous memory backed by transparent huge pages (AnonHugePages of
 /// /proc/self/smaps_rollup), or nullopt where the kernel does not say.

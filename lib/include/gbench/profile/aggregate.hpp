@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 /// PyTorch's prof.key_averages().table() for profiles taken in C++, where LibTorch offers neither. The
 /// algorithm is torch/autograd/profiler.py and profiler_util.py of the LibTorch this project builds with
@@ -59,11 +58,5 @@ std::string format_table(const table& t, const std::string& sort_by, int row_lim
 /// The sort_by values format_table accepts: self_cpu_time_total, cpu_time_total, cpu_time (the
 /// average), count.
 std::vector<std::string> sort_keys();
-
-/// For reports: {"ops": [{name, input_shapes (when set), count, self_cpu_us, cpu_total_us,
-/// self_cpu_percent, cpu_total_percent, cpu_avg_us, is_async (when set)}], "self_cpu_total_us"}.
-nlohmann::json to_json(const table& t);
-/// Reads what to_json wrote; throws input_error naming the missing or mistyped field.
-table table_from_json(const nlohmann::json& j);
 
 } // namespace gbench::profile

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "gbench/record/report.hpp"
 
 namespace gbench::report {
 
@@ -22,11 +22,10 @@ struct stored_series {
   std::vector<std::size_t> repetition_sizes;
 };
 
-/// A graviton-bench report (README, "Report schema") read back from its file for compare and export.
+/// A graviton-bench report read back for compare and export, with its samples pooled per (preset, batch).
 struct stored_report {
   std::string name;       ///< the file as given, the prefix of every message about it
-  nlohmann::json context; ///< as written
-  nlohmann::json model;   ///< as written
+  record::report report;  ///< as read (of the first report, when several are pooled)
   std::vector<stored_series> series; ///< in order of first appearance: preset order, then batch order
   /// What two reports must share to be compared, as (key, value): model.input_shape, model.hidden,
   /// model.outputs, libtorch.version/blas/acl/onednn_version (when a run recorded them), host.arch,

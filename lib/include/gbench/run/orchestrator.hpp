@@ -9,6 +9,8 @@
 
 #include "gbench/config/model_spec.hpp"
 #include "gbench/config/preset.hpp"
+#include "gbench/record/report.hpp"
+#include "gbench/record/run.hpp"
 #include "gbench/run/result.hpp"
 
 namespace gbench::run {
@@ -35,7 +37,13 @@ struct plan {
   bool profile = true;        ///< profile as many forwards again after timing (PyTorch's operator table)
   bool record_shapes = false; ///< group the table by input shape
   std::string trace_dir;      ///< Chrome traces, one per preset and batch
+  std::string baseline = "default"; ///< the preset speed-ups are measured against
+  double alpha = 0.05;              ///< significance level of the comparison
+  double cosine_threshold = 0.99;   ///< --verify: flag accuracy below this
 };
+
+/// The report of a plan before anything ran: its context, model and settings; no runs yet.
+record::report begin_report(const plan& p, record::context context);
 
 /// The environment of a preset's process: `parent` without any managed knob, then the preset's
 /// knobs, then the overrides. Nothing else is changed.
@@ -50,15 +58,15 @@ config::preset effective_preset(const plan& p, const config::preset& preset);
 /// Runs every preset of the plan in a child process of `executable` (its hidden `__worker` command).
 /// A preset whose process fails is reported as failed with its stderr's tail; the others still run.
 /// With `evidence`, each process instead runs one forward per batch with ONEDNN_VERBOSE=1 and reports who
-/// served each layer, the accuracy against float64 and the process's huge pages (preset_run::evidence).
+/// served each layer, the accuracy against float64 and the process's huge pages (record::run_evidence).
 /// `on_done` is called as each process finishes (streaming output).
-std::vector<preset_run> execute(const plan& p, const std::string& executable, bool evidence = false,
-                                const std::function<void(const preset_run&)>& on_done = {});
+std::vector<record::preset_run> execute(const plan& p, const std::string& executable, bool evidence = false,
+                                        const std::function<void(const record::preset_run&)>& on_done = {});
 
 /// For each preset, what its knobs changed compared with `baseline`'s evidence (the default preset):
 /// bf16 math on some layer, a layer moved between oneDNN and BLAS, more huge pages; else
 /// "<knob>: no effect observed on this host".
-void describe_effects(std::vector<preset_run>& runs, const preset_run* baseline);
+void describe_effects(std::vector<record::preset_run>& runs, const record::preset_run* baseline);
 
 /// Refuses, before anything is allocated, a batch whose tensors would not fit in `available_bytes`.
 void check_memory(const config::model_spec& model, const std::vector<std::int64_t>& batches,

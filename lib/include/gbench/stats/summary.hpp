@@ -4,7 +4,6 @@
 #include <span>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 
 namespace gbench::stats {
 
@@ -45,7 +44,5 @@ struct summary {
 
 /// Summarises samples; throws std::invalid_argument when there are none.
 summary summarize(std::span<const double> samples);
-
-nlohmann::json to_json(const summary& s);
 
 } // namespace gbench::stats

@@ -26,6 +26,7 @@ private:
   std::filesystem::path path_;
 };
 
+/// The whole file; throws input_error naming it when it cannot be opened.
 std::string read_text_file(const std::filesystem::path& path);
 
 } // namespace gbench::util

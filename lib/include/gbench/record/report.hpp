@@ -1,0 +1,122 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gbench/config/model_spec.hpp"
+#include "gbench/record/context.hpp"
+#include "gbench/record/json_reader.hpp"
+#include "gbench/record/run.hpp"
+#include "gbench/stats/summary.hpp"
+
+namespace gbench::record {
+
+/// Version of the JSON report layout (README, "Report schema"); bumped on any incompatible change.
+inline constexpr int schema_version = 1;
+
+/// The model block of a report: its shape and the figures derived from it.
+struct model_info {
+  std::string name;
+  std::string description;
+  std::vector<std::int64_t> input_shape;
+  std::vector<std::int64_t> hidden;
+  std::int64_t outputs = 0;
+  std::int64_t parameters = 0;
+  std::int64_t weight_bytes = 0;  ///< bytes of all weights: what a forward reads at least once
+  double flops_per_sample = 0;
+  std::string flops_source = "model shape"; ///< config::model_spec::flops_source
+  // A model file's (README, "Model files"); kind "mlp" and the rest empty for the built-in MLP:
+  config::model_kind kind = config::model_kind::mlp;
+  std::string file;
+  std::string sha256;
+  std::int64_t file_bytes = 0;
+  std::vector<config::input_spec> inputs;
+  std::string inputs_from;
+  std::string sidecar;
+  std::string twin;
+  std::optional<double> sidecar_flops;
+};
+
+/// The model block of a model spec.
+model_info describe(const config::model_spec& spec);
+nlohmann::json to_json(const config::input_spec& in);
+void from_json(const node& n, config::input_spec& out);
+/// The spec a model block describes.
+config::model_spec spec_of(const model_info& m);
+
+/// How the runs were asked for.
+struct settings {
+  std::vector<std::int64_t> batches;
+  int warmup = 0;
+  int iterations = 0;
+  std::uint64_t seed = 0;
+  std::optional<int> threads;  ///< --threads, overriding the presets'
+  int repetitions = 1;
+  std::string baseline = "default"; ///< the preset speed-ups are measured against
+  double alpha = 0.05;              ///< significance level of the comparison
+  double cosine_threshold = 0.99;   ///< --verify: accuracy below this is flagged in every format
+  std::vector<std::string> managed_env;
+  std::map<std::string, std::string> env_overrides;
+};
+
+/// One preset at one batch size, its repetitions pooled, and how it compares with the baseline preset.
+struct preset_comparison {
+  std::string model;                 ///< with several models (--model a.pt,a.pt2); else empty
+  std::string preset;
+  std::int64_t batch = 0;
+  bool ok = false;
+  std::string error;                 ///< of the first failed repetition, when !ok
+  int repetitions = 0;               ///< repetitions that measured this batch
+  stats::summary summary_ns;         ///< of all repetitions' samples
+  double throughput = 0;             ///< samples/s at the pooled median
+  double gflops = 0;
+  double weight_gbps = 0;
+  std::optional<double> profiled_total_ns; ///< median over repetitions of the profile's self CPU time total
+  bool is_baseline = false;
+  // Against the baseline at the same batch (absent for the baseline itself or when either failed):
+  std::optional<double> speedup;      ///< baseline median / this median: above 1 is faster
+  std::optional<double> ci_low;       ///< 95% bootstrap interval of the speedup
+  std::optional<double> ci_high;
+  std::optional<double> p_value;      ///< two-sided Mann-Whitney U on the raw samples
+  std::optional<double> p_value_runs; ///< the same test on the repetitions' medians, when they are enough
+  std::string verdict;                ///< faster, slower, no significant difference, too few samples
+  std::vector<std::string> effects;   ///< from --verify: what the preset's knobs were seen to do
+  std::optional<double> cosine;       ///< from --verify: logits' cosine similarity to float64 at this batch
+  bool accuracy_flagged = false;      ///< cosine below the report's threshold
+};
+
+/// The results of one invocation, with what is needed to read them later (README, "Report schema").
+struct report {
+  record::context context;
+  model_info model;                          ///< the first (or only) model
+  std::vector<model_info> models;            ///< every model, when several ran side by side; else empty
+  record::settings settings;
+  std::vector<preset_run> runs;              ///< in the order they ran: repetitions interleaved
+  std::vector<preset_comparison> comparison; ///< one per preset and batch, computed once from runs
+};
+
+nlohmann::json to_json(const model_info& m);
+void from_json(const node& n, model_info& out);
+nlohmann::json to_json(const settings& s);
+void from_json(const node& n, settings& out);
+nlohmann::json to_json(const preset_comparison& c);
+void from_json(const node& n, preset_comparison& out);
+/// The whole report, "schema" and "schema_version" first.
+nlohmann::json to_json(const report& r);
+/// Checks the schema and version, then reads every part; errors name `n`'s file and the JSON path.
+void from_json(const node& n, report& out);
+
+/// Reads a report from text; `name` stands for the file in messages. Throws report_error naming the file,
+/// and the line and column of a syntax error or the JSON path of a missing or ill-typed field.
+report parse_report(const std::string& text, const std::string& name);
+
+/// Reads a report file (the same errors, and a missing, unreadable or directory path).
+report load_report(const std::filesystem::path& path);
+
+} // namespace gbench::record

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gbench/backend/libtorch.hpp"
+#include "gbench/config/model_spec.hpp"
+#include "gbench/config/preset.hpp"
+#include "gbench/profile/aggregate.hpp"
+#include "gbench/record/evidence.hpp"
+#include "gbench/record/json_reader.hpp"
+#include "gbench/stats/summary.hpp"
+
+namespace gbench::record {
+
+/// The profiled forwards of one batch: PyTorch's operator table and each forward's time under the profiler.
+struct batch_profile {
+  profile::table table;
+  std::vector<std::int64_t> samples_ns; ///< each profiled forward's time, from the profiler's events
+  stats::summary summary_ns;            ///< of samples_ns, when there are any
+  std::string trace_file;               ///< the Chrome trace written for this batch, if any
+};
+
+/// Timing of one batch size under one preset.
+struct batch_result {
+  std::int64_t batch = 0;
+  bool ok = false;
+  std::string error;                    ///< why it failed, when !ok
+  int warmup = 0;
+  std::vector<std::int64_t> samples_ns; ///< one per timed forward
+  stats::summary summary_ns;            ///< of samples_ns
+  double throughput = 0;                ///< samples per second at the median
+  double gflops = 0;                    ///< model FLOPs per forward / median
+  double weight_gbps = 0;               ///< weight bytes per forward / median
+  std::vector<std::int64_t> predicted;  ///< predicted classes of the first samples
+  std::optional<batch_profile> profile; ///< the profiled forwards, unless profiling was off
+};
+
+/// Derives the summaries, throughput, GFLOP/s and GB/s from the samples.
+void compute_statistics(batch_result& r, const config::model_spec& model);
+
+/// Everything one preset's process produced, or how it failed.
+struct preset_run {
+  config::preset preset;
+  std::string model;        ///< the model's name when the plan has several (--model a.pt,a.pt2); else empty
+  int repetition = 1;       ///< 1-based, when the plan repeats every preset
+  bool ok = false;          ///< the process ran to the end
+  std::string error;        ///< how it failed, when !ok
+  std::string stderr_tail;  ///< its stderr's last lines, when !ok
+  std::map<std::string, std::string> effective_env; ///< the managed knobs as the process saw them
+  std::optional<backend::libtorch_info> libtorch;   ///< as the process saw it; none when it died first
+  std::vector<batch_result> batches;
+  std::optional<run_evidence> evidence; ///< --verify, doctor
+  [[nodiscard]] bool all_ok() const;
+};
+
+nlohmann::json to_json(const stats::summary& s);
+void from_json(const node& n, stats::summary& out);
+void from_json(const node& n, profile::op_stats& out); ///< to_json is the table's
+nlohmann::json to_json(const profile::table& t);
+void from_json(const node& n, profile::table& out);
+nlohmann::json to_json(const backend::libtorch_info& info);
+void from_json(const node& n, backend::libtorch_info& out);
+nlohmann::json to_json(const config::torch_settings& s);
+void from_json(const node& n, config::torch_settings& out);
+nlohmann::json to_json(const config::preset& p);
+void from_json(const node& n, config::preset& out);
+nlohmann::json to_json(const batch_result& r);
+void from_json(const node& n, batch_result& out);
+nlohmann::json to_json(const preset_run& r);
+void from_json(const node& n, preset_run& out);
+
+} // namespace gbench::record

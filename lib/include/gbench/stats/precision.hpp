@@ -1,0 +1,34 @@
+#pragma once
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "gbench/stats/processes.hpp"
+
+/// Run until precise: how wide the reported intervals are, and how many more processes would narrow them.
+namespace gbench::stats {
+
+/// One reported figure: the speed-up of `preset` over `baseline` (both groups given), or the estimate of
+/// `preset` alone (`baseline` empty).
+struct precision_row {
+  std::string name; ///< e.g. "bf16 @ 32"
+  std::vector<process_samples> preset;
+  std::vector<process_samples> baseline;
+};
+
+/// The widest interval among the rows.
+struct precision_status {
+  /// Relative half-width of the widest 95% interval: the larger of the bootstrap's and (with two processes
+  /// or more a side) Student's t interval's distance from the estimate, over the estimate. Infinite while a
+  /// row has fewer than two processes a side: the variance between processes is then unknown.
+  double worst = std::numeric_limits<double>::infinity();
+  std::string worst_row;
+  int processes_wanted = 0; ///< processes a side the widest row would need to reach the target, at its variance
+};
+
+/// Assesses `rows` against a relative `target` half-width (0.03 for ±3%).
+precision_status assess_precision(const std::vector<precision_row>& rows, double target,
+                                  const process_test_options& o);
+
+} // namespace gbench::stats

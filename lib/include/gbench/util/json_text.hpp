@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace gbench::util {
+
+/// 1-based line of a byte offset in text.
+int line_of_offset(std::string_view text, std::size_t offset);
+
+/// "name:line:column: malformed JSON: what" for a syntax error in `text`, with a hint when the text ends
+/// before the JSON does (a truncated file). The one wording of every JSON syntax error the tool reports.
+std::string describe_syntax_error(std::string_view text, const nlohmann::json::parse_error& e, const std::string& name);
+
+} // namespace gbench::util

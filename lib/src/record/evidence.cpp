@@ -1,0 +1,111 @@
+#include "gbench/record/evidence.hpp"
+
+#include "gbench/record/status.hpp"
+
+namespace gbench::record {
+
+nlohmann::json to_json(const accuracy& a) {
+  if (!a.unavailable.empty()) {
+    return {{"unavailable", a.unavailable}};
+  }
+  return {{"cosine", a.cosine},
+          {"max_abs_error", a.max_abs_error},
+          {"max_rel_error", a.max_rel_error},
+          {"top1_agreement", a.top1_agreement}};
+}
+
+void from_json(const node& n, accuracy& out) {
+  if (n.find("unavailable")) {
+    read(n, "unavailable", out.unavailable);
+    return;
+  }
+  read(n, "cosine", out.cosine);
+  read(n, "max_abs_error", out.max_abs_error);
+  read(n, "max_rel_error", out.max_rel_error);
+  read(n, "top1_agreement", out.top1_agreement);
+}
+
+nlohmann::json to_json(const evidence::layer_route& r) {
+  return {{"in_features", r.in_features},       {"out_features", r.out_features}, {"backend", r.backend},
+          {"implementation", r.implementation}, {"math", r.math},                 {"execs", r.execs}};
+}
+
+void from_json(const node& n, evidence::layer_route& out) {
+  read(n, "in_features", out.in_features);
+  read(n, "out_features", out.out_features);
+  read(n, "backend", out.backend);
+  read_optional(n, "implementation", out.implementation);
+  read_optional(n, "math", out.math);
+  read_optional(n, "execs", out.execs);
+}
+
+nlohmann::json to_json(const evidence::primitive_summary& p) {
+  return {{"kind", p.kind},           {"implementation", p.implementation}, {"problem", p.problem},
+          {"math", p.math},           {"src_dtype", p.src_dtype},           {"wei_dtype", p.wei_dtype},
+          {"dst_dtype", p.dst_dtype}, {"execs", p.execs}};
+}
+
+void from_json(const node& n, evidence::primitive_summary& out) {
+  read(n, "kind", out.kind);
+  read_optional(n, "implementation", out.implementation);
+  read_optional(n, "problem", out.problem);
+  read_optional(n, "math", out.math);
+  read_optional(n, "src_dtype", out.src_dtype);
+  read_optional(n, "wei_dtype", out.wei_dtype);
+  read_optional(n, "dst_dtype", out.dst_dtype);
+  read_optional(n, "execs", out.execs);
+}
+
+nlohmann::json to_json(const batch_evidence& e) {
+  nlohmann::json j{{"batch", e.batch}, {"status", status_word(e.ok)}};
+  if (!e.ok) {
+    j["error"] = e.error;
+    return j;
+  }
+  nlohmann::json routes = nlohmann::json::array();
+  for (const auto& r : e.routes) {
+    routes.push_back(to_json(r));
+  }
+  j["routes"] = std::move(routes);
+  nlohmann::json primitives = nlohmann::json::array();
+  for (const auto& p : e.primitives) {
+    primitives.push_back(to_json(p));
+  }
+  j["primitives"] = std::move(primitives);
+  j["onednn_verbose"] = e.verbose_lines;
+  j["accuracy"] = to_json(e.accuracy);
+  return j;
+}
+
+void from_json(const node& n, batch_evidence& out) {
+  read(n, "batch", out.batch);
+  out.ok = read_status(n);
+  if (!out.ok) {
+    read_optional(n, "error", out.error);
+    return;
+  }
+  read_optional(n, "routes", out.routes);
+  read_optional(n, "primitives", out.primitives);
+  read_optional(n, "onednn_verbose", out.verbose_lines);
+  read(n, "accuracy", out.accuracy);
+}
+
+nlohmann::json to_json(const run_evidence& e) {
+  nlohmann::json batches = nlohmann::json::array();
+  for (const auto& b : e.batches) {
+    batches.push_back(to_json(b));
+  }
+  return {{"batches", std::move(batches)},
+          {"anon_huge_pages_before", or_null(e.huge_pages_before)},
+          {"anon_huge_pages_after", or_null(e.huge_pages_after)},
+          {"effects", e.effects}};
+}
+
+void from_json(const node& n, run_evidence& out) {
+  read(n, "batches", out.batches);
+  read_optional(n, "anon_huge_pages_before", out.huge_pages_before);
+  read_optional(n, "anon_huge_pages_after", out.huge_pages_after);
+  read_optional(n, "effects", out.effects);
+}
+
+} // namespace gbench::record
