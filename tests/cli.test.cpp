@@ -9,6 +9,7 @@
 
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "schema_check.hpp"
 #include "wrapper.hpp"
 
 using Catch::Matchers::Contains;
@@ -31,7 +32,12 @@ std::vector<std::string> tiny(std::vector<std::string> more) {
   return args;
 }
 
-nlohmann::json read_json(const std::filesystem::path& p) { return nlohmann::json::parse(gbench::util::read_text_file(p)); }
+// A report the binary wrote, checked against the published schema.
+nlohmann::json read_json(const std::filesystem::path& p) {
+  auto j = nlohmann::json::parse(gbench::util::read_text_file(p));
+  gbench_test::check_schema(j, "report");
+  return j;
+}
 
 } // namespace
 

@@ -12,16 +12,20 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fmt/format.h>
+
+#include "gbench/compare/report_diff.hpp"
 #include "gbench/error.hpp"
 #include "gbench/report/google_benchmark.hpp"
-#include "gbench/report/regression.hpp"
+#include "gbench/report/reporter.hpp"
 #include "gbench/report/stored_report.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "schema_check.hpp"
 
 using Catch::Matchers::Contains;
-using gbench::report::metric;
-using gbench::report::verdict;
+using gbench::compare::metric;
+using verdict = gbench::compare::outcome;
 using json = nlohmann::json;
 
 namespace {
@@ -68,21 +72,21 @@ gbench::report::stored_report stored(const json& j, const std::string& name = "r
   return gbench::report::parse_stored_report(j.dump(), name);
 }
 
-gbench::report::regression_report compare(const json& base, const json& cand, gbench::report::regression_options o = {}) {
-  return gbench::report::compare_reports(stored(base, "base.json"), stored(cand, "new.json"), o);
+gbench::compare::report_diff compare(const json& base, const json& cand, gbench::compare::diff_options o = {}) {
+  return gbench::compare::diff_reports(stored(base, "base.json"), stored(cand, "new.json"), o);
 }
 
 // One (default, 8) on each side with these samples.
-gbench::report::regression_row compare_one(const std::vector<double>& base, const std::vector<double>& cand,
-                                           gbench::report::regression_options o = {}) {
+gbench::compare::diff_row compare_one(const std::vector<double>& base, const std::vector<double>& cand,
+                                           gbench::compare::diff_options o = {}) {
   const auto r = compare(report({run("default", {result(8, base)})}), report({run("default", {result(8, cand)})}), o);
   REQUIRE(r.rows.size() == 1);
   return r.rows.front();
 }
 
-std::string text_of(const gbench::report::regression_report& r, const std::string& format) {
+std::string text_of(const gbench::compare::report_diff& r, const std::string& format) {
   std::ostringstream out;
-  gbench::report::write_regression_report(r, format, out);
+  gbench::report::make_diff_reporter(format)->write(r, out);
   return out.str();
 }
 
@@ -136,7 +140,7 @@ TEST_CASE("a 10% shift with 3 samples is not significant, and says so", "[regres
 TEST_CASE("the threshold is respected", "[regression]") {
   const auto base = spread(30, 100e3, 1);
   const auto cand = spread(30, 110e3, 2);
-  gbench::report::regression_options o;
+  gbench::compare::diff_options o;
   o.threshold = 0.15;
   const auto wide = compare_one(base, cand, o);
   CHECK(wide.significant);
@@ -157,7 +161,7 @@ TEST_CASE("alpha is respected", "[regression]") {
     base.push_back(100 + 2 * i);
     cand.push_back(108 + 2 * i);
   }
-  gbench::report::regression_options o;
+  gbench::compare::diff_options o;
   const auto at_05 = compare_one(base, cand, o);
   CHECK(at_05.p_value == Approx(0.0170).epsilon(0.01));
   CHECK(at_05.ratio - 1 == Approx(0.0734).epsilon(0.01));
@@ -171,7 +175,7 @@ TEST_CASE("alpha is respected", "[regression]") {
 
 TEST_CASE("metrics: throughput is better higher, and a tail that rises while the rest gets faster is not a regression",
           "[regression]") {
-  gbench::report::regression_options o;
+  gbench::compare::diff_options o;
   o.what = metric::throughput;
   const auto tp = compare_one(spread(30, 100e3, 1), spread(30, 110e3, 2), o);
   CHECK(tp.baseline_value > tp.candidate_value);
@@ -226,7 +230,7 @@ TEST_CASE("mismatched set-ups are refused, naming what differs", "[regression]")
       CHECK(e.code() == gbench::exit_code::context_mismatch);
       CHECK_THAT(e.what(), Contains("base.json and new.json") && Contains(c.message) && Contains("--allow-mismatch"));
     }
-    gbench::report::regression_options o;
+    gbench::compare::diff_options o;
     o.allow_mismatch = true;
     const auto r = compare(base, cand, o);
     REQUIRE(r.differences.size() == 1);
@@ -373,6 +377,7 @@ TEST_CASE("compare formats: table, markdown for a pull request, json", "[regress
                      Contains("| :--- | ---: |") && Contains("**regression**") && Contains("| **geomean** |") &&
                      Contains("<details>"));
   const auto j = json::parse(text_of(r, "json"));
+  gbench_test::check_schema(j, "comparison");
   CHECK(j["schema"] == "graviton-bench-comparison");
   CHECK(j["regressed"] == true);
   CHECK(j["counts"]["regression"] == 1);
@@ -382,8 +387,8 @@ TEST_CASE("compare formats: table, markdown for a pull request, json", "[regress
   const auto fine = compare(base, base);
   CHECK_THAT(text_of(fine, "markdown"), Contains("✅ no regression"));
   CHECK_THROWS_WITH(text_of(r, "yaml"), Contains("unknown format 'yaml'"));
-  CHECK_THROWS_AS(gbench::report::parse_metric("mean"), gbench::input_error);
-  gbench::report::regression_options bad;
+  CHECK_THROWS_AS(gbench::compare::parse_metric("mean"), gbench::input_error);
+  gbench::compare::diff_options bad;
   bad.alpha = 1.5;
   CHECK_THROWS_WITH(compare(base, cand, bad), Contains("--alpha"));
 }
@@ -569,45 +574,69 @@ TEST_CASE("compare: exit codes and messages", "[regression][cli]") {
   const auto pooled = run_cli({"compare", base, same, "--baseline", same, "--candidate", base, "--format", "json"});
   CHECK(pooled.exit_code == 0);
   CHECK(json::parse(pooled.stdout_text)["rows"][0]["samples_baseline"] == 60);
+  gbench_test::check_schema(json::parse(pooled.stdout_text), "comparison");
 }
 
-TEST_CASE("A/A: the same configuration twice is not a regression, a slowed candidate is", "[regression][e2e]") {
-  // The CI job itself: baseline and candidate alternate for 8 rounds, a process each. The candidate of the
-  // A/B half spins 40 us more in every timed forward (GBENCH_TEST_DELAY_US, test-only): about +100%.
-  // On a shared 2-core VM a whole process of the tiny model may run 50% slower than the next (measured: one
-  // in three), so the pooled medians of an A/A pair can differ by 20%: the test across runs is what keeps
-  // that from being called a regression, and alpha 0.01 keeps a chance A/A failure below 1%. Eight runs a
-  // side can still reach it (completely separated: p = 0.0009).
-  gbench::util::temp_dir dir;
-  const std::vector<std::string> common{script, "--baseline-bin", GBENCH_BINARY, "--candidate-bin", GBENCH_BINARY,
-                                        "--rounds", "8", "--alpha", "0.01"};
-  const std::vector<std::string> bench{"--", "--model", "tiny-mlp", "--batch", "8", "--preset", "default", "--warmup", "50",
-                                       "--iters", "300", "--threads", "1", "--no-profile"};
-  auto aa = common;
-  aa.insert(aa.end(), {"--out", (dir.path() / "aa").string()});
-  aa.insert(aa.end(), bench.begin(), bench.end());
-  const auto same = run_tool(aa);
-  INFO(same.stdout_text << same.stderr_tail);
-  CHECK(same.exit_code == 0);
-  CHECK_THAT(same.stdout_text, Contains("result: no regression") && Contains("8 / 8") && Contains("2400 / 2400"));
-  const auto aa_json = json::parse(gbench::util::read_text_file(dir.path() / "aa" / "comparison.json"));
-  CHECK(aa_json["regressed"] == false);
-  CHECK(aa_json["rows"][0]["verdict"] != "regression");
-  CHECK(aa_json["rows"][0]["runs_p_value"].is_number());
-  CHECK_THAT(gbench::util::read_text_file(dir.path() / "aa" / "comparison.md"), Contains("✅ no regression"));
+TEST_CASE("A/A on recorded samples: processes that ran apart are not a regression, a slowed candidate is",
+          "[regression]") {
+  // Recorded with scripts/ci-regression on a shared 2-vCPU VM (tests/data/recorded): 6 rounds a side, ABBA, of
+  // tiny-mlp at batch 8, 200 timed forwards each, one thread. aa: the same build on both sides; ab: the
+  // candidate spins 40 us more in every timed forward (GBENCH_TEST_DELAY_US, test-only). Whole processes of
+  // one build ran apart there, so the A/A samples differ (p ~ 1e-16): the test across runs is what keeps that
+  // from being called a regression. Recorded samples, so the verdict cannot hinge on this machine's load.
+  const std::filesystem::path data = std::filesystem::path(GBENCH_TEST_DATA) / "recorded";
+  auto side = [&](const char* pair, const char* name) {
+    std::vector<gbench::report::stored_report> reports;
+    for (int round = 1; round <= 6; ++round) {
+      reports.push_back(gbench::report::load_stored_report(data / pair / fmt::format("{}-{}.json", name, round)));
+    }
+    return gbench::report::pool_reports(reports, false);
+  };
+  gbench::compare::diff_options o;
+  o.alpha = 0.01;
+  const auto aa = gbench::compare::diff_reports(side("aa", "baseline"), side("aa", "candidate"), o);
+  REQUIRE(aa.rows.size() == 1);
+  const auto& same = aa.rows.front();
+  CHECK(same.repetitions_baseline == 6);
+  CHECK(same.n_candidate == 1200);
+  CHECK(same.p_value < o.alpha); // the trap is in the data: the raw samples "differ"
+  REQUIRE(same.runs_p_value);
+  CHECK(*same.runs_p_value > o.alpha);
+  CHECK(same.result == verdict::unchanged);
+  CHECK_FALSE(aa.regressed());
+  CHECK_THAT(same.note, Contains("the 6 vs 6 runs do not"));
 
-  auto ab = common;
-  ab.insert(ab.end(), {"--candidate-env", "GBENCH_TEST_DELAY_US=40", "--out", (dir.path() / "ab").string()});
-  ab.insert(ab.end(), bench.begin(), bench.end());
-  const auto slowed = run_tool(ab);
-  INFO(slowed.stdout_text << slowed.stderr_tail);
-  CHECK(slowed.exit_code == 10);
-  CHECK_THAT(slowed.stdout_text, Contains("regression") && Contains("result: REGRESSION"));
-  const auto ab_json = json::parse(gbench::util::read_text_file(dir.path() / "ab" / "comparison.json"));
-  CHECK(ab_json["rows"][0]["verdict"] == "regression");
-  CHECK(ab_json["rows"][0]["change"].get<double>() > 0.3);
-  CHECK(ab_json["rows"][0]["runs_p_value"].get<double>() < 0.01);
-  CHECK_THAT(gbench::util::read_text_file(dir.path() / "ab" / "comparison.md"), Contains("❌ REGRESSION"));
+  const auto ab = gbench::compare::diff_reports(side("ab", "baseline"), side("ab", "candidate"), o);
+  const auto& slowed = ab.rows.front();
+  CHECK(slowed.result == verdict::regression);
+  CHECK(slowed.ratio > 1.3);
+  REQUIRE(slowed.runs_p_value);
+  CHECK(*slowed.runs_p_value < o.alpha);
+  CHECK(ab.regressed());
+}
+
+TEST_CASE("ci-regression runs both builds in rounds and writes every output", "[regression][e2e]") {
+  // The job's plumbing only: which verdict two short runs of one build get depends on the machine's load.
+  gbench::util::temp_dir dir;
+  const auto out = dir.path() / "aa";
+  const auto r = run_tool({script, "--baseline-bin", GBENCH_BINARY, "--candidate-bin", GBENCH_BINARY, "--rounds", "2",
+                           "--candidate-env", "GBENCH_TEST_DELAY_US=40", "--out", out.string(), "--", "--model",
+                           "tiny-mlp", "--batch", "8", "--preset", "default", "--warmup", "5", "--iters", "30",
+                           "--threads", "1", "--no-profile"});
+  INFO(r.stdout_text << r.stderr_tail);
+  CHECK((r.exit_code == 0 || r.exit_code == 10));
+  CHECK_THAT(r.stdout_text, Contains("2 / 2") && Contains("60 / 60") && Contains("result: "));
+  const auto comparison = json::parse(gbench::util::read_text_file(out / "comparison.json"));
+  gbench_test::check_schema(comparison, "comparison");
+  CHECK(comparison["regressed"] == (r.exit_code == 10));
+  CHECK_THAT(gbench::util::read_text_file(out / "comparison.md"), Contains("### graviton-bench:"));
+  for (int round = 1; round <= 2; ++round) {
+    for (const char* side : {"baseline", "candidate"}) {
+      const auto report = out / fmt::format("{}-{}.json", side, round);
+      REQUIRE(std::filesystem::exists(report));
+      gbench_test::check_schema(json::parse(gbench::util::read_text_file(report)), "report");
+    }
+  }
 }
 
 TEST_CASE("ci-regression reads stored reports and passes compare's verdict on", "[regression][cli]") {
@@ -672,6 +701,8 @@ TEST_CASE("export --format gbench feeds google/benchmark's compare.py unchanged"
     REQUIRE(py.exit_code == 0);
     CHECK_THAT(py.stdout_text, Contains("tiny-mlp/default/batch:8_pvalue") && Contains("tiny-mlp/default/batch:8_median"));
     const auto ours = run_cli({"compare", p("a.json"), p((std::string(other) + ".json").c_str()), "--format", "json"});
+    gbench_test::check_schema(json::parse(ours.stdout_text), "comparison");
+    gbench_test::check_schema(json::parse(gbench::util::read_text_file(p((std::string(other) + ".json").c_str()))), "report");
     const auto mine = json::parse(ours.stdout_text)["rows"][0];
     const auto theirs = json::parse(gbench::util::read_text_file(diff_path));
     bool seen_test = false;
@@ -691,9 +722,6 @@ TEST_CASE("export --format gbench feeds google/benchmark's compare.py unchanged"
     }
     CHECK(seen_test);
     CHECK(seen_median);
-    if (std::string(other) == "b") {
-      CHECK(ours.exit_code == 10);
-      CHECK(mine["change"].get<double>() > 0.2);
-    }
+    CHECK((ours.exit_code == 0 || ours.exit_code == 10)); // which, depends on this machine's load
   }
 }

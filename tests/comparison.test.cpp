@@ -8,10 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "gbench/config/model_spec.hpp"
-#include "gbench/report/comparison.hpp"
-#include "gbench/report/report.hpp"
+#include "gbench/compare/preset_comparison.hpp"
+#include "gbench/report/columns.hpp"
+#include "gbench/report/reporter.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "schema_check.hpp"
 
 using Catch::Matchers::Contains;
 using namespace gbench;
@@ -58,7 +60,7 @@ TEST_CASE("repetitions pool, and the speed-up is the ratio of medians with an in
   r.runs = {synthetic_run("default", 1, 8, around(2'000'000, 30)), synthetic_run("fast", 1, 8, around(1'000'000, 30)),
             synthetic_run("default", 2, 8, around(2'000'000, 30)), synthetic_run("fast", 2, 8, around(1'000'000, 30)),
             synthetic_run("same", 1, 8, around(2'000'000, 30)),    synthetic_run("same", 2, 8, around(2'000'000, 30))};
-  const auto rows = report::compare_presets(r);
+  const auto rows = compare::compare_presets(r);
   REQUIRE(rows.size() == 3);
   CHECK(rows[0].preset == "default");
   CHECK(rows[0].is_baseline);
@@ -91,7 +93,7 @@ TEST_CASE("with enough repetitions, a difference must hold between processes too
     r.runs.push_back(synthetic_run("lucky", k + 1, 8, around(lucky_centres[k], 50)));
     r.runs.push_back(synthetic_run("fast", k + 1, 8, around(base_centres[k] / 2, 50)));
   }
-  const auto rows = report::compare_presets(r);
+  const auto rows = compare::compare_presets(r);
   REQUIRE(rows.size() == 3);
   CHECK(*rows[1].p_value < 0.05);
   REQUIRE(rows[1].p_value_runs.has_value());
@@ -105,7 +107,7 @@ TEST_CASE("three samples a side cannot make a verdict, and it is said", "[compar
   record::report r;
   r.model = record::describe(config::load_model("tiny-mlp", GBENCH_CONFIGS "/models"));
   r.runs = {synthetic_run("default", 1, 8, {200, 201, 202}), synthetic_run("fast", 1, 8, {100, 101, 102})};
-  const auto rows = report::compare_presets(r);
+  const auto rows = compare::compare_presets(r);
   CHECK(rows[1].verdict == "too few samples");
 }
 
@@ -116,6 +118,7 @@ TEST_CASE("presets run interleaved, each repetition in its own process", "[compa
   INFO(r.stderr_tail);
   REQUIRE(r.exit_code == 0);
   const auto report = nlohmann::json::parse(util::read_text_file(path));
+  gbench_test::check_schema(report, "report");
   std::vector<std::string> order;
   for (const auto& run : report["runs"]) {
     order.push_back(run["preset"]["name"].get<std::string>() + "/" + std::to_string(run["repetition"].get<int>()));
@@ -140,6 +143,7 @@ TEST_CASE("a preset whose process dies loses nothing the others measured", "[com
   CHECK(r.exit_code == 6);
   CHECK_THAT(r.stderr_tail, Contains("preset 'crashy' did not complete") && Contains("signal 6"));
   const auto report = nlohmann::json::parse(util::read_text_file(path));
+  gbench_test::check_schema(report, "report");
   REQUIRE(report["runs"].size() == 3);
   CHECK(report["runs"][0]["status"] == "ok");
   CHECK(report["runs"][2]["status"] == "ok");
@@ -176,6 +180,7 @@ TEST_CASE("every output format parses", "[comparison][e2e]") {
   const auto json = run_cli(tiny({"--batch", "2", "--format", "json"}));
   REQUIRE(json.exit_code == 0);
   CHECK(nlohmann::json::parse(json.stdout_text)["schema"] == "graviton-bench-report");
+  gbench_test::check_schema(nlohmann::json::parse(json.stdout_text), "report");
   const auto md = run_cli(tiny({"--batch", "2", "--preset", "default,bf16", "--format", "markdown"}));
   REQUIRE(md.exit_code == 0);
   CHECK_THAT(md.stdout_text, Contains("| preset | batch |") && Contains("| bf16 | 2 |") && Contains("- bf16 vs default @2:"));
@@ -186,7 +191,9 @@ TEST_CASE("min-time keeps timing until the time has passed", "[comparison][e2e]"
   const auto path = dir.path() / "r.json";
   const auto r = run_cli(tiny({"--batch", "2", "--min-time", "0.05", "--json", path.string()}));
   REQUIRE(r.exit_code == 0);
-  const auto b = nlohmann::json::parse(util::read_text_file(path))["runs"][0]["results"][0];
+  const auto whole = nlohmann::json::parse(util::read_text_file(path));
+  gbench_test::check_schema(whole, "report");
+  const auto b = whole["runs"][0]["results"][0];
   double total = 0;
   for (const auto& ns : b["samples_ns"]) {
     total += ns.get<double>();

@@ -10,6 +10,7 @@
 #include "gbench/host/host_info.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "schema_check.hpp"
 #include "wrapper.hpp"
 
 using Catch::Matchers::Contains;
@@ -99,6 +100,7 @@ TEST_CASE("doctor on this machine: verdicts, routing and accuracy per preset", "
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.stdout_text, Contains("knobs") && Contains("evidence") && Contains("accuracy vs float64"));
   const auto report = nlohmann::json::parse(gbench::util::read_text_file(path));
+  gbench_test::check_schema(report, "report");
   const auto host = gbench::host::query_host();
   const bool acl_here = run_of(report, "default")["libtorch"]["acl"].get<bool>();
 
@@ -155,6 +157,7 @@ TEST_CASE("THP_MEM_ALLOC_ENABLE gives large buffers huge pages where the kernel 
   INFO(r.stderr_tail);
   REQUIRE(r.exit_code == 0);
   const auto report = nlohmann::json::parse(gbench::util::read_text_file(path));
+  gbench_test::check_schema(report, "report");
   auto growth = [&](const std::string& preset) {
     const auto ev = run_of(report, preset)["evidence"];
     REQUIRE_FALSE(ev["anon_huge_pages_after"].is_null());
@@ -184,6 +187,7 @@ TEST_CASE("verify puts evidence and knob verdicts into the run report", "[doctor
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.stdout_text, Contains("evidence") && Contains("accuracy vs float64"));
   const auto report = nlohmann::json::parse(gbench::util::read_text_file(path));
+  gbench_test::check_schema(report, "report");
   CHECK(report["context"]["knobs"].size() >= 5);
   const auto run = run_of(report, "bf16");
   CHECK(run["evidence"]["batches"][0]["routes"].size() == 3);

@@ -9,9 +9,11 @@
 #include "gbench/config/model_spec.hpp"
 #include "gbench/error.hpp"
 #include "gbench/record/report.hpp"
-#include "gbench/report/comparison.hpp"
-#include "gbench/report/report.hpp"
+#include "gbench/compare/preset_comparison.hpp"
+#include "gbench/report/columns.hpp"
+#include "gbench/report/reporter.hpp"
 #include "gbench/util/files.hpp"
+#include "schema_check.hpp"
 
 using namespace gbench;
 
@@ -49,7 +51,7 @@ record::report synthetic_report() {
     }
     r.runs.push_back(pr);
   }
-  r.comparison = report::compare_presets(r);
+  r.comparison = compare::compare_presets(r);
   return r;
 }
 
@@ -135,6 +137,7 @@ TEST_CASE("csv output parses, one row per preset and batch", "[report]") {
 
 TEST_CASE("json output is the report", "[report]") {
   const auto j = nlohmann::json::parse(render("json"));
+  gbench_test::check_schema(j, "report");
   CHECK(j["schema_version"] == record::schema_version);
   CHECK(j["runs"][0]["results"][0]["samples_ns"].size() == 4);
   CHECK(j["runs"][1]["results"][1]["status"] == "failed");

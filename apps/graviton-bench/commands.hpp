@@ -6,36 +6,21 @@
 
 #include <CLI/CLI.hpp>
 
+#include "gbench/run/plan.hpp"
+
 namespace gbench::app {
 
 struct run_options {
-  std::string model = "recipe-mlp";
-  std::vector<std::string> inputs; ///< --input, for model files
-  std::vector<std::string> batches{"256", "32", "10"};
-  std::vector<std::string> presets{"default"};
+  run::plan_options plan;     ///< what to run: shared with doctor, checked by run::make_plan
   std::string presets_file;
-  std::vector<std::string> env;
-  int warmup = 50;
-  int iterations = 100;
-  std::optional<int> threads;
-  std::uint64_t seed = 0;
-  bool verbose = false;
+  std::string configs;
   std::string json_path;
   std::string format = "table";
-  std::string configs;
   bool verify = false;
-  double cosine_threshold = 0.99;
-  int repetitions = 1;
-  std::string baseline = "default";
-  double alpha = 0.05;
-  double min_time = 0;
-  double max_time = 0;
   bool quiet = false;
-  bool no_profile = false;
+  bool no_profile = false;    ///< --no-profile: plan.profile is its opposite
   std::string sort_by = "self_cpu_time_total";
   int row_limit = 100;
-  bool group_by_input_shape = false;
-  std::string trace_dir;
   std::vector<std::string> command_line;
 };
 void setup_run(CLI::App& app, run_options& opt);
@@ -49,14 +34,15 @@ CLI::App* setup_presets(CLI::App& app, presets_options& opt);
 int run_presets(const presets_options& opt);
 
 struct doctor_options {
-  std::string model = "recipe-mlp";
-  std::vector<std::string> inputs;
-  std::vector<std::string> batches{"256", "32"};
-  std::vector<std::string> presets{"all"};
+  run::plan_options plan = [] {
+    run::plan_options p;
+    p.batches = {"256", "32"};
+    p.presets = {"all"};
+    return p;
+  }();
   std::string presets_file;
   std::string configs;
   std::string json_path;
-  double cosine_threshold = 0.99;
   std::vector<std::string> command_line;
 };
 CLI::App* setup_doctor(CLI::App& app, doctor_options& opt);

@@ -5,7 +5,8 @@
 
 #include "commands.hpp"
 #include "gbench/error.hpp"
-#include "gbench/report/regression.hpp"
+#include "gbench/compare/report_diff.hpp"
+#include "gbench/report/reporter.hpp"
 #include "gbench/report/stored_report.hpp"
 
 namespace gbench::app {
@@ -73,22 +74,19 @@ int run_compare(const compare_options& opt) {
     throw error("compare: give two reports, BASE.json NEW.json (or --baseline FILE and --candidate FILE)",
                 exit_code::usage);
   }
-  report::regression_options o;
-  o.what = report::parse_metric(opt.metric);
+  compare::diff_options o;
+  o.what = compare::parse_metric(opt.metric);
   o.alpha = opt.alpha;
   o.threshold = opt.threshold_percent / 100.0;
   o.allow_mismatch = opt.allow_mismatch;
   // Refuse a bad --format before reading anything.
-  const auto formats = report::regression_formats();
-  if (std::find(formats.begin(), formats.end(), opt.format) == formats.end()) {
-    throw input_error(fmt::format("--format: unknown format '{}'; valid formats: table, markdown, json", opt.format));
-  }
+  const auto reporter = report::make_diff_reporter(opt.format);
   const auto base = load_side(baselines, opt.allow_mismatch);
   const auto cand = load_side(candidates, opt.allow_mismatch);
-  const auto result = report::compare_reports(base, cand, o);
-  report::write_regression_report(result, opt.format, std::cout);
+  const auto result = compare::diff_reports(base, cand, o);
+  reporter->write(result, std::cout);
   std::cout.flush();
-  if (const auto n = result.count(report::verdict::too_few_samples); n > 0) {
+  if (const auto n = result.count(compare::outcome::too_few_samples); n > 0) {
     std::cerr << fmt::format("warning: {} (preset, batch) had too few samples for the test to detect anything at "
                              "alpha {}; raise --iters\n",
                              n, o.alpha);

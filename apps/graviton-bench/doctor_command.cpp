@@ -8,7 +8,7 @@
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/record/report.hpp"
-#include "gbench/report/comparison.hpp"
+#include "gbench/compare/preset_comparison.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
@@ -21,18 +21,18 @@ namespace gbench::app {
 CLI::App* setup_doctor(CLI::App& app, doctor_options& opt) {
   constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
   auto* sub = app.add_subcommand("doctor", "Say which knobs can act on this host and LibTorch, and show the evidence");
-  sub->add_option("--model", opt.model, "Model for the evidence runs (name, JSON, .pt or .pt2 file)")
+  sub->add_option("--model", opt.plan.model, "Model for the evidence runs (name, JSON, .pt or .pt2 file)")
       ->capture_default_str()
       ->multi_option_policy(last);
-  sub->add_option("--input", opt.inputs, "A model file's input, SHAPE[:DTYPE[:LOW..HIGH]] (repeatable)");
-  sub->add_option("-b,--batch", opt.batches, "Batch sizes of the evidence runs")->delimiter(',')->capture_default_str();
-  sub->add_option("-p,--preset", opt.presets, "Presets to check (or 'all')")->delimiter(',')->capture_default_str();
+  sub->add_option("--input", opt.plan.inputs, "A model file's input, SHAPE[:DTYPE[:LOW..HIGH]] (repeatable)");
+  sub->add_option("-b,--batch", opt.plan.batches, "Batch sizes of the evidence runs")->delimiter(',')->capture_default_str();
+  sub->add_option("-p,--preset", opt.plan.presets, "Presets to check (or 'all')")->delimiter(',')->capture_default_str();
   sub->add_option("--presets", opt.presets_file, "Also read presets from this JSON file")
       ->check(CLI::ExistingFile)
       ->multi_option_policy(last);
   sub->add_option("--configs", opt.configs, "Folder holding presets.json and models/")->multi_option_policy(last);
   sub->add_option("--json", opt.json_path, "Write the findings as a report to this file")->multi_option_policy(last);
-  sub->add_option("--cosine-threshold", opt.cosine_threshold,
+  sub->add_option("--cosine-threshold", opt.plan.cosine_threshold,
                   "Flag a preset whose logits' cosine similarity to float64 is below this")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str()
@@ -109,15 +109,7 @@ void print_evidence(const std::vector<record::preset_run>& runs, double cosine_t
 }
 
 int run_doctor(const doctor_options& opt) {
-  run_options as_run;
-  as_run.model = opt.model;
-  as_run.inputs = opt.inputs;
-  as_run.batches = opt.batches;
-  as_run.presets = opt.presets;
-  as_run.presets_file = opt.presets_file;
-  as_run.configs = opt.configs;
-  as_run.cosine_threshold = opt.cosine_threshold;
-  auto plan = make_plan(as_run);
+  auto plan = make_plan(opt.plan, opt.configs, opt.presets_file);
   if (!opt.json_path.empty()) {
     util::check_writable(opt.json_path, "--json");
   }
@@ -153,14 +145,14 @@ int run_doctor(const doctor_options& opt) {
   std::cout.flush();
 
   auto runs = gather_evidence(plan, opt.configs, opt.presets_file);
-  print_evidence(runs, opt.cosine_threshold, std::cout);
+  print_evidence(runs, opt.plan.cosine_threshold, std::cout);
 
   if (!opt.json_path.empty()) {
     auto context = record::make_context(host, opt.command_line);
     context.knobs = evidence::assess_knobs(host, torch);
     auto rep = run::begin_report(plan, std::move(context));
     rep.runs = runs;
-    rep.comparison = report::compare_presets(rep);
+    rep.comparison = compare::compare_presets(rep);
     util::write_file_atomically(opt.json_path, record::to_json(rep).dump(2) + "\n");
   }
   for (const auto& r : runs) {

@@ -8,8 +8,8 @@
 
 namespace gbench::app {
 
-/// The benchmark plan of the command line: configs, model, batches, presets, knobs; throws input_error.
-run::plan make_plan(const run_options& opt);
+/// run::make_plan with the presets and models of the configs folder (--configs, --presets).
+run::plan make_plan(const run::plan_options& options, const std::string& configs, const std::string& presets_file);
 
 /// Evidence runs (run::execute with evidence) of the plan's presets, in order, with each preset's effects
 /// described against the `default` preset's evidence, which is gathered too when the plan lacks it.

@@ -8,14 +8,15 @@
 
 #include "commands.hpp"
 #include "gbench/backend/libtorch.hpp"
+#include "gbench/compare/preset_comparison.hpp"
 #include "gbench/config/model_spec.hpp"
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/record/report.hpp"
-#include "gbench/report/comparison.hpp"
-#include "gbench/report/report.hpp"
+#include "gbench/report/columns.hpp"
+#include "gbench/report/reporter.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
@@ -27,43 +28,44 @@ namespace gbench::app {
 void setup_run(CLI::App& app, run_options& opt) {
   // A repeated single-valued option takes its last value, so that a wrapper's defaults can be overridden.
   constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
-  app.add_option("--model", opt.model,
-                 "Model name in configs/models, a model JSON file, a TorchScript .pt or an AOTInductor .pt2 file")
+  app.add_option("--model", opt.plan.model,
+                 "Model name in configs/models, a model JSON file, a TorchScript .pt or an AOTInductor .pt2 file; "
+                 "a comma list runs each (e.g. m.pt,m.pt2: eager against compiled)")
       ->capture_default_str()
       ->multi_option_policy(last);
-  app.add_option("--input", opt.inputs,
+  app.add_option("--input", opt.plan.inputs,
                  "A model file's input, one sample: SHAPE[:DTYPE[:LOW..HIGH]], e.g. 3x224x224:float32 or "
                  "128:int64:0..30521; repeat per forward argument (default: the model's sidecar JSON)");
-  app.add_option("-b,--batch", opt.batches, "Batch sizes, e.g. 256,32,10")->delimiter(',')->capture_default_str();
-  app.add_option("-p,--preset", opt.presets, "Presets to run, e.g. default,bf16 (or 'all'); see 'presets'")
+  app.add_option("-b,--batch", opt.plan.batches, "Batch sizes, e.g. 256,32,10")->delimiter(',')->capture_default_str();
+  app.add_option("-p,--preset", opt.plan.presets, "Presets to run, e.g. default,bf16 (or 'all'); see 'presets'")
       ->delimiter(',')
       ->capture_default_str();
   app.add_option("--presets", opt.presets_file, "Also read presets from this JSON file")->check(CLI::ExistingFile)->multi_option_policy(last);
-  app.add_option("--env", opt.env, "Set one knob in every preset's process, KEY=VALUE (repeatable)");
-  app.add_option("--warmup", opt.warmup, "Untimed forwards before timing, per batch")
+  app.add_option("--env", opt.plan.env, "Set one knob in every preset's process, KEY=VALUE (repeatable)");
+  app.add_option("--warmup", opt.plan.warmup, "Untimed forwards before timing, per batch")
       ->check(CLI::Range(0, 1000000))
       ->capture_default_str()->multi_option_policy(last);
-  app.add_option("--iters", opt.iterations, "Timed forwards per batch")->check(CLI::Range(1, 10000000))->capture_default_str()->multi_option_policy(last);
-  app.add_option("--threads", opt.threads, "Intra-op threads (default: LibTorch's choice)")->check(CLI::Range(1, 4096))->multi_option_policy(last);
-  app.add_option("--seed", opt.seed, "Seed of weights and inputs")->capture_default_str()->multi_option_policy(last);
-  app.add_flag("-v,--verbose", opt.verbose, "Print the model and its predicted classes (stderr)");
+  app.add_option("--iters", opt.plan.iterations, "Timed forwards per batch")->check(CLI::Range(1, 10000000))->capture_default_str()->multi_option_policy(last);
+  app.add_option("--threads", opt.plan.threads, "Intra-op threads (default: LibTorch's choice)")->check(CLI::Range(1, 4096))->multi_option_policy(last);
+  app.add_option("--seed", opt.plan.seed, "Seed of weights and inputs")->capture_default_str()->multi_option_policy(last);
+  app.add_flag("-v,--verbose", opt.plan.verbose, "Print the model and its predicted classes (stderr)");
   app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file")->multi_option_policy(last);
   app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json")->capture_default_str()->multi_option_policy(last);
-  app.add_option("-r,--repetitions", opt.repetitions, "Runs of every preset, each in a new process, interleaved")
+  app.add_option("-r,--repetitions", opt.plan.repetitions, "Runs of every preset, each in a new process, interleaved")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str()
       ->multi_option_policy(last);
-  app.add_option("--baseline", opt.baseline, "Preset that speed-ups are measured against")
+  app.add_option("--baseline", opt.plan.baseline, "Preset that speed-ups are measured against")
       ->capture_default_str()
       ->multi_option_policy(last);
-  app.add_option("--alpha", opt.alpha, "Significance level of the comparison (Mann-Whitney U)")
+  app.add_option("--alpha", opt.plan.alpha, "Significance level of the comparison (Mann-Whitney U)")
       ->check(CLI::Range(1e-6, 0.5))
       ->capture_default_str()
       ->multi_option_policy(last);
-  app.add_option("--min-time", opt.min_time, "Seconds of timed forwards at least: --iters at a time until reached")
+  app.add_option("--min-time", opt.plan.min_time, "Seconds of timed forwards at least: --iters at a time until reached")
       ->check(CLI::Range(0.0, 86400.0))
       ->multi_option_policy(last);
-  app.add_option("--max-time", opt.max_time, "Seconds after which --min-time adds no more forwards")
+  app.add_option("--max-time", opt.plan.max_time, "Seconds after which --min-time adds no more forwards")
       ->check(CLI::Range(0.0, 86400.0))
       ->multi_option_policy(last);
   app.add_flag("-q,--quiet", opt.quiet, "No progress on stderr");
@@ -74,14 +76,14 @@ void setup_run(CLI::App& app, run_options& opt) {
   app.add_option("--row-limit", opt.row_limit, "Rows of the operator table (-1: all)")
       ->capture_default_str()
       ->multi_option_policy(last);
-  app.add_flag("--group-by-input-shape", opt.group_by_input_shape,
+  app.add_flag("--group-by-input-shape", opt.plan.record_shapes,
                "Record input shapes and give each (operator, shapes) a row of its own");
-  app.add_option("--trace", opt.trace_dir, "Write a Chrome/Perfetto trace per preset and batch into this folder")
+  app.add_option("--trace", opt.plan.trace_dir, "Write a Chrome/Perfetto trace per preset and batch into this folder")
       ->multi_option_policy(last);
   app.add_flag("--verify", opt.verify,
                "Also record, per preset, which backend served each layer (oneDNN verbose), huge pages, and "
                "accuracy against float64");
-  app.add_option("--cosine-threshold", opt.cosine_threshold,
+  app.add_option("--cosine-threshold", opt.plan.cosine_threshold,
                  "With --verify, flag a preset whose logits' cosine similarity to float64 is below this")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str()
@@ -105,7 +107,7 @@ void print_profiles(const record::report& r, const run_options& opt, std::ostrea
       out << fmt::format("\n{} @ batch {}: {} profiled forwards inside record_function(\"mymodel_inference\")\n",
                          run.model.empty() ? run.preset.name : run.model + " " + run.preset.name, b.batch,
                          p.samples_ns.size());
-      out << profile::format_table(p.table, opt.sort_by, opt.row_limit, opt.group_by_input_shape);
+      out << profile::format_table(p.table, opt.sort_by, opt.row_limit, opt.plan.record_shapes);
       if (!p.samples_ns.empty()) {
         out << fmt::format("median per forward: {} profiled, {} unprofiled ({:+.1f}% profiler overhead)\n",
                            report::format_duration_ns(p.summary_ns.median),
@@ -137,7 +139,13 @@ void attach_evidence(std::vector<record::preset_run>& runs, const run::plan& pla
 
 int run_run(const run_options& opt) {
   auto reporter = report::make_reporter(opt.format);
-  const run::plan plan = make_plan(opt);
+  const auto keys = profile::sort_keys();
+  if (std::find(keys.begin(), keys.end(), opt.sort_by) == keys.end()) {
+    throw input_error(fmt::format("--sort-by: unknown key '{}'; valid keys: {}", opt.sort_by, fmt::join(keys, ", ")));
+  }
+  auto options = opt.plan;
+  options.profile = !opt.no_profile;
+  const run::plan plan = make_plan(options, opt.configs, opt.presets_file);
   const auto host = host::query_host();
   if (host.load_average > 0.5 * host.cores) {
     // Threads that share cores with other work wait for each other at every parallel region.
@@ -168,7 +176,7 @@ int run_run(const run_options& opt) {
   if (opt.verify) {
     attach_evidence(result.runs, plan, opt);
   }
-  result.comparison = report::compare_presets(result);
+  result.comparison = compare::compare_presets(result);
 
   reporter->write(result, std::cout);
   if (opt.format == "table" && !opt.no_profile) {
@@ -176,7 +184,7 @@ int run_run(const run_options& opt) {
   }
   if (opt.verify && opt.format == "table") {
     std::cout << "\nevidence (one more forward per batch with ONEDNN_VERBOSE=1, in a process of its own)\n";
-    print_evidence(result.runs, opt.cosine_threshold, std::cout);
+    print_evidence(result.runs, opt.plan.cosine_threshold, std::cout);
   }
   std::cout.flush();
   if (!opt.json_path.empty()) {

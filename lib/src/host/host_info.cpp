@@ -16,15 +16,20 @@
 #include <sys/prctl.h>
 #endif
 
+#include "gbench/error.hpp"
+#include "gbench/util/files.hpp"
+
 namespace gbench::host {
 
 namespace {
 
+// A kernel file, or nothing where this kernel does not provide it.
 std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  try {
+    return util::read_text_file(path);
+  } catch (const error&) {
+    return {};
+  }
 }
 
 std::string trim(std::string_view s) {

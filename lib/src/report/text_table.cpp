@@ -50,4 +50,24 @@ std::string markdown_cell(const std::string& text) {
   return e;
 }
 
+std::string markdown_table(const std::vector<std::string>& header, const std::vector<bool>& right_aligned,
+                           const std::vector<std::vector<std::string>>& body) {
+  const auto line = [](const std::vector<std::string>& cells) {
+    std::string text = "|";
+    for (const auto& cell : cells) {
+      text += " " + markdown_cell(cell) + " |";
+    }
+    return text + "\n";
+  };
+  std::vector<std::string> align;
+  for (const bool right : right_aligned) {
+    align.emplace_back(right ? "---:" : ":---");
+  }
+  std::string out = line(header) + line(align);
+  for (const auto& row : body) {
+    out += line(row);
+  }
+  return out;
+}
+
 } // namespace gbench::report

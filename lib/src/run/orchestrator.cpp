@@ -46,29 +46,6 @@ std::vector<std::string> child_environment(const std::vector<std::string>& paren
   return env;
 }
 
-record::report begin_report(const plan& p, record::context context) {
-  record::report r;
-  r.context = std::move(context);
-  r.model = record::describe(p.model);
-  if (p.models.size() > 1) {
-    for (const auto& m : p.models) {
-      r.models.push_back(record::describe(m));
-    }
-  }
-  r.settings = {.batches = p.batches,
-                .warmup = p.warmup,
-                .iterations = p.iterations,
-                .seed = p.seed,
-                .threads = p.threads,
-                .repetitions = p.repetitions,
-                .baseline = p.baseline,
-                .alpha = p.alpha,
-                .cosine_threshold = p.cosine_threshold,
-                .managed_env = p.managed_env,
-                .env_overrides = p.env_overrides};
-  return r;
-}
-
 config::preset effective_preset(const plan& p, const config::preset& preset) {
   config::preset out = preset;
   for (const auto& [k, v] : p.env_overrides) {

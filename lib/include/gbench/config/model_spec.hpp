@@ -36,10 +36,10 @@ std::string to_string(model_kind kind);
 struct model_spec {
   std::string name;
   std::string description;
-  model_kind kind = model_kind::mlp;
   std::vector<std::int64_t> input_shape; ///< one sample's shape, e.g. {64, 64} (a file: its first input's)
   std::vector<std::int64_t> hidden;      ///< widths of the hidden layers, e.g. {4096, 11008} (a file: none)
   std::int64_t outputs = 0;              ///< classes of the last layer (a file: one sample's output elements)
+  model_kind kind = model_kind::mlp;
 
   // Model files only (kind torchscript or aoti):
   std::string file;                  ///< absolute path

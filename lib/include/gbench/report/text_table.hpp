@@ -13,4 +13,9 @@ std::string aligned_table(const std::vector<std::string>& header, const std::vec
 /// A markdown table cell: '|' escaped.
 std::string markdown_cell(const std::string& text);
 
+/// A markdown table: header, alignment row (---: where right-aligned, :--- elsewhere), the body; every
+/// cell escaped with markdown_cell.
+std::string markdown_table(const std::vector<std::string>& header, const std::vector<bool>& right_aligned,
+                           const std::vector<std::vector<std::string>>& body);
+
 } // namespace gbench::report

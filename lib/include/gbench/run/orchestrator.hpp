@@ -9,41 +9,11 @@
 
 #include "gbench/config/model_spec.hpp"
 #include "gbench/config/preset.hpp"
-#include "gbench/record/report.hpp"
 #include "gbench/record/run.hpp"
+#include "gbench/run/plan.hpp"
 #include "gbench/run/result.hpp"
 
 namespace gbench::run {
-
-/// A benchmark over presets and batch sizes, each preset in a process of its own.
-struct plan {
-  config::model_spec model;             ///< the first (or only) model
-  /// Every model, when several run side by side (--model a.pt,a.pt2): each a row, compared with the first.
-  /// Empty or one element: `model` alone.
-  std::vector<config::model_spec> models;
-  std::vector<config::preset> presets;
-  std::vector<std::string> managed_env; ///< knobs removed from every child's environment unless its preset sets them
-  std::map<std::string, std::string> env_overrides; ///< --env: set in every child, after the preset
-  std::vector<std::int64_t> batches;
-  int warmup = 50;
-  int iterations = 100;
-  std::uint64_t seed = 0;
-  std::optional<int> threads; ///< overrides the presets' threads
-  bool verbose = false;
-  int repetitions = 1;        ///< runs of every preset, interleaved: A B C A B C ...
-  double min_time = 0;        ///< seconds of timed forwards at least (in chunks of `iterations`)
-  double max_time = 0;        ///< seconds after which no more chunks are added (0: no limit)
-  bool progress = false;      ///< progress on stderr
-  bool profile = true;        ///< profile as many forwards again after timing (PyTorch's operator table)
-  bool record_shapes = false; ///< group the table by input shape
-  std::string trace_dir;      ///< Chrome traces, one per preset and batch
-  std::string baseline = "default"; ///< the preset speed-ups are measured against
-  double alpha = 0.05;              ///< significance level of the comparison
-  double cosine_threshold = 0.99;   ///< --verify: flag accuracy below this
-};
-
-/// The report of a plan before anything ran: its context, model and settings; no runs yet.
-record::report begin_report(const plan& p, record::context context);
 
 /// The environment of a preset's process: `parent` without any managed knob, then the preset's
 /// knobs, then the overrides. Nothing else is changed.

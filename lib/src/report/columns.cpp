@@ -1,14 +1,9 @@
-#include "gbench/report/report.hpp"
+#include "gbench/report/columns.hpp"
 
 #include <algorithm>
-#include <memory>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-
-#include "gbench/error.hpp"
-#include "gbench/report/comparison.hpp"
-#include "gbench/report/text_table.hpp"
 
 namespace gbench::report {
 
@@ -46,8 +41,8 @@ std::string status_text(const record::preset_comparison& r) { return r.ok ? std:
 
 } // namespace
 
-const std::vector<column>& columns() {
-  static const std::vector<column> cols{
+const std::vector<column<record::preset_comparison>>& run_columns() {
+  static const std::vector<column<record::preset_comparison>> cols{
       {"model", "model", false, [](const record::preset_comparison& r) { return r.model; },
        [](const record::preset_comparison& r) { return r.model; }},
       {"preset", "preset", false, [](const record::preset_comparison& r) { return r.preset; },
@@ -85,10 +80,11 @@ const std::vector<column>& columns() {
   return cols;
 }
 
-std::vector<column> visible_columns(const std::vector<record::preset_comparison>& rows) {
-  const bool models = std::any_of(rows.begin(), rows.end(), [](const record::preset_comparison& r) { return !r.model.empty(); });
-  std::vector<column> out;
-  for (const auto& c : columns()) {
+std::vector<column<record::preset_comparison>> run_columns_for(const std::vector<record::preset_comparison>& rows) {
+  const bool models =
+      std::any_of(rows.begin(), rows.end(), [](const record::preset_comparison& r) { return !r.model.empty(); });
+  std::vector<column<record::preset_comparison>> out;
+  for (const auto& c : run_columns()) {
     if (c.key != "model" || models) {
       out.push_back(c);
     }
@@ -97,29 +93,6 @@ std::vector<column> visible_columns(const std::vector<record::preset_comparison>
 }
 
 namespace {
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) {
-    return s;
-  }
-  std::string out = "\"";
-  for (const char c : s) {
-    out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  }
-  return out + "\"";
-}
-
-std::vector<std::vector<std::string>> cells(const std::vector<record::preset_comparison>& rows) {
-  std::vector<std::vector<std::string>> out;
-  for (const auto& row : rows) {
-    std::vector<std::string> line;
-    for (const auto& c : visible_columns(rows)) {
-      line.push_back(c.text(row));
-    }
-    out.push_back(std::move(line));
-  }
-  return out;
-}
 
 std::string model_text(const record::model_info& m) {
   const double flops = m.flops_per_sample;
@@ -132,6 +105,8 @@ std::string model_text(const record::model_info& m) {
   return fmt::format("{} ({}{} parameters, {})", m.name, kind, m.parameters, flops_text);
 }
 
+} // namespace
+
 std::string model_line(const record::report& r) {
   std::vector<std::string> models;
   for (const auto& m : r.models.empty() ? std::vector{r.model} : r.models) {
@@ -142,7 +117,6 @@ std::string model_line(const record::report& r) {
                      r.settings.repetitions == 1 ? "" : "s");
 }
 
-// "bf16 vs default @256: ..." for every row that has a baseline to compare with.
 std::vector<std::string> recipe_lines(const std::vector<record::preset_comparison>& rows) {
   std::vector<std::string> lines;
   for (const auto& row : rows) {
@@ -174,151 +148,20 @@ std::vector<std::string> effect_lines(const std::vector<record::preset_compariso
   return lines;
 }
 
-class table_reporter final : public reporter {
-public:
-  void write(const record::report& r, std::ostream& out) const override {
-    const auto& rows = r.comparison;
-    std::vector<std::string> header;
-    std::vector<bool> right;
-    for (const auto& c : visible_columns(rows)) {
-      header.push_back(c.header);
-      right.push_back(c.numeric);
-    }
-    out << model_line(r) << '\n';
-    out << aligned_table(header, right, cells(rows));
-    const auto recipe = recipe_lines(rows);
-    if (!recipe.empty()) {
-      out << '\n';
-      for (const auto& line : recipe) {
-        out << line << '\n';
-      }
-    }
-    for (const auto& line : effect_lines(rows)) {
-      out << line << '\n';
-    }
+std::string recipe_line(const record::preset_comparison& row, const record::preset_comparison& baseline) {
+  if (!row.model.empty()) {
+    return fmt::format("{} vs {} ({}) @{}: {:.2f}x ({} vs {}, median per forward)", row.model, baseline.model,
+                       row.preset, row.batch, baseline.summary_ns.median / row.summary_ns.median,
+                       format_duration_ns(row.summary_ns.median), format_duration_ns(baseline.summary_ns.median));
   }
-};
-
-class markdown_reporter final : public reporter {
-public:
-  void write(const record::report& r, std::ostream& out) const override {
-    const auto& rows = r.comparison;
-    std::vector<std::string> header;
-    std::vector<std::string> align;
-    for (const auto& c : visible_columns(rows)) {
-      header.push_back(c.header);
-      align.push_back(c.numeric ? "---:" : ":---");
-    }
-    out << "*" << model_line(r) << "*\n\n";
-    out << "| " << fmt::format("{}", fmt::join(header, " | ")) << " |\n";
-    out << "| " << fmt::format("{}", fmt::join(align, " | ")) << " |\n";
-    for (const auto& line : cells(rows)) {
-      std::vector<std::string> escaped;
-      for (const auto& cell : line) {
-        escaped.push_back(markdown_cell(cell));
-      }
-      out << "| " << fmt::format("{}", fmt::join(escaped, " | ")) << " |\n";
-    }
-    const auto recipe = recipe_lines(rows);
-    const auto effects = effect_lines(rows);
-    if (!recipe.empty() || !effects.empty()) {
-      out << '\n';
-    }
-    for (const auto& line : recipe) {
-      out << "- " << line << '\n';
-    }
-    for (const auto& line : effects) {
-      out << "- " << line << '\n';
-    }
+  if (row.profiled_total_ns && baseline.profiled_total_ns) {
+    return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, profiled totals)", row.preset, baseline.preset, row.batch,
+                       *baseline.profiled_total_ns / *row.profiled_total_ns, format_duration_ns(*row.profiled_total_ns),
+                       format_duration_ns(*baseline.profiled_total_ns));
   }
-};
-
-class csv_reporter final : public reporter {
-public:
-  void write(const record::report& r, std::ostream& out) const override {
-    // Machine-readable: the raw values (ns, ratios), not the human units of the table.
-    const auto& rows = r.comparison;
-    std::vector<std::string> keys;
-    for (const auto& c : visible_columns(rows)) {
-      keys.push_back(c.key);
-    }
-    out << fmt::format("{}", fmt::join(keys, ",")) << '\n';
-    for (const auto& row : rows) {
-      std::vector<std::string> fields;
-      for (const auto& c : visible_columns(rows)) {
-        fields.push_back(csv_field(c.value(row)));
-      }
-      out << fmt::format("{}", fmt::join(fields, ",")) << '\n';
-    }
-  }
-};
-
-class json_reporter final : public reporter {
-public:
-  void write(const record::report& r, std::ostream& out) const override { out << record::to_json(r).dump(2) << '\n'; }
-};
-
-// One JSON document per line: the context first, each preset's results as its process finishes, then the
-// comparison. A crash loses nothing already written.
-class jsonl_reporter final : public reporter {
-public:
-  void begin(const record::report& r, std::ostream& out) const override {
-    nlohmann::json head = record::to_json(r);
-    head.erase("runs");
-    head.erase("comparison");
-    head["type"] = "context";
-    out << head.dump() << '\n' << std::flush;
-  }
-  void on_run(const record::preset_run& run, std::ostream& out) const override {
-    const auto j = record::to_json(run);
-    for (const auto& result : j["results"]) {
-      nlohmann::json line = result;
-      line["type"] = "result";
-      line["preset"] = run.preset.name;
-      if (!run.model.empty()) {
-        line["model"] = run.model;
-      }
-      line["repetition"] = run.repetition;
-      out << line.dump() << '\n';
-    }
-    if (!run.ok) {
-      out << nlohmann::json{{"type", "failure"}, {"preset", run.preset.name}, {"repetition", run.repetition},
-                            {"error", run.error}, {"stderr_tail", run.stderr_tail}}.dump()
-          << '\n';
-    }
-    out << std::flush;
-  }
-  void write(const record::report& r, std::ostream& out) const override {
-    for (const auto& row : r.comparison) {
-      nlohmann::json line = record::to_json(row);
-      line["type"] = "comparison";
-      out << line.dump() << '\n';
-    }
-  }
-};
-
-} // namespace
-
-std::vector<std::string> reporter_formats() { return {"table", "markdown", "csv", "json", "jsonl"}; }
-
-std::unique_ptr<reporter> make_reporter(const std::string& format) {
-  if (format == "table") {
-    return std::make_unique<table_reporter>();
-  }
-  if (format == "markdown") {
-    return std::make_unique<markdown_reporter>();
-  }
-  if (format == "csv") {
-    return std::make_unique<csv_reporter>();
-  }
-  if (format == "json") {
-    return std::make_unique<json_reporter>();
-  }
-  if (format == "jsonl") {
-    return std::make_unique<jsonl_reporter>();
-  }
-  throw input_error(fmt::format("--format: unknown format '{}'; valid formats: {}", format,
-                                fmt::join(reporter_formats(), ", ")));
+  return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, median per forward)", row.preset, baseline.preset, row.batch,
+                     baseline.summary_ns.median / row.summary_ns.median, format_duration_ns(row.summary_ns.median),
+                     format_duration_ns(baseline.summary_ns.median));
 }
 
 } // namespace gbench::report

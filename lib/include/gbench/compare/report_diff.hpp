@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gbench/compare/engine.hpp"
+#include "gbench/report/stored_report.hpp"
+
+/// Comparing a candidate's report with a baseline's: what a CI job needs to pass or fail a change.
+namespace gbench::compare {
+
+struct diff_options : settings {
+  diff_options() { threshold = 0.05; }
+  metric what = metric::median;
+  bool allow_mismatch = false; ///< compare reports whose facts differ (they are still listed)
+};
+
+/// What became of one (preset, batch) between the reports: the engine's verdict, or a failure.
+enum class outcome {
+  regression,          ///< the engine says worse
+  improvement,         ///< the engine says better
+  unchanged,           ///< the engine says unchanged
+  too_few_samples,     ///< the test cannot reach alpha with so few samples: nothing can be said
+  failed_in_candidate, ///< measured in the baseline, failed in the candidate: counts as a regression
+  failed_in_baseline,  ///< failed in the baseline only: nothing to compare against
+  failed_in_both,
+};
+std::string_view name_of(outcome o);
+
+/// One (preset, batch) present in both reports; the engine's figures are set when `measured`.
+struct diff_row : change {
+  std::string preset;
+  std::int64_t batch = 0;
+  outcome result = outcome::unchanged;
+  bool measured = false;          ///< both reports measured it
+  int repetitions_baseline = 0;   ///< runs[] entries (processes), all reports of a side pooled
+  int repetitions_candidate = 0;
+};
+
+/// The comparison of two reports.
+struct report_diff {
+  diff_options options;
+  std::string baseline_name;  ///< the file(s)
+  std::string candidate_name;
+  std::string baseline_about;  ///< tool version and sha, date, CPU, LibTorch: one line
+  std::string candidate_about;
+  std::string model_name;
+  std::vector<report::fact_difference> differences; ///< allowed by allow_mismatch, else diff_reports threw
+  std::vector<diff_row> rows;                        ///< baseline order
+  std::vector<std::string> only_in_baseline;         ///< "preset @ batch" measured on one side only
+  std::vector<std::string> only_in_candidate;
+  std::optional<double> geomean_ratio;               ///< of the rows measured in both; none when there are none
+  std::size_t geomean_count = 0;
+
+  [[nodiscard]] std::size_t count(outcome o) const;
+  /// A row regressed or failed in the candidate only: the job must fail.
+  [[nodiscard]] bool regressed() const;
+};
+
+/// Compares every (preset, batch) present in both reports. Throws mismatch_error naming every differing
+/// fact unless options.allow_mismatch; report_error when the reports share no (preset, batch);
+/// input_error when alpha, threshold or confidence are out of range.
+report_diff diff_reports(const report::stored_report& baseline, const report::stored_report& candidate,
+                         const diff_options& options);
+
+/// The comparison output (`"schema": "graviton-bench-comparison"`, schemas/comparison.schema.json).
+nlohmann::json to_json(const report_diff& d);
+
+} // namespace gbench::compare

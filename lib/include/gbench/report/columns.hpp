@@ -1,0 +1,88 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "gbench/compare/report_diff.hpp"
+#include "gbench/record/report.hpp"
+
+/// What every reporter prints, described once: the columns of a run's preset comparison and of a report
+/// diff, and the lines around the tables. Each format (one file each) lays them out in its own way.
+namespace gbench::report {
+
+/// A column: the human text (table, markdown) and the machine value (csv) of a row.
+template <class Row> struct column {
+  std::string header; ///< for people: table and markdown
+  std::string key;    ///< for machines: csv header
+  bool numeric;       ///< right-aligned
+  std::function<std::string(const Row&)> text;
+  std::function<std::string(const Row&)> value; ///< raw number or word for csv
+};
+
+template <class Row> std::vector<std::string> headers(const std::vector<column<Row>>& cols) {
+  std::vector<std::string> out;
+  for (const auto& c : cols) {
+    out.push_back(c.header);
+  }
+  return out;
+}
+
+template <class Row> std::vector<bool> right_aligned(const std::vector<column<Row>>& cols) {
+  std::vector<bool> out;
+  for (const auto& c : cols) {
+    out.push_back(c.numeric);
+  }
+  return out;
+}
+
+/// The human text of every column of every row.
+template <class Row> std::vector<std::vector<std::string>> text_cells(const std::vector<Row>& rows,
+                                                                      const std::vector<column<Row>>& cols) {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& row : rows) {
+    std::vector<std::string> line;
+    for (const auto& c : cols) {
+      line.push_back(c.text(row));
+    }
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+/// 1234567 ns -> "1.235 ms": three decimals in the largest unit that keeps the value >= 1.
+std::string format_duration_ns(double ns);
+
+// ---- a run: one row per preset and batch --------------------------------------------------------------
+
+const std::vector<column<record::preset_comparison>>& run_columns();
+/// The run columns these rows fill: `model` only when the report has several models.
+std::vector<column<record::preset_comparison>> run_columns_for(const std::vector<record::preset_comparison>& rows);
+
+/// "model tiny-mlp (... parameters, ... per sample), W warm-up + N timed iterations, R repetitions".
+std::string model_line(const record::report& r);
+
+/// The recipe's way of saying it: "bf16 vs default @256: 2.23x (7.262 s vs 16.201 s)", on the profiled
+/// totals (the recipe's basis) when both were profiled, else on the median per forward.
+std::string recipe_line(const record::preset_comparison& row, const record::preset_comparison& baseline);
+/// The recipe line of every row that has a baseline to compare with.
+std::vector<std::string> recipe_lines(const std::vector<record::preset_comparison>& rows);
+/// "preset: effect" for each preset's observed knob effects (--verify).
+std::vector<std::string> effect_lines(const std::vector<record::preset_comparison>& rows);
+
+// ---- a report diff: one row per (preset, batch) in both reports -----------------------------------------
+
+std::vector<column<compare::diff_row>> diff_columns(const compare::report_diff& d);
+/// The rows' text, then the geomean row.
+std::vector<std::vector<std::string>> diff_body(const compare::report_diff& d,
+                                                const std::vector<column<compare::diff_row>>& cols);
+/// "a-1.json and 2 more" for pooled rounds "a-1.json + a-2.json + a-3.json".
+std::string short_name(const std::string& name);
+/// What was compared and how: metric, tests, alpha, threshold.
+std::string metric_sentence(const compare::report_diff& d);
+/// "REGRESSION (1 regression, 1 unchanged)".
+std::string summary_sentence(const compare::report_diff& d);
+/// Set-up differences, each row's note, and the pairs measured on one side only.
+std::vector<std::string> diff_notes(const compare::report_diff& d);
+
+} // namespace gbench::report

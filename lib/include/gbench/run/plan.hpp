@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gbench/config/model_spec.hpp"
+#include "gbench/config/preset.hpp"
+#include "gbench/record/report.hpp"
+
+namespace gbench::run {
+
+/// What `run` and `doctor` are asked for, as the command line gives it: names and words, not yet checked.
+/// A front end fills it (apps/graviton-bench with CLI11); make_plan checks it and builds the plan.
+struct plan_options {
+  /// A name in models_dir, a model JSON, TorchScript .pt or AOTInductor .pt2 file; a comma list of several
+  /// (--model a.pt,a.pt2) runs each, a row each, compared with the first.
+  std::string model = "recipe-mlp";
+  std::vector<std::string> inputs;            ///< --input of a model file, SHAPE[:DTYPE[:LOW..HIGH]] each
+  std::vector<std::string> batches{"256", "32", "10"};
+  std::vector<std::string> presets{"default"}; ///< names, or "all"
+  std::vector<std::string> env;              ///< KEY=VALUE, set in every preset's process
+  int warmup = 50;
+  int iterations = 100;
+  std::optional<int> threads;
+  std::uint64_t seed = 0;
+  bool verbose = false;
+  int repetitions = 1;
+  std::string baseline = "default";
+  double alpha = 0.05;
+  double cosine_threshold = 0.99;
+  double min_time = 0;
+  double max_time = 0;
+  bool profile = true;
+  bool record_shapes = false;
+  std::string trace_dir;
+};
+
+/// A benchmark over presets and batch sizes, each preset in a process of its own.
+struct plan {
+  config::model_spec model;             ///< the first (or only) model
+  /// Every model, when several run side by side (--model a.pt,a.pt2); else empty: `model` alone.
+  std::vector<config::model_spec> models;
+  std::vector<config::preset> presets;
+  std::vector<std::string> managed_env; ///< knobs removed from every child's environment unless its preset sets them
+  std::map<std::string, std::string> env_overrides; ///< --env: set in every child, after the preset
+  std::vector<std::int64_t> batches;
+  int warmup = 50;
+  int iterations = 100;
+  std::uint64_t seed = 0;
+  std::optional<int> threads; ///< overrides the presets' threads
+  bool verbose = false;
+  int repetitions = 1;        ///< runs of every preset, interleaved: A B C A B C ...
+  double min_time = 0;        ///< seconds of timed forwards at least (in chunks of `iterations`)
+  double max_time = 0;        ///< seconds after which no more chunks are added (0: no limit)
+  bool progress = false;      ///< progress on stderr
+  bool profile = true;        ///< profile as many forwards again after timing (PyTorch's operator table)
+  bool record_shapes = false; ///< group the table by input shape
+  std::string trace_dir;      ///< Chrome traces, one per preset and batch
+  std::string baseline = "default"; ///< the preset speed-ups are measured against
+  double alpha = 0.05;              ///< significance level of the comparison
+  double cosine_threshold = 0.99;   ///< --verify: flag accuracy below this
+};
+
+/// Checks the options against the presets and models and builds the plan; throws input_error naming the
+/// option and the fix (a batch that is not a whole number, an unknown preset or knob value, --baseline not
+/// among the presets, --max-time below --min-time).
+plan make_plan(const plan_options& o, const config::preset_catalog& catalog, const std::filesystem::path& models_dir);
+
+/// The batch sizes of --batch items; throws input_error naming --batch.
+std::vector<std::int64_t> parse_batches(const std::vector<std::string>& items);
+
+/// The report of a plan before anything ran: its context, model and settings; no runs yet.
+record::report begin_report(const plan& p, record::context context);
+
+} // namespace gbench::run
