@@ -23,7 +23,10 @@ namespace gbench::app {
 CLI::App* setup_doctor(CLI::App& app, doctor_options& opt) {
   constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
   auto* sub = app.add_subcommand("doctor", "Say which knobs can act on this host and LibTorch, and show the evidence");
-  sub->add_option("--model", opt.plan.model, "Model for the evidence runs")->capture_default_str()->multi_option_policy(last);
+  sub->add_option("--model", opt.plan.model, "Model for the evidence runs (name, JSON, .pt or .pt2 file)")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  sub->add_option("--input", opt.plan.inputs, "A model file's input, SHAPE[:DTYPE[:LOW..HIGH]] (repeatable)");
   sub->add_option("-b,--batch", opt.plan.batches, "Batch sizes of the evidence runs")->delimiter(',')->capture_default_str();
   sub->add_option("-p,--preset", opt.plan.presets, "Presets to check (or 'all')")->delimiter(',')->capture_default_str();
   sub->add_option("--presets", opt.presets_file, "Also read presets from this JSON file")
@@ -45,7 +48,9 @@ int run_doctor(const doctor_options& opt) {
     util::check_writable(opt.json_path, "--json");
   }
   const auto host = host::query_host();
-  run::check_memory(plan.model, plan.batches, host.mem_available_bytes / 3); // fp32 and float64 copies
+  for (const auto& model : plan.models.empty() ? std::vector{plan.model} : plan.models) {
+    run::check_memory(model, plan.batches, host.mem_available_bytes / 3); // fp32 and float64 copies
+  }
   const auto torch = backend::query_libtorch();
 
   std::cout << "host\n";
@@ -77,9 +82,13 @@ int run_doctor(const doctor_options& opt) {
   std::cout.flush();
   const auto verdicts = evidence::probe_knobs(plan, util::self_executable(), host, torch);
   evidence::print_knob_verdicts(verdicts, std::cout);
-  std::cout << fmt::format("evidence (model {}, one forward per batch per preset, each in its own process with "
+  std::vector<std::string> names;
+  for (const auto& model : plan.models.empty() ? std::vector{plan.model} : plan.models) {
+    names.push_back(model.name);
+  }
+  std::cout << fmt::format("evidence (model{} {}, one forward per batch per preset, each in its own process with "
                            "ONEDNN_VERBOSE=1; accuracy against float64)\n",
-                           plan.model.name);
+                           names.size() > 1 ? "s" : "", fmt::join(names, ", "));
   std::cout.flush();
 
   auto runs = evidence::gather_evidence(plan, default_preset(opt.configs, opt.presets_file), util::self_executable());

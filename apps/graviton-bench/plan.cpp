@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "gbench/backend/model_file.hpp"
 #include "gbench/config/model_spec.hpp"
 #include "gbench/error.hpp"
 #include "gbench/util/subprocess.hpp"

@@ -38,7 +38,14 @@ namespace gbench::app {
 void setup_run(CLI::App& app, run_options& opt) {
   // A repeated single-valued option takes its last value, so that a wrapper's defaults can be overridden.
   constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
-  app.add_option("--model", opt.plan.model, "Model name in configs/models, or a model JSON file")->capture_default_str()->multi_option_policy(last);
+  app.add_option("--model", opt.plan.model,
+                 "Model name in configs/models, a model JSON file, a TorchScript .pt or an AOTInductor .pt2 file; "
+                 "a comma list runs each (e.g. m.pt,m.pt2: eager against compiled)")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--input", opt.plan.inputs,
+                 "A model file's input, one sample: SHAPE[:DTYPE[:LOW..HIGH]], e.g. 3x224x224:float32 or "
+                 "128:int64:0..30521; repeat per forward argument (default: the model's sidecar JSON)");
   app.add_option("-b,--batch", opt.plan.batches, "Batch sizes, e.g. 256,32,10")->delimiter(',')->capture_default_str();
   app.add_option("-p,--preset", opt.plan.presets, "Presets to run, e.g. default,bf16 (or 'all'); see 'presets'")
       ->delimiter(',')
@@ -133,7 +140,8 @@ void print_profiles(const record::report& r, const run_options& opt, std::ostrea
       }
       const auto& p = *b.profile;
       out << fmt::format("\n{} @ batch {}: {} profiled forwards inside record_function(\"mymodel_inference\")\n",
-                         run.preset.name, b.batch, p.samples_ns.size());
+                         run.model.empty() ? run.preset.name : run.model + " " + run.preset.name, b.batch,
+                         p.samples_ns.size());
       out << profile::format_table(p.table, opt.sort_by, opt.row_limit, opt.plan.record_shapes);
       if (!p.samples_ns.empty()) {
         out << fmt::format("median per forward: {} profiled, {} unprofiled ({:+.1f}% profiler overhead)\n",
@@ -195,7 +203,9 @@ int run_run(const run_options& opt) {
                              "through it)\n",
                              100.0 * conditions.other_load_before, host::format_cpu_list(used));
   }
-  run::check_memory(plan.model, plan.batches, host.mem_available_bytes);
+  for (const auto& model : plan.models.empty() ? std::vector{plan.model} : plan.models) {
+    run::check_memory(model, plan.batches, host.mem_available_bytes);
+  }
   const auto peak_figures = find_peak(opt.peak, host);
   if (!opt.json_path.empty()) {
     util::check_writable(opt.json_path, "--json");

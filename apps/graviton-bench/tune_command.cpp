@@ -30,7 +30,7 @@ CLI::App* setup_tune(CLI::App& app, tune_options& opt) {
   constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
   auto* sub = app.add_subcommand(
       "tune", "Find the fastest configuration of the declared knobs per batch: raced, guarded by accuracy");
-  sub->add_option("--model", opt.model, "Model name in configs/models, or a model JSON file")
+  sub->add_option("--model", opt.model, "Model name in configs/models, a model JSON, TorchScript .pt or AOTInductor .pt2 file")
       ->capture_default_str()
       ->multi_option_policy(last);
   sub->add_option("-b,--batch", opt.batches, "Batch sizes, e.g. 256,32,10")->delimiter(',')->capture_default_str();
@@ -243,6 +243,10 @@ int run_tune(const tune_options& opt) {
   po.cosine_threshold = opt.cosine_threshold;
   po.timeout = opt.timeout;
   run::plan plan = run::make_plan(po, catalog, configs / "models");
+  if (!plan.models.empty()) {
+    // A search races knob values on one model; eager against compiled is `run --model a.pt,a.pt2`.
+    throw input_error(fmt::format("--model '{}': tune searches one model; give one name or file", opt.model));
+  }
   if (!opt.json_path.empty()) {
     util::check_writable(opt.json_path, "--json");
   }

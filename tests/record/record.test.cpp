@@ -39,7 +39,12 @@ TEST_CASE("every record survives its own to_json", "[record]") {
                                     .samples_ns = {2000, 2100},
                                     .summary_ns = {},
                                     .trace_file = "t.json"};
-  record::compute_statistics(b, config::model_spec{"m", "", {4}, {8}, 2});
+  config::model_spec spec;
+  spec.name = "m";
+  spec.input_shape = {4};
+  spec.hidden = {8};
+  spec.outputs = 2;
+  record::compute_statistics(b, spec);
   record::batch_result back;
   const auto j = record::to_json(b);
   from_json(record::node(j, "b.json"), back);

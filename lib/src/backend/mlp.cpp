@@ -11,7 +11,12 @@ namespace gbench::backend {
 
 mlp_session::mlp_session(const config::model_spec& spec, std::uint64_t seed) : impl_(std::make_unique<impl>()) {
   impl_->seed = seed;
+  impl_->spec = spec;
   impl_->input_shape = spec.input_shape;
+  if (spec.is_file()) {
+    impl_->file = load_file_model(spec);
+    return;
+  }
   torch::manual_seed(seed);
   torch::nn::Sequential model;
   model->push_back(torch::nn::Flatten());
@@ -40,12 +45,25 @@ void mlp_session::use_bf16_weights() {
 }
 
 std::string mlp_session::describe() const {
+  if (impl_->file) {
+    const auto& spec = impl_->spec;
+    std::string text = config::to_string(spec.kind) + " " + spec.file + " (sha256 " + spec.sha256 + ")\ninputs:";
+    for (const auto& in : spec.inputs) {
+      text += "\n  " + in.describe();
+    }
+    return text;
+  }
   std::ostringstream out;
   out << *impl_->model;
   return out.str();
 }
 
 void mlp_session::prepare(std::int64_t batch) {
+  if (impl_->file) {
+    impl_->inputs = make_inputs(impl_->spec, batch, impl_->seed);
+    impl_->file->set_inputs(impl_->inputs);
+    return;
+  }
   std::vector<std::int64_t> shape{batch};
   shape.insert(shape.end(), impl_->input_shape.begin(), impl_->input_shape.end());
   // The input depends on the seed and the batch only, not on which batches ran before.
@@ -56,7 +74,7 @@ void mlp_session::prepare(std::int64_t batch) {
 void mlp_session::warm_up(int count) {
   c10::InferenceMode guard;
   for (int i = 0; i < count; ++i) {
-    (void)impl_->forward(impl_->input);
+    (void)impl_->run();
   }
 }
 
@@ -97,11 +115,21 @@ std::vector<std::int64_t> mlp_session::time_forwards(int count) {
   if (const auto delay = read_test_delay(); delay.any()) {
     for (auto& sample : samples) {
       const auto start = clock::now();
-      const auto y = model.forward(x);
+      const auto y = model.run();
       const auto done = clock::now();
       for (const auto until = done + delay.fixed + (done - start) * delay.percent / 100; clock::now() < until;) {
       }
       sample = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
+    }
+    return samples;
+  }
+  if (model.file) {
+    auto& file = *model.file;
+    for (auto& sample : samples) {
+      const auto start = clock::now();
+      const auto y = file.forward();
+      const auto stop = clock::now();
+      sample = std::chrono::duration_cast<std::chrono::nanoseconds>(stop - start).count();
     }
     return samples;
   }
@@ -124,27 +152,64 @@ mlp_tensors mlp_session::tensors() const {
   return t;
 }
 
+std::vector<std::vector<float>> mlp_session::outputs(int limit) {
+  c10::InferenceMode guard;
+  const auto logits = impl_->run();
+  const auto rows = logits.reshape({logits.size(0), -1}).slice(0, 0, limit).to(torch::kFloat32).contiguous();
+  std::vector<std::vector<float>> out;
+  for (std::int64_t i = 0; i < rows.size(0); ++i) {
+    const auto* data = rows[i].data_ptr<float>();
+    out.emplace_back(data, data + rows.size(1));
+  }
+  return out;
+}
+
 std::vector<std::int64_t> mlp_session::predicted_classes(int limit) {
   c10::InferenceMode guard;
-  const auto logits = impl_->forward(impl_->input);
-  const auto classes = logits.argmax(1).slice(0, 0, limit).contiguous();
+  const auto logits = impl_->run();
+  // A model file's output may have any shape: each sample's elements, flattened, are its logits.
+  const auto classes = logits.reshape({logits.size(0), -1}).argmax(1).slice(0, 0, limit).contiguous();
   const auto* data = classes.data_ptr<std::int64_t>();
   return {data, data + classes.numel()};
 }
 
+namespace {
+
+// The float64 logits of a model file: its reference model on the same inputs, floating ones in float64.
+torch::Tensor file_reference(const std::vector<torch::Tensor>& prepared, file_model& reference) {
+  std::vector<torch::Tensor> inputs;
+  for (const auto& in : prepared) {
+    inputs.push_back(in.is_floating_point() ? in.to(torch::kFloat64) : in);
+  }
+  reference.set_inputs(inputs);
+  return reference.forward().to(torch::kFloat64);
+}
+
+} // namespace
+
 mlp_session::accuracy mlp_session::compare_with_float64() {
   c10::InferenceMode guard;
-  const auto logits = impl_->forward(impl_->input).to(torch::kFloat64);
-  // The same layers in float64: weights and input are converted exactly, and no float64 path reduces precision.
-  auto h = torch::flatten(impl_->input.to(torch::kFloat64), 1);
-  for (std::size_t i = 0; i < impl_->linears.size(); ++i) {
-    h = torch::linear(h, impl_->linears[i]->weight.to(torch::kFloat64), impl_->linears[i]->bias.to(torch::kFloat64));
-    if (i + 1 < impl_->linears.size()) {
-      h = torch::relu(h);
-    }
-  }
-  const auto reference = h;
   accuracy a;
+  const auto logits = impl_->run().to(torch::kFloat64);
+  torch::Tensor reference;
+  if (impl_->file) {
+    const auto model = load_float64_reference(impl_->spec, a.unavailable);
+    if (!model) {
+      return a;
+    }
+    reference = file_reference(impl_->inputs, *model).reshape(logits.sizes());
+  } else {
+    // The same layers in float64: weights and input are converted exactly, and no float64 path reduces precision.
+    auto h = torch::flatten(impl_->input.to(torch::kFloat64), 1);
+    for (std::size_t i = 0; i < impl_->linears.size(); ++i) {
+      h = torch::linear(h, impl_->linears[i]->weight.to(torch::kFloat64), impl_->linears[i]->bias.to(torch::kFloat64));
+      if (i + 1 < impl_->linears.size()) {
+        h = torch::relu(h);
+      }
+    }
+    reference = h;
+  }
+  a.available = true;
   const auto flat = logits.flatten();
   const auto ref = reference.flatten();
   a.cosine = torch::nn::functional::cosine_similarity(flat.unsqueeze(0), ref.unsqueeze(0),
@@ -153,7 +218,8 @@ mlp_session::accuracy mlp_session::compare_with_float64() {
   a.max_abs_error = (flat - ref).abs().max().item<double>();
   const double scale = ref.abs().max().item<double>();
   a.max_rel_error = scale > 0 ? a.max_abs_error / scale : 0.0;
-  a.top1_agreement = logits.argmax(1).eq(reference.argmax(1)).to(torch::kFloat64).mean().item<double>();
+  const auto per_sample = [](const torch::Tensor& t) { return t.reshape({t.size(0), -1}).argmax(1); };
+  a.top1_agreement = per_sample(logits).eq(per_sample(reference)).to(torch::kFloat64).mean().item<double>();
   return a;
 }
 

@@ -3,13 +3,45 @@
 // Internal to the backend: the LibTorch state behind mlp_session, shared by its translation units.
 #include <torch/torch.h>
 
+#include <memory>
+
 #include "gbench/backend/mlp.hpp"
 
 namespace gbench::backend {
 
+/// A model loaded from a file (TorchScript or AOTInductor package), run on inputs set once.
+class file_model {
+public:
+  virtual ~file_model() = default;
+  file_model() = default;
+  file_model(const file_model&) = delete;
+  file_model& operator=(const file_model&) = delete;
+  /// The inputs of the following forwards (kept: the timed loop converts nothing).
+  virtual void set_inputs(const std::vector<torch::Tensor>& inputs) = 0;
+  /// One forward; the first output tensor.
+  virtual torch::Tensor forward() = 0;
+  /// Parameters and the bytes of parameters and buffers (a .pt2: its constants).
+  [[nodiscard]] virtual std::pair<std::int64_t, std::int64_t> parameters() const = 0;
+};
+
+/// Loads a model file; throws input_error saying why it cannot be used (not a model, truncated, a package of
+/// another architecture or PyTorch version).
+std::unique_ptr<file_model> load_file_model(const config::model_spec& spec);
+
+/// The float64 reference of a model file's logits: the TorchScript file itself (or a .pt2's TorchScript
+/// twin) converted with .to(kFloat64). Null, with `why` set, when there is none.
+std::unique_ptr<file_model> load_float64_reference(const config::model_spec& spec, std::string& why);
+
+/// Seeded inputs of a model file at this batch: uniform [0, 1) for floating inputs, uniform integers in the
+/// input's range for integer ones. They depend on the seed and the batch only.
+std::vector<torch::Tensor> make_inputs(const config::model_spec& spec, std::int64_t batch, std::uint64_t seed);
+
 struct mlp_session::impl {
+  config::model_spec spec;
   torch::nn::Sequential model;
-  torch::Tensor input;
+  std::unique_ptr<file_model> file; ///< set for a model file; model and linears are then empty
+  torch::Tensor input;              ///< the MLP's input
+  std::vector<torch::Tensor> inputs; ///< a model file's inputs
   std::vector<std::int64_t> input_shape;
   std::uint64_t seed = 0;
   std::vector<torch::nn::LinearImpl*> linears; ///< model's Linear layers, in order
@@ -37,6 +69,9 @@ struct mlp_session::impl {
     }
     return h;
   }
+
+  /// One forward of whichever model this is, on the prepared input.
+  [[nodiscard]] torch::Tensor run() const { return file ? file->forward() : forward(input); }
 };
 
 } // namespace gbench::backend

@@ -2,6 +2,7 @@
 
 #include <torch/csrc/autograd/profiler_kineto.h>
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -58,18 +59,40 @@ private:
 
 } // namespace
 
-std::vector<profile::event> profile_forwards(mlp_session& session, int count, bool record_shapes,
-                                             const std::string& trace_path) {
+double profiled_flops(mlp_session& session) {
   const auto& model = *session.impl_;
-  const auto& x = session.impl_->input;
+  const profiler_impl::ProfilerConfig config(profiler_impl::ProfilerState::KINETO, true, false, false, true);
+  profiling active(config, {profiler_impl::ActivityType::CPU});
+  {
+    c10::InferenceMode inference;
+    (void)model.run();
+  }
+  const auto result = active.stop();
+  double flops = 0;
+  for (const auto& e : result->events()) {
+    flops += static_cast<double>(e.flops());
+  }
+  return flops;
+}
+
+std::vector<profile::event> profile_forwards(mlp_session& session, int count, bool record_shapes,
+                                             const std::string& trace_path, std::vector<std::int64_t>* forward_ns) {
+  using clock = std::chrono::steady_clock;
+  const auto& model = *session.impl_;
   const profiler_impl::ProfilerConfig config(profiler_impl::ProfilerState::KINETO, record_shapes);
+  std::vector<std::int64_t> times(static_cast<std::size_t>(count));
   profiling active(config, {profiler_impl::ActivityType::CPU});
   {
     c10::InferenceMode inference;
     RECORD_USER_SCOPE("mymodel_inference"); // declares a RecordFunction named guard
-    for (int i = 0; i < count; ++i) {
-      (void)model.forward(x);
+    for (auto& t : times) {
+      const auto start = clock::now();
+      (void)model.run();
+      t = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
     }
+  }
+  if (forward_ns != nullptr) {
+    *forward_ns = std::move(times);
   }
   const auto result = active.stop();
 

@@ -82,10 +82,11 @@ std::vector<pooled_row> pool(const record::report& r) {
   for (const auto& run : r.runs) {
     for (const auto& b : run.batches) {
       auto it = std::find_if(rows.begin(), rows.end(), [&](const pooled_row& p) {
-        return p.row.preset == run.preset.name && p.row.batch == b.batch;
+        return p.row.model == run.model && p.row.preset == run.preset.name && p.row.batch == b.batch;
       });
       if (it == rows.end()) {
         pooled_row fresh;
+        fresh.row.model = run.model;
         fresh.row.preset = run.preset.name;
         fresh.row.batch = b.batch;
         fresh.row.ok = true;
@@ -98,7 +99,7 @@ std::vector<pooled_row> pool(const record::report& r) {
       auto& row = it->row;
       if (run.evidence) {
         for (const auto& e : run.evidence->batches) {
-          if (e.ok && e.batch == b.batch) {
+          if (e.ok && e.batch == b.batch && e.accuracy.unavailable.empty()) {
             row.cosine = row.cosine ? std::min(*row.cosine, e.accuracy.cosine) : e.accuracy.cosine;
             row.accuracy_flagged = *row.cosine < r.settings.cosine_threshold;
             row.attribution = e.attribution;
@@ -184,21 +185,32 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
   s.alpha = r.settings.alpha;
   auto rows = pool(r);
   for (auto& p : rows) {
-    summarize(p, r.model);
+    const auto found = std::find_if(r.models.begin(), r.models.end(),
+                                    [&](const record::model_info& m) { return m.name == p.row.model; });
+    const auto& model = found == r.models.end() ? r.model : *found;
+    summarize(p, model);
     p.row.inert_knobs = inert_knobs_of(r, p.row.preset);
     // Where the result stands against the host's ceilings, when the report has them.
     if (r.context.peak && p.row.ok) {
-      const auto run = std::find_if(r.runs.begin(), r.runs.end(),
-                                    [&](const record::preset_run& x) { return x.preset.name == p.row.preset; });
-      p.row.roofline = peak::make_roofline(record::spec_of(r.model), p.row.batch, p.row.gflops, *r.context.peak,
+      const auto run = std::find_if(r.runs.begin(), r.runs.end(), [&](const record::preset_run& x) {
+        return x.preset.name == p.row.preset && x.model == p.row.model;
+      });
+      p.row.roofline = peak::make_roofline(record::spec_of(model), p.row.batch, p.row.gflops, *r.context.peak,
                                            peak::computes_in_bf16(run->preset, r.context.knobs));
     }
   }
+  // Several models (eager against compiled): each against the first model under the same preset; else each
+  // preset against the baseline preset.
+  const std::string first_model = rows.empty() ? std::string{} : rows.front().row.model;
+  const auto is_base = [&](const record::preset_comparison& row) {
+    return first_model.empty() ? row.preset == r.settings.baseline : row.model == first_model;
+  };
   for (auto& p : rows) {
     auto& row = p.row;
-    row.is_baseline = row.preset == r.settings.baseline;
+    row.is_baseline = is_base(row);
     const auto base = std::find_if(rows.begin(), rows.end(), [&](const pooled_row& other) {
-      return other.row.preset == r.settings.baseline && other.row.batch == row.batch;
+      return is_base(other.row) && other.row.batch == row.batch &&
+             (first_model.empty() || other.row.preset == row.preset);
     });
     if (row.is_baseline || base == rows.end() || !row.ok || !base->row.ok) {
       continue;

@@ -16,8 +16,23 @@ std::int64_t model_spec::input_features() const {
   return std::accumulate(input_shape.begin(), input_shape.end(), std::int64_t{1}, std::multiplies<>());
 }
 
+std::string to_string(model_kind kind) {
+  switch (kind) {
+  case model_kind::torchscript:
+    return "torchscript";
+  case model_kind::aoti:
+    return "aoti";
+  case model_kind::mlp:
+    break;
+  }
+  return "mlp";
+}
+
 std::vector<std::pair<std::int64_t, std::int64_t>> model_spec::linear_layers() const {
   std::vector<std::pair<std::int64_t, std::int64_t>> layers;
+  if (is_file()) {
+    return layers;
+  }
   std::int64_t in = input_features();
   for (const std::int64_t width : hidden) {
     layers.emplace_back(in, width);
@@ -28,6 +43,9 @@ std::vector<std::pair<std::int64_t, std::int64_t>> model_spec::linear_layers() c
 }
 
 std::int64_t model_spec::parameter_count() const {
+  if (is_file()) {
+    return file_parameters;
+  }
   std::int64_t count = 0;
   for (const auto& [in, out] : linear_layers()) {
     count += in * out + out;
@@ -36,10 +54,16 @@ std::int64_t model_spec::parameter_count() const {
 }
 
 std::int64_t model_spec::weight_bytes() const {
+  if (is_file()) {
+    return file_weight_bytes;
+  }
   return parameter_count() * static_cast<std::int64_t>(sizeof(float));
 }
 
 double model_spec::flops_per_sample() const {
+  if (is_file()) {
+    return file_flops;
+  }
   double flops = 0;
   for (const auto& [in, out] : linear_layers()) {
     flops += 2.0 * static_cast<double>(in) * static_cast<double>(out);
@@ -48,6 +72,13 @@ double model_spec::flops_per_sample() const {
 }
 
 std::int64_t model_spec::estimate_bytes(std::int64_t batch) const {
+  if (is_file()) {
+    std::int64_t per_sample = 0;
+    for (const auto& in : inputs) {
+      per_sample += in.elements() * in.element_bytes();
+    }
+    return weight_bytes() + batch * per_sample;
+  }
   std::int64_t widest = input_features();
   for (const std::int64_t width : hidden) {
     widest = std::max(widest, width);
@@ -143,7 +174,17 @@ std::vector<std::string> list_models(const std::filesystem::path& models_dir) {
   return names;
 }
 
-model_spec load_model(const std::string& name_or_file, const std::filesystem::path& models_dir) {
+model_spec load_model_file(const std::filesystem::path& path, const std::vector<std::string>& inputs);
+
+model_spec load_model(const std::string& name_or_file, const std::filesystem::path& models_dir,
+                      const std::vector<std::string>& inputs) {
+  if (name_or_file.ends_with(".pt") || name_or_file.ends_with(".pt2")) {
+    return load_model_file(name_or_file, inputs);
+  }
+  if (!inputs.empty()) {
+    throw input_error(fmt::format("--input: model '{}' is an MLP spec, whose input shape is its 'input_shape'; "
+                                  "--input is for TorchScript (.pt) and AOTInductor (.pt2) files", name_or_file));
+  }
   std::filesystem::path path = models_dir / (name_or_file + ".json");
   const bool looks_like_path = name_or_file.find('/') != std::string::npos || name_or_file.ends_with(".json");
   if (looks_like_path) {
@@ -151,10 +192,10 @@ model_spec load_model(const std::string& name_or_file, const std::filesystem::pa
   }
   if (!std::filesystem::is_regular_file(path)) {
     if (looks_like_path) {
-      throw input_error(fmt::format("--model: no file '{}'; give a model JSON file or one of: {}", name_or_file,
+      throw input_error(fmt::format("--model: no file '{}'; give a model JSON, .pt or .pt2 file or one of: {}", name_or_file,
                                     fmt::join(list_models(models_dir), ", ")));
     }
-    throw input_error(fmt::format("--model: unknown model '{}'; valid names: {} (or a path to a model JSON file)",
+    throw input_error(fmt::format("--model: unknown model '{}'; valid names: {} (or a path to a model JSON, TorchScript .pt or AOTInductor .pt2 file)",
                                   name_or_file, fmt::join(list_models(models_dir), ", ")));
   }
   const json_document doc = load_json_document(path);

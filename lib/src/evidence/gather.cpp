@@ -1,6 +1,7 @@
 #include "gbench/evidence/gather.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -18,12 +19,38 @@ std::vector<record::preset_run> gather_evidence(const run::plan& plan, const con
     evidence_plan.presets.push_back(default_preset);
   }
   auto found = run::execute(evidence_plan, executable, true);
-  const auto baseline = std::find_if(found.begin(), found.end(), [](const record::preset_run& r) {
-    return r.preset.name == "default";
-  });
-  judge(found, baseline == found.end() ? nullptr : &*baseline);
+  // Each model's presets against that model's default preset (several models: --model a.pt,a.pt2).
+  std::vector<std::string> models;
+  for (const auto& r : found) {
+    if (std::find(models.begin(), models.end(), r.model) == models.end()) {
+      models.push_back(r.model);
+    }
+  }
+  for (const auto& model : models) {
+    std::vector<record::preset_run> group;
+    for (const auto& r : found) {
+      if (r.model == model) {
+        group.push_back(r);
+      }
+    }
+    const auto baseline = std::find_if(group.begin(), group.end(), [](const record::preset_run& r) {
+      return r.preset.name == "default";
+    });
+    // judge() rewrites the runs it is given: the baseline it reads is a copy.
+    const std::optional<record::preset_run> base =
+        baseline == group.end() ? std::nullopt : std::optional<record::preset_run>(*baseline);
+    judge(group, base ? &*base : nullptr);
+    std::size_t next = 0;
+    for (auto& r : found) {
+      if (r.model == model) {
+        r = std::move(group[next++]);
+      }
+    }
+  }
   if (!has_default) {
-    found.pop_back();
+    found.erase(std::remove_if(found.begin(), found.end(),
+                               [](const record::preset_run& r) { return r.preset.name == "default"; }),
+                found.end());
   }
   return found;
 }
@@ -31,7 +58,7 @@ std::vector<record::preset_run> gather_evidence(const run::plan& plan, const con
 void attach_evidence(std::vector<record::preset_run>& runs, const std::vector<record::preset_run>& found) {
   for (auto& r : runs) {
     for (const auto& f : found) {
-      if (f.preset.name != r.preset.name) {
+      if (f.preset.name != r.preset.name || f.model != r.model) {
         continue;
       }
       r.evidence = f.evidence ? *f.evidence : record::run_evidence{};
@@ -47,7 +74,7 @@ void print_evidence(const std::vector<record::preset_run>& runs, double cosine_t
     if (r.repetition != 1) {
       continue; // evidence is per preset: the same for every repetition
     }
-    out << fmt::format("  {}", r.preset.name);
+    out << fmt::format("  {}{}", r.model.empty() ? "" : r.model + " ", r.preset.name);
     if (!r.ok) {
       out << fmt::format(": FAILED, {}\n", r.error);
       continue;
@@ -66,6 +93,20 @@ void print_evidence(const std::vector<record::preset_run>& runs, double cosine_t
       out << fmt::format("    batch {}:\n", e.batch);
       for (const auto& route : e.routes) {
         out << fmt::format("      {}\n", describe_route(route, blas));
+      }
+      if (e.routes.empty()) {
+        // A model file: every oneDNN primitive of the forward, as oneDNN reported it.
+        out << fmt::format("      {}\n", e.primitives.empty()
+                                             ? std::string("no oneDNN primitive ran (every operator took a BLAS or "
+                                                           "native kernel)")
+                                             : fmt::format("{} distinct oneDNN primitives", e.primitives.size()));
+        for (const auto& p : e.primitives) {
+          out << fmt::format("        {} {} ({}) {} x{}\n", p.kind, p.implementation, p.math, p.problem, p.execs);
+        }
+      }
+      if (!e.accuracy.unavailable.empty()) {
+        out << fmt::format("      accuracy vs float64: {}\n", e.accuracy.unavailable);
+        continue;
       }
       const std::string versus =
           e.baseline_max_rel_error

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <initializer_list>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -283,6 +284,23 @@ kernel_math math_of(const primitive_exec& e, const std::string& onednn_isa) {
     return {dtype, fmt::format("{} data, attr-fpmath:{} allowed", dtype, e.fpmath)};
   }
   return {dtype, fmt::format("{} data", dtype)};
+}
+
+std::vector<primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs,
+                                                    const std::string& onednn_isa) {
+  std::vector<primitive_summary> out;
+  for (const auto& e : execs) {
+    const std::string math = math_of(e, onednn_isa).math;
+    auto it = std::find_if(out.begin(), out.end(), [&](const primitive_summary& s) {
+      return s.kind == e.kind && s.implementation == e.implementation && s.problem == e.problem && s.math == math;
+    });
+    if (it == out.end()) {
+      out.push_back({e.kind, e.implementation, e.problem, math, e.src_dtype, e.wei_dtype, e.dst_dtype, 0});
+      it = std::prev(out.end());
+    }
+    ++it->execs;
+  }
+  return out;
 }
 
 std::vector<primitive_exec> parse_onednn_verbose(const std::string& text) {

@@ -5,6 +5,9 @@
 namespace gbench::record {
 
 nlohmann::json to_json(const accuracy& a) {
+  if (!a.unavailable.empty()) {
+    return {{"unavailable", a.unavailable}};
+  }
   return {{"cosine", a.cosine},
           {"max_abs_error", a.max_abs_error},
           {"max_rel_error", a.max_rel_error},
@@ -12,6 +15,10 @@ nlohmann::json to_json(const accuracy& a) {
 }
 
 void from_json(const node& n, accuracy& out) {
+  if (n.find("unavailable")) {
+    read(n, "unavailable", out.unavailable);
+    return;
+  }
   read(n, "cosine", out.cosine);
   read(n, "max_abs_error", out.max_abs_error);
   read(n, "max_rel_error", out.max_rel_error);
@@ -54,6 +61,23 @@ void from_json(const node& n, evidence::layer_route& out) {
   read_optional(n, "execs", out.execs);
 }
 
+nlohmann::json to_json(const evidence::primitive_summary& p) {
+  return {{"kind", p.kind},           {"implementation", p.implementation}, {"problem", p.problem},
+          {"math", p.math},           {"src_dtype", p.src_dtype},           {"wei_dtype", p.wei_dtype},
+          {"dst_dtype", p.dst_dtype}, {"execs", p.execs}};
+}
+
+void from_json(const node& n, evidence::primitive_summary& out) {
+  read(n, "kind", out.kind);
+  read_optional(n, "implementation", out.implementation);
+  read_optional(n, "problem", out.problem);
+  read_optional(n, "math", out.math);
+  read_optional(n, "src_dtype", out.src_dtype);
+  read_optional(n, "wei_dtype", out.wei_dtype);
+  read_optional(n, "dst_dtype", out.dst_dtype);
+  read_optional(n, "execs", out.execs);
+}
+
 nlohmann::json to_json(const batch_evidence& e) {
   nlohmann::json j{{"batch", e.batch}, {"status", status_word(e.ok)}};
   if (!e.ok) {
@@ -65,6 +89,13 @@ nlohmann::json to_json(const batch_evidence& e) {
     routes.push_back(to_json(r));
   }
   j["routes"] = std::move(routes);
+  nlohmann::json primitives = nlohmann::json::array();
+  for (const auto& p : e.primitives) {
+    primitives.push_back(to_json(p));
+  }
+  if (!primitives.empty()) { // written when oneDNN ran any: reports of earlier versions read back unchanged
+    j["primitives"] = std::move(primitives);
+  }
   j["onednn_verbose"] = e.verbose_lines;
   j["accuracy"] = to_json(e.accuracy);
   if (!e.expected_precision.empty()) {
@@ -88,6 +119,7 @@ void from_json(const node& n, batch_evidence& out) {
     return;
   }
   read_optional(n, "routes", out.routes);
+  read_optional(n, "primitives", out.primitives);
   read_optional(n, "onednn_verbose", out.verbose_lines);
   read(n, "accuracy", out.accuracy);
   if (const auto check = n.find("cross_check")) {

@@ -22,16 +22,69 @@ model_info describe(const config::model_spec& spec) {
           .outputs = spec.outputs,
           .parameters = spec.parameter_count(),
           .weight_bytes = spec.weight_bytes(),
-          .flops_per_sample = spec.flops_per_sample()};
+          .flops_per_sample = spec.flops_per_sample(),
+          .flops_source = spec.flops_source,
+          .kind = spec.kind,
+          .file = spec.file,
+          .sha256 = spec.sha256,
+          .file_bytes = spec.file_bytes,
+          .inputs = spec.inputs,
+          .inputs_from = spec.inputs_from,
+          .sidecar = spec.sidecar,
+          .twin = spec.twin,
+          .sidecar_flops = spec.sidecar_flops};
 }
 
 config::model_spec spec_of(const model_info& m) {
-  return {.name = m.name, .description = m.description, .input_shape = m.input_shape, .hidden = m.hidden,
-          .outputs = m.outputs};
+  // Field by field: the file fields below have defaults (-Wmissing-field-initializers).
+  config::model_spec spec;
+  spec.name = m.name;
+  spec.description = m.description;
+  spec.input_shape = m.input_shape;
+  spec.hidden = m.hidden;
+  spec.outputs = m.outputs;
+  if (m.kind != config::model_kind::mlp) {
+    spec.kind = m.kind;
+    spec.file = m.file;
+    spec.sha256 = m.sha256;
+    spec.file_bytes = m.file_bytes;
+    spec.inputs = m.inputs;
+    spec.inputs_from = m.inputs_from;
+    spec.sidecar = m.sidecar;
+    spec.twin = m.twin;
+    spec.file_parameters = m.parameters;
+    spec.file_weight_bytes = m.weight_bytes;
+    spec.file_flops = m.flops_per_sample;
+    spec.flops_source = m.flops_source;
+    spec.sidecar_flops = m.sidecar_flops;
+  }
+  return spec;
+}
+
+nlohmann::json to_json(const config::input_spec& in) {
+  nlohmann::json j{{"name", in.name}, {"shape", in.shape}, {"dtype", in.dtype}};
+  if (in.is_integer()) {
+    j["range"] = {in.low, in.high};
+  }
+  return j;
+}
+
+void from_json(const node& n, config::input_spec& out) {
+  read(n, "name", out.name);
+  read(n, "shape", out.shape);
+  read(n, "dtype", out.dtype);
+  if (const auto range = n.find("range")) {
+    const auto ends = range->elements();
+    if (ends.size() != 2) {
+      range->fail_type("[low, high]");
+    }
+    out.low = ends[0].integer();
+    out.high = ends[1].integer();
+  }
 }
 
 nlohmann::json to_json(const model_info& m) {
-  return {{"name", m.name},
+  nlohmann::json j{{"name", m.name},
           {"description", m.description},
           {"input_shape", m.input_shape},
           {"hidden", m.hidden},
@@ -39,6 +92,23 @@ nlohmann::json to_json(const model_info& m) {
           {"parameters", m.parameters},
           {"weight_bytes", m.weight_bytes},
           {"flops_per_sample", m.flops_per_sample}};
+  if (m.kind == config::model_kind::mlp) {
+    return j; // the MLP's FLOPs are its formula's; its reports stay as those of earlier versions
+  }
+  j["flops_source"] = m.flops_source;
+  j["kind"] = config::to_string(m.kind);
+  j["file"] = m.file;
+  j["sha256"] = m.sha256;
+  j["file_bytes"] = m.file_bytes;
+  j["inputs"] = nlohmann::json::array();
+  for (const auto& in : m.inputs) {
+    j["inputs"].push_back(to_json(in));
+  }
+  j["inputs_from"] = m.inputs_from;
+  j["sidecar"] = m.sidecar;
+  j["twin"] = m.twin;
+  j["sidecar_flops"] = or_null(m.sidecar_flops);
+  return j;
 }
 
 void from_json(const node& n, model_info& out) {
@@ -51,6 +121,23 @@ void from_json(const node& n, model_info& out) {
   read_optional(n, "parameters", out.parameters);
   read_optional(n, "weight_bytes", out.weight_bytes);
   read_optional(n, "flops_per_sample", out.flops_per_sample);
+  read_optional(n, "flops_source", out.flops_source);
+  if (const auto kind = n.find("kind")) {
+    const std::string word = kind->string();
+    if (word != "torchscript" && word != "aoti" && word != "mlp") {
+      kind->fail(fmt::format("expected \"torchscript\", \"aoti\" or \"mlp\", found \"{}\"", word));
+    }
+    out.kind = word == "aoti" ? config::model_kind::aoti
+                              : (word == "torchscript" ? config::model_kind::torchscript : config::model_kind::mlp);
+  }
+  read_optional(n, "file", out.file);
+  read_optional(n, "sha256", out.sha256);
+  read_optional(n, "file_bytes", out.file_bytes);
+  read_optional(n, "inputs", out.inputs);
+  read_optional(n, "inputs_from", out.inputs_from);
+  read_optional(n, "sidecar", out.sidecar);
+  read_optional(n, "twin", out.twin);
+  read_optional(n, "sidecar_flops", out.sidecar_flops);
 }
 
 nlohmann::json to_json(const settings& s) {
@@ -92,6 +179,9 @@ void from_json(const node& n, settings& out) {
 
 nlohmann::json to_json(const preset_comparison& c) {
   nlohmann::json j{{"preset", c.preset}, {"batch", c.batch}, {"status", status_word(c.ok)}};
+  if (!c.model.empty()) {
+    j["model"] = c.model;
+  }
   if (!c.ok) {
     j["error"] = c.error;
     return j;
@@ -146,6 +236,7 @@ nlohmann::json to_json(const preset_comparison& c) {
 
 void from_json(const node& n, preset_comparison& out) {
   read(n, "preset", out.preset);
+  read_optional(n, "model", out.model);
   read(n, "batch", out.batch);
   out.ok = read_status(n);
   if (!out.ok) {
@@ -253,6 +344,12 @@ nlohmann::json to_json(const report& r) {
   }
   j["context"] = to_json(r.context);
   j["model"] = to_json(r.model);
+  if (!r.models.empty()) {
+    j["models"] = nlohmann::json::array();
+    for (const auto& m : r.models) {
+      j["models"].push_back(to_json(m));
+    }
+  }
   j["settings"] = to_json(r.settings);
   j["runs"] = nlohmann::json::array();
   for (const auto& run : r.runs) {
@@ -291,6 +388,7 @@ void from_json(const node& n, report& out) {
   }
   read(n, "context", out.context);
   read(n, "model", out.model);
+  read_optional(n, "models", out.models);
   read(n, "settings", out.settings);
   read(n, "runs", out.runs);
   read_optional(n, "comparison", out.comparison);

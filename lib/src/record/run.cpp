@@ -175,6 +175,9 @@ void from_json(const node& n, batch_result& out) {
 
 nlohmann::json to_json(const preset_run& r) {
   nlohmann::json j{{"preset", to_json(r.preset)}, {"repetition", r.repetition}, {"status", status_word(r.ok)}};
+  if (!r.model.empty()) {
+    j["model"] = r.model;
+  }
   if (!r.ok) {
     j["error"] = r.error;
     j["stderr_tail"] = r.stderr_tail;
@@ -205,6 +208,7 @@ void from_json(const node& n, preset_run& out) {
   read(n, "preset", out.preset);
   out.ok = read_status(n);
   read_optional(n, "repetition", out.repetition);
+  read_optional(n, "model", out.model);
   read_optional(n, "error", out.error);
   read_optional(n, "stderr_tail", out.stderr_tail);
   read_optional(n, "effective_env", out.effective_env);

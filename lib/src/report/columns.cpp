@@ -67,6 +67,8 @@ std::string note_text(const record::preset_comparison& r) {
 
 const std::vector<column<record::preset_comparison>>& run_columns() {
   static const std::vector<column<record::preset_comparison>> cols{
+      {"model", "model", false, [](const record::preset_comparison& r) { return r.model; },
+       [](const record::preset_comparison& r) { return r.model; }},
       {"preset", "preset", false, [](const record::preset_comparison& r) { return r.preset; },
        [](const record::preset_comparison& r) { return r.preset; }},
       {"batch", "batch", true, [](const record::preset_comparison& r) { return std::to_string(r.batch); },
@@ -127,11 +129,40 @@ const std::vector<column<record::preset_comparison>>& run_columns() {
   return cols;
 }
 
+std::vector<column<record::preset_comparison>> run_columns_for(const std::vector<record::preset_comparison>& rows) {
+  const bool models =
+      std::any_of(rows.begin(), rows.end(), [](const record::preset_comparison& r) { return !r.model.empty(); });
+  std::vector<column<record::preset_comparison>> out;
+  for (const auto& c : run_columns()) {
+    if (c.key != "model" || models) {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+std::string model_text(const record::model_info& m) {
+  const double flops = m.flops_per_sample;
+  const bool file = m.kind != config::model_kind::mlp;
+  const std::string flops_text =
+      flops <= 0 ? std::string("FLOPs unknown")
+                 : (flops >= 1e8 ? fmt::format("{:.2f} GFLOP", flops * 1e-9) : fmt::format("{:.3f} MFLOP", flops * 1e-6)) +
+                       " per sample" + (file ? fmt::format(" ({})", m.flops_source) : "");
+  const std::string kind = file ? fmt::format("{}, sha256 {}, ", config::to_string(m.kind), m.sha256.substr(0, 12)) : "";
+  return fmt::format("{} ({}{} parameters, {})", m.name, kind, m.parameters, flops_text);
+}
+
+} // namespace
+
 std::string model_line(const record::report& r) {
-  const double flops = r.model.flops_per_sample;
-  return fmt::format("model {} ({} parameters, {} per sample), {} + {} timed iterations, {} repetition{}",
-                     r.model.name, r.model.parameters,
-                     flops >= 1e8 ? fmt::format("{:.2f} GFLOP", flops * 1e-9) : fmt::format("{:.3f} MFLOP", flops * 1e-6),
+  std::vector<std::string> models;
+  for (const auto& m : r.models.empty() ? std::vector{r.model} : r.models) {
+    models.push_back(model_text(m));
+  }
+  return fmt::format("model{} {}, {} + {} timed iterations, {} repetition{}", models.size() > 1 ? "s" : "",
+                     fmt::join(models, "; "),
                      r.settings.warmup_auto ? std::string("warm-up until steady")
                                             : fmt::format("{} warm-up", r.settings.warmup),
                      r.settings.iterations, r.settings.repetitions, r.settings.repetitions == 1 ? "" : "s");
@@ -154,7 +185,7 @@ std::vector<std::string> recipe_lines(const std::vector<record::preset_compariso
       continue;
     }
     for (const auto& base : rows) {
-      if (base.is_baseline && base.batch == row.batch) {
+      if (base.is_baseline && base.batch == row.batch && (row.model.empty() || base.preset == row.preset)) {
         lines.push_back(recipe_line(row, base));
       }
     }
@@ -166,17 +197,19 @@ std::vector<std::string> effect_lines(const std::vector<record::preset_compariso
   std::vector<std::string> lines;
   std::vector<std::string> seen;
   for (const auto& row : rows) {
-    if (std::find(seen.begin(), seen.end(), row.preset) != seen.end()) {
+    const std::string who = row.model.empty() ? row.preset : fmt::format("{} {}", row.model, row.preset);
+    if (std::find(seen.begin(), seen.end(), who) != seen.end()) {
       continue;
     }
-    seen.push_back(row.preset);
+    seen.push_back(who);
     for (const auto& e : row.effects) {
-      lines.push_back(fmt::format("{}: {}", row.preset, e));
+      lines.push_back(fmt::format("{}: {}", who, e));
     }
   }
   for (const auto& row : rows) {
     for (const auto& f : row.flags) {
-      lines.push_back(fmt::format("{} @ {}: {}", row.preset, row.batch, f));
+      lines.push_back(fmt::format("{} @ {}: {}", row.model.empty() ? row.preset : fmt::format("{} {}", row.model, row.preset),
+                                  row.batch, f));
     }
   }
   return lines;
@@ -203,6 +236,11 @@ std::vector<std::string> condition_lines(const record::report& r) {
 }
 
 std::string recipe_line(const record::preset_comparison& row, const record::preset_comparison& baseline) {
+  if (!row.model.empty()) {
+    return fmt::format("{} vs {} ({}) @{}: {:.2f}x ({} vs {}, median per forward)", row.model, baseline.model,
+                       row.preset, row.batch, baseline.summary_ns.median / row.summary_ns.median,
+                       format_duration_ns(row.summary_ns.median), format_duration_ns(baseline.summary_ns.median));
+  }
   // What the evidence says changed, so that a speed-up is not read as the knob's when the backend made it.
   const std::string changed = row.attribution.empty() ? std::string{} : ": " + row.attribution;
   if (row.profiled_total_ns && baseline.profiled_total_ns) {

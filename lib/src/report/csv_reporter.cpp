@@ -24,7 +24,7 @@ std::string csv_field(const std::string& s) {
 class csv_reporter final : public reporter {
 public:
   void write(const record::report& r, std::ostream& out) const override {
-    const auto& cols = run_columns();
+    const auto cols = run_columns_for(r.comparison);
     std::vector<std::string> keys;
     for (const auto& c : cols) {
       keys.push_back(c.key);

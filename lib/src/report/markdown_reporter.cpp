@@ -12,7 +12,7 @@ namespace {
 class markdown_reporter final : public reporter {
 public:
   void write(const record::report& r, std::ostream& out) const override {
-    const auto& cols = run_columns();
+    const auto cols = run_columns_for(r.comparison);
     out << "*" << model_line(r) << "*\n\n*" << markdown_cell(peak_line(r)) << "*\n\n";
     out << markdown_table(headers(cols), right_aligned(cols), text_cells(r.comparison, cols));
     const auto recipe = recipe_lines(r.comparison);

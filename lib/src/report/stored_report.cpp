@@ -67,6 +67,14 @@ stored_report from_record(record::report report, const std::string& name) {
   r.name = name;
   r.report = std::move(report);
   const auto& model = r.report.model;
+  if (!r.report.models.empty()) {
+    // Rows of several models (--model a.pt,a.pt2) would be pooled by preset here, mixing the models.
+    throw report_error(fmt::format("{}: models: the report holds several models (--model a,b); compare and export "
+                                   "read reports of one model: run each model on its own with --json",
+                                   name));
+  }
+  // A model file is its bytes: another file is another experiment, even of the same shape.
+  r.facts.emplace_back("model.sha256", model.sha256.empty() ? std::string("none") : model.sha256);
   r.facts.emplace_back("model.input_shape", list_text(model.input_shape));
   r.facts.emplace_back("model.hidden", list_text(model.hidden));
   r.facts.emplace_back("model.outputs", std::to_string(model.outputs));

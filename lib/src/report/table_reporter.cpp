@@ -12,7 +12,7 @@ namespace {
 class table_reporter final : public reporter {
 public:
   void write(const record::report& r, std::ostream& out) const override {
-    const auto& cols = run_columns();
+    const auto cols = run_columns_for(r.comparison);
     out << model_line(r) << '\n' << peak_line(r) << '\n';
     out << aligned_table(headers(cols), right_aligned(cols), text_cells(r.comparison, cols));
     const auto recipe = recipe_lines(r.comparison);

@@ -204,7 +204,9 @@ void attach_routes(record::preset_run& run, const std::string& stdout_text, cons
     for (std::string line; std::getline(in, line);) {
       e.verbose_lines.push_back(line);
     }
-    e.routes = evidence::route_layers(evidence::parse_onednn_verbose(text), e.batch, j.model.linear_layers(), 1, facts);
+    const auto execs = evidence::parse_onednn_verbose(text);
+    e.primitives = evidence::summarize_primitives(execs, facts.onednn_isa);
+    e.routes = evidence::route_layers(execs, e.batch, j.model.linear_layers(), 1, facts);
   }
 }
 
@@ -290,31 +292,36 @@ std::vector<record::preset_run> execute(const plan& p, const std::string& execut
   std::vector<record::preset_run> runs;
   const bool open_ended = !evidence && p.repetitions == 0 && next_round;
   const int repetitions = evidence ? 1 : std::max(1, p.repetitions);
-  const std::size_t total = p.presets.size() * static_cast<std::size_t>(repetitions);
+  const std::vector<config::model_spec> models = p.models.size() > 1 ? p.models : std::vector{p.model};
+  const std::size_t per_round = p.presets.size() * models.size();
+  const std::size_t total = per_round * static_cast<std::size_t>(repetitions);
   const auto started = std::chrono::steady_clock::now();
   const bool cpu_has_bf16 = evidence && evidence::cpu_has_bf16_instructions(host::query_host());
   int iterations = p.iterations;
   std::size_t k = 0;
-  // Rounds of every preset once, interleaved (A B C A B C), so that drift on a noisy machine falls on every
-  // preset alike.
+  // Rounds of every preset (of every model) once, interleaved (A B C A B C), so that drift on a noisy machine
+  // falls on every preset and model alike.
   for (int round = 1; util::interrupt_signal() == 0; ++round) {
-    for (std::size_t i = 0; i < p.presets.size() && util::interrupt_signal() == 0; ++i, ++k) {
+    for (std::size_t n = 0; n < per_round && util::interrupt_signal() == 0; ++n, ++k) {
+      const std::size_t i = n % p.presets.size();
+      const auto& model = models[n / p.presets.size()];
+      const std::string who = models.size() > 1 ? model.name + ", preset " + p.presets[i].name : "preset " + p.presets[i].name;
       if (p.progress) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         if (open_ended) {
-          std::fprintf(stderr, "[%zu] preset %s, round %d (until precise); elapsed %.0f s\n", k + 1,
-                       p.presets[i].name.c_str(), round, elapsed);
+          std::fprintf(stderr, "[%zu] %s, round %d (until precise); elapsed %.0f s\n", k + 1, who.c_str(), round,
+                       elapsed);
         } else {
           const std::string eta =
               k == 0 ? std::string("?")
                      : fmt::format("{:.0f} s", elapsed / static_cast<double>(k) * static_cast<double>(total - k));
-          std::fprintf(stderr, "[%zu/%zu] preset %s, repetition %d/%d%s; elapsed %.0f s, ETA %s\n", k + 1, total,
-                       p.presets[i].name.c_str(), round, repetitions, evidence ? " (evidence)" : "", elapsed,
+          std::fprintf(stderr, "[%zu/%zu] %s, repetition %d/%d%s; elapsed %.0f s, ETA %s\n", k + 1, total,
+                       who.c_str(), round, repetitions, evidence ? " (evidence)" : "", elapsed,
                        eta.c_str());
         }
       }
       job j;
-      j.model = p.model;
+      j.model = model;
       j.preset = effective_preset(p, p.presets[i]);
       j.managed_env = p.managed_env;
       for (const auto& [name, value] : j.preset.env) {
@@ -339,11 +346,15 @@ std::vector<record::preset_run> execute(const plan& p, const std::string& execut
       j.progress = p.progress;
       // A process past its time limit is stopped: the limit follows from this process's own work.
       plan sized = p;
+      sized.model = j.model;
       sized.iterations = j.iterations;
       sized.max_time = j.max_time;
       const double timeout = p.timeout < 0 ? default_timeout(sized, evidence) : p.timeout;
       record::preset_run run = run_one(p, std::move(j), k, cpu_has_bf16, timeout, tmp, parent_env, executable);
       run.repetition = round;
+      if (models.size() > 1) {
+        run.model = model.name;
+      }
       if (on_done) {
         on_done(run);
       }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "gbench/backend/model_file.hpp"
 #include "gbench/error.hpp"
 
 namespace gbench::run {
@@ -83,7 +84,24 @@ std::optional<int> number_or_word(const std::string& text, const std::string& wo
 
 plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, const std::filesystem::path& models_dir) {
   plan out;
-  out.model = config::load_model(opt.model, models_dir);
+  // --model a.pt,a.pt2: several models side by side (eager against compiled), each a row.
+  for (std::size_t start = 0; start <= opt.model.size();) {
+    const auto comma = std::min(opt.model.find(',', start), opt.model.size());
+    auto model = config::load_model(opt.model.substr(start, comma - start), models_dir, opt.inputs);
+    backend::inspect_model(model, opt.seed);
+    for (const auto& other : out.models) {
+      if (other.name == model.name) {
+        throw input_error(fmt::format("--model: '{}' is given twice; each model of a list needs a name of its own",
+                                      model.name));
+      }
+    }
+    out.models.push_back(std::move(model));
+    start = comma + 1;
+  }
+  out.model = out.models.front();
+  if (out.models.size() == 1) {
+    out.models.clear();
+  }
   out.batches = parse_batches(opt.batches);
   for (const auto& name : opt.presets) {
     if (name == "all") {
@@ -168,6 +186,9 @@ record::report begin_report(const plan& p, record::context context) {
   record::report r;
   r.context = std::move(context);
   r.model = record::describe(p.model);
+  for (const auto& m : p.models) {
+    r.models.push_back(record::describe(m));
+  }
   r.settings = {.batches = p.batches,
                 .warmup = p.warmup,
                 .warmup_auto = p.warmup_auto,

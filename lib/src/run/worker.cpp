@@ -121,31 +121,6 @@ warm_up_result warm_up(const job& j, backend::mlp_session& session) {
   }
 }
 
-// Each profiled forward's time: from the start of one top-level aten::flatten (the first op of a forward)
-// to the next, the last one ending with the mymodel_inference scope.
-std::vector<std::int64_t> per_iteration_ns(const std::vector<profile::event>& events) {
-  const auto scope = std::find_if(events.begin(), events.end(),
-                                  [](const profile::event& e) { return e.name == "mymodel_inference"; });
-  if (scope == events.end()) {
-    return {};
-  }
-  std::vector<std::int64_t> starts;
-  for (const auto& e : events) {
-    if (e.name == "aten::flatten" && e.thread == scope->thread && e.start_ns >= scope->start_ns &&
-        e.end_ns <= scope->end_ns) {
-      starts.push_back(e.start_ns);
-    }
-  }
-  std::sort(starts.begin(), starts.end());
-  // aten::flatten may call itself (a nested flatten or view); keep the outermost, the first at each start.
-  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
-  std::vector<std::int64_t> out;
-  for (std::size_t i = 0; i < starts.size(); ++i) {
-    out.push_back((i + 1 < starts.size() ? starts[i + 1] : scope->end_ns) - starts[i]);
-  }
-  return out;
-}
-
 // One forward per batch between markers on stdout, where oneDNN (ONEDNN_VERBOSE) prints its lines, so the
 // parent can tell which lines belong to which batch; then the accuracy against float64, after the marker.
 void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& writer,
@@ -163,7 +138,11 @@ void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& wri
       std::printf("%s,end,%lld\n", evidence_marker, static_cast<long long>(batch));
       std::fflush(stdout);
       const auto a = session.compare_with_float64();
-      e.accuracy = {a.cosine, a.max_abs_error, a.max_rel_error, a.top1_agreement};
+      if (a.available) {
+        e.accuracy = {a.cosine, a.max_abs_error, a.max_rel_error, a.top1_agreement, {}};
+      } else {
+        e.accuracy.unavailable = a.unavailable;
+      }
       e.ok = true;
     } catch (const std::exception& ex) {
       e.error = ex.what();
@@ -240,10 +219,15 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
         say(j, fmt::format("batch {}: profiling {} forwards", batch, j.iterations));
         const std::string trace =
             j.trace_dir.empty() ? std::string{}
-                                : (std::filesystem::path(j.trace_dir) / fmt::format("{}-b{}.json", j.preset.name, batch)).string();
-        const auto events = backend::profile_forwards(session, j.iterations, j.record_shapes, trace);
+                                : (std::filesystem::path(j.trace_dir) /
+                                   // a model file's name first: eager and compiled runs of a preset keep a trace each
+                                   fmt::format("{}{}-b{}.json", j.model.is_file() ? j.model.name + "-" : "",
+                                               j.preset.name, batch))
+                                      .string();
+        std::vector<std::int64_t> profiled_ns;
+        const auto events = backend::profile_forwards(session, j.iterations, j.record_shapes, trace, &profiled_ns);
         b.profile = record::batch_profile{.table = profile::aggregate(events, j.record_shapes),
-                                          .samples_ns = per_iteration_ns(events),
+                                          .samples_ns = std::move(profiled_ns),
                                           .summary_ns = {},
                                           .trace_file = trace};
       }

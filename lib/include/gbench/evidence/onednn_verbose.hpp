@@ -58,6 +58,22 @@ struct kernel_math {
 /// instructions are converted and computed in fp32 (emulated).
 kernel_math math_of(const primitive_exec& e, const std::string& onednn_isa = {});
 
+/// The distinct primitives of a forward: executions with the same kind, implementation, problem and math,
+/// counted. Every primitive oneDNN ran (convolution, matmul, inner product, reorder, eltwise, ...), not only
+/// the Linear layers, in the order first seen.
+struct primitive_summary {
+  std::string kind;
+  std::string implementation;
+  std::string problem; ///< shapes, as oneDNN writes them
+  std::string math;
+  std::string src_dtype;
+  std::string wei_dtype;
+  std::string dst_dtype;
+  int execs = 0;
+};
+std::vector<primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs,
+                                                    const std::string& onednn_isa = {});
+
 /// Which backend computed one Linear layer of a model.
 struct layer_route {
   std::int64_t in_features = 0;

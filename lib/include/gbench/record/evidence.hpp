@@ -18,6 +18,8 @@ struct accuracy {
   double max_abs_error = 0;
   double max_rel_error = 0;
   double top1_agreement = 0; ///< fraction of samples whose predicted class matches float64's
+  /// Why there is no float64 reference (a .pt2 without a TorchScript twin); the figures above are then unset.
+  std::string unavailable;
 };
 
 /// What one forward of a batch showed (--verify, doctor): who served each layer, how accurate it was.
@@ -25,7 +27,8 @@ struct batch_evidence {
   std::int64_t batch = 0;
   bool ok = false;
   std::string error;                         ///< when !ok
-  std::vector<evidence::layer_route> routes; ///< one per Linear, in order
+  std::vector<evidence::layer_route> routes; ///< one per Linear of the built-in MLP, in order
+  std::vector<evidence::primitive_summary> primitives; ///< every distinct oneDNN primitive of the forward
   std::vector<std::string> verbose_lines;    ///< oneDNN's exec lines of this forward
   record::accuracy accuracy;
   // Judged against the baseline preset's evidence (evidence::judge):
@@ -48,6 +51,8 @@ struct run_evidence {
 nlohmann::json to_json(const accuracy& a);
 void from_json(const node& n, accuracy& out);
 nlohmann::json to_json(const evidence::layer_route& r);
+nlohmann::json to_json(const evidence::primitive_summary& p);
+void from_json(const node& n, evidence::primitive_summary& out);
 void from_json(const node& n, evidence::layer_route& out);
 nlohmann::json to_json(const batch_evidence& e);
 void from_json(const node& n, batch_evidence& out);

@@ -31,10 +31,23 @@ struct model_info {
   std::int64_t parameters = 0;
   std::int64_t weight_bytes = 0;  ///< bytes of all weights: what a forward reads at least once
   double flops_per_sample = 0;
+  std::string flops_source = "model shape"; ///< config::model_spec::flops_source
+  // A model file's (README, "Model files"); kind "mlp" and the rest empty for the built-in MLP:
+  config::model_kind kind = config::model_kind::mlp;
+  std::string file;
+  std::string sha256;
+  std::int64_t file_bytes = 0;
+  std::vector<config::input_spec> inputs;
+  std::string inputs_from;
+  std::string sidecar;
+  std::string twin;
+  std::optional<double> sidecar_flops;
 };
 
 /// The model block of a model spec.
 model_info describe(const config::model_spec& spec);
+nlohmann::json to_json(const config::input_spec& in);
+void from_json(const node& n, config::input_spec& out);
 /// The spec a model block describes.
 config::model_spec spec_of(const model_info& m);
 
@@ -57,6 +70,7 @@ struct settings {
 
 /// One preset at one batch size, its repetitions pooled, and how it compares with the baseline preset.
 struct preset_comparison {
+  std::string model;                 ///< with several models (--model a.pt,a.pt2); else empty
   std::string preset;
   std::int64_t batch = 0;
   bool ok = false;
@@ -122,7 +136,8 @@ struct report {
   /// interrupted process with the batches it completed).
   std::string status = "complete";
   record::context context;
-  model_info model;
+  model_info model;                          ///< the first (or only) model
+  std::vector<model_info> models;            ///< every model, when several ran side by side; else empty
   record::settings settings;
   std::vector<preset_run> runs;              ///< in the order they ran: repetitions interleaved
   std::vector<preset_comparison> comparison; ///< one per preset and batch, computed once from runs

@@ -55,6 +55,7 @@ struct allocator_seen {
 /// Everything one preset's process produced, or how it failed.
 struct preset_run {
   config::preset preset;
+  std::string model;        ///< the model's name when the plan has several (--model a.pt,a.pt2); else empty
   int repetition = 1;       ///< 1-based, when the plan repeats every preset
   bool ok = false;          ///< the process ran to the end
   std::string error;        ///< how it failed, when !ok

@@ -56,6 +56,8 @@ std::string format_duration_ns(double ns);
 // ---- a run: one row per preset and batch --------------------------------------------------------------
 
 const std::vector<column<record::preset_comparison>>& run_columns();
+/// The run columns these rows fill: `model` only when the report has several models.
+std::vector<column<record::preset_comparison>> run_columns_for(const std::vector<record::preset_comparison>& rows);
 
 /// "model tiny-mlp (... parameters, ... per sample), W warm-up + N timed iterations, R repetitions".
 std::string model_line(const record::report& r);

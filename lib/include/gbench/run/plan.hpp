@@ -17,7 +17,10 @@ namespace gbench::run {
 /// What `run` and `doctor` are asked for, as the command line gives it: names and words, not yet checked.
 /// A front end fills it (apps/graviton-bench with CLI11); make_plan checks it and builds the plan.
 struct plan_options {
-  std::string model = "recipe-mlp";          ///< a name in models_dir, or a model JSON file
+  /// A name in models_dir, a model JSON, TorchScript .pt or AOTInductor .pt2 file; a comma list of several
+  /// (--model a.pt,a.pt2) runs each, a row each, compared with the first.
+  std::string model = "recipe-mlp";
+  std::vector<std::string> inputs;            ///< --input of a model file, SHAPE[:DTYPE[:LOW..HIGH]] each
   std::vector<std::string> batches{"256", "32", "10"};
   std::vector<std::string> presets{"default"}; ///< names, or "all"
   std::vector<std::string> env;              ///< KEY=VALUE, set in every preset's process
@@ -41,7 +44,9 @@ struct plan_options {
 
 /// A benchmark over presets and batch sizes, each preset in a process of its own.
 struct plan {
-  config::model_spec model;
+  config::model_spec model;             ///< the first (or only) model
+  /// Every model, when several run side by side (--model a.pt,a.pt2); else empty: `model` alone.
+  std::vector<config::model_spec> models;
   std::vector<config::preset> presets;
   std::vector<std::string> managed_env; ///< knobs removed from every child's environment unless its preset sets them
   std::map<std::string, std::string> env_overrides; ///< --env: set in every child, after the preset
