@@ -236,10 +236,16 @@ std::vector<std::string> condition_lines(const record::report& r) {
 }
 
 std::string recipe_line(const record::preset_comparison& row, const record::preset_comparison& baseline) {
+  // Without the profiler, the row's own speed-up and the figures it is the ratio of (the mean of each side's
+  // process estimates), so that the line never tells another story than the table; pooled medians can.
+  const bool estimates = row.speedup && row.estimate_ns && baseline.estimate_ns;
+  const double ratio = estimates ? *row.speedup : baseline.summary_ns.median / row.summary_ns.median;
+  const double mine = estimates ? *row.estimate_ns : row.summary_ns.median;
+  const double theirs = estimates ? *baseline.estimate_ns : baseline.summary_ns.median;
+  const char* basis = estimates ? "mean of the processes' estimates" : "median per forward";
   if (!row.model.empty()) {
-    return fmt::format("{} vs {} ({}) @{}: {:.2f}x ({} vs {}, median per forward)", row.model, baseline.model,
-                       row.preset, row.batch, baseline.summary_ns.median / row.summary_ns.median,
-                       format_duration_ns(row.summary_ns.median), format_duration_ns(baseline.summary_ns.median));
+    return fmt::format("{} vs {} ({}) @{}: {:.2f}x ({} vs {}, {})", row.model, baseline.model, row.preset, row.batch,
+                       ratio, format_duration_ns(mine), format_duration_ns(theirs), basis);
   }
   // What the evidence says changed, so that a speed-up is not read as the knob's when the backend made it.
   const std::string changed = row.attribution.empty() ? std::string{} : ": " + row.attribution;
@@ -248,9 +254,8 @@ std::string recipe_line(const record::preset_comparison& row, const record::pres
                        *baseline.profiled_total_ns / *row.profiled_total_ns, format_duration_ns(*row.profiled_total_ns),
                        format_duration_ns(*baseline.profiled_total_ns), changed);
   }
-  return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, median per forward){}", row.preset, baseline.preset, row.batch,
-                     baseline.summary_ns.median / row.summary_ns.median, format_duration_ns(row.summary_ns.median),
-                     format_duration_ns(baseline.summary_ns.median), changed);
+  return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, {}){}", row.preset, baseline.preset, row.batch, ratio,
+                     format_duration_ns(mine), format_duration_ns(theirs), basis, changed);
 }
 
 } // namespace gbench::report
