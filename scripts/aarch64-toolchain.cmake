@@ -33,6 +33,10 @@ endif()
 
 # Programs (cmake, python, git) are the host's; headers and libraries are looked up normally (multiarch above).
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+# pkg-config is the host's: without this it hands FindOpenSSL (and any other pkg-config user) the x86_64
+# libraries, and the cross linker fails on them ("file in wrong format"). The arm64 .pc files come with the
+# :arm64 -dev packages scripts/build-aarch64 installs.
+set(ENV{PKG_CONFIG_LIBDIR} "/usr/lib/${CMAKE_LIBRARY_ARCHITECTURE}/pkgconfig:/usr/share/pkgconfig")
 
 # Test discovery (catch_discover_tests) and CTest run aarch64 binaries through qemu-user. The CPU defaults to
 # a Graviton3-class one: SVE at 256 bits, BF16, I8MM. GBENCH_AARCH64_QEMU_ROOT (qemu's -L) holds the
