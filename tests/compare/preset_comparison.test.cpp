@@ -1,6 +1,7 @@
 // Comparing presets side by side: interleaving, failure isolation, statistics of the comparison, formats.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -113,6 +114,57 @@ TEST_CASE("with enough repetitions, a difference must hold between processes too
   CHECK_THAT(rows[1].verdict, StartsWith("no significant difference (would detect >= "));
   CHECK(rows[2].verdict == "faster");
   CHECK(*rows[2].p_value_runs < 0.05);
+}
+
+TEST_CASE("several models: forms of one network are compared with the first, different networks never",
+          "[comparison]") {
+  record::report r;
+  const auto tiny_mlp = record::describe(config::load_model("tiny-mlp", GBENCH_CONFIGS "/models"));
+  auto named = [&](const std::string& name, std::vector<std::int64_t> input_shape) {
+    auto m = tiny_mlp;
+    m.name = name;
+    m.input_shape = std::move(input_shape);
+    return m;
+  };
+  // a.pt and a.pt2 take the same input; other.pt another one.
+  r.models = {named("a.pt", {16, 16}), named("a.pt2", {16, 16}), named("other.pt", {3, 8, 8})};
+  r.model = r.models.front();
+  const std::vector<std::pair<std::string, std::int64_t>> centres{{"a.pt", 2'000'000}, {"a.pt2", 1'000'000},
+                                                                  {"other.pt", 8'000'000}};
+  for (int k = 1; k <= 3; ++k) {
+    for (const auto& [model, centre] : centres) {
+      for (const auto& [preset, factor] : std::vector<std::pair<std::string, std::int64_t>>{{"default", 1}, {"fast", 2}}) {
+        auto run = synthetic_run(preset, k, 8, around(centre / factor, 30));
+        run.model = model;
+        r.runs.push_back(run);
+      }
+    }
+  }
+  const auto rows = compare::compare_presets(r);
+  const auto row = [&](const std::string& model, const std::string& preset) {
+    const auto it = std::find_if(rows.begin(), rows.end(), [&](const record::preset_comparison& c) {
+      return c.model == model && c.preset == preset;
+    });
+    REQUIRE(it != rows.end());
+    return *it;
+  };
+  // The compiled form against the eager one, under each preset.
+  CHECK(row("a.pt", "default").is_baseline);
+  CHECK(row("a.pt", "fast").is_baseline);
+  REQUIRE(row("a.pt2", "default").speedup);
+  CHECK(*row("a.pt2", "default").speedup == Approx(2.0).epsilon(0.02));
+  CHECK(*row("a.pt2", "fast").speedup == Approx(2.0).epsilon(0.02));
+  // Another network: its presets against its own default, never against a.pt.
+  CHECK(row("other.pt", "default").is_baseline);
+  REQUIRE(row("other.pt", "fast").speedup);
+  CHECK(*row("other.pt", "fast").speedup == Approx(2.0).epsilon(0.02));
+  const auto lines = report::recipe_lines(rows);
+  CHECK(std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+          return l.rfind("other.pt: fast vs default @8: 2.00x", 0) == 0;
+        }) != lines.end());
+  CHECK(std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
+          return l.rfind("a.pt2 vs a.pt (default) @8: 2.00x", 0) == 0;
+        }) != lines.end());
 }
 
 TEST_CASE("three samples a side cannot make a verdict, and it is said", "[comparison]") {

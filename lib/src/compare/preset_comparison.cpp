@@ -163,6 +163,18 @@ void summarize(pooled_row& p, const record::model_info& model) {
 
 } // namespace
 
+bool same_network(const record::model_info& a, const record::model_info& b) {
+  if (a.input_shape != b.input_shape || a.outputs != b.outputs || a.inputs.size() != b.inputs.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.inputs.size(); ++i) {
+    if (record::to_json(a.inputs[i]) != record::to_json(b.inputs[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string preset_verdict(const change& c) {
   switch (c.verdict) {
   case verdict::better:
@@ -199,18 +211,28 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
                                            peak::computes_in_bf16(run->preset, r.context.knobs));
     }
   }
-  // Several models (eager against compiled): each against the first model under the same preset; else each
-  // preset against the baseline preset.
+  // Several forms of one network (eager against compiled: the same inputs and outputs): each against the first
+  // model under the same preset. Different networks are never compared with each other: each model's presets
+  // against the baseline preset of that model, as with one model.
   const std::string first_model = rows.empty() ? std::string{} : rows.front().row.model;
+  const auto model_of = [&](const std::string& name) -> const record::model_info& {
+    const auto found = std::find_if(r.models.begin(), r.models.end(),
+                                    [&](const record::model_info& m) { return m.name == name; });
+    return found == r.models.end() ? r.model : *found;
+  };
+  const auto across_models = [&](const record::preset_comparison& row) {
+    return !first_model.empty() && same_network(model_of(row.model), model_of(first_model));
+  };
   const auto is_base = [&](const record::preset_comparison& row) {
-    return first_model.empty() ? row.preset == r.settings.baseline : row.model == first_model;
+    return across_models(row) ? row.model == first_model : row.preset == r.settings.baseline;
   };
   for (auto& p : rows) {
     auto& row = p.row;
     row.is_baseline = is_base(row);
     const auto base = std::find_if(rows.begin(), rows.end(), [&](const pooled_row& other) {
       return is_base(other.row) && other.row.batch == row.batch &&
-             (first_model.empty() || other.row.preset == row.preset);
+             (across_models(row) ? other.row.model == first_model && other.row.preset == row.preset
+                                 : other.row.model == row.model);
     });
     if (row.is_baseline || base == rows.end() || !row.ok || !base->row.ok) {
       continue;

@@ -184,10 +184,22 @@ std::vector<std::string> recipe_lines(const std::vector<record::preset_compariso
     if (!row.speedup) {
       continue;
     }
+    // The row's baseline: the same model's baseline preset, else (forms of one network) the first model's row
+    // under the same preset.
+    const record::preset_comparison* found = nullptr;
     for (const auto& base : rows) {
-      if (base.is_baseline && base.batch == row.batch && (row.model.empty() || base.preset == row.preset)) {
-        lines.push_back(recipe_line(row, base));
+      if (base.is_baseline && base.batch == row.batch && base.model == row.model && base.preset != row.preset) {
+        found = &base;
       }
+    }
+    for (const auto& base : rows) {
+      if (found == nullptr && base.is_baseline && base.batch == row.batch && base.preset == row.preset &&
+          base.model != row.model) {
+        found = &base;
+      }
+    }
+    if (found != nullptr) {
+      lines.push_back(recipe_line(row, *found));
     }
   }
   return lines;
@@ -243,8 +255,12 @@ std::string recipe_line(const record::preset_comparison& row, const record::pres
   const double mine = estimates ? *row.estimate_ns : row.summary_ns.median;
   const double theirs = estimates ? *baseline.estimate_ns : baseline.summary_ns.median;
   const char* basis = estimates ? "mean of the processes' estimates" : "median per forward";
-  if (!row.model.empty()) {
+  if (!row.model.empty() && row.model != baseline.model) {
     return fmt::format("{} vs {} ({}) @{}: {:.2f}x ({} vs {}, {})", row.model, baseline.model, row.preset, row.batch,
+                       ratio, format_duration_ns(mine), format_duration_ns(theirs), basis);
+  }
+  if (!row.model.empty()) {
+    return fmt::format("{}: {} vs {} @{}: {:.2f}x ({} vs {}, {})", row.model, row.preset, baseline.preset, row.batch,
                        ratio, format_duration_ns(mine), format_duration_ns(theirs), basis);
   }
   // What the evidence says changed, so that a speed-up is not read as the knob's when the backend made it.

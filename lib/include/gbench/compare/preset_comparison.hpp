@@ -7,13 +7,19 @@
 
 namespace gbench::compare {
 
-/// The rows of a report, in preset order then batch order, each compared by the engine with the report's
-/// baseline preset at its batch (no comparison when the baseline preset was not run), at the report's
-/// alpha. The speed-up is baseline median / preset median; its interval the inverse of the engine's.
+/// The rows of a report, in model, preset then batch order. Each row is compared by the engine with its
+/// baseline at its batch, at the report's alpha: the report's baseline preset of the same model; or, for forms
+/// of one network (same_network: eager against compiled), the first model under the same preset. No comparison
+/// when the baseline was not run. The speed-up is the baseline's estimate over the row's; its interval the
+/// inverse of the engine's.
 std::vector<record::preset_comparison> compare_presets(const record::report& r, settings s = {});
 
-/// The engine's verdict in the words of a preset comparison: faster, slower ("(samples only)" when too few
-/// processes to test across them), no significant difference, too few samples.
+/// Whether two models take the same inputs and give the same outputs, i.e. may be forms of one network (a
+/// TorchScript module and its AOTInductor package), so that timing one against the other means something.
+bool same_network(const record::model_info& a, const record::model_info& b);
+
+/// The engine's verdict in the words of a preset comparison: faster, slower, no significant difference (with
+/// the smallest change it would have detected), too few samples, inconclusive (with the repetitions needed).
 std::string preset_verdict(const change& c);
 
 } // namespace gbench::compare
