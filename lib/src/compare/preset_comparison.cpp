@@ -196,10 +196,14 @@ std::string preset_verdict(const change& c) {
 std::vector<record::preset_comparison> compare_presets(const record::report& r, settings s) {
   s.alpha = r.settings.alpha;
   auto rows = pool(r);
-  for (auto& p : rows) {
+  // A row's model: one of several by name, else the report's one.
+  const auto model_of = [&](const std::string& name) -> const record::model_info& {
     const auto found = std::find_if(r.models.begin(), r.models.end(),
-                                    [&](const record::model_info& m) { return m.name == p.row.model; });
-    const auto& model = found == r.models.end() ? r.model : *found;
+                                    [&](const record::model_info& m) { return m.name == name; });
+    return found == r.models.end() ? r.model : *found;
+  };
+  for (auto& p : rows) {
+    const auto& model = model_of(p.row.model);
     summarize(p, model);
     p.row.inert_knobs = inert_knobs_of(r, p.row.preset);
     // Where the result stands against the host's ceilings, when the report has them.
@@ -215,11 +219,6 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
   // model under the same preset. Different networks are never compared with each other: each model's presets
   // against the baseline preset of that model, as with one model.
   const std::string first_model = rows.empty() ? std::string{} : rows.front().row.model;
-  const auto model_of = [&](const std::string& name) -> const record::model_info& {
-    const auto found = std::find_if(r.models.begin(), r.models.end(),
-                                    [&](const record::model_info& m) { return m.name == name; });
-    return found == r.models.end() ? r.model : *found;
-  };
   const auto across_models = [&](const record::preset_comparison& row) {
     return !first_model.empty() && same_network(model_of(row.model), model_of(first_model));
   };

@@ -72,25 +72,33 @@ double incomplete_beta(double x, double a, double b) {
   return 1.0 - front * beta_continued_fraction(1.0 - x, b, a) / b;
 }
 
-double student_t_cdf(double t, double df) {
+namespace {
+
+void check_degrees_of_freedom(double df, const char* what) {
   if (!(df > 0)) {
-    throw input_error(fmt::format("student_t_cdf: {} degrees of freedom; need more than 0", df));
+    throw input_error(fmt::format("{}: {} degrees of freedom; need more than 0", what, df));
   }
+}
+
+// P(T > |t|), computed directly so that tiny tails keep their precision.
+double tail_beyond(double t, double df) {
   if (std::isinf(t)) {
-    return t > 0 ? 1.0 : 0.0;
+    return 0.0;
   }
-  const double tail = 0.5 * incomplete_beta(df / (df + t * t), df / 2.0, 0.5); // P(T > |t|)
+  return 0.5 * incomplete_beta(df / (df + t * t), df / 2.0, 0.5);
+}
+
+} // namespace
+
+double student_t_cdf(double t, double df) {
+  check_degrees_of_freedom(df, "student_t_cdf");
+  const double tail = tail_beyond(t, df);
   return t > 0 ? 1.0 - tail : tail;
 }
 
 double student_t_sf(double t, double df) {
-  if (!(df > 0)) {
-    throw input_error(fmt::format("student_t_sf: {} degrees of freedom; need more than 0", df));
-  }
-  if (std::isinf(t)) {
-    return t > 0 ? 0.0 : 1.0;
-  }
-  const double tail = 0.5 * incomplete_beta(df / (df + t * t), df / 2.0, 0.5); // P(T > |t|)
+  check_degrees_of_freedom(df, "student_t_sf");
+  const double tail = tail_beyond(t, df);
   return t > 0 ? tail : 1.0 - tail;
 }
 
@@ -121,22 +129,9 @@ double student_t_quantile(double p, double df) {
   if (!(p > 0 && p < 1)) {
     throw input_error(fmt::format("student_t_quantile: p = {}; need p in (0, 1)", p));
   }
-  if (p == 0.5) {
-    return 0.0;
-  }
-  // Bisection on the CDF: monotone, and 200 halvings reach double precision from any bracket below.
-  const double target = p > 0.5 ? p : 1.0 - p;
-  double lo = 0.0;
-  double hi = 1.0;
-  while (student_t_cdf(hi, df) < target && hi < 1e12) {
-    hi *= 2.0;
-  }
-  for (int i = 0; i < 200 && hi - lo > 1e-13 * hi; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (student_t_cdf(mid, df) < target ? lo : hi) = mid;
-  }
-  const double q = 0.5 * (lo + hi);
-  return p > 0.5 ? q : -q;
+  // The p-quantile is the t with P(T > t) = 1 - p; 1 - p is exact for p >= 0.5, and below it the lower tail is
+  // the upper one mirrored.
+  return p > 0.5 ? student_t_upper_quantile(1.0 - p, df) : -student_t_upper_quantile(p, df);
 }
 
 double normal_quantile(double p) {
