@@ -209,8 +209,11 @@ std::filesystem::path find_sidecar(const std::filesystem::path& model_file) {
 }
 
 void read_sidecar(const std::filesystem::path& path, model_spec& spec) {
+  sidecar_from_document(load_json_document(path), spec);
+}
+
+void sidecar_from_document(const json_document& doc, model_spec& spec) {
   static const std::vector<std::string> keys{"description", "inputs", "flops_per_sample", "exported_by"};
-  const json_document doc = load_json_document(path);
   const auto& j = doc.value;
   if (!j.is_object()) {
     throw input_error(fmt::format("{}a model sidecar must be a JSON object with keys {}", doc.where(1),
@@ -222,7 +225,7 @@ void read_sidecar(const std::filesystem::path& path, model_spec& spec) {
                                     doc.where(doc.line_of_key(key)), key, fmt::join(keys, ", ")));
     }
   }
-  spec.sidecar = path.string();
+  spec.sidecar = doc.path.string();
   if (j.contains("description")) {
     if (!j["description"].is_string()) {
       throw input_error(fmt::format("{}'description' must be a string", doc.where(doc.line_of_key("description"))));
@@ -238,7 +241,7 @@ void read_sidecar(const std::filesystem::path& path, model_spec& spec) {
     for (std::size_t i = 0; i < j["inputs"].size(); ++i) {
       spec.inputs.push_back(input_from_json(j["inputs"][i], where, i));
     }
-    spec.inputs_from = path.string();
+    spec.inputs_from = doc.path.string();
   }
   if (j.contains("flops_per_sample")) {
     if (!j["flops_per_sample"].is_number() || j["flops_per_sample"].get<double>() <= 0) {

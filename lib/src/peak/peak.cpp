@@ -234,11 +234,34 @@ std::filesystem::path cache_file(const host::host_info& host) {
   return dir / "graviton-bench" / fmt::format("peak-{}.json", host.hostname.empty() ? "localhost" : host.hostname);
 }
 
+namespace {
+
+input_error unusable_peak_file(const error& e) {
+  return input_error(fmt::format("--peak {}; give a file written by 'graviton-bench peak --json', or a report that "
+                                 "holds peak figures",
+                                 e.what()));
+}
+
+} // namespace
+
 figures read_file(const std::filesystem::path& path) {
   const std::string name = path.string();
+  std::string text;
+  try {
+    text = util::read_text_file(path);
+  } catch (const error& e) {
+    throw unusable_peak_file(e);
+  }
+  figures f = parse_figures(text, name);
+  f.file = std::filesystem::absolute(path).string();
+  f.source = "file";
+  return f;
+}
+
+figures parse_figures(const std::string& text, const std::string& name) {
   figures f;
   try {
-    const auto j = record::parse_document(util::read_text_file(path), name);
+    const auto j = record::parse_document(text, name);
     const record::node root(j, name);
     // A whole report carries its peak in its context: take it from there.
     if (j.is_object() && j.contains("context") && j.value("schema", "") == "graviton-bench-report") {
@@ -251,12 +274,8 @@ figures read_file(const std::filesystem::path& path) {
       record::from_json(root, f);
     }
   } catch (const error& e) {
-    throw input_error(fmt::format("--peak {}; give a file written by 'graviton-bench peak --json', or a report that "
-                                  "holds peak figures",
-                                  e.what()));
+    throw unusable_peak_file(e);
   }
-  f.file = std::filesystem::absolute(path).string();
-  f.source = "file";
   return f;
 }
 

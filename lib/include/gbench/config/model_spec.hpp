@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gbench/config/json_file.hpp"
+
 namespace gbench::config {
 
 /// One forward argument of a model file: one sample's shape (the batch is prepended), its data type and,
@@ -93,5 +95,7 @@ std::filesystem::path find_sidecar(const std::filesystem::path& model_file);
 
 /// Reads a sidecar into `spec` (description, inputs, flops_per_sample); unknown keys are errors.
 void read_sidecar(const std::filesystem::path& path, model_spec& spec);
+/// The same for a sidecar already read and parsed (config::load_json_document, parse_json_document).
+void sidecar_from_document(const json_document& doc, model_spec& spec);
 
 } // namespace gbench::config

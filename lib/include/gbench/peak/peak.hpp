@@ -80,6 +80,8 @@ std::filesystem::path cache_file(const host::host_info& host);
 /// Reads a peak file (--peak FILE or the cache), or a report's context.peak. Throws input_error naming the file
 /// and the field when it cannot be used.
 figures read_file(const std::filesystem::path& path);
+/// The same for text already read; `name` stands for the file in messages. `file` and `source` are left empty.
+figures parse_figures(const std::string& text, const std::string& name);
 
 /// The cache when it exists and was measured on this kind of host (arch, CPU model, cores); else nullopt
 /// with `why` saying what was found.
