@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <charconv>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -26,9 +27,16 @@ CLI::App* setup_compare(CLI::App& app, compare_options& opt) {
       ->capture_default_str()
       ->multi_option_policy(last);
   sub->add_option("--alpha", opt.alpha, "Significance level of the test")
-      ->check(CLI::Validator([](std::string& s) {
-                return std::stod(s) > 0 && std::stod(s) < 1 ? std::string() : "must be in (0, 1), e.g. 0.05";
-              }, "in (0, 1)"))
+      ->check(CLI::Validator(
+          [](std::string& s) {
+            // A validator's own exception would escape CLI11 (it catches only ValidationError): parse without one.
+            double value = 0;
+            const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+            return ec == std::errc() && end == s.data() + s.size() && value > 0 && value < 1
+                       ? std::string()
+                       : "'" + s + "' is not a level in (0, 1), e.g. 0.05";
+          },
+          "in (0, 1)"))
       ->capture_default_str()
       ->multi_option_policy(last);
   sub->add_option("--threshold", opt.threshold_percent, "A change must exceed this many percent to count")

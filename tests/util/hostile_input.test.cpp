@@ -12,6 +12,7 @@
 #include "gbench/config/model_spec.hpp"
 #include "gbench/config/preset.hpp"
 #include "gbench/error.hpp"
+#include "gbench/peak/peak.hpp"
 #include "gbench/report/stored_report.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/json_limits.hpp"
@@ -168,4 +169,50 @@ TEST_CASE("threads far beyond the cores, a negative seed and huge batches get a 
   const auto batch = run_cli({"--model", "tiny-mlp", "--batch", "9223372036854775807"});
   CHECK(batch.exit_code == 3);
   CHECK_THAT(batch.stderr_tail, Contains("batch sizes are whole numbers from 1 to 4294967296"));
+}
+
+TEST_CASE("what the fuzz targets found is refused with the file, the field and a documented exit code",
+          "[hostile][input][fuzz]") {
+  // tests/fuzz/regressions/ holds the inputs themselves; here each is named with the answer it must get.
+  util::temp_dir dir;
+  const auto path = [&](const char* name, const std::string& text) { return write(dir.path() / name, text); };
+  // A number beyond a double's range is the parser's one error that is not a syntax error.
+  CHECK_THAT(input_error_of([&] { (void)config::load_presets(path("p.json", R"({"schema_version": 1e999})")); }),
+             Contains("p.json:1: malformed JSON: the number 1e999 is beyond the range of a double"));
+  try {
+    (void)report::load_stored_report(path("r.json", "{\n \"schema\": 41e308}"));
+    FAIL("no report_error");
+  } catch (const report_error& e) {
+    CHECK_THAT(e.what(), Contains("r.json:2: malformed JSON: the number 41e308"));
+  }
+  // A description that is not a string, in a model file and in a knob.
+  CHECK_THAT(input_error_of([&] {
+               (void)config::load_model(path("m.json", R"({"name": "m", "input_shape": [1], "outputs": 1, "description": 5})"),
+                                        dir.path());
+             }),
+             Contains("'description' must be a string"));
+  CHECK_THAT(input_error_of([&] {
+               (void)config::load_presets(path("k.json", R"({"knobs": {"K": {"description": 5}}, "presets": []})"));
+             }),
+             Contains("'description' of knob 'K' must be a string"));
+  // A sample whose element count overflows, from a sidecar and from --input; a range beyond its type.
+  config::model_spec spec;
+  CHECK_THAT(input_error_of([&] {
+               config::read_sidecar(path("s.json", R"({"inputs": [{"shape": [16777216, 16777216, 16777216, 16777216]}]})"),
+                                    spec);
+             }),
+             Contains("more than 2147483648 elements in one sample"));
+  CHECK_THAT(input_error_of([&] { (void)config::parse_input("1x1x1x1x1x1x1x1x1x1x1x1x1x1x1x1x1", 0); }),
+             Contains("17 dimensions; at most 16"));
+  CHECK_THAT(input_error_of([&] { (void)config::parse_input("4:int32:0..4294967296", 0); }),
+             Contains("does not fit int32 values"));
+  CHECK_THAT(input_error_of([&] { (void)config::parse_input("4:int64:0..9223372036854775807", 0); }),
+             Contains("does not fit int64 values"));
+  // --alpha that is not a number: a command-line error, not an abort.
+  const auto alpha = run_cli({"compare", "a.json", "b.json", "--alpha", "x"});
+  CHECK(alpha.exit_code == 2);
+  CHECK_THAT(alpha.stderr_tail, Contains("'x' is not a level in (0, 1)"));
+  // A --peak file whose schema is not a string.
+  CHECK_THAT(input_error_of([&] { (void)peak::read_file(path("peak.json", R"({"schema": 5, "context": {}})")); }),
+             Contains("--peak"));
 }

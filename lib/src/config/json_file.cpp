@@ -63,6 +63,8 @@ json_document parse_json_document(const std::filesystem::path& path, std::string
     doc.value = nlohmann::ordered_json::parse(doc.text);
   } catch (const nlohmann::json::parse_error& e) {
     throw input_error(util::describe_syntax_error(doc.text, e, path.string()));
+  } catch (const nlohmann::json::out_of_range& e) {
+    throw input_error(util::describe_number_overflow(doc.text, e, path.string()));
   }
   return doc;
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <charconv>
 #include <fstream>
+#include <limits>
 #include <memory>
 
 #include <fmt/format.h>
@@ -25,6 +26,25 @@ const std::vector<std::string>& dtypes() {
 }
 
 constexpr std::int64_t max_dimension = std::int64_t{1} << 24;
+// One sample of one input: at most this many dimensions and elements (2^31 elements of float64 are 16 GiB), so that
+// the element and byte counts of every input stay far inside 64 bits.
+constexpr std::size_t max_rank = 16;
+constexpr std::int64_t max_sample_elements = std::int64_t{1} << 31;
+
+// Empty when the shape is within the limits, else what is wrong with it.
+std::string sample_size_violation(const std::vector<std::int64_t>& shape) {
+  if (shape.size() > max_rank) {
+    return fmt::format("{} dimensions; at most {} are supported", shape.size(), max_rank);
+  }
+  std::int64_t elements = 1;
+  for (const std::int64_t d : shape) {
+    if (elements > max_sample_elements / d) {
+      return fmt::format("more than {} elements in one sample", max_sample_elements);
+    }
+    elements *= d;
+  }
+  return {};
+}
 
 std::int64_t parse_int(std::string_view text) {
   std::int64_t value = 0;
@@ -71,6 +91,9 @@ std::vector<std::int64_t> shape_of(const nlohmann::ordered_json& v, const std::s
     }
     shape.push_back(d.get<std::int64_t>());
   }
+  if (const auto too_large = sample_size_violation(shape); !too_large.empty()) {
+    throw input_error(fmt::format("{}'shape' {} has {}", where, v.dump(), too_large));
+  }
   return shape;
 }
 
@@ -78,6 +101,21 @@ void check_dtype(const std::string& dtype, const std::string& where) {
   if (std::find(dtypes().begin(), dtypes().end(), dtype) == dtypes().end()) {
     throw input_error(fmt::format("{}unknown dtype '{}'; expected one of {}", where, dtype, fmt::join(dtypes(), ", ")));
   }
+}
+
+// The range of an integer input must hold values of its type, and one past its end must be a number too (the
+// values are drawn from [low, high + 1)).
+std::string range_violation(const input_spec& in) {
+  const std::int64_t lowest = in.dtype == "int32" ? std::numeric_limits<std::int32_t>::min()
+                            : in.dtype == "bool"  ? 0
+                                                  : std::numeric_limits<std::int64_t>::min();
+  const std::int64_t highest = in.dtype == "int32" ? std::numeric_limits<std::int32_t>::max()
+                             : in.dtype == "bool"  ? 1
+                                                   : std::numeric_limits<std::int64_t>::max() - 1;
+  if (in.low < lowest || in.high > highest) {
+    return fmt::format("[{}, {}] does not fit {} values (from {} to {})", in.low, in.high, in.dtype, lowest, highest);
+  }
+  return {};
 }
 
 input_spec input_from_json(const nlohmann::ordered_json& j, const std::string& where, std::size_t index) {
@@ -113,6 +151,9 @@ input_spec input_from_json(const nlohmann::ordered_json& j, const std::string& w
     }
     in.low = r[0].get<std::int64_t>();
     in.high = r[1].get<std::int64_t>();
+    if (const auto bad = range_violation(in); !bad.empty()) {
+      throw input_error(fmt::format("{}'range' {}", where, bad));
+    }
   }
   return in;
 }
@@ -169,6 +210,9 @@ input_spec parse_input(const std::string& text, std::size_t index) {
     throw input_error(fmt::format("--input '{}': '{}' is not a shape of whole numbers from 1 to {}; {}", text, shape,
                                   max_dimension, usage));
   }
+  if (const auto too_large = sample_size_violation(in.shape); !too_large.empty()) {
+    throw input_error(fmt::format("--input '{}': the shape has {}; {}", text, too_large, usage));
+  }
   if (colon == std::string::npos) {
     return in;
   }
@@ -193,6 +237,9 @@ input_spec parse_input(const std::string& text, std::size_t index) {
   } catch (const std::invalid_argument&) {
     throw input_error(fmt::format("--input '{}': '{}' is not a value range LOW..HIGH (LOW <= HIGH) of an integer "
                                   "input; {}", text, range, usage));
+  }
+  if (const auto bad = range_violation(in); !bad.empty()) {
+    throw input_error(fmt::format("--input '{}': the range {}", text, bad));
   }
   return in;
 }

@@ -73,11 +73,15 @@ double model_spec::flops_per_sample() const {
 
 std::int64_t model_spec::estimate_bytes(std::int64_t batch) const {
   if (is_file()) {
-    std::int64_t per_sample = 0;
+    // Any number of inputs of up to 2^31 elements each, at batches up to 2^32: counted in floating point, so
+    // that an absurd total is refused as too large rather than wrapped around to a small one.
+    double per_sample = 0;
     for (const auto& in : inputs) {
-      per_sample += in.elements() * in.element_bytes();
+      per_sample += static_cast<double>(in.elements()) * static_cast<double>(in.element_bytes());
     }
-    return weight_bytes() + batch * per_sample;
+    const double total = static_cast<double>(weight_bytes()) + static_cast<double>(batch) * per_sample;
+    constexpr double most = static_cast<double>(std::int64_t{1} << 62);
+    return static_cast<std::int64_t>(std::min(total, most));
   }
   std::int64_t widest = input_features();
   for (const std::int64_t width : hidden) {
@@ -138,6 +142,9 @@ model_spec model_from_json(const nlohmann::ordered_json& j, const std::string& w
     throw input_error(fmt::format("{}'name' must be a non-empty string", where));
   }
   spec.name = j["name"].get<std::string>();
+  if (j.contains("description") && !j["description"].is_string()) {
+    throw input_error(fmt::format("{}'description' must be a string", where));
+  }
   spec.description = j.value("description", "");
   spec.input_shape = dimensions(j["input_shape"], where, "'input_shape'", false);
   if (spec.input_shape.size() > max_input_rank) {

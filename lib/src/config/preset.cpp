@@ -94,6 +94,9 @@ knob parse_knob(const json_document& doc, const std::string& name, const nlohman
     k.group = j["group"].get<std::string>();
   }
   k.name = name;
+  if (j.contains("description") && !j["description"].is_string()) {
+    throw input_error(fmt::format("{}'description' of knob '{}' must be a string", where, name));
+  }
   k.description = j.value("description", "");
   if (j.contains("values")) {
     if (!j["values"].is_array()) {

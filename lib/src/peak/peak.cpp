@@ -264,7 +264,7 @@ figures parse_figures(const std::string& text, const std::string& name) {
     const auto j = record::parse_document(text, name);
     const record::node root(j, name);
     // A whole report carries its peak in its context: take it from there.
-    if (j.is_object() && j.contains("context") && j.value("schema", "") == "graviton-bench-report") {
+    if (j.is_object() && j.contains("context") && j.contains("schema") && j["schema"] == "graviton-bench-report") {
       const auto peak = root.at("context").find("peak");
       if (!peak) {
         throw report_error(fmt::format("{}: this report holds no peak figures (context.peak is null)", name));

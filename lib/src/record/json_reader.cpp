@@ -141,6 +141,8 @@ nlohmann::json parse_document(const std::string& text, const std::string& name) 
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     throw report_error(util::describe_syntax_error(text, e, name));
+  } catch (const nlohmann::json::out_of_range& e) {
+    throw report_error(util::describe_number_overflow(text, e, name));
   }
 }
 

@@ -27,4 +27,20 @@ std::string describe_syntax_error(std::string_view text, const nlohmann::json::p
                      at_end ? " (the file ends too early: truncated?)" : "", what);
 }
 
+std::string describe_number_overflow(std::string_view text, const nlohmann::json::out_of_range& e,
+                                     const std::string& name) {
+  // nlohmann's message reads "[json.exception.out_of_range.406] number overflow parsing '1e999'".
+  const std::string_view what = e.what();
+  const auto open = what.find('\'');
+  const auto close = what.rfind('\'');
+  const std::string_view number =
+      open != std::string_view::npos && close > open ? what.substr(open + 1, close - open - 1) : std::string_view{};
+  const std::size_t offset = number.empty() ? std::string_view::npos : text.find(number);
+  if (offset == std::string_view::npos) {
+    return fmt::format("{}: malformed JSON: {}", name, what);
+  }
+  return fmt::format("{}:{}: malformed JSON: the number {} is beyond the range of a double", name,
+                     line_of_offset(text, offset), number);
+}
+
 } // namespace gbench::util

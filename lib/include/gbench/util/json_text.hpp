@@ -14,4 +14,9 @@ int line_of_offset(std::string_view text, std::size_t offset);
 /// before the JSON does (a truncated file). The one wording of every JSON syntax error the tool reports.
 std::string describe_syntax_error(std::string_view text, const nlohmann::json::parse_error& e, const std::string& name);
 
+/// "name:line: malformed JSON: the number 1e999 is beyond the range of a double" for the one other error the
+/// parser throws (json::out_of_range 406), which has no position: the number is looked up in the text.
+std::string describe_number_overflow(std::string_view text, const nlohmann::json::out_of_range& e,
+                                     const std::string& name);
+
 } // namespace gbench::util
