@@ -50,7 +50,7 @@ TEST_CASE("bad command lines exit 2", "[cli]") {
   CHECK(run_cli({"--iters", "0"}).exit_code == 2);
 }
 
-TEST_CASE("bad input exits 3 with a message naming the input", "[cli]") {
+TEST_CASE("bad input exits 3 with a message naming the input", "[cli][sanitizers]") {
   struct expectation {
     std::vector<std::string> args;
     std::string message;
@@ -106,7 +106,7 @@ TEST_CASE("an unwritable report path is refused before the benchmark, exit 5", "
   }
 }
 
-TEST_CASE("a tiny run writes a complete report", "[cli][e2e]") {
+TEST_CASE("a tiny run writes a complete report", "[cli][e2e][sanitizers]") {
   gbench::util::temp_dir dir;
   const auto path = dir.path() / "report.json";
   const auto r = run_cli(tiny({"--batch", "4,2", "--preset", "default,bf16", "--json", path.string()}));

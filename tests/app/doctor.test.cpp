@@ -163,7 +163,7 @@ TEST_CASE("THP_MEM_ALLOC_ENABLE gives large buffers huge pages where the kernel 
   }
 }
 
-TEST_CASE("verify puts evidence and knob verdicts into the run report", "[doctor][e2e]") {
+TEST_CASE("verify puts evidence and knob verdicts into the run report", "[doctor][e2e][sanitizers]") {
   gbench::util::temp_dir dir;
   const auto path = dir.path() / "verify.json";
   const auto r = run_cli({"--model", "tiny-mlp", "--batch", "4", "--warmup", "1", "--iters", "3", "--preset", "bf16",

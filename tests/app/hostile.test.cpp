@@ -237,7 +237,8 @@ void check_interrupted(int sig) {
 
 } // namespace
 
-TEST_CASE("SIGTERM stops every worker, removes temporary folders and writes what finished", "[hostile][signal][e2e]") {
+TEST_CASE("SIGTERM stops every worker, removes temporary folders and writes what finished",
+          "[hostile][signal][e2e][sanitizers]") {
   check_interrupted(SIGTERM);
 }
 

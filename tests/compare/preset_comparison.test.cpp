@@ -242,7 +242,7 @@ TEST_CASE("a preset whose process dies loses nothing the others measured", "[com
   CHECK(std::count(types.begin(), types.end(), "comparison") == 6);
 }
 
-TEST_CASE("every output format parses", "[comparison][e2e]") {
+TEST_CASE("every output format parses", "[comparison][e2e][sanitizers]") {
   const auto csv = run_cli(tiny({"--batch", "2", "--preset", "default,bf16", "--format", "csv"}));
   REQUIRE(csv.exit_code == 0);
   std::istringstream in(csv.stdout_text);

@@ -110,7 +110,7 @@ TEST_CASE("with one process a side there is no test, only an interval", "[stats]
 }
 
 TEST_CASE("A/A on synthetic noisy processes: the process-level test alarms at about alpha, the sample test does not",
-          "[stats][processes]") {
+          "[stats][processes][simulation]") {
   // Processes 5% apart (between), samples 3% around their process: the situation of a shared VM.
   simulator sim(20261126);
   int process_alarms = 0;
@@ -137,7 +137,8 @@ TEST_CASE("A/A on synthetic noisy processes: the process-level test alarms at ab
   CHECK(sample_alarms > trials / 2);         // the old test on pooled samples takes process luck for evidence
 }
 
-TEST_CASE("a 10% slowdown is detected across 6 processes a side, and the MDE says it could be", "[stats][processes]") {
+TEST_CASE("a 10% slowdown is detected across 6 processes a side, and the MDE says it could be",
+          "[stats][processes][simulation]") {
   simulator sim(99);
   int detected = 0;
   double mde_sum = 0;
