@@ -114,6 +114,7 @@ struct tune_options {
   double tolerance = 0.02;
   double alpha = 0.05;
   int max_rounds = 10;
+  bool no_halving = false;
   double cosine_threshold = 0.99;
   double min_top1 = 0;
   std::string warmup = "auto"; ///< a count, or "auto": until steady state (run::plan_options::warmup)

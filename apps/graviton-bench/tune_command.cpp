@@ -56,6 +56,9 @@ CLI::App* setup_tune(CLI::App& app, tune_options& opt) {
       ->check(CLI::Range(1e-6, 0.5))
       ->capture_default_str()
       ->multi_option_policy(last);
+  sub->add_flag("--no-halving", opt.no_halving,
+               "Eliminate only candidates shown slower across processes (no successive halving by estimate): "
+               "more processes when candidates differ by less than the noise");
   sub->add_option("--max-rounds", opt.max_rounds,
                   "Rounds per race before the best by estimate is taken (nothing is eliminated on timings before "
                   "round 2)")
@@ -264,6 +267,7 @@ int run_tune(const tune_options& opt) {
   so.strategy = opt.strategy;
   so.rules.alpha = opt.alpha;
   so.rules.tolerance = opt.tolerance;
+  so.rules.halving = !opt.no_halving;
   so.budget_s = opt.budget;
   so.max_rounds = opt.max_rounds;
   so.cosine_threshold = opt.cosine_threshold;
@@ -317,7 +321,8 @@ int run_tune(const tune_options& opt) {
   print_routes(result, std::cout);
   std::cout << fmt::format(
       "\ntime: {:.0f} s for {} processes ({} screening, {} timed); the full grid of {:.0f} "
-      "configurations at the fewest processes a verdict needs ({} each) would take about {:.0f} s ({:.1f}x as long)\n",
+      "configurations, each screened and timed in as many processes as the winner ({} each), would take about {:.0f} s "
+      "({:.1f}x as long)\n",
       result.wall_s, result.processes.size(),
       std::count_if(result.processes.begin(), result.processes.end(), [](const auto& p) { return p.evidence; }),
       std::count_if(result.processes.begin(), result.processes.end(), [](const auto& p) { return !p.evidence; }),

@@ -1,7 +1,6 @@
 // Model files (lib/src/backend/model_file.cpp, lib/src/config/model_file.cpp): the --input parser, sidecars, file
 // identity (no LibTorch model needed), then the loaders on the models scripts/export-models writes for the tests
-// ([models]: CTest exports the TorchScript ones first, as a fixture; the AOTInductor package takes minutes to
-// compile, so it is made by `scripts/export-models --set test` and its tests say NOT TESTED without it).
+// ([models]: CTest exports them first, as a fixture, the AOTInductor package included).
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -58,22 +57,14 @@ gbench::config::model_spec inspected(const std::filesystem::path& file, const st
   return spec;
 }
 
-// The AOTInductor package of the test set, when it was compiled: it is not part of the CTest fixture (a
-// compile takes minutes on 2 cores). Without it the calling test says NOT TESTED and returns.
-bool have_package() {
-  return std::filesystem::is_regular_file(models_dir / "tiny-mlp.pt2") &&
-         std::filesystem::is_regular_file(models_dir / "other-arch.pt2") &&
-         std::filesystem::is_regular_file(models_dir / "other-torch.pt2");
+// The AOTInductor packages of the test set: the CTest fixture compiles them, so a missing one is a failure,
+// never a skipped test.
+void require_package() {
+  for (const char* name : {"tiny-mlp.pt2", "other-arch.pt2", "other-torch.pt2"}) {
+    INFO("run the CTest fixture export_test_models, or scripts/export-models --set test");
+    REQUIRE(std::filesystem::is_regular_file(models_dir / name));
+  }
 }
-
-#define REQUIRE_PACKAGE_OR_SKIP()                                                                                      \
-  do {                                                                                                                 \
-    if (!have_package()) {                                                                                             \
-      WARN("NOT TESTED: no AOTInductor test package in " << models_dir.string()                                      \
-                                                         << "; make it once with scripts/export-models --set test");  \
-      return;                                                                                                          \
-    }                                                                                                                  \
-  } while (false)
 
 using gbench_test::run_cli;
 
@@ -207,7 +198,7 @@ TEST_CASE("TorchScript recipe MLP: the built-in MLP's predictions and operator r
 }
 
 TEST_CASE("AOTInductor loader: the same predictions as its TorchScript twin, accuracy from the twin", "[models][aoti]") {
-  REQUIRE_PACKAGE_OR_SKIP();
+  require_package();
   const auto spec = inspected(exported("tiny-mlp.pt2"));
   CHECK(spec.kind == gbench::config::model_kind::aoti);
   CHECK(spec.twin == (models_dir / "tiny-mlp.pt").string());
@@ -275,7 +266,7 @@ TEST_CASE("bad model files: no model, truncated, rejected inputs", "[models]") {
 }
 
 TEST_CASE("bad AOTInductor packages: truncated, another architecture or PyTorch, rejected inputs", "[models][aoti]") {
-  REQUIRE_PACKAGE_OR_SKIP();
+  require_package();
   gbench::util::temp_dir dir;
   const std::string bytes = gbench::util::read_text_file(exported("tiny-mlp.pt2"));
   const auto cut = dir.path() / "cut-tiny-mlp.pt2";
@@ -320,7 +311,7 @@ TEST_CASE("graviton-bench on a TorchScript file: report fields, bad files exit 3
 }
 
 TEST_CASE("eager against compiled: --model a.pt,a.pt2 gives a row each, compared with the first", "[models][aoti][cli]") {
-  REQUIRE_PACKAGE_OR_SKIP();
+  require_package();
   gbench::util::temp_dir dir;
   const auto json = dir.path() / "r.json";
   const std::string both = exported("tiny-mlp.pt").string() + "," + exported("tiny-mlp.pt2").string();

@@ -4,6 +4,8 @@
 
 #include <random>
 
+#include <fmt/format.h>
+
 #include "gbench/tune/race.hpp"
 
 using Catch::Matchers::Contains;
@@ -157,4 +159,71 @@ TEST_CASE("race: a batch's samples reach the engine with their chunks", "[tune][
   CHECK(gbench::stats::process_estimate(*p) == 9.0); // the lowest chunk median
   r.ok = false;
   CHECK_FALSE(gbench::tune::samples_of(r).has_value());
+}
+
+namespace {
+
+// An entrant whose processes sit at median-5% and median+5%: the spread between processes hides differences of
+// a few percent, as on a noisy machine, so that no test across two processes can call them.
+gbench::tune::entrant noisy(const std::string& id, double median, int processes, std::uint64_t seed) {
+  gbench::tune::entrant e{id, {}, {}};
+  for (int i = 0; i < processes; ++i) {
+    e.processes.push_back(process(median * (i % 2 == 0 ? 0.95 : 1.05), 1, seed + static_cast<std::uint64_t>(i)));
+  }
+  return e;
+}
+
+// "c0", "c1", ... (fmt, not "c" + std::to_string: GCC 12's -Wrestrict false positive on that).
+std::string candidate_name(int i) {
+  return fmt::format("c{}", i);
+}
+
+} // namespace
+
+TEST_CASE("race: successive halving cuts the slower half by estimate when nothing is significant", "[tune][race]") {
+  std::vector<gbench::tune::entrant> field;
+  for (int i = 0; i < 6; ++i) {
+    field.push_back(noisy(candidate_name(i), 100 + i, 2, 10 * static_cast<std::uint64_t>(i)));
+  }
+  const auto j = gbench::tune::judge(field, {});
+  REQUIRE(j.ready);
+  CHECK(j.best == "c0");
+  for (int i = 0; i < 6; ++i) {
+    const auto& s = standing_of(j, candidate_name(i));
+    REQUIRE((i == 0 || s.vs_best));
+    CHECK((i == 0 || s.vs_best->verdict != verdict::worse)); // no test across processes can call them
+    CHECK(s.eliminated == (i >= 3));                         // 6 -> 3, the slower half by estimate
+    if (i >= 3) {
+      CHECK_THAT(s.reason, Contains("successive halving") && Contains("slower half of 6"));
+    }
+  }
+  CHECK_FALSE(j.finished);
+
+  gbench::tune::race_rules strict;
+  strict.halving = false; // --no-halving: only the engine's verdict eliminates
+  const auto k = gbench::tune::judge(field, strict);
+  CHECK(std::none_of(k.standings.begin(), k.standings.end(), [](const auto& s) { return s.eliminated; }));
+  CHECK_FALSE(k.finished);
+
+  // Not before every candidate has two processes: one process a side is no ranking either.
+  std::vector<gbench::tune::entrant> early;
+  for (int i = 0; i < 6; ++i) {
+    early.push_back(noisy(candidate_name(i), 100 + i, 1, 10 * static_cast<std::uint64_t>(i)));
+  }
+  const auto e = gbench::tune::judge(early, {});
+  CHECK(std::none_of(e.standings.begin(), e.standings.end(), [](const auto& s) { return s.eliminated; }));
+}
+
+TEST_CASE("race: the last two are cut only once both have final_processes processes", "[tune][race]") {
+  const gbench::tune::race_rules rules; // final_processes 4
+  std::vector<gbench::tune::entrant> field{noisy("a", 100, 3, 1), noisy("b", 102, 3, 11)};
+  const auto three = gbench::tune::judge(field, rules);
+  CHECK_FALSE(standing_of(three, "b").eliminated);
+  CHECK_FALSE(three.finished);
+  field = {noisy("a", 100, 4, 1), noisy("b", 102, 4, 11)};
+  const auto four = gbench::tune::judge(field, rules);
+  CHECK(four.finished);
+  CHECK(four.best == "a");
+  CHECK(standing_of(four, "b").eliminated);
+  CHECK_THAT(four.why, Contains("successive halving"));
 }

@@ -137,6 +137,37 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
     s.within_tolerance = c.verdict == compare::verdict::unchanged && c.ci_low >= 1.0 / (1.0 + rules.tolerance);
     ties += s.within_tolerance ? 1 : 0;
   }
+  // Successive halving, when the significance test has eliminated all it can this round and the race is not
+  // over: the candidates left differ by less than their processes resolve so far, so the slower half by
+  // estimate goes, and the faster half gets the next round's processes.
+  std::vector<standing*> live;
+  int fewest_live = 0;
+  for (auto& s : racing) {
+    if (!s.eliminated) {
+      fewest_live = live.empty() ? s.processes : std::min(fewest_live, s.processes);
+      live.push_back(&s);
+    }
+  }
+  const bool tied_out = ties + 1 == left;
+  bool halved = false;
+  if (rules.halving && out.ready && !tied_out &&
+      (live.size() > 2 || (live.size() == 2 && fewest_live >= rules.final_processes))) {
+    std::stable_sort(live.begin(), live.end(),
+                     [](const standing* a, const standing* b) { return a->estimate_ns < b->estimate_ns; });
+    const std::size_t keep = (live.size() + 1) / 2;
+    halved = true;
+    for (std::size_t i = keep; i < live.size(); ++i) {
+      auto& s = *live[i];
+      s.eliminated = true;
+      ties -= s.within_tolerance ? 1 : 0;
+      s.within_tolerance = false;
+      --left;
+      s.reason = fmt::format("successive halving: in the slower half of {} by estimate, {:.3g}x the time of {} "
+                             "(not shown slower across processes, {} vs {} processes)",
+                             live.size(), s.estimate_ns / best_estimate, best->id, s.processes,
+                             processes_of(*best));
+    }
+  }
   std::stable_sort(racing.begin(), racing.end(), [&](const standing& a, const standing& b) {
     if (a.eliminated != b.eliminated) {
       return !a.eliminated;
@@ -153,7 +184,10 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
   out.standings.insert(out.standings.end(), out_of_race.begin(), out_of_race.end());
   if (left == 1) {
     out.finished = true;
-    out.why = "one candidate left";
+    out.why = halved ? fmt::format("one candidate left after successive halving: the faster by estimate of the last "
+                                   "two, with {} processes each or more",
+                                   rules.final_processes)
+                     : "one candidate left";
   } else if (out.ready && ties + 1 == left) {
     out.finished = true;
     out.why = fmt::format("the others are within {:.1f}% of the best (interval included), with no significant "

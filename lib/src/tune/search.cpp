@@ -58,7 +58,7 @@ public:
     }
     confirm(base);
     result_.wall_s = now_();
-    estimate_grid();
+    estimate_grid(base);
     return std::move(result_);
   }
 
@@ -292,7 +292,10 @@ private:
         const auto b = *it;
         auto& rec = records[b];
         rec.rounds = round;
-        const auto j = judge(entrants[b], opt_.rules, b);
+        // The confirmation decides only on significance: it is what the recommendation rests on.
+        auto rules = opt_.rules;
+        rules.halving = rules.halving && !confirmation;
+        const auto j = judge(entrants[b], rules, b);
         rec.standings = j.standings;
         rec.winner = simplest_of(j);
         std::vector<entrant> kept;
@@ -418,11 +421,28 @@ private:
     }
   }
 
-  // What the full grid would have cost: every point screened once and timed in as many processes as a verdict
-  // across processes needs, at the mean measured cost of a process's start and of each batch.
-  void estimate_grid() {
-    // The fewest processes a point needs for any verdict across processes: the grid's cost at its lowest.
-    const int n = min_processes;
+  // What the full grid would have cost: every point screened once and timed in as many processes as the search
+  // timed its winner in (at the least precise batch; never fewer than a verdict across processes needs), at the
+  // mean measured cost of a process's start and of each batch. A grid that measured its points less precisely
+  // than that could not tell them apart as finely as the search told its winner from the others.
+  void estimate_grid(const std::map<std::int64_t, assignment>& winners) {
+    int n = 0;
+    for (const auto b : opt_.batches) {
+      const auto it = winners.find(b);
+      const std::string name = name_of(space_, it == winners.end() ? assignment{} : it->second);
+      int timed = 0;
+      for (const auto& p : result_.processes) {
+        if (p.evidence || p.candidate != name || p.stage == "confirm") {
+          continue;
+        }
+        timed += std::any_of(p.run.batches.begin(), p.run.batches.end(),
+                             [&](const record::batch_result& r) { return r.batch == b && tune::samples_of(r); })
+                     ? 1
+                     : 0;
+      }
+      n = n == 0 ? timed : std::min(n, timed);
+    }
+    n = std::max(n, min_processes);
     result_.processes_per_point = n;
     double evidence_s = 0, overhead_s = 0;
     int evidence_n = 0, timed_n = 0;

@@ -20,6 +20,7 @@ nlohmann::json to_json(const search_result& r) {
                   {"strategy", r.options.strategy},
                   {"alpha", r.options.rules.alpha},
                   {"tolerance", r.options.rules.tolerance},
+                  {"halving", r.options.rules.halving},
                   {"budget_s", r.options.budget_s},
                   {"max_rounds", r.options.max_rounds},
                   {"cosine_threshold", r.options.cosine_threshold},

@@ -52,6 +52,12 @@ double search_space::grid_points() const {
 
 std::vector<std::string> search_space::groups() const {
   std::vector<std::string> out;
+  for (const auto& g : declared_groups) {
+    const bool searched = std::any_of(dimensions.begin(), dimensions.end(), [&](const dimension& d) { return d.group == g; });
+    if (searched && std::find(out.begin(), out.end(), g) == out.end()) {
+      out.push_back(g);
+    }
+  }
   for (const auto& d : dimensions) {
     if (std::find(out.begin(), out.end(), d.group) == out.end()) {
       out.push_back(d.group);
@@ -93,6 +99,10 @@ search_space build_space(const config::preset_catalog& catalog, const space_fact
     d.name = k->name;
     d.kind = kind_of(k->name);
     d.group = k->group.empty() ? k->name : k->group;
+    if (std::find(space.declared_groups.begin(), space.declared_groups.end(), d.group) ==
+        space.declared_groups.end()) {
+      space.declared_groups.push_back(d.group);
+    }
     const auto verdict = std::find_if(facts.verdicts.begin(), facts.verdicts.end(),
                                       [&](const evidence::knob_verdict& v) { return v.knob == k->name; });
     if (verdict != facts.verdicts.end()) {

@@ -51,6 +51,12 @@ versus compare_groups(const compare::sample_groups& baseline, const compare::sam
 struct race_rules {
   double alpha = 0.05;     ///< significance level of the comparison engine
   double tolerance = 0.02; ///< a candidate at most this much slower than the best (interval included) is a tie
+  /// Successive halving: once a round leaves no candidate significantly slower, the slower half by estimate
+  /// goes, one cut per round (the last cut, of two, once both have final_processes processes). Without it, only
+  /// the engine's `worse` verdict eliminates, and candidates that differ by less than the processes can resolve
+  /// race until --max-rounds.
+  bool halving = true;
+  int final_processes = 4;
 };
 
 /// Where one entrant stands after a round.
@@ -76,8 +82,9 @@ struct judgement {
 /// Judges a round, a pure function of the recorded samples. The entrant with the lowest estimate leads; each
 /// other one is compared with it by the comparison engine and eliminated when the engine's verdict is `worse`
 /// (Welch's t across processes below alpha and the bootstrap interval excluding no change), never before every
-/// entrant left has min_processes processes. A failed entrant is eliminated with its reason at once. The race
-/// is over when one entrant is left or every other one is within the tolerance.
+/// entrant left has min_processes processes. A failed entrant is eliminated with its reason at once. Then, with
+/// rules.halving, the slower half by estimate of those left (race_rules). The race is over when one entrant is
+/// left or every other one is within the tolerance.
 judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, std::int64_t batch = 1);
 
 nlohmann::json to_json(const versus& v);

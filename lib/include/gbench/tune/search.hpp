@@ -92,7 +92,8 @@ struct search_result {
   bool budget_spent = false;
   bool interrupted = false;      ///< SIGINT or SIGTERM (util::interrupt_signal()): no further process was started
   bool budget_too_small = false; ///< spent before the first round of the first stage was complete
-  int processes_per_point = 0;   ///< processes a grid point needs for a verdict across processes (min_processes)
+  int processes_per_point = 0;   ///< processes the winner was timed in before the confirmation (the fewest over the
+                                 ///< batches, at least min_processes): the grid at the search's precision
   double grid_estimate_s = 0;    ///< the full grid at that many processes a point, from measured process costs
 };
 

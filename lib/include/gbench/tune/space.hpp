@@ -34,9 +34,13 @@ struct pruned_dimension {
 struct search_space {
   std::vector<dimension> dimensions;
   std::vector<pruned_dimension> pruned;
+  /// The groups of every declaration with candidates, pruned ones included, in the order first declared: the
+  /// order of the stages, whatever this host prunes (math before memory on x86 too, where the first math knob
+  /// declared is inert).
+  std::vector<std::string> declared_groups;
   /// Number of configurations of the full grid (product of the dimensions' value counts).
   [[nodiscard]] double grid_points() const;
-  /// The groups in the order their first dimension was declared.
+  /// The groups of the dimensions, in the order of declared_groups (then any other in dimension order).
   [[nodiscard]] std::vector<std::string> groups() const;
 };
 
