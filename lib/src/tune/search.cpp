@@ -1,6 +1,7 @@
 #include "gbench/tune/search.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include <fmt/format.h>
@@ -426,23 +427,14 @@ private:
   // mean measured cost of a process's start and of each batch. A grid that measured its points less precisely
   // than that could not tell them apart as finely as the search told its winner from the others.
   void estimate_grid(const std::map<std::int64_t, assignment>& winners) {
-    int n = 0;
+    int n = std::numeric_limits<int>::max();
     for (const auto b : opt_.batches) {
       const auto it = winners.find(b);
       const std::string name = name_of(space_, it == winners.end() ? assignment{} : it->second);
-      int timed = 0;
-      for (const auto& p : result_.processes) {
-        if (p.evidence || p.candidate != name || p.stage == "confirm") {
-          continue;
-        }
-        timed += std::any_of(p.run.batches.begin(), p.run.batches.end(),
-                             [&](const record::batch_result& r) { return r.batch == b && tune::samples_of(r); })
-                     ? 1
-                     : 0;
-      }
-      n = n == 0 ? timed : std::min(n, timed);
+      const auto timed = processes_of(name, b).size() - processes_of(name, b, "confirm").size();
+      n = std::min(n, static_cast<int>(timed));
     }
-    n = std::max(n, min_processes);
+    n = opt_.batches.empty() ? min_processes : std::max(n, min_processes);
     result_.processes_per_point = n;
     double evidence_s = 0, overhead_s = 0;
     int evidence_n = 0, timed_n = 0;

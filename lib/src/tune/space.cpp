@@ -52,9 +52,8 @@ double search_space::grid_points() const {
 
 std::vector<std::string> search_space::groups() const {
   std::vector<std::string> out;
-  for (const auto& g : declared_groups) {
-    const bool searched = std::any_of(dimensions.begin(), dimensions.end(), [&](const dimension& d) { return d.group == g; });
-    if (searched && std::find(out.begin(), out.end(), g) == out.end()) {
+  for (const auto& g : declared_groups) { // no duplicates: build_space records each group once
+    if (std::any_of(dimensions.begin(), dimensions.end(), [&](const dimension& d) { return d.group == g; })) {
       out.push_back(g);
     }
   }
