@@ -227,3 +227,45 @@ TEST_CASE("race: the last two are cut only once both have final_processes proces
   CHECK(standing_of(four, "b").eliminated);
   CHECK_THAT(four.why, Contains("successive halving"));
 }
+
+TEST_CASE("race: the last cut keeps the candidate that sets fewer knobs when the two cannot be told apart",
+          "[tune][race]") {
+  const gbench::tune::race_rules rules;
+  // "more" is 2% faster by estimate with a knob more: 4 processes a side at +-5% cannot show 2%.
+  auto more = noisy("more", 100, 4, 1);
+  more.knobs_set = 2;
+  auto fewer = noisy("fewer", 102, 4, 11);
+  fewer.knobs_set = 1;
+  const auto j = gbench::tune::judge({more, fewer}, rules);
+  REQUIRE(j.finished);
+  CHECK(j.best == "fewer");
+  CHECK(j.standings.front().id == "fewer");
+  CHECK_FALSE(j.standings.front().vs_best.has_value()); // the leader has no comparison with itself
+  const auto& cut = standing_of(j, "more");
+  CHECK(cut.eliminated);
+  CHECK_THAT(cut.reason, Contains("last two") && Contains("sets fewer"));
+  CHECK_THAT(j.why, Contains("fewer knobs"));
+
+  // The same two with the knob counts the other way round: the faster by estimate is also the simpler.
+  more.knobs_set = 1;
+  fewer.knobs_set = 2;
+  const auto k = gbench::tune::judge({more, fewer}, rules);
+  CHECK(k.best == "more");
+  CHECK(standing_of(k, "fewer").eliminated);
+
+  // A difference the processes do show is not overruled by simplicity: the slower is eliminated as slower.
+  std::vector<gbench::tune::entrant> clear{{"fast", {}, {}, 3}, {"plain", {}, {}, 0}};
+  for (std::uint64_t i = 0; i < 4; ++i) {
+    clear[0].processes.push_back(process(100, 1, 40 + i));
+    clear[1].processes.push_back(process(120, 1, 50 + i));
+  }
+  const auto c = gbench::tune::judge(clear, rules);
+  CHECK(c.best == "fast");
+  CHECK_THAT(standing_of(c, "plain").reason, Contains("slower than fast"));
+
+  // Before both have final_processes processes, nothing is cut either way.
+  more.processes.resize(3);
+  fewer.processes.resize(3);
+  const auto early = gbench::tune::judge({more, fewer}, rules);
+  CHECK_FALSE(early.finished);
+}

@@ -40,6 +40,10 @@ double estimate_of(const entrant& e) {
   return n == 0 ? 0.0 : sum / n;
 }
 
+int knobs_of(const std::vector<entrant>& entrants, const std::string& id) {
+  return std::find_if(entrants.begin(), entrants.end(), [&](const entrant& e) { return e.id == id; })->knobs_set;
+}
+
 } // namespace
 
 std::optional<stats::process_samples> samples_of(const record::batch_result& r) {
@@ -106,7 +110,7 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
     }
     return out;
   }
-  out.best = best->id;
+  std::string leader = best->id;
   // Timings eliminate only once every candidate left has been measured in enough processes to be tested
   // across them; until then a slow first process (placement, a slow episode of the machine) is not evidence.
   out.ready = fewest >= min_processes;
@@ -150,13 +154,36 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
   }
   const bool tied_out = ties + 1 == left;
   bool halved = false;
+  bool simpler_kept = false;
   if (rules.halving && out.ready && !tied_out &&
       (live.size() > 2 || (live.size() == 2 && fewest_live >= rules.final_processes))) {
     std::stable_sort(live.begin(), live.end(),
                      [](const standing* a, const standing* b) { return a->estimate_ns < b->estimate_ns; });
     const std::size_t keep = (live.size() + 1) / 2;
     halved = true;
-    for (std::size_t i = keep; i < live.size(); ++i) {
+    if (live.size() == 2 && live[0]->id == leader && live[1]->vs_best && live[1]->vs_best->mde) {
+      // The last cut: two candidates the significance test could not separate. When the slower by estimate sets
+      // fewer knobs and the gap is below what their processes could have shown, the extra knob has not been
+      // seen to help, and it is left unset, as the tie rule does among candidates within the tolerance.
+      const double gap = live[1]->estimate_ns / live[0]->estimate_ns - 1.0;
+      const double mde = *live[1]->vs_best->mde;
+      if (knobs_of(entrants, live[1]->id) < knobs_of(entrants, live[0]->id) && gap < mde) {
+        auto& kept = *live[1];
+        auto& cut = *live[0];
+        cut.eliminated = true;
+        ties -= kept.within_tolerance ? 1 : 0;
+        kept.within_tolerance = false;
+        --left;
+        cut.reason = fmt::format("successive halving, last two: {:.3g}x the time of {} by estimate, below the {:.1f}% "
+                                 "their processes could show ({} vs {} processes), and it sets more knobs: the one "
+                                 "that sets fewer is kept",
+                                 1.0 / (1.0 + gap), kept.id, 100.0 * mde, cut.processes, kept.processes);
+        kept.vs_best.reset();
+        leader = kept.id;
+        simpler_kept = true;
+      }
+    }
+    for (std::size_t i = keep; i < live.size() && !simpler_kept; ++i) {
       auto& s = *live[i];
       s.eliminated = true;
       ties -= s.within_tolerance ? 1 : 0;
@@ -172,22 +199,27 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
     if (a.eliminated != b.eliminated) {
       return !a.eliminated;
     }
-    if ((a.id == best->id) != (b.id == best->id)) {
-      return a.id == best->id;
+    if ((a.id == leader) != (b.id == leader)) {
+      return a.id == leader;
     }
     if ((a.processes == 0) != (b.processes == 0)) {
       return a.processes != 0;
     }
     return a.estimate_ns < b.estimate_ns;
   });
+  out.best = leader;
   out.standings = std::move(racing);
   out.standings.insert(out.standings.end(), out_of_race.begin(), out_of_race.end());
   if (left == 1) {
     out.finished = true;
-    out.why = halved ? fmt::format("one candidate left after successive halving: the faster by estimate of the last "
-                                   "two, with {} processes each or more",
-                                   rules.final_processes)
-                     : "one candidate left";
+    out.why = simpler_kept ? fmt::format("one candidate left after successive halving: of the last two, with {} "
+                                         "processes each or more and a gap below what they could show, the one "
+                                         "that sets fewer knobs",
+                                         rules.final_processes)
+              : halved     ? fmt::format("one candidate left after successive halving: the faster by estimate of the "
+                                         "last two, with {} processes each or more",
+                                         rules.final_processes)
+                           : "one candidate left";
   } else if (out.ready && ties + 1 == left) {
     out.finished = true;
     out.why = fmt::format("the others are within {:.1f}% of the best (interval included), with no significant "

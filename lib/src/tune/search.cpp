@@ -219,7 +219,7 @@ private:
         } else if (s.failed) {
           outcome(b).eliminated.push_back({name, b, stage, 0, s.reason});
         } else {
-          entrants[b].push_back({name, {}, std::nullopt});
+          entrants[b].push_back({name, {}, std::nullopt, static_cast<int>(result_.candidates.at(name).size())});
         }
       }
     }

@@ -23,6 +23,7 @@ struct entrant {
   std::string id;
   compare::sample_groups processes;
   std::optional<std::string> failure; ///< its process failed, crashed or timed out: eliminated with this reason
+  int knobs_set = 0; ///< knobs and settings it sets: the last halving cut keeps the simpler of two it cannot tell apart
 };
 
 /// One process's samples at one batch, as the engine takes them; none when the batch did not run.
@@ -52,9 +53,11 @@ struct race_rules {
   double alpha = 0.05;     ///< significance level of the comparison engine
   double tolerance = 0.02; ///< a candidate at most this much slower than the best (interval included) is a tie
   /// Successive halving: once a round leaves no candidate significantly slower, the slower half by estimate
-  /// goes, one cut per round (the last cut, of two, once both have final_processes processes). Without it, only
-  /// the engine's `worse` verdict eliminates, and candidates that differ by less than the processes can resolve
-  /// race until --max-rounds.
+  /// goes, one cut per round. The last cut, of two, waits until both have final_processes processes; it keeps
+  /// the one that sets fewer knobs when their estimates differ by less than the engine's minimal detectable
+  /// effect (a knob that does not measurably help is left unset, as among ties), else the faster by estimate.
+  /// Without halving, only the engine's `worse` verdict eliminates, and candidates that differ by less than the
+  /// processes can resolve race until --max-rounds.
   bool halving = true;
   int final_processes = 4;
 };
@@ -73,7 +76,8 @@ struct standing {
 /// The state of a race after a round.
 struct judgement {
   std::vector<standing> standings; ///< the best first, then by estimate; eliminated entrants last
-  std::string best;                ///< empty when every entrant failed
+  std::string best;                ///< the leader: the lowest estimate, or the simpler survivor of the last halving
+                                   ///< cut; empty when every entrant failed
   bool ready = false;              ///< every entrant left has min_processes processes: timings may eliminate
   bool finished = false;
   std::string why; ///< why it finished
