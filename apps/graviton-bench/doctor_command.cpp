@@ -15,6 +15,7 @@
 #include "gbench/util/subprocess.hpp"
 #include "gbench/error.hpp"
 #include "gbench/util/interrupt.hpp"
+#include "gbench/util/json_text.hpp"
 #include "paths.hpp"
 #include "plan.hpp"
 
@@ -101,7 +102,7 @@ int run_doctor(const doctor_options& opt) {
     auto rep = run::begin_report(plan, std::move(context));
     rep.runs = runs;
     rep.comparison = compare::compare_presets(rep);
-    util::write_file_atomically(opt.json_path, record::to_json(rep).dump(2) + "\n");
+    util::write_file_atomically(opt.json_path, util::json_dump(record::to_json(rep), 2) + "\n");
   }
   for (const auto& r : runs) {
     if (!r.ok) {

@@ -7,6 +7,7 @@
 #include "gbench/report/google_benchmark.hpp"
 #include "gbench/report/stored_report.hpp"
 #include "gbench/util/files.hpp"
+#include "gbench/util/json_text.hpp"
 
 namespace gbench::app {
 
@@ -31,7 +32,7 @@ int run_export(const export_options& opt) {
     util::check_writable(opt.output, "--output");
   }
   const auto r = report::load_stored_report(opt.report);
-  const std::string text = report::to_google_benchmark_json(r).dump(2) + "\n";
+  const std::string text = util::json_dump(report::to_google_benchmark_json(r), 2) + "\n";
   if (opt.output.empty()) {
     std::cout << text;
   } else {

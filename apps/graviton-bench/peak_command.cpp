@@ -10,6 +10,7 @@
 #include "gbench/record/peak.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "gbench/util/json_text.hpp"
 #include "paths.hpp"
 
 namespace gbench::app {
@@ -58,7 +59,7 @@ int run_peak(const peak_options& opt) {
     if (const auto cached = peak::read_cache(host, why)) {
       std::cout << peak::describe(*cached) << fmt::format("(cached in {})\n", cached->file);
       if (!opt.json_path.empty()) {
-        util::write_file_atomically(opt.json_path, record::to_json(*cached).dump(2) + "\n");
+        util::write_file_atomically(opt.json_path, util::json_dump(record::to_json(*cached), 2) + "\n");
       }
       return 0;
     }
@@ -88,7 +89,7 @@ int run_peak(const peak_options& opt) {
   std::filesystem::create_directories(cache.parent_path(), ec);
   try {
     figures.file = cache.string();
-    util::write_file_atomically(cache, record::to_json(figures).dump(2) + "\n");
+    util::write_file_atomically(cache, util::json_dump(record::to_json(figures), 2) + "\n");
   } catch (const output_error& e) {
     figures.file.clear();
     std::cerr << fmt::format("warning: the per-host cache cannot be written ({}); runs will not find these figures "
@@ -100,7 +101,7 @@ int run_peak(const peak_options& opt) {
     std::cout << fmt::format("(cached in {})\n", figures.file);
   }
   if (!opt.json_path.empty()) {
-    util::write_file_atomically(opt.json_path, record::to_json(figures).dump(2) + "\n");
+    util::write_file_atomically(opt.json_path, util::json_dump(record::to_json(figures), 2) + "\n");
     std::cerr << fmt::format("peak figures written to {}\n", opt.json_path);
   }
   return 0;

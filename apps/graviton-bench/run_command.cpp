@@ -30,6 +30,7 @@
 #include "gbench/util/files.hpp"
 #include "gbench/util/interrupt.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "gbench/util/json_text.hpp"
 #include "paths.hpp"
 #include "plan.hpp"
 
@@ -267,7 +268,7 @@ int run_run(const run_options& opt) {
   }
   std::cout.flush();
   if (!opt.json_path.empty()) {
-    util::write_file_atomically(opt.json_path, record::to_json(result).dump(2) + "\n");
+    util::write_file_atomically(opt.json_path, util::json_dump(record::to_json(result), 2) + "\n");
     std::cerr << fmt::format("report written to {}\n", opt.json_path);
   }
 

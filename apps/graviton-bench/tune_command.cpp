@@ -21,6 +21,7 @@
 #include "gbench/util/files.hpp"
 #include "gbench/util/interrupt.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "gbench/util/json_text.hpp"
 #include "paths.hpp"
 #include "plan.hpp"
 
@@ -345,7 +346,7 @@ int run_tune(const tune_options& opt) {
                      {"timeout_s", plan.timeout >= 0 ? nlohmann::json(plan.timeout) : nlohmann::json(nullptr)},
                      {"placement", host::to_json(plan.placement)}};
     j["search"] = tune::to_json(result);
-    util::write_file_atomically(opt.json_path, j.dump(2) + "\n");
+    util::write_file_atomically(opt.json_path, util::json_dump(j, 2) + "\n");
     std::cerr << fmt::format("report written to {}\n", opt.json_path);
   }
   if (const int signal = util::interrupt_signal(); signal != 0) {
@@ -363,7 +364,7 @@ int run_tune(const tune_options& opt) {
     return static_cast<int>(exit_code::invalid_input);
   }
   if (!opt.write_presets.empty()) {
-    util::write_file_atomically(opt.write_presets, presets_file_of(result, builtin, catalog).dump(2) + "\n");
+    util::write_file_atomically(opt.write_presets, util::json_dump(presets_file_of(result, builtin, catalog), 2) + "\n");
     std::cerr << fmt::format("presets written to {}: run them with --presets {} --preset {}\n", opt.write_presets,
                              opt.write_presets,
                              result.outcomes.empty() ? "tuned-bN" : result.outcomes.front().winner_preset.name);

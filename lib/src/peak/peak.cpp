@@ -21,6 +21,7 @@
 #include "gbench/stats/summary.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "gbench/util/json_text.hpp"
 
 namespace gbench::peak {
 
@@ -219,7 +220,7 @@ void run_kernels(std::int64_t gemm_n, bool bf16, std::int64_t triad_bytes, int w
     product(backend::gemm_dtype::bfloat16, "bfloat16");
   }
   j["triad"] = backend::time_triad(triad_bytes / 4, warmup, repeats);
-  util::write_file_atomically(out, j.dump() + "\n");
+  util::write_file_atomically(out, util::json_dump(j) + "\n");
 }
 
 std::filesystem::path cache_file(const host::host_info& host) {

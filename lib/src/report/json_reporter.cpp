@@ -1,4 +1,5 @@
 #include "reporters.hpp"
+#include "gbench/util/json_text.hpp"
 
 namespace gbench::report {
 
@@ -7,9 +8,9 @@ namespace {
 // The whole report (schemas/report.schema.json) or comparison (schemas/comparison.schema.json).
 class json_reporter final : public reporter {
 public:
-  void write(const record::report& r, std::ostream& out) const override { out << record::to_json(r).dump(2) << '\n'; }
+  void write(const record::report& r, std::ostream& out) const override { out << util::json_dump(record::to_json(r), 2) << '\n'; }
   void write(const compare::report_diff& d, std::ostream& out) const override {
-    out << compare::to_json(d).dump(2) << '\n';
+    out << util::json_dump(compare::to_json(d), 2) << '\n';
   }
   [[nodiscard]] bool writes_diffs() const override { return true; }
 };

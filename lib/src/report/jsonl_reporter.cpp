@@ -1,4 +1,5 @@
 #include "reporters.hpp"
+#include "gbench/util/json_text.hpp"
 
 namespace gbench::report {
 
@@ -14,7 +15,7 @@ public:
     head.erase("comparison");
     head.erase("status"); // known at the end only
     head["type"] = "context";
-    out << head.dump() << '\n' << std::flush;
+    out << util::json_dump(head) << '\n' << std::flush;
   }
 
   void on_run(const record::preset_run& run, std::ostream& out) const override {
@@ -23,12 +24,15 @@ public:
       line["type"] = "result";
       line["preset"] = run.preset.name;
       line["repetition"] = run.repetition;
-      out << line.dump() << '\n';
+      out << util::json_dump(line) << '\n';
     }
     if (!run.ok) {
-      out << nlohmann::json{{"type", "failure"}, {"preset", run.preset.name}, {"repetition", run.repetition},
-                            {"error", run.error}, {"stderr_tail", run.stderr_tail}}.dump()
-          << '\n';
+      out << util::json_dump({{"type", "failure"},
+                            {"preset", run.preset.name},
+                            {"repetition", run.repetition},
+                            {"error", run.error},
+                            {"stderr_tail", run.stderr_tail}})
+        << '\n';
     }
     out << std::flush;
   }
@@ -37,10 +41,10 @@ public:
     for (const auto& row : r.comparison) {
       nlohmann::json line = record::to_json(row);
       line["type"] = "comparison";
-      out << line.dump() << '\n';
+      out << util::json_dump(line) << '\n';
     }
     if (r.status != "complete") {
-      out << nlohmann::json{{"type", "status"}, {"status", r.status}}.dump() << '\n';
+      out << util::json_dump({{"type", "status"}, {"status", r.status}}) << '\n';
     }
   }
 };

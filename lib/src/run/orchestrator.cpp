@@ -24,6 +24,7 @@
 #include "gbench/host/placement.hpp"
 #include "gbench/util/interrupt.hpp"
 #include "gbench/util/subprocess.hpp"
+#include "gbench/util/json_text.hpp"
 
 namespace gbench::run {
 
@@ -222,7 +223,7 @@ record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf1
                            const std::vector<std::string>& parent_env, const std::string& executable) {
   const auto job_file = tmp.path() / fmt::format("job-{}.json", k);
   const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", k);
-  util::write_file_atomically(job_file, to_json(j).dump());
+  util::write_file_atomically(job_file, util::json_dump(to_json(j)));
   auto process_env = j.preset.env;
   const allocator_library* allocator =
       j.preset.settings.allocator ? find_allocator(*j.preset.settings.allocator) : nullptr;

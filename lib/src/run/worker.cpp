@@ -27,6 +27,7 @@
 #include "gbench/stats/summary.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/interrupt.hpp"
+#include "gbench/util/json_text.hpp"
 
 namespace gbench::run {
 
@@ -40,7 +41,7 @@ public:
     }
   }
   void write(const nlohmann::json& record) {
-    out_ << record.dump() << '\n';
+    out_ << util::json_dump(record) << '\n';
     out_.flush();
   }
 

@@ -7,6 +7,11 @@
 
 namespace gbench::util {
 
+/// The text of `j` as j.dump(indent) writes it, except that bytes which are not UTF-8 (a worker's stderr cut in
+/// the middle of a character, a file name in another encoding) become U+FFFD instead of an exception: a report
+/// is never lost to one stray byte. Every report, record and presets file the tool writes goes through this.
+std::string json_dump(const nlohmann::json& j, int indent = -1);
+
 /// 1-based line of a byte offset in text.
 int line_of_offset(std::string_view text, std::size_t offset);
 
