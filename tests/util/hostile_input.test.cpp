@@ -108,6 +108,9 @@ TEST_CASE("a file that never ends is refused, not read forever", "[hostile][inpu
   const auto compared = run_cli({"compare", "/dev/zero", "/dev/zero"});
   CHECK(compared.exit_code == 11);
   CHECK_THAT(compared.stderr_tail, Contains("/dev/zero:1:1: malformed JSON"));
+  // A --peak file is read within a report's limits too (it may be a whole report).
+  CHECK_THAT(input_error_of([] { (void)peak::read_file("/dev/zero"); }),
+             Contains("--peak /dev/zero:1:1: malformed JSON"));
 }
 
 TEST_CASE("knob values that are huge or hold newlines or '=' are refused", "[hostile][input][presets]") {
