@@ -16,12 +16,12 @@
 #include "gbench/evidence/onednn_verbose.hpp"
 #include "gbench/record/context.hpp"
 #include "gbench/record/peak.hpp"
+#include "gbench/record/report.hpp"
 #include "gbench/record/run.hpp"
 #include "gbench/run/orchestrator.hpp"
 #include "gbench/stats/summary.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
-#include "gbench/util/json_limits.hpp"
 #include "gbench/util/json_text.hpp"
 
 namespace gbench::peak {
@@ -248,21 +248,14 @@ input_error unusable_peak_file(const error& e) {
 
 figures read_file(const std::filesystem::path& path) {
   const std::string name = path.string();
-  // A peak file, or a whole report that holds peak figures: read within a report's limits, so that a huge file or
-  // one that never ends (--peak /dev/zero) is refused before it fills the memory.
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw unusable_peak_file(input_error(fmt::format("{}: cannot be read", name)));
+  // A peak file, or a whole report that holds peak figures: read as a report is, within its limits.
+  std::string text;
+  try {
+    text = record::read_report_text(path);
+  } catch (const error& e) {
+    throw unusable_peak_file(e);
   }
-  if (const auto too_large = util::file_size_violation(path, util::report_json_limits)) {
-    throw unusable_peak_file(input_error(fmt::format("{}: {}", name, *too_large)));
-  }
-  const auto text = util::read_bounded(in, util::report_json_limits.max_bytes);
-  if (!text) {
-    throw unusable_peak_file(
-        input_error(fmt::format("{}: more than {} MiB without an end", name, util::report_json_limits.max_bytes >> 20U)));
-  }
-  figures f = parse_figures(*text, name);
+  figures f = parse_figures(text, name);
   f.file = std::filesystem::absolute(path).string();
   f.source = "file";
   return f;

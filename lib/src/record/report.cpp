@@ -402,7 +402,7 @@ report parse_report(const std::string& text, const std::string& name) {
   return r;
 }
 
-report load_report(const std::filesystem::path& path) {
+std::string read_report_text(const std::filesystem::path& path) {
   const std::string name = path.string();
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
@@ -424,7 +424,11 @@ report load_report(const std::filesystem::path& path) {
     throw report_error(fmt::format("{}: more than {} MiB without an end; not a report graviton-bench writes", name,
                                    util::report_json_limits.max_bytes >> 20U));
   }
-  return parse_report(*text, name);
+  return std::move(*text);
+}
+
+report load_report(const std::filesystem::path& path) {
+  return parse_report(read_report_text(path), path.string());
 }
 
 } // namespace gbench::record

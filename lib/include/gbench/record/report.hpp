@@ -163,7 +163,12 @@ void from_json(const node& n, report& out);
 /// and the line and column of a syntax error or the JSON path of a missing or ill-typed field.
 report parse_report(const std::string& text, const std::string& name);
 
-/// Reads a report file (the same errors, and a missing, unreadable or directory path).
+/// The text of a report file, read within report_json_limits: a missing, unreadable or directory path, a file
+/// over the size limit or one that never ends (/dev/zero) throws report_error naming it, before it fills the
+/// memory. Also for files that may be whole reports (--peak).
+std::string read_report_text(const std::filesystem::path& path);
+
+/// Reads a report file (the same errors as parse_report and read_report_text).
 report load_report(const std::filesystem::path& path);
 
 } // namespace gbench::record
