@@ -40,8 +40,9 @@ double estimate_of(const entrant& e) {
   return n == 0 ? 0.0 : sum / n;
 }
 
-int knobs_of(const std::vector<entrant>& entrants, const std::string& id) {
-  return std::find_if(entrants.begin(), entrants.end(), [&](const entrant& e) { return e.id == id; })->knobs_set;
+// The entrant a standing stands for: every standing is made from one.
+const entrant& entrant_of(const std::vector<entrant>& entrants, const std::string& id) {
+  return *std::find_if(entrants.begin(), entrants.end(), [&](const entrant& e) { return e.id == id; });
 }
 
 } // namespace
@@ -122,7 +123,7 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
     if (s.id == best->id || s.processes == 0) {
       continue;
     }
-    const auto& e = *std::find_if(entrants.begin(), entrants.end(), [&](const entrant& x) { return x.id == s.id; });
+    const auto& e = entrant_of(entrants, s.id);
     const auto c = compare_groups(best_groups, measured(e), batch, rules.alpha);
     s.vs_best = c;
     if (!out.ready) {
@@ -167,12 +168,11 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
       // seen to help, and it is left unset, as the tie rule does among candidates within the tolerance.
       const double gap = live[1]->estimate_ns / live[0]->estimate_ns - 1.0;
       const double mde = *live[1]->vs_best->mde;
-      if (knobs_of(entrants, live[1]->id) < knobs_of(entrants, live[0]->id) && gap < mde) {
+      if (entrant_of(entrants, live[1]->id).knobs_set < entrant_of(entrants, live[0]->id).knobs_set && gap < mde) {
+        // Neither is within the tolerance (that would have ended the race as a tie), so no tie is undone.
         auto& kept = *live[1];
         auto& cut = *live[0];
         cut.eliminated = true;
-        ties -= kept.within_tolerance ? 1 : 0;
-        kept.within_tolerance = false;
         --left;
         cut.reason = fmt::format("successive halving, last two: {:.3g}x the time of {} by estimate, below the {:.1f}% "
                                  "their processes could show ({} vs {} processes), and it sets more knobs: the one "
