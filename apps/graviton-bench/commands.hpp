@@ -65,6 +65,7 @@ struct compare_options {
   double alpha = 0.05;
   double threshold_percent = 5.0;
   bool allow_mismatch = false;
+  bool paired = false;
   std::string format = "table";
 };
 CLI::App* setup_compare(CLI::App& app, compare_options& opt);

@@ -45,13 +45,17 @@ CLI::App* setup_compare(CLI::App& app, compare_options& opt) {
       ->multi_option_policy(last);
   sub->add_flag("--allow-mismatch", opt.allow_mismatch,
                 "Compare reports of different model shapes, LibTorch builds or host CPUs (the differences are listed)");
+  sub->add_flag("--paired", opt.paired,
+                "The i-th run of each side ran next to the i-th of the other (interleaved rounds, as "
+                "scripts/ci-regression runs them): pair them, so that the machine's drift between rounds cancels");
   sub->add_option("--format", opt.format, "Output on stdout: table, markdown (for a pull-request comment), json")
       ->capture_default_str()
       ->multi_option_policy(last);
   sub->footer("Exit codes: 0 no regression, 10 a regression (or a failure in the candidate only), 11 a report file "
               "cannot be used, 12 the reports' set-ups differ (without --allow-mismatch), 13 inconclusive (fewer than "
               "two runs a side somewhere, and no regression), 2 bad command line, 3 bad --metric or --format. A "
-              "regression needs evidence across runs (processes): Welch's test on their estimates.");
+              "regression needs evidence across runs (processes): Welch's t on their estimates, or with --paired the "
+              "paired t-test.");
   return sub;
 }
 
@@ -88,6 +92,7 @@ int run_compare(const compare_options& opt) {
   o.alpha = opt.alpha;
   o.threshold = opt.threshold_percent / 100.0;
   o.allow_mismatch = opt.allow_mismatch;
+  o.paired = opt.paired;
   // Refuse a bad --format before reading anything.
   const auto reporter = report::make_diff_reporter(opt.format);
   const auto base = load_side(baselines, opt.allow_mismatch);

@@ -197,6 +197,48 @@ TEST_CASE("alpha is respected", "[regression]") {
   CHECK(at_01.result == verdict::unchanged);
 }
 
+TEST_CASE("--paired: runs that ran next to each other are compared within their rounds", "[regression]") {
+  // The machine's speed wanders between rounds (100, 120, 90, 110, 105 us) and the candidate is 3% slower in
+  // every round: across rounds the drift swamps the change, within them it cancels.
+  const std::vector<double> base_levels{100000, 120000, 90000, 110000, 105000};
+  const std::vector<double> cand_levels{103500, 123000, 92400, 113600, 108000};
+  auto side = [](const std::vector<double>& levels, std::size_t rounds) {
+    std::vector<json> runs;
+    for (std::size_t i = 0; i < rounds; ++i) {
+      const double c = levels[i];
+      runs.push_back(run("default", {result(8, {c - 500, c, c + 500})}, 1));
+    }
+    return report(runs);
+  };
+  gbench::compare::diff_options o;
+  o.threshold = 0.02;
+  const auto welch = compare(side(base_levels, 5), side(cand_levels, 5), o).rows.front();
+  CHECK_FALSE(welch.paired);
+  REQUIRE(welch.runs_p_value);
+  // scipy.stats.ttest_ind(log(cand), log(base), equal_var=False).pvalue
+  CHECK(*welch.runs_p_value == Approx(0.6779390727949354).epsilon(1e-6));
+  CHECK(welch.result == verdict::unchanged);
+
+  o.paired = true;
+  const auto diff = compare(side(base_levels, 5), side(cand_levels, 5), o);
+  const auto& paired = diff.rows.front();
+  CHECK(paired.paired);
+  REQUIRE(paired.runs_p_value);
+  // scipy.stats.ttest_rel(log(cand), log(base)).pvalue
+  CHECK(*paired.runs_p_value == Approx(8.745675506148889e-05).epsilon(1e-6));
+  CHECK(paired.ratio == Approx(1.0295238095238095));
+  CHECK(paired.result == verdict::regression);
+  const auto j = json::parse(text_of(diff, "json"));
+  gbench_test::check_schema(j, "comparison");
+  CHECK(j["options"]["paired"] == true);
+  CHECK(j["rows"][0]["paired"] == true);
+
+  // A side with a run fewer cannot be paired: the test falls back to Welch's and says so.
+  const auto uneven = compare(side(base_levels, 5), side(cand_levels, 4), o).rows.front();
+  CHECK_FALSE(uneven.paired);
+  CHECK_THAT(uneven.note, Contains("not paired (5 vs 4 runs"));
+}
+
 TEST_CASE("metrics: throughput is better higher, and a tail that rises while the rest gets faster is not a regression",
           "[regression]") {
   gbench::compare::diff_options o;

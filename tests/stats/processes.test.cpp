@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -97,6 +98,90 @@ TEST_CASE("Welch's test on log process estimates matches SciPy", "[stats][proces
   REQUIRE(r.mde);
   CHECK(*r.mde > 0);
   CHECK(*r.mde < 0.09); // smaller than the 9% difference it found
+}
+
+TEST_CASE("processes of the same rounds are paired: the paired t-test matches SciPy", "[stats][processes]") {
+  // The machine's speed wanders between rounds; b is 3% slower than a in every round.
+  const std::vector<double> la{100, 120, 90, 110, 105};
+  const std::vector<double> lb{103.5, 123.0, 92.4, 113.6, 108.0};
+  std::vector<process_samples> a;
+  std::vector<process_samples> b;
+  for (std::size_t i = 0; i < la.size(); ++i) {
+    a.push_back({{la[i]}, 0, i + 1});
+    b.push_back({{lb[i]}, 0, i + 1});
+  }
+  std::reverse(b.begin(), b.end()); // the same rounds, listed in another order
+  const auto r = compare_groups(b, a, {});
+  CHECK(r.paired);
+  REQUIRE(r.p_value);
+  REQUIRE(r.df);
+  CHECK(*r.df == 4);
+  CHECK(*r.p_value == Approx(8.745675506148889e-05).epsilon(1e-6)); // scipy.stats.ttest_rel(log(b), log(a))
+  CHECK(r.ratio == Approx(1.0295238095238095));
+  CHECK(r.significant);
+  CHECK(r.ci_low > 1.0);
+  REQUIRE(r.mde);
+  CHECK(*r.mde < 0.03);
+  CHECK(processes_needed(r, 0.03, 0.05, 0.8) <= 5);
+
+  // Without rounds the drift between rounds swamps the change: Welch's t on the same estimates.
+  std::vector<process_samples> a0 = a;
+  for (auto& p : a0) {
+    p.round = 0;
+  }
+  const auto u = compare_groups(b, a0, {});
+  CHECK_FALSE(u.paired);
+  CHECK(*u.p_value == Approx(0.6779390727949354).epsilon(1e-6)); // scipy.stats.ttest_ind(equal_var=False)
+  CHECK_FALSE(u.significant);
+  CHECK(processes_needed(u, 0.03, 0.05, 0.8) > 5);
+
+  // Rounds that do not match one to one pair nothing.
+  auto twice = b;
+  twice[1].round = twice[0].round;
+  CHECK_FALSE(compare_groups(twice, a, {}).paired);
+  auto other = b;
+  other[4].round = 9;
+  CHECK_FALSE(compare_groups(other, a, {}).paired);
+}
+
+TEST_CASE("A/A and a 3% change under drift between rounds: pairing keeps alpha and gains power",
+          "[stats][processes][simulation]") {
+  // Every round runs at its own speed (5% between rounds), each process adds 1% of its own, samples 3%.
+  simulator sim(314);
+  const auto rounds = [&](int n, double level, const std::vector<double>& speed) {
+    auto g = sim.group(n, 100, level, 0.01, 0.03);
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      g[i].round = i + 1;
+      for (double& x : g[i].samples) {
+        x *= speed[i];
+      }
+    }
+    return g;
+  };
+  int aa_alarms = 0;
+  int paired_caught = 0;
+  int welch_caught = 0;
+  constexpr int trials = 200;
+  for (int t = 0; t < trials; ++t) {
+    std::vector<double> speed;
+    for (int i = 0; i < 6; ++i) {
+      speed.push_back(std::exp(0.05 * sim.normal()));
+    }
+    process_test_options o;
+    o.resamples = 200;
+    o.seed = static_cast<std::uint64_t>(t);
+    const auto base = rounds(6, 50e3, speed);
+    aa_alarms += compare_groups(rounds(6, 50e3, speed), base, o).significant ? 1 : 0;
+    auto slow = rounds(6, 51.5e3, speed);
+    paired_caught += compare_groups(slow, base, o).significant ? 1 : 0;
+    for (auto& p : slow) {
+      p.round = 0;
+    }
+    welch_caught += compare_groups(slow, base, o).significant ? 1 : 0;
+  }
+  CHECK(aa_alarms <= trials * 8 / 100); // alpha 5%, plus the binomial spread of 200 trials
+  CHECK(paired_caught >= trials * 9 / 10);
+  CHECK(welch_caught < trials / 2);
 }
 
 TEST_CASE("with one process a side there is no test, only an interval", "[stats][processes]") {

@@ -103,7 +103,7 @@ sample_groups process_groups(const sample_groups& groups, std::int64_t batch, me
   sample_groups out;
   for (const auto& g : groups) {
     if (!g.samples.empty()) {
-      out.push_back({{metric_value(g.samples, batch, m)}, 0});
+      out.push_back({{metric_value(g.samples, batch, m)}, 0, g.round});
     }
   }
   return out;
@@ -179,6 +179,7 @@ change compare_samples(const sample_groups& baseline, const sample_groups& candi
     r.ratio_high = c.ci_high;
   }
   r.runs_p_value = c.p_value;
+  r.paired = c.paired;
   r.mde = c.mde;
   if (c.p_value) {
     r.runs_z = c.ratio > 1.0 ? 1.0 : -1.0; // the candidate's processes slower (> 0) or faster

@@ -114,8 +114,10 @@ std::vector<pooled_row> pool(const record::report& r) {
         continue;
       }
       ++row.repetitions;
+      // The processes of one round ran next to each other: the engine pairs them by round.
       it->groups.push_back({std::vector<double>(b.samples_ns.begin(), b.samples_ns.end()),
-                            static_cast<std::size_t>(std::max<std::int64_t>(0, b.chunk_size))});
+                            static_cast<std::size_t>(std::max<std::int64_t>(0, b.chunk_size)),
+                            static_cast<std::size_t>(std::max(0, run.repetition))});
       it->repetitions.push_back(run.repetition);
       it->unsteady.push_back(!b.warmup_steady);
       if (b.profile) {
@@ -244,6 +246,7 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
     row.p_value = c.p_value;
     row.p_value_runs = c.runs_p_value;
     row.p_value_processes = c.runs_p_value;
+    row.paired_by_round = c.paired;
     row.mde = c.mde;
     row.verdict = preset_verdict(c);
   }

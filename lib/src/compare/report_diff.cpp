@@ -46,15 +46,15 @@ namespace {
 
 std::string key_text(const report::stored_series& s) { return fmt::format("{} @ {}", s.preset, s.batch); }
 
-// A series' samples, one group per repetition (process).
-sample_groups groups_of(const report::stored_series& s) {
+// A series' samples, one group per repetition (process); with `rounds`, the i-th is given round i + 1.
+sample_groups groups_of(const report::stored_series& s, bool rounds) {
   sample_groups out;
   std::size_t begin = 0;
   for (std::size_t i = 0; i < s.repetition_sizes.size(); ++i) {
     const auto n = s.repetition_sizes[i];
     out.push_back({std::vector<double>(s.samples_ns.begin() + static_cast<std::ptrdiff_t>(begin),
                                        s.samples_ns.begin() + static_cast<std::ptrdiff_t>(begin + n)),
-                   i < s.chunk_sizes.size() ? s.chunk_sizes[i] : 0});
+                   i < s.chunk_sizes.size() ? s.chunk_sizes[i] : 0, rounds ? i + 1 : 0});
     begin += n;
   }
   return out;
@@ -95,7 +95,8 @@ diff_row diff_series(const report::stored_series& base, const report::stored_ser
     }
     return row;
   }
-  static_cast<change&>(row) = compare_samples(groups_of(base), groups_of(cand), base.batch, o.what, o);
+  static_cast<change&>(row) =
+      compare_samples(groups_of(base, o.paired), groups_of(cand, o.paired), base.batch, o.what, o);
   row.measured = true;
   switch (row.verdict) {
   case verdict::worse:
@@ -122,6 +123,11 @@ diff_row diff_series(const report::stored_series& base, const report::stored_ser
   }
   if (row.result == outcome::unchanged && row.note.empty() && row.mde) {
     row.note = fmt::format("would detect >= {:.1f}%", 100.0 * *row.mde);
+  }
+  if (o.paired && !row.paired && row.runs_p_value) {
+    const auto unpaired = fmt::format("not paired ({} vs {} runs; --paired needs as many a side): Welch's t instead",
+                                      row.repetitions_baseline, row.repetitions_candidate);
+    row.note = row.note.empty() ? unpaired : row.note + "; " + unpaired;
   }
   return row;
 }
@@ -192,6 +198,7 @@ nlohmann::json to_json(const report_diff& d) {
                   {"alpha", d.options.alpha},
                   {"threshold", d.options.threshold},
                   {"allow_mismatch", d.options.allow_mismatch},
+                  {"paired", d.options.paired},
                   {"confidence", d.options.confidence},
                   {"resamples", d.options.resamples}};
   j["differences"] = nlohmann::json::array();
@@ -224,6 +231,7 @@ nlohmann::json to_json(const report_diff& d) {
       x["z"] = row.z;
       x["runs_p_value"] = or_null(row.runs_p_value);
       x["runs_z"] = or_null(row.runs_z);
+      x["paired"] = row.paired;
       x["minimal_detectable_effect"] = or_null(row.mde);
       x["significant"] = row.significant;
       x["enough_samples"] = row.enough_samples;

@@ -204,6 +204,7 @@ nlohmann::json to_json(const preset_comparison& c) {
     // Written only when known, so that reports of older versions read and written again stay the same.
     if (c.p_value_processes) {
       j["p_value_processes"] = *c.p_value_processes;
+      j["paired_by_round"] = c.paired_by_round;
     }
     if (c.mde) {
       j["minimal_detectable_effect"] = *c.mde;
@@ -266,6 +267,7 @@ void from_json(const node& n, preset_comparison& out) {
     read(n, "p_value", out.p_value);
     read_optional(n, "p_value_runs", out.p_value_runs);
     read_optional(n, "p_value_processes", out.p_value_processes);
+    read_optional(n, "paired_by_round", out.paired_by_round);
     read_optional(n, "minimal_detectable_effect", out.mde);
     read(n, "verdict", out.verdict);
   }

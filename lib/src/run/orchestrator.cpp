@@ -300,12 +300,14 @@ std::vector<record::preset_run> execute(const plan& p, const std::string& execut
   const bool cpu_has_bf16 = evidence && evidence::cpu_has_bf16_instructions(host::query_host());
   int iterations = p.iterations;
   std::size_t k = 0;
-  // Rounds of every preset (of every model) once, interleaved (A B C A B C), so that drift on a noisy machine
-  // falls on every preset and model alike.
+  // Rounds of every preset (of every model) once, interleaved, so that drift on a noisy machine falls on every
+  // preset and model alike; the comparison pairs the processes of a round. Every other round runs in reverse
+  // (A B C, C B A, A B C, ...): a machine that speeds up or slows down within rounds favours no position.
   for (int round = 1; util::interrupt_signal() == 0; ++round) {
     for (std::size_t n = 0; n < per_round && util::interrupt_signal() == 0; ++n, ++k) {
-      const std::size_t i = n % p.presets.size();
-      const auto& model = models[n / p.presets.size()];
+      const std::size_t slot = round % 2 == 0 ? per_round - 1 - n : n;
+      const std::size_t i = slot % p.presets.size();
+      const auto& model = models[slot / p.presets.size()];
       const std::string who = models.size() > 1 ? model.name + ", preset " + p.presets[i].name : "preset " + p.presets[i].name;
       if (p.progress) {
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

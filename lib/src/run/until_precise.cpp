@@ -25,7 +25,8 @@ std::vector<stats::process_samples> group_of(const std::vector<record::preset_ru
     for (const auto& b : run.batches) {
       if (b.batch == batch && b.ok && !b.samples_ns.empty()) {
         group.push_back({std::vector<double>(b.samples_ns.begin(), b.samples_ns.end()),
-                         static_cast<std::size_t>(std::max<std::int64_t>(0, b.chunk_size))});
+                         static_cast<std::size_t>(std::max<std::int64_t>(0, b.chunk_size)),
+                         static_cast<std::size_t>(std::max(0, run.repetition))});
       }
     }
   }

@@ -89,18 +89,51 @@ double resampled_median(const std::vector<double>& sorted, std::mt19937_64& engi
   return quantile_sorted(sorted, q);
 }
 
+// A process's estimate (lowest chunk median) over a resample of each of its chunks.
+double resampled_lowest(const sorted_process& p, std::mt19937_64& engine, std::vector<double>& scratch) {
+  double lowest = std::numeric_limits<double>::infinity();
+  for (const auto& chunk : p.chunks) {
+    lowest = std::min(lowest, resampled_median(chunk, engine, scratch));
+  }
+  return lowest;
+}
+
 double resampled_estimate(const std::vector<sorted_process>& group, std::mt19937_64& engine,
                           std::vector<double>& scratch) {
   double sum = 0;
   for (std::size_t i = 0; i < group.size(); ++i) {
-    const auto& p = group[uniform_index(engine, group.size())];
-    double lowest = std::numeric_limits<double>::infinity();
-    for (const auto& chunk : p.chunks) {
-      lowest = std::min(lowest, resampled_median(chunk, engine, scratch));
-    }
-    sum += lowest;
+    sum += resampled_lowest(group[uniform_index(engine, group.size())], engine, scratch);
   }
   return sum / static_cast<double>(group.size());
+}
+
+// Indices (into a, b) of the processes that ran in the same round, in round order, when the groups pair:
+// every process has a round, no round holds two processes of one group, both groups hold the same rounds,
+// and there are two or more. Else empty.
+std::vector<std::pair<std::size_t, std::size_t>> pairs_by_round(std::span<const process_samples> a,
+                                                                std::span<const process_samples> b) {
+  if (a.size() != b.size() || a.size() < 2) {
+    return {};
+  }
+  const auto by_round = [](std::span<const process_samples> g) {
+    std::vector<std::pair<std::size_t, std::size_t>> out; // (round, index)
+    for (std::size_t i = 0; i < g.size(); ++i) {
+      out.emplace_back(g[i].round, i);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto ra = by_round(a);
+  const auto rb = by_round(b);
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  for (std::size_t k = 0; k < ra.size(); ++k) {
+    const bool repeated = k > 0 && (ra[k].first == ra[k - 1].first || rb[k].first == rb[k - 1].first);
+    if (ra[k].first == 0 || ra[k].first != rb[k].first || repeated) {
+      return {};
+    }
+    pairs.emplace_back(ra[k].second, rb[k].second);
+  }
+  return pairs;
 }
 
 std::vector<double> estimates_of(std::span<const process_samples> group) {
@@ -243,21 +276,35 @@ group_comparison compare_groups(std::span<const process_samples> a, std::span<co
 
   const auto prep_a = prepare(a);
   const auto prep_b = prepare(b);
+  const auto pairs = pairs_by_round(a, b);
+  r.paired = !pairs.empty();
   std::mt19937_64 engine(o.seed);
   std::vector<double> draws;
   std::vector<double> scratch;
   draws.reserve(static_cast<std::size_t>(o.resamples));
   for (int i = 0; i < o.resamples; ++i) {
-    const double num = resampled_estimate(prep_a, engine, scratch);
-    draws.push_back(num / resampled_estimate(prep_b, engine, scratch));
+    if (r.paired) {
+      // Rounds are drawn, each with both of its processes, so the drift they shared stays shared.
+      double num = 0;
+      double den = 0;
+      for (std::size_t k = 0; k < pairs.size(); ++k) {
+        const auto& [ia, ib] = pairs[uniform_index(engine, pairs.size())];
+        num += resampled_lowest(prep_a[ia], engine, scratch);
+        den += resampled_lowest(prep_b[ib], engine, scratch);
+      }
+      draws.push_back(num / den);
+    } else {
+      const double num = resampled_estimate(prep_a, engine, scratch);
+      draws.push_back(num / resampled_estimate(prep_b, engine, scratch));
+    }
   }
   std::tie(r.ci_low, r.ci_high) = percentile_interval(draws, r.ratio, o.confidence);
 
+  r.log_var_a = log_variance(est_a);
+  r.log_var_b = log_variance(est_b);
   if (est_a.size() >= 2 && est_b.size() >= 2) {
     const auto na = static_cast<double>(est_a.size());
     const auto nb = static_cast<double>(est_b.size());
-    const double va = log_variance(est_a) / na;
-    const double vb = log_variance(est_b) / nb;
     std::vector<double> log_a;
     std::vector<double> log_b;
     for (const double x : est_a) {
@@ -267,9 +314,25 @@ group_comparison compare_groups(std::span<const process_samples> a, std::span<co
       log_b.push_back(std::log(x));
     }
     const double diff = mean_of(log_a) - mean_of(log_b);
-    const double se = std::sqrt(va + vb);
-    if (se > 0) {
+    double se = 0;
+    if (r.paired) {
+      welford w;
+      for (const auto& [ia, ib] : pairs) {
+        w.add(log_a[ia] - log_b[ib]);
+      }
+      r.log_var_diff = w.variance();
+      se = std::sqrt(r.log_var_diff / na);
+    } else {
+      se = std::sqrt(r.log_var_a / na + r.log_var_b / nb);
+    }
+    if (se > 0 && r.paired) {
+      r.df = na - 1;
+    } else if (se > 0) {
+      const double va = r.log_var_a / na;
+      const double vb = r.log_var_b / nb;
       r.df = (va + vb) * (va + vb) / (va * va / (na - 1) + vb * vb / (nb - 1));
+    }
+    if (se > 0) {
       r.p_value = std::min(1.0, 2.0 * student_t_sf(std::abs(diff) / se, *r.df));
       const double t_conf = student_t_quantile(1.0 - (1.0 - o.confidence) / 2.0, *r.df);
       // The interval is for the ratio of geometric means of process estimates; centred on the ratio of
@@ -282,7 +345,7 @@ group_comparison compare_groups(std::span<const process_samples> a, std::span<co
     } else {
       // Identical process estimates on both sides: no spread to test against. Either the groups equal each
       // other exactly or they differ without any noise at all.
-      r.df = na + nb - 2;
+      r.df = r.paired ? na - 1 : na + nb - 2;
       r.p_value = diff == 0 ? 1.0 : 0.0;
       r.t_low = r.t_high = std::exp(diff);
       r.mde = 0.0;
@@ -302,6 +365,24 @@ int processes_needed(double var_a, double var_b, double target, double alpha, do
     const double df = 2.0 * (n - 1);
     const double factor = student_t_upper_quantile(alpha / 2.0, df) + student_t_quantile(power, df);
     if (factor * std::sqrt((var_a + var_b) / n) <= goal) {
+      return n;
+    }
+  }
+  return cap;
+}
+
+int processes_needed(const group_comparison& c, double target, double alpha, double power, int cap) {
+  if (!c.paired) {
+    return processes_needed(c.log_var_a, c.log_var_b, target, alpha, power, cap);
+  }
+  if (!(target > 0)) {
+    return cap;
+  }
+  const double goal = std::log1p(target);
+  for (int n = 2; n <= cap; ++n) {
+    const double df = n - 1.0;
+    const double factor = student_t_upper_quantile(alpha / 2.0, df) + student_t_quantile(power, df);
+    if (factor * std::sqrt(c.log_var_diff / n) <= goal) {
       return n;
     }
   }

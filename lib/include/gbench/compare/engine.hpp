@@ -64,9 +64,11 @@ struct change {
   double p_value = 1;          ///< two-sided Mann-Whitney U of candidate against baseline samples
   double z = 0;                ///< positive when the candidate's samples tend to be larger (slower)
   /// The test that decides: Welch's t on the logarithms of the processes' estimates (or own p90/p99), with
-  /// two processes a side or more. Samples of one process share its luck (CPU placement, memory layout, slow
-  /// episodes of the machine), which the test on raw samples takes for evidence; this one does not.
+  /// two processes a side or more; the paired t-test on their differences within rounds when the processes
+  /// pair by round (`paired`). Samples of one process share its luck (CPU placement, memory layout, the
+  /// machine's speed while it ran), which the test on raw samples takes for evidence; this one does not.
   std::optional<double> runs_p_value;
+  bool paired = false;          ///< the processes were paired by round (stats::group_comparison::paired)
   std::optional<double> runs_z; ///< positive when the candidate is slower, whatever the metric
   std::optional<double> mde;    ///< the smallest relative change that test would detect (80% power at alpha)
   bool enough_samples = false;  ///< the sample sizes can reach alpha at all

@@ -18,6 +18,9 @@ struct diff_options : settings {
   diff_options() { threshold = 0.05; }
   metric what = metric::median;
   bool allow_mismatch = false; ///< compare reports whose facts differ (they are still listed)
+  /// The i-th run of each side ran next to the i-th of the other (interleaved rounds, as scripts/ci-regression
+  /// runs them): the engine pairs them, so that the machine's drift between rounds cancels.
+  bool paired = false;
 };
 
 /// What became of one (preset, batch) between the reports: the engine's verdict, or a failure.

@@ -103,6 +103,7 @@ struct preset_comparison {
   std::optional<double> between_cv;         ///< variance component between processes, as a CV
   std::optional<double> within_cv;          ///< between chunks within a process, as a CV
   std::optional<double> p_value_processes;  ///< Welch's t on log process estimates (2+ processes a side)
+  bool paired_by_round = false;             ///< that test was the paired t-test on the rounds' differences
   std::optional<double> mde;                ///< smallest relative change the test would detect (80% power)
   std::vector<std::string> flags;           ///< outlier processes, drift, warm-up that never settled
   std::vector<std::string> inert_knobs;     ///< knobs this preset sets that cannot act on this host

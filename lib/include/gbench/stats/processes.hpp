@@ -21,6 +21,10 @@ namespace gbench::stats {
 struct process_samples {
   std::vector<double> samples;
   std::size_t chunk_size = 0;
+  /// The round of interleaved processes it ran in (1, 2, ...); 0 when unknown. Processes of two groups that
+  /// ran in the same round ran next to each other, so the machine's slow drift (its speed wanders by several
+  /// percent over seconds) fell on both alike: compare_groups pairs them.
+  std::size_t round = 0;
 };
 
 /// The median of each chunk, in order.
@@ -77,16 +81,26 @@ struct group_comparison {
   double ratio = 1;            ///< estimate(a) / estimate(b)
   double ci_low = 1;           ///< hierarchical bootstrap interval of the ratio
   double ci_high = 1;
-  /// Welch's t-test on the logarithms of the process estimates (a ratio is a difference of logs), when each
-  /// side has at least two processes; else absent: the variance between processes is unknown.
+  /// Whether the processes were paired by round: every process of both groups has a round, each round holds
+  /// one process of each group, and both groups hold the same two rounds or more. Then the test is the paired
+  /// t-test on the differences of log estimates within rounds, and the bootstrap resamples rounds.
+  bool paired = false;
+  /// Welch's t-test on the logarithms of the process estimates (a ratio is a difference of logs), or the
+  /// paired t-test when paired, when each side has at least two processes; else absent: the variance between
+  /// processes is unknown.
   std::optional<double> p_value;
-  std::optional<double> df;              ///< Welch-Satterthwaite degrees of freedom
+  std::optional<double> df;              ///< Welch-Satterthwaite degrees of freedom, or rounds - 1 when paired
   std::optional<double> t_low;           ///< the t interval of the ratio at `confidence`
   std::optional<double> t_high;
   /// The smallest relative change (e.g. 0.041 for 4.1%) the test would detect with probability `power` at
   /// `alpha`, from the observed variance of process estimates.
   std::optional<double> mde;
   bool significant = false;    ///< p_value < alpha and the bootstrap interval excludes 1
+  /// Variances of the log process estimates the test rests on: of each group, and when paired of the
+  /// differences within rounds. What one more process a side (round) would buy follows from them.
+  double log_var_a = 0;
+  double log_var_b = 0;
+  double log_var_diff = 0;
 };
 
 group_comparison compare_groups(std::span<const process_samples> a, std::span<const process_samples> b,
@@ -96,6 +110,10 @@ group_comparison compare_groups(std::span<const process_samples> a, std::span<co
 /// estimates `var_a`, `var_b` (per process): the smallest n >= 2 with (t_{1-alpha/2} + t_power) *
 /// sqrt((var_a + var_b) / n) <= log(1 + target), or `cap` when none up to it does.
 int processes_needed(double var_a, double var_b, double target, double alpha, double power, int cap = 1000);
+
+/// The same for the test `c` made: from the variances of its groups, or when paired of its differences
+/// (then the answer is rounds: n - 1 degrees of freedom on var_diff / n).
+int processes_needed(const group_comparison& c, double target, double alpha, double power, int cap = 1000);
 
 /// Chunks per process that minimise the cost of a given precision (Kalibera and Jones): more processes when
 /// the variance lies between them, longer processes when it lies within. `process_overhead_s` is a process's
