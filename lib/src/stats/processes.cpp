@@ -322,15 +322,12 @@ group_comparison compare_groups(std::span<const process_samples> a, std::span<co
       }
       r.log_var_diff = w.variance();
       se = std::sqrt(r.log_var_diff / na);
-    } else {
-      se = std::sqrt(r.log_var_a / na + r.log_var_b / nb);
-    }
-    if (se > 0 && r.paired) {
       r.df = na - 1;
-    } else if (se > 0) {
+    } else {
       const double va = r.log_var_a / na;
       const double vb = r.log_var_b / nb;
-      r.df = (va + vb) * (va + vb) / (va * va / (na - 1) + vb * vb / (nb - 1));
+      se = std::sqrt(va + vb);
+      r.df = se > 0 ? (va + vb) * (va + vb) / (va * va / (na - 1) + vb * vb / (nb - 1)) : na + nb - 2;
     }
     if (se > 0) {
       r.p_value = std::min(1.0, 2.0 * student_t_sf(std::abs(diff) / se, *r.df));
@@ -345,7 +342,6 @@ group_comparison compare_groups(std::span<const process_samples> a, std::span<co
     } else {
       // Identical process estimates on both sides: no spread to test against. Either the groups equal each
       // other exactly or they differ without any noise at all.
-      r.df = r.paired ? na - 1 : na + nb - 2;
       r.p_value = diff == 0 ? 1.0 : 0.0;
       r.t_low = r.t_high = std::exp(diff);
       r.mde = 0.0;
