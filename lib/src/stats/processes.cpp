@@ -352,37 +352,34 @@ group_comparison compare_groups(std::span<const process_samples> a, std::span<co
   return r;
 }
 
-int processes_needed(double var_a, double var_b, double target, double alpha, double power, int cap) {
+namespace {
+
+// The smallest n >= 2 whose test would detect `target` (relative) with `power` at `alpha`, when n processes
+// a side leave a log-variance of var / n with sides * (n - 1) degrees of freedom; `cap` when none up to it does.
+int smallest_detecting(double var, int sides, double target, double alpha, double power, int cap) {
   if (!(target > 0)) {
     return cap;
   }
   const double goal = std::log1p(target);
   for (int n = 2; n <= cap; ++n) {
-    const double df = 2.0 * (n - 1);
+    const double df = sides * (n - 1.0);
     const double factor = student_t_upper_quantile(alpha / 2.0, df) + student_t_quantile(power, df);
-    if (factor * std::sqrt((var_a + var_b) / n) <= goal) {
+    if (factor * std::sqrt(var / n) <= goal) {
       return n;
     }
   }
   return cap;
 }
 
+} // namespace
+
+int processes_needed(double var_a, double var_b, double target, double alpha, double power, int cap) {
+  return smallest_detecting(var_a + var_b, 2, target, alpha, power, cap);
+}
+
 int processes_needed(const group_comparison& c, double target, double alpha, double power, int cap) {
-  if (!c.paired) {
-    return processes_needed(c.log_var_a, c.log_var_b, target, alpha, power, cap);
-  }
-  if (!(target > 0)) {
-    return cap;
-  }
-  const double goal = std::log1p(target);
-  for (int n = 2; n <= cap; ++n) {
-    const double df = n - 1.0;
-    const double factor = student_t_upper_quantile(alpha / 2.0, df) + student_t_quantile(power, df);
-    if (factor * std::sqrt(c.log_var_diff / n) <= goal) {
-      return n;
-    }
-  }
-  return cap;
+  return c.paired ? smallest_detecting(c.log_var_diff, 1, target, alpha, power, cap)
+                  : smallest_detecting(c.log_var_a + c.log_var_b, 2, target, alpha, power, cap);
 }
 
 int optimal_chunks(const variance_components& c, double process_overhead_s, double chunk_s, int min_chunks,
