@@ -197,7 +197,7 @@ TEST_CASE("alpha is respected", "[regression]") {
   CHECK(at_01.result == verdict::unchanged);
 }
 
-TEST_CASE("--paired: runs that ran next to each other are compared within their rounds", "[regression]") {
+TEST_CASE("compare --paired: runs that ran next to each other are compared within their rounds", "[regression]") {
   // The machine's speed wanders between rounds (100, 120, 90, 110, 105 us) and the candidate is 3% slower in
   // every round: across rounds the drift swamps the change, within them it cancels.
   const std::vector<double> base_levels{100000, 120000, 90000, 110000, 105000};
