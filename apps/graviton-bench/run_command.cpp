@@ -83,7 +83,8 @@ void setup_run(CLI::App& app, run_options& opt) {
   app.add_option("--baseline", opt.plan.baseline, "Preset that speed-ups are measured against")
       ->capture_default_str()
       ->multi_option_policy(last);
-  app.add_option("--alpha", opt.plan.alpha, "Significance level of the comparison (Mann-Whitney U)")
+  app.add_option("--alpha", opt.plan.alpha,
+                 "Significance level of the comparison (the t-test across processes, paired by round)")
       ->check(CLI::Range(1e-6, 0.5))
       ->capture_default_str()
       ->multi_option_policy(last);
