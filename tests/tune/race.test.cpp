@@ -152,13 +152,13 @@ TEST_CASE("race: a batch's samples reach the engine with their chunks", "[tune][
   r.ok = true;
   r.chunk_size = 5;
   r.samples_ns = {10, 11, 12, 13, 14, 9, 9, 9, 9, 9};
-  const auto p = gbench::tune::samples_of(r);
+  const auto p = gbench::compare::samples_of(r);
   REQUIRE(p);
   CHECK(p->chunk_size == 5);
   CHECK(p->samples.size() == 10);
   CHECK(gbench::stats::process_estimate(*p) == 9.0); // the lowest chunk median
   r.ok = false;
-  CHECK_FALSE(gbench::tune::samples_of(r).has_value());
+  CHECK_FALSE(gbench::compare::samples_of(r).has_value());
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "gbench/error.hpp"
+#include "gbench/record/run.hpp"
 #include "gbench/stats/compare.hpp"
 #include "gbench/stats/processes.hpp"
 #include "gbench/stats/summary.hpp"
@@ -37,6 +38,15 @@ std::string_view name_of(metric m) {
 }
 
 bool higher_is_better(metric m) { return m == metric::throughput; }
+
+std::optional<stats::process_samples> samples_of(const record::batch_result& r, int round) {
+  if (!r.ok || r.samples_ns.empty()) {
+    return std::nullopt;
+  }
+  return stats::process_samples{std::vector<double>(r.samples_ns.begin(), r.samples_ns.end()),
+                                static_cast<std::size_t>(std::max<std::int64_t>(0, r.chunk_size)),
+                                static_cast<std::size_t>(std::max(0, round))};
+}
 
 std::string_view name_of(verdict v) {
   switch (v) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "gbench/compare/engine.hpp"
 #include "gbench/stats/summary.hpp"
 
 namespace gbench::run {
@@ -23,10 +24,8 @@ std::vector<stats::process_samples> group_of(const std::vector<record::preset_ru
       continue;
     }
     for (const auto& b : run.batches) {
-      if (b.batch == batch && b.ok && !b.samples_ns.empty()) {
-        group.push_back({std::vector<double>(b.samples_ns.begin(), b.samples_ns.end()),
-                         static_cast<std::size_t>(std::max<std::int64_t>(0, b.chunk_size)),
-                         static_cast<std::size_t>(std::max(0, run.repetition))});
+      if (const auto p = b.batch == batch ? compare::samples_of(b, run.repetition) : std::nullopt) {
+        group.push_back(*p);
       }
     }
   }

@@ -47,14 +47,6 @@ const entrant& entrant_of(const std::vector<entrant>& entrants, const std::strin
 
 } // namespace
 
-std::optional<stats::process_samples> samples_of(const record::batch_result& r) {
-  if (!r.ok || r.samples_ns.empty()) {
-    return std::nullopt;
-  }
-  return stats::process_samples{std::vector<double>(r.samples_ns.begin(), r.samples_ns.end()),
-                                static_cast<std::size_t>(std::max<std::int64_t>(0, r.chunk_size))};
-}
-
 versus compare_groups(const compare::sample_groups& baseline, const compare::sample_groups& candidate,
                       std::int64_t batch, double alpha) {
   compare::settings s;

@@ -276,7 +276,7 @@ private:
               *std::find_if(entrants[b].begin(), entrants[b].end(), [&](const entrant& x) { return x.id == name; });
           const auto r = std::find_if(run.batches.begin(), run.batches.end(),
                                       [&](const record::batch_result& x) { return x.batch == b; });
-          const auto samples = r != run.batches.end() ? tune::samples_of(*r) : std::nullopt;
+          const auto samples = r != run.batches.end() ? compare::samples_of(*r) : std::nullopt;
           if (!run.ok) {
             e.failure = fmt::format("its process failed: {}", run.error);
           } else if (samples) {
@@ -364,7 +364,7 @@ private:
         continue;
       }
       for (const auto& r : p.run.batches) {
-        if (const auto samples = r.batch == b ? tune::samples_of(r) : std::nullopt) {
+        if (const auto samples = r.batch == b ? compare::samples_of(r) : std::nullopt) {
           out.push_back(*samples);
         }
       }

@@ -8,6 +8,10 @@
 
 #include "gbench/stats/processes.hpp"
 
+namespace gbench::record {
+struct batch_result;
+} // namespace gbench::record
+
 /// The one comparison engine: two groups of timing samples, each grouped by the process that measured
 /// them, give a change, its interval, p-values on the samples and across processes, and a verdict. The
 /// presets of one report (preset_comparison) and two reports (report_diff) are both compared here.
@@ -37,6 +41,10 @@ void check(const settings& s);
 /// One side's samples (ns per forward), grouped by the process that measured them, each in time order with
 /// its chunk size (stats/processes.hpp).
 using sample_groups = std::vector<stats::process_samples>;
+
+/// One process's samples at one batch, as the engine takes them, with the round (repetition) it ran in, 0 when
+/// unknown; none when the batch did not run.
+std::optional<stats::process_samples> samples_of(const record::batch_result& r, int round = 0);
 
 /// The verdict on one comparison, in one vocabulary; each front end words it for its question.
 enum class verdict {

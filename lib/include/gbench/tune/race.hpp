@@ -26,9 +26,6 @@ struct entrant {
   int knobs_set = 0; ///< knobs and settings it sets: the last halving cut keeps the simpler of two it cannot tell apart
 };
 
-/// One process's samples at one batch, as the engine takes them; none when the batch did not run.
-std::optional<stats::process_samples> samples_of(const record::batch_result& r);
-
 /// A candidate against a baseline, from the comparison engine (compare::compare_samples), as a speed-up.
 struct versus {
   double speedup = 0; ///< baseline estimate / candidate estimate (each the mean of its processes' lowest chunk
