@@ -13,20 +13,6 @@ double half_width(double estimate, double low, double high) {
   return std::max(high / estimate - 1.0, 1.0 - low / estimate);
 }
 
-// Processes a side for a t half-width of `target` (relative) when n of them leave a log-variance of var / n:
-// `sides` is 1 for one group or a paired comparison (n - 1 degrees of freedom), 2 for two independent groups
-// (2 (n - 1), var the sum of both sides' variances).
-int processes_for(double var, int sides, double target, double confidence) {
-  const double goal = std::log1p(target);
-  for (int n = 2; n < 1000; ++n) {
-    const double t = student_t_quantile(1.0 - (1.0 - confidence) / 2.0, static_cast<double>(sides * (n - 1)));
-    if (t * std::sqrt(var / n) <= goal) {
-      return n;
-    }
-  }
-  return 1000;
-}
-
 } // namespace
 
 precision_status assess_precision(const std::vector<precision_row>& rows, double target,
@@ -44,7 +30,7 @@ precision_status assess_precision(const std::vector<precision_row>& rows, double
         // One group: its mean's t interval.
         const double t = student_t_quantile(1.0 - (1.0 - o.confidence) / 2.0, static_cast<double>(row.preset.size() - 1));
         width = std::max(width, std::expm1(t * std::sqrt(var / static_cast<double>(row.preset.size()))));
-        wanted = processes_for(var, 1, target, o.confidence);
+        wanted = processes_for(var, 1, target, 1.0 - o.confidence, 0.5);
       }
     } else if (row.preset.size() >= 2 && row.baseline.size() >= 2) {
       const auto c = compare_groups(row.baseline, row.preset, o);
@@ -53,8 +39,8 @@ precision_status assess_precision(const std::vector<precision_row>& rows, double
         const double centre = std::sqrt(*c.t_low * *c.t_high); // the t interval is symmetric in logs
         width = std::max(width, half_width(centre, *c.t_low, *c.t_high));
       }
-      wanted = c.paired ? processes_for(c.log_var_diff, 1, target, o.confidence)
-                        : processes_for(c.log_var_a + c.log_var_b, 2, target, o.confidence);
+      // Processes for a t interval within +-target: power 0.5 leaves only the interval's own quantile.
+      wanted = processes_needed(c, target, 1.0 - o.confidence, 0.5);
     }
     if (width > s.worst || s.worst_row.empty()) {
       s.worst = std::max(s.worst, width);

@@ -352,11 +352,7 @@ group_comparison compare_groups(std::span<const process_samples> a, std::span<co
   return r;
 }
 
-namespace {
-
-// The smallest n >= 2 whose test would detect `target` (relative) with `power` at `alpha`, when n processes
-// a side leave a log-variance of var / n with sides * (n - 1) degrees of freedom; `cap` when none up to it does.
-int smallest_detecting(double var, int sides, double target, double alpha, double power, int cap) {
+int processes_for(double var, int sides, double target, double alpha, double power, int cap) {
   if (!(target > 0)) {
     return cap;
   }
@@ -371,15 +367,13 @@ int smallest_detecting(double var, int sides, double target, double alpha, doubl
   return cap;
 }
 
-} // namespace
-
 int processes_needed(double var_a, double var_b, double target, double alpha, double power, int cap) {
-  return smallest_detecting(var_a + var_b, 2, target, alpha, power, cap);
+  return processes_for(var_a + var_b, 2, target, alpha, power, cap);
 }
 
 int processes_needed(const group_comparison& c, double target, double alpha, double power, int cap) {
-  return c.paired ? smallest_detecting(c.log_var_diff, 1, target, alpha, power, cap)
-                  : smallest_detecting(c.log_var_a + c.log_var_b, 2, target, alpha, power, cap);
+  return c.paired ? processes_for(c.log_var_diff, 1, target, alpha, power, cap)
+                  : processes_for(c.log_var_a + c.log_var_b, 2, target, alpha, power, cap);
 }
 
 int optimal_chunks(const variance_components& c, double process_overhead_s, double chunk_s, int min_chunks,

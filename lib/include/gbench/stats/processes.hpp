@@ -111,6 +111,12 @@ group_comparison compare_groups(std::span<const process_samples> a, std::span<co
 /// sqrt((var_a + var_b) / n) <= log(1 + target), or `cap` when none up to it does.
 int processes_needed(double var_a, double var_b, double target, double alpha, double power, int cap = 1000);
 
+/// The search behind processes_needed: the smallest n >= 2 with (t_{1-alpha/2} + t_power) * sqrt(var / n) <=
+/// log(1 + target) at sides * (n - 1) degrees of freedom, or `cap` when none up to it does. `sides` is 1 for
+/// one group or pairs, 2 for two independent groups (var the sum of theirs). With power 0.5 (t_power = 0) it is
+/// the n whose t interval at confidence 1 - alpha is within +-target.
+int processes_for(double var, int sides, double target, double alpha, double power, int cap = 1000);
+
 /// The same for the test `c` made: from the variances of its groups, or when paired of its differences
 /// (then the answer is rounds: n - 1 degrees of freedom on var_diff / n).
 int processes_needed(const group_comparison& c, double target, double alpha, double power, int cap = 1000);
