@@ -5,7 +5,8 @@
 
 #include "commands.hpp"
 #include "gbench/backend/libtorch.hpp"
-#include "gbench/evidence/gather.hpp"
+#include "gbench/report/evidence_text.hpp"
+#include "gbench/run/evidence.hpp"
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/record/report.hpp"
@@ -81,8 +82,8 @@ int run_doctor(const doctor_options& opt) {
   std::cout << "knobs (the bf16 settings from a probe: one 64x256 by 256x256 matmul with and without each, in "
                "processes of their own with ONEDNN_VERBOSE=1; the others from the facts above)\n";
   std::cout.flush();
-  const auto verdicts = evidence::probe_knobs(plan, util::self_executable(), host, torch);
-  evidence::print_knob_verdicts(verdicts, std::cout);
+  const auto verdicts = run::probe_knobs(plan, util::self_executable(), host, torch);
+  report::print_knob_verdicts(verdicts, std::cout);
   std::vector<std::string> names;
   for (const auto& model : plan.models.empty() ? std::vector{plan.model} : plan.models) {
     names.push_back(model.name);
@@ -92,9 +93,9 @@ int run_doctor(const doctor_options& opt) {
                            names.size() > 1 ? "s" : "", fmt::join(names, ", "));
   std::cout.flush();
 
-  auto runs = evidence::gather_evidence(plan, default_preset(opt.configs, opt.presets_file), util::self_executable());
+  auto runs = run::gather_evidence(plan, default_preset(opt.configs, opt.presets_file), util::self_executable());
   util::throw_if_interrupted();
-  evidence::print_evidence(runs, opt.plan.cosine_threshold, std::cout);
+  report::print_evidence(runs, opt.plan.cosine_threshold, std::cout);
 
   if (!opt.json_path.empty()) {
     auto context = record::make_context(host, opt.command_line);

@@ -15,7 +15,8 @@
 #include "gbench/backend/libtorch.hpp"
 #include "gbench/compare/preset_comparison.hpp"
 #include "gbench/config/model_spec.hpp"
-#include "gbench/evidence/gather.hpp"
+#include "gbench/report/evidence_text.hpp"
+#include "gbench/run/evidence.hpp"
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
@@ -156,7 +157,7 @@ void print_profiles(const record::report& r, const run_options& opt, std::ostrea
 }
 
 // --peak FILE, else the host's cache; none when there is neither (the roofline columns then say '-').
-std::optional<peak::figures> find_peak(const std::string& option, const host::host_info& host) {
+std::optional<record::peak_figures> find_peak(const std::string& option, const host::host_info& host) {
   if (option == "none") {
     return std::nullopt;
   }
@@ -221,7 +222,7 @@ int run_run(const run_options& opt) {
   auto context = record::make_context(host, opt.command_line);
   const auto torch = backend::query_libtorch();
   // With --verify the bf16 settings are probed (a few small processes) before the context is written.
-  context.knobs = opt.verify ? evidence::probe_knobs(plan, util::self_executable(), host, torch)
+  context.knobs = opt.verify ? run::probe_knobs(plan, util::self_executable(), host, torch)
                              : evidence::assess_knobs(host, torch);
   context.peak = peak_figures;
   auto run_plan = plan;
@@ -250,7 +251,7 @@ int run_run(const run_options& opt) {
   }
   result.conditions = conditions;
   if (opt.verify && util::interrupt_signal() == 0) {
-    evidence::attach_evidence(result.runs, evidence::gather_evidence(plan, default_preset(opt.configs, opt.presets_file),
+    run::attach_evidence(result.runs, run::gather_evidence(plan, default_preset(opt.configs, opt.presets_file),
                                                                      util::self_executable()));
   }
   const int interrupted_by = util::interrupt_signal();
@@ -265,7 +266,7 @@ int run_run(const run_options& opt) {
   }
   if (opt.verify && opt.format == "table") {
     std::cout << "\nevidence (one more forward per batch with ONEDNN_VERBOSE=1, in a process of its own)\n";
-    evidence::print_evidence(result.runs, opt.plan.cosine_threshold, std::cout);
+    report::print_evidence(result.runs, opt.plan.cosine_threshold, std::cout);
   }
   std::cout.flush();
   if (!opt.json_path.empty()) {

@@ -183,7 +183,7 @@ TEST_CASE("BLAS routes: the operands are the model's, and bf16 on a CPU without 
   // Round trip through the report's JSON.
   const auto json = gbench::record::to_json(avx2[0]);
   const std::string file = "route.json";
-  layer_route back;
+  gbench::record::layer_route back;
   gbench::record::from_json(gbench::record::node(json, file), back);
   CHECK(back.math_basis == avx2[0].math_basis);
   CHECK(back.src_dtype == "bf16");
@@ -337,14 +337,14 @@ TEST_CASE("knob verdicts follow the facts of host and build", "[evidence][knobs]
   gbench::backend::libtorch_info torch;
   torch.mkldnn = true;
   torch.blas = "mkl";
-  auto find = [](const std::vector<gbench::evidence::knob_verdict>& vs, const std::string& knob) {
+  auto find = [](const std::vector<gbench::record::knob_verdict>& vs, const std::string& knob) {
     for (const auto& v : vs) {
       if (v.knob == knob) {
         return v;
       }
     }
     FAIL("no verdict for " << knob);
-    return gbench::evidence::knob_verdict{};
+    return gbench::record::knob_verdict{};
   };
   auto v = gbench::evidence::assess_knobs(x86, torch);
   CHECK_FALSE(find(v, "DNNL_DEFAULT_FPMATH_MODE").effective);

@@ -9,7 +9,7 @@
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/peak/peak.hpp"
-#include "gbench/peak/roofline.hpp"
+#include "gbench/record/roofline.hpp"
 #include "gbench/record/peak.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
@@ -19,8 +19,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-gbench::peak::figures sample_figures(bool with_bf16) {
-  gbench::peak::figures f;
+gbench::record::peak_figures sample_figures(bool with_bf16) {
+  gbench::record::peak_figures f;
   f.date = "2026-11-26T06:00:00Z";
   f.hostname = "box";
   f.arch = "x86_64";
@@ -30,7 +30,7 @@ gbench::peak::figures sample_figures(bool with_bf16) {
   f.threads = 2;
   f.fp32 = {"float32", 1024, {10, 11, 12}, 11, 200.0, "BLAS (mkl: no oneDNN execution)"};
   if (with_bf16) {
-    f.bf16 = gbench::peak::gemm_figure{"bfloat16", 1024, {5, 5, 6}, 5, 400.0, "oneDNN brg_matmul:avx512_core_amx"};
+    f.bf16 = gbench::record::gemm_figure{"bfloat16", 1024, {5, 5, 6}, 5, 400.0, "oneDNN brg_matmul:avx512_core_amx"};
     f.bf16_hardware = "AMX (amx_bf16)";
   } else {
     f.bf16_hardware = "none: AVX2 only";
@@ -73,7 +73,7 @@ TEST_CASE("peak figures survive their file format", "[peak]") {
   for (const bool bf16 : {true, false}) {
     const auto f = sample_figures(bf16);
     const auto j = gbench::record::to_json(f);
-    gbench::peak::figures back;
+    gbench::record::peak_figures back;
     gbench::record::from_json(gbench::record::node(j, "test"), back);
     CHECK(back.fp32.gflops == 200.0);
     CHECK(back.bf16.has_value() == bf16);
@@ -117,13 +117,13 @@ TEST_CASE("a bad peak file is named with the field and the fix, exit 3", "[peak]
 TEST_CASE("bytes per forward: weights once, each layer's input read and output written", "[peak]") {
   const auto m = two_layers();
   // weights (8*4+4 + 4*2+2) = 46 floats; activations at batch 3: 3*(8+4) + 3*(4+2) = 54 floats.
-  CHECK(gbench::peak::bytes_per_forward(m, 3) == Approx(4.0 * (46 + 54)));
+  CHECK(gbench::record::bytes_per_forward(m, 3) == Approx(4.0 * (46 + 54)));
 }
 
 TEST_CASE("the roofline bound is the lower of the compute and the memory roof", "[peak]") {
   const auto m = two_layers();
   const auto f = sample_figures(true);
-  const auto r = gbench::peak::make_roofline(m, 3, 1.0, f, false);
+  const auto r = gbench::record::make_roofline(m, 3, 1.0, f, false);
   const double flops = 3 * 2.0 * (8 * 4 + 4 * 2);
   CHECK(r.intensity == Approx(flops / (4.0 * 100)));
   // Intensity ~0.5 FLOP/B at 20 GB/s is far below 200 GFLOP/s: memory-bound.
@@ -136,13 +136,13 @@ TEST_CASE("the roofline bound is the lower of the compute and the memory roof", 
   big.input_shape = {4096};
   big.hidden = {4096};
   big.outputs = 4096;
-  const auto c = gbench::peak::make_roofline(big, 4096, 100.0, f, false);
+  const auto c = gbench::record::make_roofline(big, 4096, 100.0, f, false);
   CHECK_FALSE(c.memory_bound);
   CHECK(c.bound_gflops == 200.0);
   CHECK(c.percent_of_bound == Approx(50.0));
   // bf16 math takes the bf16 ceiling, where one was measured, and only then.
-  CHECK(gbench::peak::make_roofline(big, 4096, 100.0, f, true).bound_gflops == 400.0);
-  CHECK(gbench::peak::make_roofline(big, 4096, 100.0, sample_figures(false), true).ceiling == "fp32");
+  CHECK(gbench::record::make_roofline(big, 4096, 100.0, f, true).bound_gflops == 400.0);
+  CHECK(gbench::record::make_roofline(big, 4096, 100.0, sample_figures(false), true).ceiling == "fp32");
 }
 
 TEST_CASE("bf16 hardware is named from the CPU's features, and none on AVX2", "[peak]") {

@@ -56,14 +56,14 @@ record::report synthetic_report() {
     r.runs.push_back(pr);
   }
   // Fixed ceilings: the roofline columns are part of the golden output.
-  peak::figures f;
+  record::peak_figures f;
   f.date = "2026-01-01T00:00:00Z";
   f.threads = 2;
   f.source = "file";
   f.file = "peak.json";
   f.fp32 = {.dtype = "float32", .n = 1024, .samples_ns = {10'737'418}, .median_ns = 10'737'418, .gflops = 200,
             .route = "BLAS (mkl: no oneDNN execution)"};
-  f.bf16 = peak::gemm_figure{.dtype = "bfloat16", .n = 1024, .samples_ns = {5'368'709}, .median_ns = 5'368'709,
+  f.bf16 = record::gemm_figure{.dtype = "bfloat16", .n = 1024, .samples_ns = {5'368'709}, .median_ns = 5'368'709,
                              .gflops = 400, .route = "oneDNN brg_matmul:avx512_core_amx (bf16 src, bf16 weights)"};
   f.triad = {.bytes_per_array = 1 << 30, .llc_bytes = 1 << 25, .samples_ns = {161'061'274},
              .median_ns = 161'061'274, .gbps = 20};

@@ -49,7 +49,7 @@ const char* const space_file = R"({
   "presets": [ { "name": "default", "env": {} } ]
 })";
 
-gbench::tune::space_facts facts(std::vector<gbench::evidence::knob_verdict> verdicts = {}) {
+gbench::tune::space_facts facts(std::vector<gbench::record::knob_verdict> verdicts = {}) {
   gbench::tune::space_facts f;
   f.verdicts = std::move(verdicts);
   f.cores = 4;

@@ -7,7 +7,7 @@
 
 #include "gbench/stats/drift.hpp"
 #include "gbench/stats/processes.hpp"
-#include "gbench/peak/roofline.hpp"
+#include "gbench/record/roofline.hpp"
 #include "gbench/stats/summary.hpp"
 
 namespace gbench::compare {
@@ -213,8 +213,8 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
       const auto run = std::find_if(r.runs.begin(), r.runs.end(), [&](const record::preset_run& x) {
         return x.preset.name == p.row.preset && x.model == p.row.model;
       });
-      p.row.roofline = peak::make_roofline(record::spec_of(model), p.row.batch, p.row.gflops, *r.context.peak,
-                                           peak::computes_in_bf16(run->preset, r.context.knobs));
+      p.row.roofline = record::make_roofline(record::spec_of(model), p.row.batch, p.row.gflops, *r.context.peak,
+                                           record::computes_in_bf16(run->preset, r.context.knobs));
     }
   }
   // Several forms of one network (eager against compiled: the same inputs and outputs): each against the first

@@ -286,12 +286,12 @@ kernel_math math_of(const primitive_exec& e, const std::string& onednn_isa) {
   return {dtype, fmt::format("{} data", dtype)};
 }
 
-std::vector<primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs,
+std::vector<record::primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs,
                                                     const std::string& onednn_isa) {
-  std::vector<primitive_summary> out;
+  std::vector<record::primitive_summary> out;
   for (const auto& e : execs) {
     const std::string math = math_of(e, onednn_isa).math;
-    auto it = std::find_if(out.begin(), out.end(), [&](const primitive_summary& s) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const record::primitive_summary& s) {
       return s.kind == e.kind && s.implementation == e.implementation && s.problem == e.problem && s.math == math;
     });
     if (it == out.end()) {
@@ -313,7 +313,7 @@ std::vector<primitive_exec> parse_onednn_verbose(const std::string& text) {
   return execs;
 }
 
-std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
+std::vector<record::layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
                                       const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards,
                                       const route_facts& facts) {
   if (batch < 1) {
@@ -334,7 +334,7 @@ std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, 
     ++layers_of_shape[shape_key(in, out)];
   }
 
-  std::vector<layer_route> routes;
+  std::vector<record::layer_route> routes;
   for (const auto& [in, out] : layers) {
     std::vector<const primitive_exec*> matching;
     for (const auto& e : execs) {
@@ -343,7 +343,7 @@ std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, 
         matching.push_back(&e);
       }
     }
-    layer_route r;
+    record::layer_route r;
     r.in_features = in;
     r.out_features = out;
     r.execs = static_cast<int>(matching.size()) / layers_of_shape[shape_key(in, out)];

@@ -66,7 +66,7 @@ void from_json(const node& n, host::host_info& out) {
   read_optional(n, "load_average_1m", out.load_average);
 }
 
-nlohmann::json to_json(const evidence::knob_verdict& v) {
+nlohmann::json to_json(const record::knob_verdict& v) {
   nlohmann::json j{{"knob", v.knob},
                    {"verdict", v.effective ? "effective" : (v.emulated ? "emulated" : "inert")},
                    {"reason", v.reason}};
@@ -76,7 +76,7 @@ nlohmann::json to_json(const evidence::knob_verdict& v) {
   return j;
 }
 
-void from_json(const node& n, evidence::knob_verdict& out) {
+void from_json(const node& n, record::knob_verdict& out) {
   read(n, "knob", out.knob);
   const auto verdict = n.at("verdict");
   const std::string word = verdict.string();

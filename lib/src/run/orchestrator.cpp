@@ -18,7 +18,7 @@
 #include "gbench/evidence/onednn_verbose.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/record/stream.hpp"
-#include "gbench/run/allocator.hpp"
+#include "gbench/host/allocator.hpp"
 #include "gbench/run/worker.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/host/placement.hpp"
@@ -225,10 +225,10 @@ record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf1
   const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", k);
   util::write_file_atomically(job_file, util::json_dump(to_json(j)));
   auto process_env = j.preset.env;
-  const allocator_library* allocator =
-      j.preset.settings.allocator ? find_allocator(*j.preset.settings.allocator) : nullptr;
+  const host::allocator_library* allocator =
+      j.preset.settings.allocator ? host::find_allocator(*j.preset.settings.allocator) : nullptr;
   if (allocator != nullptr && !allocator->soname.empty()) {
-    process_env["LD_PRELOAD"] = preload_value(*allocator, value_of(parent_env, "LD_PRELOAD"));
+    process_env["LD_PRELOAD"] = host::preload_value(*allocator, value_of(parent_env, "LD_PRELOAD"));
   }
   const auto env = child_environment(parent_env, p.managed_env, process_env,
                                      j.evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}

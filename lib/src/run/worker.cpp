@@ -19,7 +19,7 @@
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
-#include "gbench/run/allocator.hpp"
+#include "gbench/host/allocator.hpp"
 #include "gbench/record/run.hpp"
 #include "gbench/record/stream.hpp"
 #include "gbench/run/result.hpp"
@@ -171,7 +171,7 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
       context.effective_env[name] = v;
     }
   }
-  const auto allocator = allocator_of_this_process();
+  const auto allocator = host::allocator_of_this_process();
   context.allocator = record::allocator_seen{allocator.name, allocator.library};
   backend::apply_settings(j.preset.settings);
   const auto huge_before = host::anon_huge_pages_bytes();

@@ -6,7 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "gbench/error.hpp"
-#include "gbench/run/allocator.hpp"
+#include "gbench/host/allocator.hpp"
 
 namespace gbench::tune {
 
@@ -103,7 +103,7 @@ search_space build_space(const config::preset_catalog& catalog, const space_fact
       space.declared_groups.push_back(d.group);
     }
     const auto verdict = std::find_if(facts.verdicts.begin(), facts.verdicts.end(),
-                                      [&](const evidence::knob_verdict& v) { return v.knob == k->name; });
+                                      [&](const record::knob_verdict& v) { return v.knob == k->name; });
     if (verdict != facts.verdicts.end()) {
       if (!verdict->effective) {
         space.pruned.push_back({k->name, fmt::format("inert here: {}", verdict->reason)});
@@ -125,7 +125,7 @@ search_space build_space(const config::preset_catalog& catalog, const space_fact
         config::check_setting_value(origin, k->name, v);
       }
       if (d.kind == dimension_kind::allocator) {
-        run::require_allocator(v);
+        host::require_allocator(v);
       }
       if (v != unset_twin && std::find(d.values.begin(), d.values.end(), v) == d.values.end()) {
         d.values.push_back(v);

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "gbench/record/evidence.hpp"
+
 namespace gbench::evidence {
 
 /// One primitive execution reported by oneDNN's verbose mode (ONEDNN_VERBOSE=1 or DNNL_VERBOSE=1).
@@ -61,39 +63,8 @@ kernel_math math_of(const primitive_exec& e, const std::string& onednn_isa = {})
 /// The distinct primitives of a forward: executions with the same kind, implementation, problem and math,
 /// counted. Every primitive oneDNN ran (convolution, matmul, inner product, reorder, eltwise, ...), not only
 /// the Linear layers, in the order first seen.
-struct primitive_summary {
-  std::string kind;
-  std::string implementation;
-  std::string problem; ///< shapes, as oneDNN writes them
-  std::string math;
-  std::string src_dtype;
-  std::string wei_dtype;
-  std::string dst_dtype;
-  int execs = 0;
-};
-std::vector<primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs,
+std::vector<record::primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs,
                                                     const std::string& onednn_isa = {});
-
-/// Which backend computed one Linear layer of a model.
-struct layer_route {
-  std::int64_t in_features = 0;
-  std::int64_t out_features = 0;
-  /// "onednn" when oneDNN executed a matching matmul or inner product on every forward; "blas" when no
-  /// oneDNN execution matched (PyTorch then took its BLAS path, which prints nothing); "mixed" when some
-  /// forwards matched and some did not (PyTorch disables oneDNN for the process after a failure).
-  std::string backend;
-  std::string implementation; ///< the matching executions' implementation (the most frequent); empty for blas
-  std::string isa;            ///< its ISA suffix (primitive_exec::isa)
-  std::string src_dtype;      ///< operand data types of those executions; for blas, the layer's own
-  std::string wei_dtype;
-  std::string dst_dtype;
-  std::string fpmath;         ///< attr-fpmath of those executions; empty when none
-  /// What the layer computed in (kernel_math::math): "bf16" or "f32"; for blas, "f32" for fp32 operands and
-  /// for bf16 operands on a CPU without bf16 instructions, empty when the BLAS kernel is not observable.
-  std::string math;
-  std::string math_basis; ///< kernel_math::basis
-  int execs = 0; ///< matching executions attributed to this layer
-};
 
 /// What the verbose log cannot show, for route_layers.
 struct route_facts {
@@ -108,7 +79,7 @@ struct route_facts {
 /// `forwards` forward passes at this batch size. An execution matches a layer when M == batch and
 /// (K, N) is (in, out) or, for weights given transposed, (out, in). Layers of the same shape share the
 /// matching executions evenly. Throws input_error when batch or forwards is not positive.
-std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
+std::vector<record::layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
                                       const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards,
                                       const route_facts& facts = {});
 

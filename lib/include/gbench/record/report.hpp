@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gbench/config/model_spec.hpp"
-#include "gbench/peak/roofline.hpp"
+#include "gbench/record/roofline.hpp"
 #include "gbench/record/context.hpp"
 #include "gbench/record/json_reader.hpp"
 #include "gbench/record/run.hpp"
@@ -107,7 +107,7 @@ struct preset_comparison {
   std::optional<double> mde;                ///< smallest relative change the test would detect (80% power)
   std::vector<std::string> flags;           ///< outlier processes, drift, warm-up that never settled
   std::vector<std::string> inert_knobs;     ///< knobs this preset sets that cannot act on this host
-  std::optional<peak::roofline> roofline; ///< against the report's peak figures, when it has some
+  std::optional<record::roofline> roofline; ///< against the report's peak figures, when it has some
 };
 
 /// How a run until precise (--precision, --repetitions auto) ended.

@@ -1,9 +1,9 @@
-#include "gbench/peak/roofline.hpp"
+#include "gbench/record/roofline.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace gbench::peak {
+namespace gbench::record {
 
 double bytes_per_forward(const config::model_spec& model, std::int64_t batch) {
   double activations = 0;
@@ -14,7 +14,7 @@ double bytes_per_forward(const config::model_spec& model, std::int64_t batch) {
 }
 
 roofline make_roofline(const config::model_spec& model, std::int64_t batch, double achieved_gflops,
-                       const figures& peak, bool bf16_math) {
+                       const peak_figures& peak, bool bf16_math) {
   roofline r;
   r.flops = model.flops_per_sample() * static_cast<double>(batch);
   r.bytes = bytes_per_forward(model, batch);
@@ -33,9 +33,9 @@ roofline make_roofline(const config::model_spec& model, std::int64_t batch, doub
 
 namespace {
 
-bool effective(const std::vector<evidence::knob_verdict>& verdicts, const std::string& knob) {
+bool effective(const std::vector<knob_verdict>& verdicts, const std::string& knob) {
   return std::any_of(verdicts.begin(), verdicts.end(),
-                     [&](const evidence::knob_verdict& v) { return v.knob == knob && v.effective; });
+                     [&](const knob_verdict& v) { return v.knob == knob && v.effective; });
 }
 
 std::string upper(std::string s) {
@@ -45,7 +45,7 @@ std::string upper(std::string s) {
 
 } // namespace
 
-bool computes_in_bf16(const config::preset& preset, const std::vector<evidence::knob_verdict>& verdicts) {
+bool computes_in_bf16(const config::preset& preset, const std::vector<knob_verdict>& verdicts) {
   if (preset.settings.matmul_precision.value_or("highest") == "medium" && effective(verdicts, "matmul_precision")) {
     return true;
   }
@@ -59,4 +59,4 @@ bool computes_in_bf16(const config::preset& preset, const std::vector<evidence::
   return false;
 }
 
-} // namespace gbench::peak
+} // namespace gbench::record

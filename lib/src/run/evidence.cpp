@@ -1,12 +1,74 @@
+#include "gbench/run/evidence.hpp"
+
 #include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "gbench/evidence/cross_check.hpp"
-#include "gbench/evidence/gather.hpp"
+#include "gbench/evidence/knobs.hpp"
 
-namespace gbench::evidence {
+namespace gbench::run {
+
+std::vector<record::preset_run> gather_evidence(const plan& p, const config::preset& default_preset,
+                                             const std::string& executable) {
+  auto evidence_plan = p;
+  const bool has_default = std::any_of(p.presets.begin(), p.presets.end(),
+                                       [](const config::preset& x) { return x.name == "default"; });
+  if (!has_default) {
+    evidence_plan.presets.push_back(default_preset);
+  }
+  auto found = execute(evidence_plan, executable, true);
+  // Each model's presets against that model's default preset (several models: --model a.pt,a.pt2).
+  std::vector<std::string> models;
+  for (const auto& r : found) {
+    if (std::find(models.begin(), models.end(), r.model) == models.end()) {
+      models.push_back(r.model);
+    }
+  }
+  for (const auto& model : models) {
+    std::vector<record::preset_run> group;
+    for (const auto& r : found) {
+      if (r.model == model) {
+        group.push_back(r);
+      }
+    }
+    const auto baseline = std::find_if(group.begin(), group.end(), [](const record::preset_run& r) {
+      return r.preset.name == "default";
+    });
+    // judge() rewrites the runs it is given: the baseline it reads is a copy.
+    const std::optional<record::preset_run> base =
+        baseline == group.end() ? std::nullopt : std::optional<record::preset_run>(*baseline);
+    evidence::judge(group, base ? &*base : nullptr);
+    std::size_t next = 0;
+    for (auto& r : found) {
+      if (r.model == model) {
+        r = std::move(group[next++]);
+      }
+    }
+  }
+  if (!has_default) {
+    found.erase(std::remove_if(found.begin(), found.end(),
+                               [](const record::preset_run& r) { return r.preset.name == "default"; }),
+                found.end());
+  }
+  return found;
+}
+
+void attach_evidence(std::vector<record::preset_run>& runs, const std::vector<record::preset_run>& found) {
+  for (auto& r : runs) {
+    for (const auto& f : found) {
+      if (f.preset.name != r.preset.name || f.model != r.model) {
+        continue;
+      }
+      r.evidence = f.evidence ? *f.evidence : record::run_evidence{};
+      if (!f.ok) {
+        r.evidence->effects.push_back("evidence: " + f.error);
+      }
+    }
+  }
+}
 
 namespace {
 
@@ -34,8 +96,8 @@ std::vector<probe_setting> probe_settings() {
   return out;
 }
 
-knob_verdict verdict_from(const std::string& knob, const record::preset_run& probe, const knob_verdict* facts) {
-  knob_verdict v;
+record::knob_verdict verdict_from(const std::string& knob, const record::preset_run& probe, const record::knob_verdict* facts) {
+  record::knob_verdict v;
   v.knob = knob;
   v.basis = "probe";
   const record::batch_evidence* e =
@@ -77,32 +139,32 @@ knob_verdict verdict_from(const std::string& knob, const record::preset_run& pro
 
 } // namespace
 
-std::vector<knob_verdict> probe_knobs(const run::plan& plan, const std::string& executable,
+std::vector<record::knob_verdict> probe_knobs(const plan& p, const std::string& executable,
                                       const host::host_info& host, const backend::libtorch_info& torch) {
-  auto verdicts = assess_knobs(host, torch);
+  auto verdicts = evidence::assess_knobs(host, torch);
   if (!torch.mkldnn) {
     return verdicts; // without oneDNN there is nothing for a bf16 setting to reach
   }
-  run::plan probe;
+  plan probe;
   probe.model.name = "probe";
   probe.model.description = "one Linear, the bf16 settings' probe";
   probe.model.input_shape = {probe_width};
   probe.model.outputs = probe_width;
   probe.batches = {probe_batch};
-  probe.managed_env = plan.managed_env;
-  probe.env_overrides = plan.env_overrides;
-  probe.threads = plan.threads;
-  probe.seed = plan.seed;
+  probe.managed_env = p.managed_env;
+  probe.env_overrides = p.env_overrides;
+  probe.threads = p.threads;
+  probe.seed = p.seed;
   probe.presets.push_back({"probe-none", "no setting", {}, {}});
   const auto settings = probe_settings();
   for (const auto& s : settings) {
     probe.presets.push_back(s.preset);
   }
-  auto found = run::execute(probe, executable, true);
-  judge(found, &found.front());
+  auto found = execute(probe, executable, true);
+  evidence::judge(found, &found.front());
 
-  auto find = [&](const std::string& knob) -> knob_verdict* {
-    const auto it = std::find_if(verdicts.begin(), verdicts.end(), [&](const knob_verdict& v) { return v.knob == knob; });
+  auto find = [&](const std::string& knob) -> record::knob_verdict* {
+    const auto it = std::find_if(verdicts.begin(), verdicts.end(), [&](const record::knob_verdict& v) { return v.knob == knob; });
     return it == verdicts.end() ? nullptr : &*it;
   };
   for (std::size_t i = 0; i < settings.size(); ++i) {
@@ -124,4 +186,5 @@ std::vector<knob_verdict> probe_knobs(const run::plan& plan, const std::string& 
   return verdicts;
 }
 
-} // namespace gbench::evidence
+
+} // namespace gbench::run

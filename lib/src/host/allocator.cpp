@@ -1,4 +1,4 @@
-#include "gbench/run/allocator.hpp"
+#include "gbench/host/allocator.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -8,7 +8,7 @@
 
 #include "gbench/error.hpp"
 
-namespace gbench::run {
+namespace gbench::host {
 
 const std::vector<allocator_library>& allocator_libraries() {
   static const std::vector<allocator_library> libs{
@@ -118,4 +118,4 @@ loaded_allocator allocator_of_this_process() {
   return allocator_in_maps(text.str());
 }
 
-} // namespace gbench::run
+} // namespace gbench::host

@@ -1,4 +1,4 @@
-#include "gbench/evidence/gather.hpp"
+#include "gbench/report/evidence_text.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -8,66 +8,7 @@
 
 #include "gbench/evidence/cross_check.hpp"
 
-namespace gbench::evidence {
-
-std::vector<record::preset_run> gather_evidence(const run::plan& plan, const config::preset& default_preset,
-                                             const std::string& executable) {
-  auto evidence_plan = plan;
-  const bool has_default = std::any_of(plan.presets.begin(), plan.presets.end(),
-                                       [](const config::preset& p) { return p.name == "default"; });
-  if (!has_default) {
-    evidence_plan.presets.push_back(default_preset);
-  }
-  auto found = run::execute(evidence_plan, executable, true);
-  // Each model's presets against that model's default preset (several models: --model a.pt,a.pt2).
-  std::vector<std::string> models;
-  for (const auto& r : found) {
-    if (std::find(models.begin(), models.end(), r.model) == models.end()) {
-      models.push_back(r.model);
-    }
-  }
-  for (const auto& model : models) {
-    std::vector<record::preset_run> group;
-    for (const auto& r : found) {
-      if (r.model == model) {
-        group.push_back(r);
-      }
-    }
-    const auto baseline = std::find_if(group.begin(), group.end(), [](const record::preset_run& r) {
-      return r.preset.name == "default";
-    });
-    // judge() rewrites the runs it is given: the baseline it reads is a copy.
-    const std::optional<record::preset_run> base =
-        baseline == group.end() ? std::nullopt : std::optional<record::preset_run>(*baseline);
-    judge(group, base ? &*base : nullptr);
-    std::size_t next = 0;
-    for (auto& r : found) {
-      if (r.model == model) {
-        r = std::move(group[next++]);
-      }
-    }
-  }
-  if (!has_default) {
-    found.erase(std::remove_if(found.begin(), found.end(),
-                               [](const record::preset_run& r) { return r.preset.name == "default"; }),
-                found.end());
-  }
-  return found;
-}
-
-void attach_evidence(std::vector<record::preset_run>& runs, const std::vector<record::preset_run>& found) {
-  for (auto& r : runs) {
-    for (const auto& f : found) {
-      if (f.preset.name != r.preset.name || f.model != r.model) {
-        continue;
-      }
-      r.evidence = f.evidence ? *f.evidence : record::run_evidence{};
-      if (!f.ok) {
-        r.evidence->effects.push_back("evidence: " + f.error);
-      }
-    }
-  }
-}
+namespace gbench::report {
 
 void print_evidence(const std::vector<record::preset_run>& runs, double cosine_threshold, std::ostream& out) {
   for (const auto& r : runs) {
@@ -92,7 +33,7 @@ void print_evidence(const std::vector<record::preset_run>& runs, double cosine_t
       }
       out << fmt::format("    batch {}:\n", e.batch);
       for (const auto& route : e.routes) {
-        out << fmt::format("      {}\n", describe_route(route, blas));
+        out << fmt::format("      {}\n", evidence::describe_route(route, blas));
       }
       if (e.routes.empty()) {
         // A model file: every oneDNN primitive of the forward, as oneDNN reported it.
@@ -138,7 +79,7 @@ void print_evidence(const std::vector<record::preset_run>& runs, double cosine_t
   }
 }
 
-void print_knob_verdicts(const std::vector<knob_verdict>& verdicts, std::ostream& out) {
+void print_knob_verdicts(const std::vector<record::knob_verdict>& verdicts, std::ostream& out) {
   std::size_t width = 0;
   for (const auto& v : verdicts) {
     width = std::max(width, v.knob.size());
@@ -150,4 +91,4 @@ void print_knob_verdicts(const std::vector<knob_verdict>& verdicts, std::ostream
   }
 }
 
-} // namespace gbench::evidence
+} // namespace gbench::report

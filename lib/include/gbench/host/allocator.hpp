@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace gbench::run {
+namespace gbench::host {
 
 /// A malloc implementation a benchmark process can run with.
 struct allocator_library {
@@ -43,4 +43,4 @@ loaded_allocator allocator_in_maps(const std::string& maps_text);
 /// Of this process (/proc/self/maps); glibc when the file cannot be read.
 loaded_allocator allocator_of_this_process();
 
-} // namespace gbench::run
+} // namespace gbench::host
