@@ -813,15 +813,21 @@ def write(doc: Document, out: Path, html_path: Path, md_path: Path | None) -> li
     return written
 
 
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        """A bad command line: one line naming what is wrong, exit 2."""
+        self.exit(EXIT_USAGE, f"report: error: {message} (see scripts/report --help)\n")
+
+
 def main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(
+    ap = Parser(
         prog="scripts/report",
         description="Plots (PNG and SVG), a self-contained HTML report and a markdown report from graviton-bench "
                     "JSON reports and comparisons; several reports become a fleet view, grouped by model.",
         epilog="Exit codes: 0 written, 2 bad command line, 5 an output cannot be written, 11 an input cannot be "
                "used (not JSON, truncated, another schema or a newer schema_version). A chart whose data a report "
                "lacks is left out with a note.")
-    ap.add_argument("inputs", nargs="+", metavar="INPUT", help="report or comparison JSON files, or folders of them")
+    ap.add_argument("inputs", nargs="*", metavar="INPUT", help="report or comparison JSON files, or folders of them")
     ap.add_argument("-o", "--out", default="graviton-bench-report", help="folder for the charts, report.html and "
                     "report.md (default: %(default)s)")
     ap.add_argument("--html", help="write the HTML here instead of OUT/report.html")
@@ -829,6 +835,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--no-markdown", action="store_true", help="no markdown report")
     ap.add_argument("--title", default="graviton-bench report", help="title of the HTML and markdown reports")
     args = ap.parse_args(argv)
+    if not args.inputs:  # after the options, so that an unknown one is named first
+        ap.error("no INPUT: give reports, comparisons or folders of them")
     try:
         inputs = collect(args.inputs)
     except Unusable as e:

@@ -148,6 +148,9 @@ def check_script(d: Path, root: Path) -> None:
     check(not (d / "bad-out" / "report.html").exists(), "nothing is written from bad input")
     r = script(root)
     check(r.returncode == 2 and no_traceback(r), "no input: usage error, exit 2", r.stderr)
+    r = script(root, "--no-such-option", d / "a.json")
+    check(r.returncode == 2 and r.stderr.count("\n") == 1 and "--no-such-option" in r.stderr,
+          "an unknown option: exit 2, one line naming it", r.stderr)
     unwritable = d / "a.json"  # a file where the output folder should be
     r = script(root, "-o", unwritable, d / "b.json")
     check(r.returncode == 5 and no_traceback(r) and "cannot write" in r.stderr, "an unwritable --out: exit 5",
