@@ -14,6 +14,7 @@ import json
 import math
 import os
 import re
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -26,6 +27,18 @@ EXIT_UNUSABLE = 11
 REPORT_SCHEMA = "graviton-bench-report"
 COMPARISON_SCHEMA = "graviton-bench-comparison"
 SCHEMA_VERSIONS = {REPORT_SCHEMA: 1, COMPARISON_SCHEMA: 1}
+
+
+@dataclass(frozen=True)
+class JsonLimits:
+    max_bytes: int  # the file's size
+    max_depth: int  # nested arrays and objects
+    max_elements: int  # items of one array or object
+
+
+# graviton-bench's own bounds on a report it reads (report_json_limits in lib/include/gbench/util/json_limits.hpp):
+# a file it would refuse is refused here too, the same way, before anything large is built.
+REPORT_LIMITS = JsonLimits(max_bytes=1 << 30, max_depth=64, max_elements=200_000_000)
 
 
 class Unusable(Exception):
@@ -65,20 +78,142 @@ class Input:
         return str(self.path)
 
 
-def load(path: Path) -> Input:
+# A string (to its closing quote, or the end of a truncated text), a bracket or brace, or a run of anything else
+# (numbers, commas, white space, literals): the commas of a run are counted at once.
+JSON_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)'
+JSON_STRUCTURE = re.compile(JSON_STRING + r'|[\[\]{}]|[^"\[\]{}]+', re.S)
+JSON_NON_FINITE = re.compile(JSON_STRING + r"|-?Infinity|NaN", re.S)
+
+
+def read_bounded(path: Path, limits: JsonLimits) -> bytes:
+    """The file's bytes, refused when over limits.max_bytes: a file by its size before it is read, a pipe or a
+    device after that many bytes. Stops after the first chunk when the text does not start like JSON ('{' or '['),
+    so that a device such as /dev/zero costs no more than that; the parser then says what is wrong with it."""
+    limit_mib = limits.max_bytes >> 20
     try:
-        text = path.read_text(encoding="utf-8")
+        st = path.stat()
+        if stat.S_ISREG(st.st_mode) and st.st_size > limits.max_bytes:
+            raise Unusable(f"{path}: {st.st_size / 2**20:.1f} MiB is over the limit of {limit_mib} MiB for this kind "
+                           "of file; not a report graviton-bench writes (refused before reading)")
+        chunks, size, starts_like_json = [], 0, None
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limits.max_bytes:
+                    raise Unusable(f"{path}: more than {limit_mib} MiB without an end; not a report graviton-bench "
+                                   "writes")
+                if starts_like_json is None:
+                    head = b"".join(chunks).lstrip(b" \t\r\n")
+                    if head:
+                        starts_like_json = head[:1] in (b"{", b"[")
+                if starts_like_json is False:
+                    break
     except OSError as e:
         raise Unusable(f"{path}: cannot be read ({e.strerror})") from None
-    except UnicodeDecodeError:
-        raise Unusable(f"{path}: not text (a graviton-bench JSON report is UTF-8 text)") from None
+    return b"".join(chunks)
+
+
+def line_and_column(text, offset: int):
+    """1-based line and column (in the text's units: bytes or characters) of an offset."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    return text.count(newline, 0, offset) + 1, offset - text.rfind(newline, 0, offset)
+
+
+def check_json_limits(text: str, limits: JsonLimits):
+    """(offset, what) where the text nests deeper than limits.max_depth or holds an array or object of more than
+    limits.max_elements items; None when it does neither. Scans without building anything, and without
+    recursion: graviton-bench's check_json_limits, which refuses the same texts."""
+    commas = []  # per open array or object: the commas seen so far (its items, less one)
+    for m in JSON_STRUCTURE.finditer(text):
+        c = m.group()
+        if c == "[" or c == "{":
+            if len(commas) == limits.max_depth:
+                return m.start(), f"arrays and objects nested deeper than {limits.max_depth} levels"
+            commas.append(0)
+        elif c == "]" or c == "}":
+            if commas:
+                commas.pop()
+        elif commas and c[0] != '"':
+            commas[-1] += c.count(",")
+            if commas[-1] >= limits.max_elements:
+                offset = m.end()
+                for _ in range(commas[-1] - limits.max_elements + 1):  # back to the comma past the limit
+                    offset = text.rindex(",", m.start(), offset)
+                return offset, f"an array or object with more than {limits.max_elements} items"
+    return None
+
+
+class NonFinite(ValueError):
+    """NaN, Infinity or -Infinity: Python's json reads them; JSON, and graviton-bench, do not."""
+
+
+class Overflow(ValueError):
+    """A number beyond a double's range (1e999), which Python's json would read as infinity."""
+
+
+def refuse_constant(name: str):
+    raise NonFinite(name)
+
+
+def finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise Overflow(text)
+    return value
+
+
+def whole_number(text: str):
+    # Beyond 64 bits graviton-bench reads a whole number as a double, as here (and Python's int() of thousands of
+    # digits would raise).
+    return int(text) if len(text) <= 20 else finite_float(text)
+
+
+def parse_json(data: bytes, path: Path, limits: JsonLimits = REPORT_LIMITS):
+    """The JSON document in `data`, refused (Unusable, naming the file and where) where graviton-bench's reader
+    refuses it: bytes that are not UTF-8, an empty file, the limits, a syntax error, NaN or Infinity, a number
+    beyond a double's range, a lone UTF-16 surrogate."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a byte order mark, which graviton-bench's parser skips too
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line, col = line_and_column(data, e.start)
+        raise Unusable(f"{path}:{line}:{col}: malformed JSON: the byte 0x{data[e.start]:02x} is not UTF-8 (a "
+                       "graviton-bench report is UTF-8 text)") from None
     if not text.strip():
         raise Unusable(f"{path}: empty file; give a report written by 'graviton-bench --json'")
+    if violation := check_json_limits(text, limits):
+        offset, what = violation
+        raise Unusable(f"{path}:{line_and_column(text, offset)[0]}: {what}; not a report graviton-bench writes "
+                       "(refused before parsing)")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=refuse_constant, parse_float=finite_float, parse_int=whole_number)
     except json.JSONDecodeError as e:
         hint = " (the file ends too early: truncated?)" if e.pos >= len(text.rstrip()) else ""
         raise Unusable(f"{path}:{e.lineno}:{e.colno}: malformed JSON: {e.msg}{hint}") from None
+    except NonFinite as e:
+        at = next((m.start() for m in JSON_NON_FINITE.finditer(text) if not m.group().startswith('"')), 0)
+        line, col = line_and_column(text, at)
+        raise Unusable(f"{path}:{line}:{col}: malformed JSON: {e} is not a number JSON has (graviton-bench writes "
+                       "finite numbers only)") from None
+    except Overflow as e:
+        at = text.find(str(e))
+        raise Unusable(f"{path}:{line_and_column(text, max(at, 0))[0]}: malformed JSON: the number {e} is beyond the "
+                       "range of a double") from None
+    if re.search(r"\\u[dD][89a-fA-F]", text):
+        for m in re.finditer(JSON_STRING, text, re.S):
+            try:
+                if "\\u" in m.group():
+                    json.loads(m.group()).encode("utf-8")
+            except ValueError:  # UnicodeEncodeError
+                raise Unusable(f"{path}:{line_and_column(text, m.start())[0]}: malformed JSON: a string holds a lone "
+                               "UTF-16 surrogate (a \\u escape of D800 to DFFF without its pair)") from None
+    return data
+
+
+def load(path: Path) -> Input:
+    data = parse_json(read_bounded(path, REPORT_LIMITS), path)
     if not isinstance(data, dict):
         raise Unusable(f"{path}: a JSON {type(data).__name__}, not a graviton-bench report")
     schema = data.get("schema")
@@ -825,8 +960,8 @@ def main(argv: list[str]) -> int:
         description="Plots (PNG and SVG), a self-contained HTML report and a markdown report from graviton-bench "
                     "JSON reports and comparisons; several reports become a fleet view, grouped by model.",
         epilog="Exit codes: 0 written, 2 bad command line, 5 an output cannot be written, 11 an input cannot be "
-               "used (not JSON, truncated, another schema or a newer schema_version). A chart whose data a report "
-               "lacks is left out with a note.")
+               "used (not JSON, truncated, over graviton-bench's limits for a report, NaN or Infinity, another "
+               "schema or a newer schema_version). A chart whose data a report lacks is left out with a note.")
     ap.add_argument("inputs", nargs="*", metavar="INPUT", help="report or comparison JSON files, or folders of them")
     ap.add_argument("-o", "--out", default="graviton-bench-report", help="folder for the charts, report.html and "
                     "report.md (default: %(default)s)")

@@ -1,13 +1,15 @@
 """scripts/report end to end, on reports the suite produces with graviton-bench.
 
   report_test.py make-reports DIR --binary B     peak figures, reports, a comparison (a CTest fixture)
-  report_test.py check-script DIR --root R       every chart, the HTML, the markdown, the fleet view, bad input
+  report_test.py check-script DIR --root R       every chart, the HTML, the markdown, the fleet view, bad and
+                                                 hostile input
   report_test.py check-browser DIR --root R      the HTML rendered by headless Chromium to a non-blank image
 
 Each check prints one line; the script exits 1 when any failed.
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -73,6 +75,63 @@ def script(root: Path, *args):
 
 def no_traceback(r):
     return "Traceback" not in r.stderr and "Traceback" not in r.stdout
+
+
+def report_module(root: Path):
+    """scripts/report.py as a module, for what its pages do not show (its limits)."""
+    spec = importlib.util.spec_from_file_location("gbench_report", root / "scripts" / "report.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_hostile(d: Path, root: Path) -> None:
+    """Inputs graviton-bench's reader refuses are refused here too, with its limits: one line naming the file and
+    the problem, exit 11, no traceback, and nothing written."""
+    bad = d / "hostile"
+    shutil.rmtree(bad, ignore_errors=True)
+    shutil.rmtree(d / "hostile-out", ignore_errors=True)
+    bad.mkdir()
+    text = (d / "a.json").read_text()
+    (bad / "deep.json").write_text("[" * 100000 + "]" * 100000)
+    (bad / "nan.json").write_text(re.sub(r'"median": [0-9.e+]+', '"median": NaN', text, count=1))
+    (bad / "infinity.json").write_text(re.sub(r'"median": [0-9.e+]+', '"median": -Infinity', text, count=1))
+    (bad / "overflow.json").write_text(re.sub(r'"median": [0-9.e+]+', '"median": 1e999', text, count=1))
+    raw = text.encode()
+    at = raw.index(b'"hostname": "') + len(b'"hostname": "')
+    (bad / "latin1.json").write_bytes(raw[:at] + b"\xff" + raw[at:])
+    (bad / "surrogate.json").write_text(text.replace('"hostname": "', '"hostname": "\\ud800', 1))
+    with open(bad / "huge.json", "wb") as f:
+        f.truncate((1 << 30) + 1)  # sparse: refused by its size, never read
+    cases = [("deep.json", "nested deeper than 64 levels"), ("nan.json", "NaN is not a number JSON has"),
+             ("infinity.json", "-Infinity is not a number JSON has"),
+             ("overflow.json", "the number 1e999 is beyond the range of a double"),
+             ("latin1.json", "the byte 0xff is not UTF-8"), ("surrogate.json", "lone UTF-16 surrogate"),
+             ("huge.json", "over the limit of 1024 MiB")]
+    for name, words in cases:
+        r = script(root, "-o", d / "hostile-out", bad / name)
+        lines = r.stderr.strip().splitlines()
+        check(r.returncode == 11 and len(lines) == 1 and name in lines[0] and words in lines[0] and no_traceback(r),
+              f"hostile input {name}: exit 11, one line naming the file ({words})",
+              f"exit {r.returncode}: {r.stderr.strip()[-400:]}")
+    (bad / "huge.json").unlink()
+    r = script(root, "-o", d / "hostile-out", "/dev/zero")
+    check(r.returncode == 11 and "malformed JSON" in r.stderr and no_traceback(r),
+          "a device that never ends (/dev/zero): refused after its first bytes, exit 11", r.stderr.strip()[-300:])
+    check(not (d / "hostile-out").exists(), "nothing is written from hostile input")
+    # The item limit (200 million, too many to write here) is the same scan, lowered.
+    report = report_module(root)
+    check(hasattr(report, "check_json_limits"), "report.py scans the limits without parsing (check_json_limits)")
+    if not hasattr(report, "check_json_limits"):
+        return
+    small = report.JsonLimits(max_bytes=1 << 20, max_depth=3, max_elements=3)
+    over = report.check_json_limits('{"a": [1, 2, 3, 4], "s": "[[[[,,,,"}', small)
+    check(over is not None and "more than 3 items" in over[1], "an array of 4 items is over a limit of 3", str(over))
+    check(report.check_json_limits('{"a": [1, 2, 3], "s": "[[[[,,,,\\""}', small) is None,
+          "3 items, and brackets and commas inside strings, are within it")
+    check(report.check_json_limits("[[[[]]]]", small) is not None and report.check_json_limits("[[[]]]", small) is None,
+          "nesting is counted to the limit and no further")
 
 
 def check_script(d: Path, root: Path) -> None:
@@ -155,6 +214,7 @@ def check_script(d: Path, root: Path) -> None:
     r = script(root, "-o", unwritable, d / "b.json")
     check(r.returncode == 5 and no_traceback(r) and "cannot write" in r.stderr, "an unwritable --out: exit 5",
           f"exit {r.returncode}: {r.stderr.strip()}")
+    check_hostile(d, root)
 
 
 def chromium() -> str:
