@@ -422,6 +422,9 @@ def chart_process_medians(report: Input) -> Chart:
     medians = process_medians(report)
     if not medians:
         raise Missing("runs[].results[].statistics_ns: no process measured a batch")
+    # The line: the median of all the forwards of a (preset, batch), as the report's results table has it.
+    pooled = {(r["preset"], r["batch"]): get(r, "statistics_ns", "median", where=f"comparison[{i}]") / 1e6
+              for i, r in ok_rows(report)}
     pyplot = plt()
     batches = sorted({b for _, b in medians})
     presets = []
@@ -436,14 +439,13 @@ def chart_process_medians(report: Input) -> Chart:
             n = len(ys)
             xs = [k + (0.3 * (m / max(1, n - 1)) - 0.15 if n > 1 else 0.0) for m in range(n)]
             ax.scatter(xs, ys, color=colors[preset], s=22, zorder=3)
-            if ys:
-                mid = sorted(ys)[n // 2] if n % 2 else sum(sorted(ys)[n // 2 - 1:n // 2 + 1]) / 2
-                ax.hlines(mid, k - 0.3, k + 0.3, color="black", linewidth=1)
+            if (preset, batch) in pooled:
+                ax.hlines(pooled[(preset, batch)], k - 0.3, k + 0.3, color="black", linewidth=1)
         ax.set_xticks(range(len(presets)), presets, rotation=30, ha="right")
         ax.set_title(f"batch {batch}")
         ax.set_ylabel("median of one process (ms)")
         ax.set_ylim(bottom=0)
-    fig.suptitle(f"{report.label}: each dot one process's median, line the median of the dots")
+    fig.suptitle(f"{report.label}: each dot one process's median, line the median of all forwards (the table's)")
     fig.tight_layout()
     return render(fig, "process-medians", "Per-process medians (process luck made visible)")
 
@@ -571,23 +573,35 @@ def charts_for(inp: Input, makers) -> Section:
 
 
 def fleet_rows(reports: list[Input]):
-    """host x preset x batch: median, speed-up over that host's default, % of that host's roofline bound."""
+    """host x preset x batch, every figure as that host's report has it: the median, the speed-up over the
+    report's baseline preset with its 95% interval (comparison[].speedup and speedup_ci95: the ratio of the
+    processes' estimates, which the report's own tables show), GFLOP/s, % of the host's roofline bound."""
     out = []
     for r in reports:
-        rows = ok_rows(r)
-        default = {row["batch"]: row["statistics_ns"]["median"] for _, row in rows if row["preset"] == "default"}
-        for i, row in rows:
-            median = get(row, "statistics_ns", "median", where=f"{r.name}: comparison[{i}]")
-            base = default.get(row["batch"])
+        for i, row in ok_rows(r):
+            where = f"{r.name}: comparison[{i}]"
             roof = row.get("roofline") or {}
+            ci = row.get("speedup_ci95")
             out.append({"host": r.label, "cpu": r.data["context"].get("host", {}).get("cpu_model", ""),
-                        "preset": row["preset"], "batch": row["batch"], "median_ns": median,
-                        "speedup": base / median if base else None, "gflops": row.get("gflops"),
-                        "percent_of_bound": roof.get("percent_of_bound"), "bound": roof.get("bound")})
+                        "preset": get(row, "preset", where=where), "batch": get(row, "batch", where=where),
+                        "median_ns": get(row, "statistics_ns", "median", where=where),
+                        "baseline": row.get("baseline") is True, "speedup": row.get("speedup"),
+                        "speedup_ci95": ci if isinstance(ci, list) and len(ci) == 2 else None,
+                        "gflops": row.get("gflops"), "percent_of_bound": roof.get("percent_of_bound"),
+                        "bound": roof.get("bound")})
     return out
 
 
+def speedup_text(row) -> str:
+    """A fleet row's speed-up as its report has it; where it has none, why."""
+    if row["baseline"]:
+        return "baseline"
+    return "not compared" if row["speedup"] is None else f"{row['speedup']:.2f}x"
+
+
 def chart_fleet(title: str, rows) -> Chart:
+    """Per batch: the median time per forward of every host and preset, and below it each report's speed-up over
+    its baseline with the report's 95% interval (when any row has one)."""
     pyplot = plt()
     batches = sorted({r["batch"] for r in rows})
     hosts = []
@@ -598,9 +612,13 @@ def chart_fleet(title: str, rows) -> Chart:
         if r["preset"] not in presets:
             presets.append(r["preset"])
     colors = color_map(presets)
-    fig, axes = pyplot.subplots(1, len(batches), figsize=(max(4.5, 3.2 * len(batches)), 4.0), squeeze=False)
+    compared = any(r["speedup"] is not None for r in rows)
+    panels = 2 if compared else 1
+    fig, axes = pyplot.subplots(panels, len(batches), figsize=(max(4.5, 3.2 * len(batches)), 4.0 * panels),
+                                squeeze=False)
     width = 0.8 / len(presets)
-    for ax, batch in zip(axes[0], batches):
+    for b, batch in enumerate(batches):
+        time_ax = axes[0][b]
         for k, preset in enumerate(presets):
             xs, ys = [], []
             for h, host in enumerate(hosts):
@@ -608,14 +626,42 @@ def chart_fleet(title: str, rows) -> Chart:
                 if m:
                     xs.append(h + (k - (len(presets) - 1) / 2) * width)
                     ys.append(m[0] / 1e6)
-            ax.bar(xs, ys, width, color=colors[preset], label=preset)
+            time_ax.bar(xs, ys, width, color=colors[preset], label=preset)
+        time_ax.set_xticks(range(len(hosts)), hosts, rotation=30, ha="right")
+        time_ax.set_xlim(-0.5, len(hosts) - 0.5)
+        time_ax.set_title(f"batch {batch}")
+        time_ax.set_ylabel("median time per forward (ms)")
+        if not compared:
+            continue
+        ax = axes[1][b]
+        for k, preset in enumerate(presets):
+            xs, ys, lo, hi = [], [], [], []
+            for h, host in enumerate(hosts):
+                for r in rows:
+                    if r["host"] != host or r["preset"] != preset or r["batch"] != batch or r["baseline"]:
+                        continue
+                    x = h + (k - (len(presets) - 1) / 2) * width
+                    if r["speedup"] is None:
+                        ax.text(x, 1.0, "not compared", rotation=90, ha="center", va="bottom", fontsize=7)
+                        continue
+                    ci = r["speedup_ci95"] or [r["speedup"], r["speedup"]]
+                    xs.append(x)
+                    ys.append(r["speedup"])
+                    lo.append(max(0.0, r["speedup"] - ci[0]))
+                    hi.append(max(0.0, ci[1] - r["speedup"]))
+            if xs:
+                ax.bar(xs, ys, width, yerr=[lo, hi], capsize=3, color=colors[preset])
+        ax.axhline(1.0, color="black", linewidth=1)
         ax.set_xticks(range(len(hosts)), hosts, rotation=30, ha="right")
-        ax.set_title(f"batch {batch}")
-        ax.set_ylabel("median time per forward (ms)")
+        ax.set_xlim(-0.5, len(hosts) - 0.5)
+        ax.set_ylim(bottom=0)
+        ax.set_title(f"batch {batch}: speed-up")
+        ax.set_ylabel("speed-up over baseline (x), 95% interval")
     axes[0][0].legend(fontsize=7, title="preset")
     fig.suptitle(f"fleet: {title}")
     fig.tight_layout()
-    return render(fig, "fleet", f"Fleet: {title}")
+    below = "; below, each report's speed-up over its baseline" if compared else ""
+    return render(fig, "fleet", f"Fleet: {title}{below}")
 
 
 # --- text helpers ---------------------------------------------------------------------------------------
@@ -659,9 +705,11 @@ def result_table(report: Input):
 
 
 def fleet_table(rows):
-    header = ["host", "CPU", "preset", "batch", "median", "speed-up over default", "GFLOP/s", "% of peak (bound)"]
-    body = [[r["host"], r["cpu"], r["preset"], str(r["batch"]), duration(r["median_ns"]),
-             fmt(r["speedup"], ".2f", "x"), fmt(r["gflops"], ".1f"),
+    header = ["host", "CPU", "preset", "batch", "median", "speed-up over baseline", "95% CI", "GFLOP/s",
+              "% of peak (bound)"]
+    body = [[r["host"], r["cpu"], r["preset"], str(r["batch"]), duration(r["median_ns"]), speedup_text(r),
+             "-" if r["speedup_ci95"] is None else f"[{r['speedup_ci95'][0]:.2f}, {r['speedup_ci95'][1]:.2f}]",
+             fmt(r["gflops"], ".1f"),
              "-" if r["percent_of_bound"] is None else f"{r['percent_of_bound']:.0f}% ({r['bound']})"]
             for r in rows]
     return header, body
@@ -883,8 +931,11 @@ def build(inputs: list[Input], title: str) -> Document:
             if not rows:
                 doc.para(f"fleet chart omitted: no report of {key} has a successful result", "note")
                 continue
-            doc.table(*fleet_table(rows))
-            doc.section(Section(key, key, [chart_fleet(key, rows)]), f"fleet-{slug(key)}-")
+            doc.table(*fleet_table(rows), caption="Each speed-up is its report's own, over that report's baseline "
+                      "preset: the ratio of the processes' estimates, with the report's 95% interval.")
+            notes = [] if any(r["speedup"] is not None for r in rows) else [
+                f"fleet speed-up panels omitted: no report of {key} compared a preset with its baseline"]
+            doc.section(Section(key, key, [chart_fleet(key, rows)], notes), f"fleet-{slug(key)}-")
 
     for r in reports:
         doc.heading(2, f"{r.label}: {r.data['model'].get('name', '?')}" + (f" ({r.name})" if multi else ""))

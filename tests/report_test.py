@@ -9,6 +9,7 @@ Each check prints one line; the script exits 1 when any failed.
 """
 
 import argparse
+import copy
 import importlib.util
 import json
 import os
@@ -78,12 +79,68 @@ def no_traceback(r):
 
 
 def report_module(root: Path):
-    """scripts/report.py as a module, for what its pages do not show (its limits)."""
+    """scripts/report.py as a module, for what its pages do not show (the numbers behind a chart, its limits)."""
     spec = importlib.util.spec_from_file_location("gbench_report", root / "scripts" / "report.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
+
+
+def fleet_section(page: str) -> str:
+    """The fleet view of a page: from its heading to the next report's, the charts' SVG left out."""
+    start = page.find("<h2>Fleet</h2>")
+    end = page.find("<h2>", start + 1)
+    return re.sub(r"<svg.*?</svg>", "", page[start:end if end > 0 else None], flags=re.S) if start >= 0 else ""
+
+
+def check_fleet_speedups(d: Path, root: Path) -> None:
+    """The fleet view shows each report's own speed-up (the ratio of the processes' estimates, with its interval),
+    never a ratio of pooled medians, and says so where a row has none."""
+    base = json.loads((d / "a.json").read_text())
+    given = {"east": (1.5, [1.4, 1.6]), "west": (2.5, [2.25, 2.75])}
+    fleet_in = d / "fleet-speedups"
+    shutil.rmtree(fleet_in, ignore_errors=True)
+    fleet_in.mkdir()
+    for host, (speedup, ci) in given.items():
+        r = copy.deepcopy(base)
+        r["context"]["host"]["hostname"] = host
+        rows = [row for row in r["comparison"] if row.get("status") == "ok"]
+        baseline = {row["batch"]: row["statistics_ns"]["median"] for row in rows if row.get("baseline")}
+        for row in rows:
+            if row.get("baseline"):
+                continue
+            # Pooled medians four times apart: a fleet view that divided them would print 4.00x.
+            scale = baseline[row["batch"]] / 4 / row["statistics_ns"]["median"]
+            row["statistics_ns"] = {k: v * scale if isinstance(v, (int, float)) and k not in ("count", "cv") else v
+                                    for k, v in row["statistics_ns"].items()}
+            row["speedup"], row["speedup_ci95"] = speedup, ci
+        if host == "west":
+            uncompared = next(row for row in rows if not row.get("baseline"))
+            for key in ("speedup", "speedup_ci95", "p_value", "p_value_runs", "verdict"):
+                uncompared.pop(key, None)
+        (fleet_in / f"{host}.json").write_text(json.dumps(r))
+    out = d / "fleet-speedups-out"
+    shutil.rmtree(out, ignore_errors=True)
+    r = script(root, "-o", out, fleet_in)
+    check(r.returncode == 0, "fleet of two reports with their own speed-ups: exit 0", r.stderr)
+    for name in ("report.html", "report.md"):
+        text = (out / name).read_text() if (out / name).exists() else ""
+        fleet = fleet_section(text) if name == "report.html" else text[text.find("## Fleet"):text.find("## east")]
+        check("speed-up over baseline" in fleet and "1.50x" in fleet and "[1.40, 1.60]" in fleet and
+              "2.50x" in fleet and "[2.25, 2.75]" in fleet, f"{name}: the fleet table shows the reports' speed-ups "
+              "and intervals", fleet[:600])
+        check("4.00x" not in fleet, f"{name}: the fleet table computes no ratio of pooled medians")
+        check("baseline" in fleet and "not compared" in fleet,
+              f"{name}: the fleet table says where a row has no speed-up (the baseline, a row not compared)")
+    # The chart draws the same rows: each report's speed-up and interval, nothing divided.
+    report = report_module(root)
+    inputs = report.collect([str(fleet_in)])
+    report.label_reports(inputs)
+    drawn = {(row["host"], row["batch"]): (row["speedup"], row.get("speedup_ci95"))
+             for row in report.fleet_rows(inputs) if row["speedup"] is not None}
+    check(len(drawn) == 3 and all(v == given[host] for (host, _), v in drawn.items()),
+          "the fleet chart's rows carry the reports' speed-ups and intervals", str(drawn))
 
 
 def check_hostile(d: Path, root: Path) -> None:
@@ -181,8 +238,10 @@ def check_script(d: Path, root: Path) -> None:
           "one fleet chart per model", str(fleet_pngs))
     check((fleet / "cmp-change.png").exists() and (fleet / "cmp-change.svg").exists(), "the comparison's change chart")
     page = (fleet / "report.html").read_text()
-    check("2 different models" in page and "Fleet" in page and "speed-up over default" in page,
+    check("2 different models" in page and "Fleet" in page and "speed-up over baseline" in page,
           "the fleet table says the models are grouped")
+    check("fleet speed-up panels omitted" in r.stderr, "a model measured under one preset has no speed-up panels, "
+          "and the page says so", r.stderr)
     check(all(f"a-{c}.svg" and (fleet / f"a-{c}.svg").exists() for c in ("time-vs-batch", "roofline")),
           "each report of the fleet keeps its charts")
 
@@ -214,6 +273,7 @@ def check_script(d: Path, root: Path) -> None:
     r = script(root, "-o", unwritable, d / "b.json")
     check(r.returncode == 5 and no_traceback(r) and "cannot write" in r.stderr, "an unwritable --out: exit 5",
           f"exit {r.returncode}: {r.stderr.strip()}")
+    check_fleet_speedups(d, root)
     check_hostile(d, root)
 
 
