@@ -4,18 +4,30 @@ Graviton3 (scripts/test-aarch64 runs it). Every line printed is read from the re
 oneDNN's verbose log of the run, parsed per linear layer.
 
     python3 scripts/check-aarch64-routes.py DOCTOR.json
+    python3 scripts/check-aarch64-routes.py --help      this text
 
 Exit status: 0 when every expected route was observed, 1 when one was not (each check says what was seen),
-2 when the report cannot be read.
+2 when the command line is wrong or the report cannot be read.
 """
 import json
 import sys
 
+args = sys.argv[1:]
+if args and args[0] in ("-h", "--help"):
+    print(__doc__.strip())
+    sys.exit(0)
+for a in args:
+    if a.startswith("-"):
+        print(f"check-aarch64-routes.py: unknown option '{a}' (see --help)", file=sys.stderr)
+        sys.exit(2)
+if len(args) != 1:
+    print("check-aarch64-routes.py: give the doctor's JSON report, one file (see --help)", file=sys.stderr)
+    sys.exit(2)
 try:
-    with open(sys.argv[1], encoding="utf-8") as f:
+    with open(args[0], encoding="utf-8") as f:
         report = json.load(f)
-except (IndexError, OSError, json.JSONDecodeError) as e:
-    print(f"error: give the doctor's JSON report ({e})", file=sys.stderr)
+except (OSError, ValueError) as e:
+    print(f"check-aarch64-routes.py: error: {args[0]}: cannot be read as JSON ({e})", file=sys.stderr)
     sys.exit(2)
 
 
