@@ -1,7 +1,7 @@
 # The installed tree works on its own: installs the build into a fresh prefix, moves the prefix elsewhere (the
-# layout must not depend on where it was installed), then runs the installed graviton-bench from there: the
-# benchmark of the README's example, and a model that exists only in the installed configs folder, which
-# proves the binary reads share/graviton-bench/configs beside itself and not the source tree's.
+# layout must not depend on where it was installed), then runs the installed graviton-bench from there: a small
+# benchmark of tiny-mlp, and a model that exists only in the installed configs folder, which proves the binary
+# reads share/graviton-bench/configs beside itself and not the source tree's (docs/setup.md, "Installing").
 #
 #   cmake -DSOURCE_DIR=<source tree> -DBUILD_DIR=<build tree> -DWORK_DIR=<scratch folder> -P tests/install.cmake
 #
