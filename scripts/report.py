@@ -26,7 +26,7 @@ EXIT_UNUSABLE = 11
 
 REPORT_SCHEMA = "graviton-bench-report"
 COMPARISON_SCHEMA = "graviton-bench-comparison"
-SCHEMA_VERSIONS = {REPORT_SCHEMA: 1, COMPARISON_SCHEMA: 1}
+SCHEMA_VERSIONS = {REPORT_SCHEMA: 2, COMPARISON_SCHEMA: 2}
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,29 @@ def load(path: Path) -> Input:
         for key, typ in (("runs", list), ("comparison", list), ("context", dict), ("model", dict)):
             if not isinstance(data[key], typ):
                 raise Unusable(f"{path}: {key}: expected a JSON {typ.__name__}")
+    if version >= 2:
+        lift_comparisons(data, kind)
     return Input(path, kind, data)
+
+
+def lift_comparisons(data: dict, kind: str) -> None:
+    """Since schema version 2 every comparison is one record (a row's vs_baseline, a comparison row's
+    comparison): its figures are lifted beside the row, as version 1 wrote them, for the tables and charts to
+    read. Nothing is computed: each figure is the report's own."""
+    for row in data["comparison" if kind == "report" else "rows"]:
+        if not isinstance(row, dict):
+            continue
+        c = row.get("vs_baseline" if kind == "report" else "comparison")
+        if not isinstance(c, dict):
+            continue
+        ratio_ci = c.get("ratio_ci95") if isinstance(c.get("ratio_ci95"), list) else [None, None]
+        if kind == "report":
+            row.update({"speedup": c.get("speedup"), "speedup_ci95": c.get("speedup_ci95"),
+                        "verdict": c.get("verdict"), "test": c.get("test")})
+        else:
+            row.update({"baseline": c.get("baseline"), "candidate": c.get("candidate"), "change": c.get("change"),
+                        "ratio_low": ratio_ci[0], "ratio_high": ratio_ci[1] if len(ratio_ci) > 1 else None,
+                        "p_value": c.get("p_value"), "test": c.get("test")})
 
 
 def collect(args: list[str]) -> list[Input]:
@@ -399,7 +421,7 @@ def chart_speedup(report: Input) -> Chart:
     baseline = next((r["preset"] for _, r in ok_rows(report) if r.get("baseline")), "the baseline")
     ax.axhline(1.0, color="black", linewidth=1)
     ax.set_xticks(range(len(batches)), [f"batch {b}" for b in batches])
-    ax.set_ylabel(f"speed-up over {baseline} (x); bars: 95% bootstrap interval")
+    ax.set_ylabel(f"speed-up over {baseline} (x); bars: the test's 95% interval")
     ax.set_title(f"{report.data['model'].get('name', '')} on {report.label}: speed-up over {baseline}")
     ax.legend(title="preset")
     return render(fig, "speedup", f"Speed-up over {baseline} per preset and batch")
@@ -716,7 +738,7 @@ def fleet_table(rows):
 
 
 def comparison_table(comp: Input):
-    header = ["preset", "batch", "baseline", "candidate", "change", "95% CI", "p-value", "verdict", "note"]
+    header = ["preset", "batch", "baseline", "candidate", "change", "95% CI", "p (deciding test)", "verdict", "note"]
     body = []
     metric = comp.data.get("options", {}).get("metric", "median")
     value = (lambda v: fmt(v, ".1f")) if metric == "throughput" else duration
@@ -914,6 +936,9 @@ def build(inputs: list[Input], title: str) -> Document:
         counts = comp.data.get("counts") or {}
         doc.para(("REGRESSION: " if comp.data.get("regressed") else "no regression: ") +
                  ", ".join(f"{v} {k}" for k, v in counts.items() if v))
+        tests = sorted({r["test"] for r in comp.data["rows"] if isinstance(r, dict) and r.get("test")})
+        if tests:
+            doc.para("decided by " + "; ".join(tests))
         doc.table(*comparison_table(comp))
         doc.section(charts_for(comp, [chart_change]), f"{slug(comp.label)}-" if multi else "")
 

@@ -114,11 +114,10 @@ def check_fleet_speedups(d: Path, root: Path) -> None:
             scale = baseline[row["batch"]] / 4 / row["statistics_ns"]["median"]
             row["statistics_ns"] = {k: v * scale if isinstance(v, (int, float)) and k not in ("count", "cv") else v
                                     for k, v in row["statistics_ns"].items()}
-            row["speedup"], row["speedup_ci95"] = speedup, ci
+            row["vs_baseline"]["speedup"], row["vs_baseline"]["speedup_ci95"] = speedup, ci
         if host == "west":
             uncompared = next(row for row in rows if not row.get("baseline"))
-            for key in ("speedup", "speedup_ci95", "p_value", "p_value_runs", "verdict"):
-                uncompared.pop(key, None)
+            uncompared.pop("vs_baseline", None)
         (fleet_in / f"{host}.json").write_text(json.dumps(r))
     out = d / "fleet-speedups-out"
     shutil.rmtree(out, ignore_errors=True)

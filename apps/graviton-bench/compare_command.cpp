@@ -8,7 +8,7 @@
 #include "gbench/error.hpp"
 #include "gbench/compare/report_diff.hpp"
 #include "gbench/report/reporter.hpp"
-#include "gbench/report/stored_report.hpp"
+#include "gbench/compare/stored_report.hpp"
 
 namespace gbench::app {
 
@@ -61,13 +61,13 @@ CLI::App* setup_compare(CLI::App& app, compare_options& opt) {
 
 namespace {
 
-report::stored_report load_side(const std::vector<std::string>& files, bool allow_mismatch) {
-  std::vector<report::stored_report> reports;
+compare::stored_report load_side(const std::vector<std::string>& files, bool allow_mismatch) {
+  std::vector<compare::stored_report> reports;
   reports.reserve(files.size());
   for (const auto& f : files) {
-    reports.push_back(report::load_stored_report(f));
+    reports.push_back(compare::load_stored_report(f));
   }
-  return reports.size() == 1 ? std::move(reports.front()) : report::pool_reports(reports, allow_mismatch);
+  return reports.size() == 1 ? std::move(reports.front()) : compare::pool_reports(reports, allow_mismatch);
 }
 
 } // namespace
@@ -119,7 +119,7 @@ int run_compare(const compare_options& opt) {
                                  "measure again: {}\n",
                                  row.preset, row.batch, row.repetitions_baseline, row.repetitions_candidate,
                                  std::min(row.repetitions_baseline, row.repetitions_candidate) == 1 ? "" : "s",
-                                 row.runs_needed, row.decide_command);
+                                 row.comparison ? row.comparison->runs_needed : 0, row.decide_command);
         break;
       }
     }

@@ -66,9 +66,24 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->multi_option_policy(last);
   app.add_flag("-v,--verbose", opt.plan.verbose, "Print the model and its predicted classes (stderr)");
   app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file")->multi_option_policy(last);
-  app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json")->capture_default_str()->multi_option_policy(last);
+  app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json, jsonl")->capture_default_str()->multi_option_policy(last);
+  app.add_option("--columns", opt.columns,
+                 "Columns of the table, markdown and csv: 'all', or a list such as preset,batch,median,p90 "
+                 "(default: the table shows what carries information for this run, markdown and csv every column)")
+      ->delimiter(',');
   app.add_option("-r,--repetitions", opt.plan.repetitions,
                  "Runs of every preset, each in a new process, interleaved; 'auto' (with --precision): until precise")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--schedule", opt.plan.schedule,
+                 "How presets share the machine: lockstep (co-resident workers taking turns), duet (their windows at "
+                 "the same time, each on CPUs of its own), rounds (one process after another), or auto")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--turn-ms", opt.plan.turn_ms, "Lockstep: a turn's length in milliseconds (at least one forward)")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--cycles", opt.plan.cycles, "Lockstep: cycles (every preset one turn) per batch in each process set")
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--precision", opt.plan.precision,
@@ -177,7 +192,11 @@ std::optional<record::peak_figures> find_peak(const std::string& option, const h
 } // namespace
 
 int run_run(const run_options& opt) {
-  auto reporter = report::make_reporter(opt.format);
+  report::reporter_options layout;
+  if (!opt.columns.empty()) {
+    layout.columns = opt.columns;
+  }
+  auto reporter = report::make_reporter(opt.format, layout);
   const auto keys = profile::sort_keys();
   if (std::find(keys.begin(), keys.end(), opt.sort_by) == keys.end()) {
     throw input_error(fmt::format("--sort-by: unknown key '{}'; valid keys: {}", opt.sort_by, fmt::join(keys, ", ")));

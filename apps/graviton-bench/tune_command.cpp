@@ -120,8 +120,9 @@ void print_outcomes(const tune::search_result& r, std::ostream& out) {
     out << fmt::format("\nbatch {}\n", o.batch);
     out << fmt::format("  winner: {}", o.winner);
     if (o.vs_default && o.winner != "default") {
-      out << fmt::format("  {:.3f}x default [{:.3f}, {:.3f}] ({}; {})", o.vs_default->speedup, o.vs_default->ci_low,
-                         o.vs_default->ci_high, o.vs_default->words, o.basis);
+      const auto& c = *o.vs_default;
+      out << fmt::format("  {:.3f}x default [{:.3f}, {:.3f}] ({}; {})", c.speedup, c.speedup_low.value_or(c.speedup),
+                         c.speedup_high.value_or(c.speedup), report::verdict_text(c), o.basis);
     }
     out << '\n';
     if (!o.note.empty()) {
@@ -334,7 +335,7 @@ int run_tune(const tune_options& opt) {
   if (!opt.json_path.empty()) {
     nlohmann::json j;
     j["schema"] = "graviton-bench-tune";
-    j["schema_version"] = 1;
+    j["schema_version"] = 2;
     auto context = record::make_context(host, opt.command_line);
     context.knobs = facts.verdicts;
     j["context"] = record::to_json(context);

@@ -115,7 +115,7 @@ TEST_CASE("a tiny run writes a complete report", "[cli][e2e][sanitizers]") {
   CHECK_THAT(r.stdout_text, Contains("median") && Contains("GFLOP/s") && Contains("tiny-mlp"));
   const auto report = read_json(path);
   CHECK(report["schema"] == "graviton-bench-report");
-  CHECK(report["schema_version"] == 1);
+  CHECK(report["schema_version"] == 2);
   const auto& ctx = report["context"];
   CHECK(ctx["tool"]["name"] == "graviton-bench");
   CHECK(ctx["date"].get<std::string>().size() == 20);

@@ -79,19 +79,23 @@ TEST_CASE("repetitions pool, and the speed-up is the ratio of medians with an in
   CHECK(rows[0].is_baseline);
   CHECK(rows[0].repetitions == 2);
   CHECK(rows[0].summary_ns.count == 60);
-  CHECK_FALSE(rows[0].speedup.has_value());
-  REQUIRE(rows[1].speedup.has_value());
-  CHECK(*rows[1].speedup == Approx(2.0).epsilon(0.01));
-  CHECK(*rows[1].ci_low <= *rows[1].speedup);
-  CHECK(*rows[1].ci_high >= *rows[1].speedup);
-  CHECK(*rows[1].ci_low > 1.5);
-  // Two processes a side already decide a change this large and consistent (Welch's t across them).
-  CHECK(rows[1].verdict == "faster");
-  CHECK(*rows[1].p_value < 1e-6);
-  CHECK_THAT(rows[2].verdict, StartsWith("no significant difference (would detect >= "));
-  CHECK(*rows[2].ci_low <= 1.0);
-  CHECK(*rows[2].ci_high >= 1.0);
-  CHECK(report::recipe_line(rows[1], rows[0]) == "fast vs default @8: 2.00x (1.030 ms vs 2.060 ms, mean of the processes' estimates)");
+  CHECK_FALSE(rows[0].vs_baseline.has_value());
+  REQUIRE(rows[1].vs_baseline.has_value());
+  const auto& fast = *rows[1].vs_baseline;
+  CHECK(fast.speedup == Approx(2.0).epsilon(0.01));
+  CHECK(*fast.speedup_low <= fast.speedup);
+  CHECK(*fast.speedup_high >= fast.speedup);
+  CHECK(*fast.speedup_low > 1.5);
+  // Two processes a side, paired by round, already decide a change this large and consistent.
+  CHECK(fast.design == record::design::rounds);
+  CHECK(fast.test == "paired t on 2 rounds' log differences");
+  CHECK(report::verdict_text(fast) == "faster");
+  CHECK(*fast.p_value < 0.05);
+  CHECK(fast.p_value_samples < 1e-6);
+  CHECK_THAT(report::verdict_text(*rows[2].vs_baseline), StartsWith("no significant difference (would detect >= "));
+  CHECK(*rows[2].vs_baseline->speedup_low <= 1.0);
+  CHECK(*rows[2].vs_baseline->speedup_high >= 1.0);
+  CHECK(report::recipe_line(rows[1], rows[0]) == "fast vs default @8: 2.00x (1.030 ms vs 2.060 ms, the processes' estimates)");
 }
 
 TEST_CASE("with enough repetitions, a difference must hold between processes too", "[comparison]") {
@@ -108,12 +112,12 @@ TEST_CASE("with enough repetitions, a difference must hold between processes too
   }
   const auto rows = compare::compare_presets(r);
   REQUIRE(rows.size() == 3);
-  CHECK(*rows[1].p_value < 0.05);
-  REQUIRE(rows[1].p_value_runs.has_value());
-  CHECK(*rows[1].p_value_runs > 0.05);
-  CHECK_THAT(rows[1].verdict, StartsWith("no significant difference (would detect >= "));
-  CHECK(rows[2].verdict == "faster");
-  CHECK(*rows[2].p_value_runs < 0.05);
+  CHECK(rows[1].vs_baseline->p_value_samples < 0.05);
+  REQUIRE(rows[1].vs_baseline->p_value.has_value());
+  CHECK(*rows[1].vs_baseline->p_value > 0.05);
+  CHECK_THAT(report::verdict_text(*rows[1].vs_baseline), StartsWith("no significant difference (would detect >= "));
+  CHECK(report::verdict_text(*rows[2].vs_baseline) == "faster");
+  CHECK(*rows[2].vs_baseline->p_value < 0.05);
 }
 
 TEST_CASE("several models: forms of one network are compared with the first, different networks never",
@@ -151,13 +155,13 @@ TEST_CASE("several models: forms of one network are compared with the first, dif
   // The compiled form against the eager one, under each preset.
   CHECK(row("a.pt", "default").is_baseline);
   CHECK(row("a.pt", "fast").is_baseline);
-  REQUIRE(row("a.pt2", "default").speedup);
-  CHECK(*row("a.pt2", "default").speedup == Approx(2.0).epsilon(0.02));
-  CHECK(*row("a.pt2", "fast").speedup == Approx(2.0).epsilon(0.02));
+  REQUIRE(row("a.pt2", "default").vs_baseline);
+  CHECK(row("a.pt2", "default").vs_baseline->speedup == Approx(2.0).epsilon(0.02));
+  CHECK(row("a.pt2", "fast").vs_baseline->speedup == Approx(2.0).epsilon(0.02));
   // Another network: its presets against its own default, never against a.pt.
   CHECK(row("other.pt", "default").is_baseline);
-  REQUIRE(row("other.pt", "fast").speedup);
-  CHECK(*row("other.pt", "fast").speedup == Approx(2.0).epsilon(0.02));
+  REQUIRE(row("other.pt", "fast").vs_baseline);
+  CHECK(row("other.pt", "fast").vs_baseline->speedup == Approx(2.0).epsilon(0.02));
   const auto lines = report::recipe_lines(rows);
   CHECK(std::find_if(lines.begin(), lines.end(), [](const std::string& l) {
           return l.rfind("other.pt: fast vs default @8: 2.00x", 0) == 0;
@@ -174,7 +178,7 @@ TEST_CASE("three samples a side cannot make a verdict, and it is said", "[compar
     r.runs.push_back(synthetic_run("default", k, 8, {200 + k}));
     r.runs.push_back(synthetic_run("fast", k, 8, {100 + k}));
   }
-  CHECK(compare::compare_presets(r)[1].verdict == "too few samples");
+  CHECK(report::verdict_text(*compare::compare_presets(r)[1].vs_baseline) == "too few samples");
 }
 
 TEST_CASE("one process a side cannot make a verdict: inconclusive, with the repetitions that would decide",
@@ -183,9 +187,9 @@ TEST_CASE("one process a side cannot make a verdict: inconclusive, with the repe
   r.model = record::describe(config::load_model("tiny-mlp", GBENCH_CONFIGS "/models"));
   r.runs = {synthetic_run("default", 1, 8, around(2'000'000, 30)), synthetic_run("fast", 1, 8, around(1'000'000, 30))};
   const auto rows = compare::compare_presets(r);
-  CHECK_THAT(rows[1].verdict, Equals("inconclusive: too few runs, -r 3 or more"));
-  REQUIRE(rows[1].speedup);
-  CHECK(*rows[1].speedup == Approx(2.0).epsilon(0.02)); // the measurement is shown, only the verdict is withheld
+  REQUIRE(rows[1].vs_baseline);
+  CHECK_THAT(report::verdict_text(*rows[1].vs_baseline), Equals("inconclusive: too few runs, -r 3 or more"));
+  CHECK(rows[1].vs_baseline->speedup == Approx(2.0).epsilon(0.02)); // the measurement is shown, only the verdict is withheld
 }
 
 TEST_CASE("presets run interleaved, every other round in reverse, each repetition in its own process",
@@ -205,7 +209,7 @@ TEST_CASE("presets run interleaved, every other round in reverse, each repetitio
   REQUIRE(report["comparison"].size() == 2);
   CHECK(report["comparison"][1]["repetitions"] == 2);
   CHECK(report["comparison"][1]["statistics_ns"]["count"] == 8);
-  CHECK(report["comparison"][1].contains("speedup_ci95"));
+  CHECK(report["comparison"][1]["vs_baseline"].contains("speedup_ci95"));
 }
 
 TEST_CASE("a preset whose process dies loses nothing the others measured", "[comparison][e2e]") {

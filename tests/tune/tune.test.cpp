@@ -10,6 +10,7 @@
 
 #include "gbench/config/preset.hpp"
 #include "gbench/error.hpp"
+#include "gbench/report/columns.hpp"
 #include "gbench/tune/race.hpp"
 #include "gbench/tune/search.hpp"
 #include "gbench/tune/space.hpp"
@@ -232,8 +233,8 @@ TEST_CASE("search: staged racing finds the fastest accurate configuration, deter
     // STEP changes nothing: whether a STEP value survives as a tie is up to the noise.
     CHECK_THAT(o.winner, Contains("FAST=ON") && Contains("threads=1"));
     REQUIRE(o.vs_default);
-    CHECK(o.vs_default->verdict == gbench::compare::verdict::better);
-    CHECK(o.vs_default->words == "faster");
+    CHECK(o.vs_default->verdict == gbench::record::verdict::better);
+    CHECK(gbench::report::verdict_text(*o.vs_default) == "faster");
     CHECK(o.vs_default->processes_baseline >= gbench::tune::min_processes);
     CHECK(o.vs_default->speedup == Approx(100.0 / 60.0).epsilon(0.02));
     CHECK_THAT(o.basis, Contains("confirmation race"));
@@ -270,7 +271,7 @@ TEST_CASE("search: staged racing finds the fastest accurate configuration, deter
       if (e.reason.find("slower than") != std::string::npos) {
         INFO(e.candidate << " at batch " << e.batch << ": " << e.reason);
         CHECK(e.round >= gbench::tune::min_processes);
-        CHECK_THAT(e.reason, Contains("Welch's t across"));
+        CHECK_THAT(e.reason, Contains("Welch's t on log process estimates"));
       }
     }
   }
@@ -332,7 +333,7 @@ TEST_CASE("search: when the budget ends it early, a configuration wins only on e
     CHECK_THAT(o.note, Contains("default kept") || Contains("no candidate was faster"));
   } else {
     REQUIRE(o.vs_default);
-    CHECK(o.vs_default->verdict == gbench::compare::verdict::better);
+    CHECK(o.vs_default->verdict == gbench::record::verdict::better);
     CHECK(o.vs_default->processes_candidate >= gbench::tune::min_processes);
     CHECK_THAT(o.basis, Contains("pooled across stages"));
     CHECK_THAT(o.winner, Contains("FAST=ON"));

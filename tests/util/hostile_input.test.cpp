@@ -13,7 +13,7 @@
 #include "gbench/config/preset.hpp"
 #include "gbench/error.hpp"
 #include "gbench/peak/peak.hpp"
-#include "gbench/report/stored_report.hpp"
+#include "gbench/compare/stored_report.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/json_limits.hpp"
 #include "gbench/util/subprocess.hpp"
@@ -183,7 +183,7 @@ TEST_CASE("what the fuzz targets found is refused with the file, the field and a
   CHECK_THAT(input_error_of([&] { (void)config::load_presets(path("p.json", R"({"schema_version": 1e999})")); }),
              Contains("p.json:1: malformed JSON: the number 1e999 is beyond the range of a double"));
   try {
-    (void)report::load_stored_report(path("r.json", "{\n \"schema\": 41e308}"));
+    (void)compare::load_stored_report(path("r.json", "{\n \"schema\": 41e308}"));
     FAIL("no report_error");
   } catch (const report_error& e) {
     CHECK_THAT(e.what(), Contains("r.json:2: malformed JSON: the number 41e308"));

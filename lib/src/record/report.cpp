@@ -158,6 +158,11 @@ nlohmann::json to_json(const settings& s) {
   if (s.timeout_s) {
     j["timeout_s"] = *s.timeout_s;
   }
+  j["schedule"] = s.schedule;
+  if (s.schedule != "rounds") {
+    j["turn_s"] = s.turn_s;
+    j["cycles"] = s.cycles;
+  }
   return j;
 }
 
@@ -175,6 +180,12 @@ void from_json(const node& n, settings& out) {
   read_optional(n, "timeout_s", out.timeout_s);
   read_optional(n, "managed_env", out.managed_env);
   read_optional(n, "env_overrides", out.env_overrides);
+  read_optional(n, "schedule", out.schedule);
+  if (out.schedule != "rounds" && out.schedule != "lockstep" && out.schedule != "duet") {
+    n.at("schedule").fail(fmt::format("expected \"rounds\", \"lockstep\" or \"duet\", found \"{}\"", out.schedule));
+  }
+  read_optional(n, "turn_s", out.turn_s);
+  read_optional(n, "cycles", out.cycles);
 }
 
 nlohmann::json to_json(const preset_comparison& c) {
@@ -196,20 +207,11 @@ nlohmann::json to_json(const preset_comparison& c) {
   }
   j["profiled_total_ns"] = or_null(c.profiled_total_ns);
   j["baseline"] = c.is_baseline;
-  if (c.speedup) {
-    j["speedup"] = *c.speedup;
-    j["speedup_ci95"] = {*c.ci_low, *c.ci_high};
-    j["p_value"] = *c.p_value;
-    j["p_value_runs"] = or_null(c.p_value_runs);
-    // Written only when known, so that reports of older versions read and written again stay the same.
-    if (c.p_value_processes) {
-      j["p_value_processes"] = *c.p_value_processes;
-      j["paired_by_round"] = c.paired_by_round;
-    }
-    if (c.mde) {
-      j["minimal_detectable_effect"] = *c.mde;
-    }
-    j["verdict"] = c.verdict;
+  if (c.vs_baseline) {
+    j["vs_baseline"] = to_json(*c.vs_baseline);
+  }
+  if (c.profiled_speedup) {
+    j["profiled_speedup"] = *c.profiled_speedup;
   }
   if (!c.process_estimates_ns.empty()) {
     j["processes"] = {{"estimates_ns", c.process_estimates_ns},
@@ -255,22 +257,8 @@ void from_json(const node& n, preset_comparison& out) {
   }
   read_optional(n, "profiled_total_ns", out.profiled_total_ns);
   read_optional(n, "baseline", out.is_baseline);
-  if (const auto s = n.find("speedup")) {
-    out.speedup = s->number();
-    const auto ci = n.at("speedup_ci95");
-    const auto bounds = ci.elements();
-    if (bounds.size() != 2) {
-      ci.fail_type("[low, high]");
-    }
-    out.ci_low = bounds[0].number();
-    out.ci_high = bounds[1].number();
-    read(n, "p_value", out.p_value);
-    read_optional(n, "p_value_runs", out.p_value_runs);
-    read_optional(n, "p_value_processes", out.p_value_processes);
-    read_optional(n, "paired_by_round", out.paired_by_round);
-    read_optional(n, "minimal_detectable_effect", out.mde);
-    read(n, "verdict", out.verdict);
-  }
+  read_optional(n, "vs_baseline", out.vs_baseline);
+  read_optional(n, "profiled_speedup", out.profiled_speedup);
   if (const auto p = n.find("processes")) {
     read_optional(*p, "estimates_ns", out.process_estimates_ns);
     read_optional(*p, "estimate_ns", out.estimate_ns);
@@ -378,11 +366,12 @@ void from_json(const node& n, report& out) {
     schema.fail(fmt::format("\"{}\" is not a graviton-bench report (expected \"graviton-bench-report\")", name));
   }
   const auto version_node = n.at("schema_version");
-  if (const std::int64_t version = version_node.integer(); version != schema_version) {
+  const std::int64_t version = version_node.integer();
+  if (version != schema_version && version != 1) {
     version_node.fail(version > schema_version
                           ? fmt::format("{} is newer than this graviton-bench reads ({}); use a newer graviton-bench",
                                         version, schema_version)
-                          : fmt::format("{} is not a schema version (expected {})", version, schema_version));
+                          : fmt::format("{} is not a schema version (expected 1 or {})", version, schema_version));
   }
   read_optional(n, "status", out.status);
   if (out.status != "complete" && out.status != "interrupted") {
@@ -393,7 +382,10 @@ void from_json(const node& n, report& out) {
   read_optional(n, "models", out.models);
   read(n, "settings", out.settings);
   read(n, "runs", out.runs);
-  read_optional(n, "comparison", out.comparison);
+  if (version == schema_version) {
+    // Version 1 laid its comparison out otherwise; it is computed again from the runs when needed.
+    read_optional(n, "comparison", out.comparison);
+  }
   read_optional(n, "conditions", out.conditions);
 }
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "gbench/compare/preset_comparison.hpp"
 #include "gbench/stats/summary.hpp"
 
 namespace gbench::report {
@@ -15,29 +16,42 @@ namespace {
 using json = nlohmann::json;
 
 // One aggregate entry as Google Benchmark writes it after the repetitions of a benchmark.
-json aggregate(const std::string& name, const stored_series& s, const char* statistic, bool percentage, double time,
+json aggregate(const std::string& name, std::size_t samples, const char* statistic, bool percentage, double time,
                double items_per_second) {
   return {{"name", fmt::format("{}_{}", name, statistic)},
           {"run_name", name},
           {"run_type", "aggregate"},
-          {"repetitions", s.samples_ns.size()},
+          {"repetitions", samples},
           {"threads", 1},
           {"aggregate_name", statistic},
           {"aggregate_unit", percentage ? "percentage" : "time"},
-          {"iterations", s.samples_ns.size()},
+          {"iterations", samples},
           {"real_time", time},
           {"cpu_time", time},
           {"time_unit", "ns"},
           {"items_per_second", items_per_second}};
 }
 
+// Every timed forward of a (preset, batch), its processes one after the other.
+std::vector<double> samples_at(const record::report& r, const std::string& preset, std::int64_t batch) {
+  std::vector<double> out;
+  for (const auto& run : r.runs) {
+    for (const auto& b : run.batches) {
+      if (run.preset.name == preset && b.batch == batch && b.ok) {
+        out.insert(out.end(), b.samples_ns.begin(), b.samples_ns.end());
+      }
+    }
+  }
+  return out;
+}
+
 } // namespace
 
-json to_google_benchmark_json(const stored_report& r) {
+json to_google_benchmark_json(const compare::stored_report& r) {
   const auto& c = r.report.context;
   const std::string model = r.report.model.name.empty() ? std::string("model") : r.report.model.name;
   std::string libtorch;
-  for (const auto& [key, value] : r.facts) {
+  for (const auto& [key, value] : compare::facts_of(r.report)) {
     if (key == "libtorch.version") {
       libtorch = value;
     }
@@ -61,7 +75,9 @@ json to_google_benchmark_json(const stored_report& r) {
 
   std::vector<std::string> families;
   std::vector<int> instances;
-  for (const auto& s : r.series) {
+  // The rows of the report; one of an older version holds none, and they are computed from its runs.
+  const auto rows = r.report.comparison.empty() ? compare::compare_presets(r.report) : r.report.comparison;
+  for (const auto& s : rows) {
     const auto family_it = std::find(families.begin(), families.end(), s.preset);
     const auto family = static_cast<int>(family_it - families.begin());
     if (family_it == families.end()) {
@@ -89,31 +105,37 @@ json to_google_benchmark_json(const stored_report& r) {
       benchmarks.push_back(std::move(e));
       continue;
     }
-    const auto batch = static_cast<double>(s.batch);
+    const auto samples = samples_at(r.report, s.preset, s.batch);
+    const auto items_at = [&](double ns) {
+      return record::rates_at(ns, s.batch, r.report.model.flops_per_sample,
+                              static_cast<double>(r.report.model.weight_bytes))
+          .throughput;
+    };
     std::vector<double> items;
-    for (std::size_t i = 0; i < s.samples_ns.size(); ++i) {
+    for (std::size_t i = 0; i < samples.size(); ++i) {
       json e = common;
-      e["repetitions"] = s.samples_ns.size();
+      e["repetitions"] = samples.size();
       e["repetition_index"] = i;
       e["iterations"] = 1;
-      e["real_time"] = s.samples_ns[i];
-      e["cpu_time"] = s.samples_ns[i];
+      e["real_time"] = samples[i];
+      e["cpu_time"] = samples[i];
       e["time_unit"] = "ns";
-      items.push_back(batch * 1e9 / s.samples_ns[i]);
+      items.push_back(items_at(samples[i]));
       e["items_per_second"] = items.back();
       benchmarks.push_back(std::move(e));
     }
-    if (s.samples_ns.size() < 2) {
+    if (samples.size() < 2) {
       continue; // Google Benchmark writes no aggregates for a single repetition
     }
-    const auto t = stats::summarize(s.samples_ns);
+    const auto& t = s.summary_ns;
     const auto ips = stats::summarize(items);
-    benchmarks.push_back(aggregate(name, s, "mean", false, t.mean, ips.mean));
-    benchmarks.push_back(aggregate(name, s, "median", false, t.median, ips.median));
-    benchmarks.push_back(aggregate(name, s, "stddev", false, t.stddev, ips.stddev));
-    benchmarks.push_back(aggregate(name, s, "cv", true, t.cv, ips.cv));
-    benchmarks.push_back(aggregate(name, s, "p90", false, t.p90, ips.p90));
-    benchmarks.push_back(aggregate(name, s, "p99", false, t.p99, ips.p99));
+    const auto n = samples.size();
+    benchmarks.push_back(aggregate(name, n, "mean", false, t.mean, ips.mean));
+    benchmarks.push_back(aggregate(name, n, "median", false, t.median, ips.median));
+    benchmarks.push_back(aggregate(name, n, "stddev", false, t.stddev, ips.stddev));
+    benchmarks.push_back(aggregate(name, n, "cv", true, t.cv, ips.cv));
+    benchmarks.push_back(aggregate(name, n, "p90", false, t.p90, ips.p90));
+    benchmarks.push_back(aggregate(name, n, "p99", false, t.p99, ips.p99));
   }
   return out;
 }

@@ -11,10 +11,19 @@ namespace {
 // Column-aligned text for people.
 class table_reporter final : public reporter {
 public:
+  explicit table_reporter(std::vector<std::string> columns) : columns_(std::move(columns)) {}
+
   void write(const record::report& r, std::ostream& out) const override {
-    const auto cols = run_columns_for(r.comparison);
+    const auto cols = run_columns_for(r.comparison, columns_);
+    std::vector<std::string> numbers;
+    const auto notes = numbered_notes(r.comparison, numbers);
     out << model_line(r) << '\n' << peak_line(r) << '\n';
-    out << aligned_table(headers(cols), right_aligned(cols), text_cells(r.comparison, cols));
+    out << aligned_table(headers(cols), right_aligned(cols), cells_with_notes(r.comparison, cols, numbers));
+    if (shows_notes(cols)) {
+      for (std::size_t i = 0; i < notes.size(); ++i) {
+        out << fmt::format("[{}] {}\n", i + 1, notes[i]);
+      }
+    }
     const auto recipe = recipe_lines(r.comparison);
     if (!recipe.empty()) {
       out << '\n';
@@ -22,7 +31,7 @@ public:
         out << line << '\n';
       }
     }
-    for (const auto& line : effect_lines(r.comparison)) {
+    for (const auto& line : effect_lines(r.comparison, !shows_notes(cols))) {
       out << line << '\n';
     }
     for (const auto& line : condition_lines(r)) {
@@ -42,10 +51,15 @@ public:
   }
 
   [[nodiscard]] bool writes_diffs() const override { return true; }
+
+private:
+  std::vector<std::string> columns_;
 };
 
 } // namespace
 
-std::unique_ptr<reporter> make_table_reporter() { return std::make_unique<table_reporter>(); }
+std::unique_ptr<reporter> make_table_reporter(std::vector<std::string> columns) {
+  return std::make_unique<table_reporter>(std::move(columns));
+}
 
 } // namespace gbench::report

@@ -80,6 +80,33 @@ std::optional<int> number_or_word(const std::string& text, const std::string& wo
   return value;
 }
 
+// --schedule, --turn-ms, --cycles.
+void apply_schedule(const plan_options& opt, plan& out) {
+  const std::size_t workers = out.presets.size() * std::max<std::size_t>(1, out.models.size());
+  if (opt.schedule == "auto") {
+    out.schedule = schedule::rounds; // lockstep by default once it is validated (workers >= 2)
+    (void)workers;
+  } else if (opt.schedule == "lockstep") {
+    out.schedule = schedule::lockstep;
+  } else if (opt.schedule == "duet") {
+    out.schedule = schedule::duet;
+  } else if (opt.schedule == "rounds") {
+    out.schedule = schedule::rounds;
+  } else {
+    throw input_error(fmt::format("--schedule: unknown schedule '{}'; valid schedules: auto, lockstep, duet, rounds",
+                                  opt.schedule));
+  }
+  if (!(opt.turn_ms >= 1 && opt.turn_ms <= 60000)) {
+    throw input_error(fmt::format("--turn-ms: {} is not a turn length; give milliseconds from 1 to 60000, e.g. 100",
+                                  opt.turn_ms));
+  }
+  if (opt.cycles < 1 || opt.cycles > 100000) {
+    throw input_error(fmt::format("--cycles: {} is not a number of cycles; give 1 to 100000, e.g. 10", opt.cycles));
+  }
+  out.turn_s = opt.turn_ms / 1000.0;
+  out.cycles = opt.cycles;
+}
+
 } // namespace
 
 plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, const std::filesystem::path& models_dir) {
@@ -159,7 +186,20 @@ plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, c
   out.record_shapes = opt.record_shapes;
   out.trace_dir = opt.trace_dir;
   out.timeout = opt.timeout;
+  apply_schedule(opt, out);
   return out;
+}
+
+std::string_view name_of(schedule s) {
+  switch (s) {
+  case schedule::rounds:
+    return "rounds";
+  case schedule::lockstep:
+    return "lockstep";
+  case schedule::duet:
+    return "duet";
+  }
+  return "?";
 }
 
 double default_timeout(const plan& p, bool evidence) {
@@ -201,7 +241,10 @@ record::report begin_report(const plan& p, record::context context) {
                 .cosine_threshold = p.cosine_threshold,
                 .timeout_s = p.timeout < 0 ? default_timeout(p) : p.timeout,
                 .managed_env = p.managed_env,
-                .env_overrides = p.env_overrides};
+                .env_overrides = p.env_overrides,
+                .schedule = std::string(name_of(p.schedule)),
+                .turn_s = p.schedule == schedule::rounds ? 0.0 : p.turn_s,
+                .cycles = p.schedule == schedule::rounds ? 0 : p.cycles};
   return r;
 }
 

@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "gbench/compare/preset_comparison.hpp"
 #include "gbench/stats/processes.hpp"
 
 namespace gbench::tune {
@@ -47,25 +46,11 @@ const entrant& entrant_of(const std::vector<entrant>& entrants, const std::strin
 
 } // namespace
 
-versus compare_groups(const compare::sample_groups& baseline, const compare::sample_groups& candidate,
-                      std::int64_t batch, double alpha) {
+record::comparison compare_to(const compare::sample_groups& baseline, const compare::sample_groups& candidate,
+                              std::int64_t batch, double alpha) {
   compare::settings s;
   s.alpha = alpha;
-  const auto c = compare::compare_samples(baseline, candidate, batch, compare::metric::median, s);
-  versus v;
-  // The engine's ratio is candidate / baseline time; a speed-up is its inverse, and so is its interval.
-  v.speedup = c.baseline_value / c.candidate_value;
-  v.ci_low = c.ratio_high ? 1.0 / *c.ratio_high : v.speedup;
-  v.ci_high = c.ratio_low ? 1.0 / *c.ratio_low : v.speedup;
-  v.p_value_processes = c.runs_p_value;
-  v.p_value_samples = c.p_value;
-  v.mde = c.mde;
-  v.processes_baseline = static_cast<int>(baseline.size());
-  v.processes_candidate = static_cast<int>(candidate.size());
-  v.verdict = c.verdict;
-  v.words = compare::preset_verdict(c);
-  v.significant = c.significant;
-  return v;
+  return compare::compare_samples(baseline, candidate, batch, compare::metric::median, s);
 }
 
 judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, std::int64_t batch) {
@@ -116,22 +101,22 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
       continue;
     }
     const auto& e = entrant_of(entrants, s.id);
-    const auto c = compare_groups(best_groups, measured(e), batch, rules.alpha);
+    const auto c = compare_to(best_groups, measured(e), batch, rules.alpha);
     s.vs_best = c;
     if (!out.ready) {
       continue;
     }
-    if (c.verdict == compare::verdict::worse) {
+    if (c.verdict == record::verdict::worse) {
       s.eliminated = true;
       --left;
-      // In the candidate's terms: how many times as long as the best it takes (1 / speed-up).
-      s.reason = fmt::format("slower than {}: {:.3g}x its time [{:.3g}, {:.3g}], Welch's t across {} vs {} processes "
-                             "p = {:.2g}",
-                             best->id, 1.0 / c.speedup, 1.0 / c.ci_high, 1.0 / c.ci_low, s.processes,
-                             c.processes_baseline, c.p_value_processes.value_or(1.0));
+      // In the candidate's terms: how many times as long as the best it takes: the engine's ratio.
+      s.reason = fmt::format("slower than {}: {:.3g}x its time [{:.3g}, {:.3g}], {} p = {:.2g}", best->id, c.ratio,
+                             c.ratio_low.value_or(c.ratio), c.ratio_high.value_or(c.ratio), c.test,
+                             c.p_value.value_or(1.0));
       continue;
     }
-    s.within_tolerance = c.verdict == compare::verdict::unchanged && c.ci_low >= 1.0 / (1.0 + rules.tolerance);
+    s.within_tolerance = c.verdict == record::verdict::unchanged && c.speedup_low &&
+                         *c.speedup_low >= 1.0 / (1.0 + rules.tolerance);
     ties += s.within_tolerance ? 1 : 0;
   }
   // Successive halving, when the significance test has eliminated all it can this round and the race is not
@@ -221,17 +206,6 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
   return out;
 }
 
-nlohmann::json to_json(const versus& v) {
-  return {{"speedup", v.speedup},
-          {"speedup_ci95", {v.ci_low, v.ci_high}},
-          {"p_value_processes", v.p_value_processes ? nlohmann::json(*v.p_value_processes) : nlohmann::json(nullptr)},
-          {"p_value", v.p_value_samples},
-          {"minimal_detectable_effect", v.mde ? nlohmann::json(*v.mde) : nlohmann::json(nullptr)},
-          {"processes", {v.processes_baseline, v.processes_candidate}},
-          {"verdict", std::string(compare::name_of(v.verdict))},
-          {"verdict_words", v.words}};
-}
-
 nlohmann::json to_json(const standing& s) {
   nlohmann::json j{{"candidate", s.id},
                    {"estimate_ns", s.estimate_ns},
@@ -242,7 +216,7 @@ nlohmann::json to_json(const standing& s) {
     j["reason"] = s.reason;
   }
   if (s.vs_best) {
-    j["vs_best"] = to_json(*s.vs_best);
+    j["vs_best"] = record::to_json(*s.vs_best);
   }
   return j;
 }

@@ -399,7 +399,7 @@ private:
         const auto def = processes_of("default", b, confirmed_here ? "confirm" : "");
         const auto win = processes_of(o.winner, b, confirmed_here ? "confirm" : "");
         if (!def.empty() && !win.empty()) {
-          o.vs_default = compare_groups(def, win, b, opt_.rules.alpha);
+          o.vs_default = compare_to(def, win, b, opt_.rules.alpha);
           o.basis = confirmed_here
                         ? fmt::format("confirmation race: {} processes of default, {} of the winner, interleaved",
                                       def.size(), win.size())
@@ -409,9 +409,10 @@ private:
                                       result_.interrupted ? "search was interrupted" : "budget ran out");
         }
         // A configuration is recommended only on evidence across processes that it beats leaving every knob unset.
-        if (!o.vs_default || o.vs_default->verdict != compare::verdict::better) {
+        if (!o.vs_default || o.vs_default->verdict != record::verdict::better) {
           o.note = fmt::format("{} was not shown faster than default across processes ({}); default kept", o.winner,
-                               o.vs_default ? fmt::format("{:.3f}x, {}", o.vs_default->speedup, o.vs_default->words)
+                               o.vs_default ? fmt::format("{:.3f}x, {}", o.vs_default->speedup,
+                                                          record::name_of(o.vs_default->verdict))
                                             : std::string("no timed processes of both"));
           o.winner = "default";
           o.winner_assignment = {};

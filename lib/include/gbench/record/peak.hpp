@@ -64,7 +64,7 @@ struct roofline {
 };
 
 
-/// Name and version of the peak figures' layout (README, "The machine's peak").
+/// Name and version of the peak figures' layout (docs/peak-and-reports.md).
 inline constexpr const char* peak_schema = "graviton-bench-peak";
 inline constexpr int peak_schema_version = 1;
 

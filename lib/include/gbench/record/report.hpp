@@ -11,6 +11,7 @@
 
 #include "gbench/config/model_spec.hpp"
 #include "gbench/record/roofline.hpp"
+#include "gbench/record/comparison.hpp"
 #include "gbench/record/context.hpp"
 #include "gbench/record/json_reader.hpp"
 #include "gbench/record/run.hpp"
@@ -18,8 +19,9 @@
 
 namespace gbench::record {
 
-/// Version of the JSON report layout (README, "Report schema"); bumped on any incompatible change.
-inline constexpr int schema_version = 1;
+/// Version of the JSON report layout (docs/schema.md); bumped on any incompatible change. Version 1 reports are
+/// read too, without their comparison block (its layout changed): the runs are all a comparison needs.
+inline constexpr int schema_version = 2;
 
 /// The model block of a report: its shape and the figures derived from it.
 struct model_info {
@@ -32,7 +34,7 @@ struct model_info {
   std::int64_t weight_bytes = 0;  ///< bytes of all weights: what a forward reads at least once
   double flops_per_sample = 0;
   std::string flops_source = "model shape"; ///< config::model_spec::flops_source
-  // A model file's (README, "Model files"); kind "mlp" and the rest empty for the built-in MLP:
+  // A model file's (docs/models.md); kind "mlp" and the rest empty for the built-in MLP:
   config::model_kind kind = config::model_kind::mlp;
   std::string file;
   std::string sha256;
@@ -66,6 +68,11 @@ struct settings {
   std::optional<double> timeout_s;  ///< each preset process's time limit (0: none); absent in older reports
   std::vector<std::string> managed_env;
   std::map<std::string, std::string> env_overrides;
+  /// How the presets' processes shared the machine: "rounds", "lockstep" or "duet" (repetitions then count
+  /// process sets); with lockstep and duet, the turn length asked for and the cycles per batch of each set.
+  std::string schedule = "rounds";
+  double turn_s = 0;
+  int cycles = 0;
 };
 
 /// One preset at one batch size, its repetitions pooled, and how it compares with the baseline preset.
@@ -82,13 +89,11 @@ struct preset_comparison {
   double weight_gbps = 0;
   std::optional<double> profiled_total_ns; ///< median over repetitions of the profile's self CPU time total
   bool is_baseline = false;
-  // Against the baseline at the same batch (absent for the baseline itself or when either failed):
-  std::optional<double> speedup;      ///< baseline median / this median: above 1 is faster
-  std::optional<double> ci_low;       ///< 95% bootstrap interval of the speedup
-  std::optional<double> ci_high;
-  std::optional<double> p_value;      ///< two-sided Mann-Whitney U on the raw samples
-  std::optional<double> p_value_runs; ///< the same test on the repetitions' medians, when they are enough
-  std::string verdict;                ///< faster, slower, no significant difference, too few samples
+  /// Against the baseline at the same batch (absent for the baseline itself or when either failed): the
+  /// comparison engine's conclusion, as every other comparison carries it (record/comparison.hpp).
+  std::optional<record::comparison> vs_baseline;
+  /// The recipe's own ratio: the baseline's profiled total over this row's, when both were profiled.
+  std::optional<double> profiled_speedup;
   std::vector<std::string> effects;   ///< from --verify: what the preset's knobs were seen to do
   /// From --verify: what the evidence says changed against the default preset at this batch (backend, math),
   /// e.g. "backend MKL -> oneDNN brg_matmul:avx512_core; math unchanged (fp32)"; empty without evidence.
@@ -102,9 +107,6 @@ struct preset_comparison {
   std::optional<double> estimate_high_ns;
   std::optional<double> between_cv;         ///< variance component between processes, as a CV
   std::optional<double> within_cv;          ///< between chunks within a process, as a CV
-  std::optional<double> p_value_processes;  ///< Welch's t on log process estimates (2+ processes a side)
-  bool paired_by_round = false;             ///< that test was the paired t-test on the rounds' differences
-  std::optional<double> mde;                ///< smallest relative change the test would detect (80% power)
   std::vector<std::string> flags;           ///< outlier processes, drift, warm-up that never settled
   std::vector<std::string> inert_knobs;     ///< knobs this preset sets that cannot act on this host
   std::optional<record::roofline> roofline; ///< against the report's peak figures, when it has some
@@ -131,7 +133,7 @@ struct run_conditions {
   std::optional<precision_outcome> precision;
 };
 
-/// The results of one invocation, with what is needed to read them later (README, "Report schema").
+/// The results of one invocation, with what is needed to read them later (docs/schema.md).
 struct report {
   /// "complete", or "interrupted": SIGINT or SIGTERM stopped the run; `runs` holds what had finished (the
   /// interrupted process with the batches it completed).

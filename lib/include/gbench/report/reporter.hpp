@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -26,8 +27,16 @@ public:
   [[nodiscard]] virtual bool writes_diffs() const { return false; }
 };
 
-/// "table", "markdown", "csv", "json" or "jsonl"; throws input_error naming --format otherwise.
-std::unique_ptr<reporter> make_reporter(const std::string& format);
+/// How a reporter lays a run out.
+struct reporter_options {
+  /// --columns: the run columns of the table, markdown and csv (report/columns.hpp, run_columns_for); none given:
+  /// the table shows the columns that carry information, markdown and csv every column.
+  std::optional<std::vector<std::string>> columns;
+};
+
+/// "table", "markdown", "csv", "json" or "jsonl"; throws input_error naming --format otherwise, or --columns for
+/// an unknown column.
+std::unique_ptr<reporter> make_reporter(const std::string& format, const reporter_options& options = {});
 std::vector<std::string> reporter_formats();
 
 /// The same for `compare`: "table", "markdown" or "json".

@@ -9,7 +9,7 @@
 #include "gbench/config/preset.hpp"
 #include "gbench/evidence/knobs.hpp"
 
-/// `graviton-bench tune`: the search space, the race and the search that drives it (README, "Tuning").
+/// `graviton-bench tune`: the search space, the race and the search that drives it (docs/tune.md).
 namespace gbench::tune {
 
 enum class dimension_kind { env, matmul_precision, threads, allocator };
