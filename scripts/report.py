@@ -1,7 +1,8 @@
 """Plots, a self-contained HTML report, a markdown report and a fleet view from graviton-bench's JSON.
 
-Reads reports written by `graviton-bench --json` (schema graviton-bench-report) and comparisons written by
-`graviton-bench compare --format json` (schema graviton-bench-comparison), files or folders of them. Run it
+Reads reports written by `graviton-bench --json` (schema graviton-bench-report), comparisons written by
+`graviton-bench compare --format json` (schema graviton-bench-comparison) and serve reports written by
+`graviton-bench serve --json` (schema graviton-bench-serve, drawn by report_serve.py), files or folders of them. Run it
 through scripts/report, which uses the project's .venv (matplotlib is pinned in scripts/requirements.txt).
 """
 
@@ -20,13 +21,16 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import report_serve  # noqa: E402  (beside this file)
+
 EXIT_USAGE = 2
 EXIT_OUTPUT = 5
 EXIT_UNUSABLE = 11
 
 REPORT_SCHEMA = "graviton-bench-report"
 COMPARISON_SCHEMA = "graviton-bench-comparison"
-SCHEMA_VERSIONS = {REPORT_SCHEMA: 2, COMPARISON_SCHEMA: 2}
+SCHEMA_VERSIONS = {REPORT_SCHEMA: 2, COMPARISON_SCHEMA: 2, report_serve.SERVE_SCHEMA: report_serve.SCHEMA_VERSION}
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ def get(obj, *path, where=""):
 @dataclass
 class Input:
     path: Path
-    kind: str  # "report" or "comparison"
+    kind: str  # "report", "comparison" or "serve"
     data: dict
     label: str = ""
 
@@ -225,23 +229,28 @@ def load(path: Path) -> Input:
         else:
             what = f"schema {json.dumps(schema)}" if schema is not None else "a JSON document without a 'schema'"
         raise Unusable(f"{path}: {what}, not a graviton-bench report or comparison; give a file written by "
-                       "'graviton-bench --json' or 'graviton-bench compare --format json'")
+                       "'graviton-bench --json', 'graviton-bench compare --format json' or 'graviton-bench serve --json'")
     version = data.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise Unusable(f"{path}: schema_version: expected a whole number, found {json.dumps(version)}")
     if version > SCHEMA_VERSIONS[schema]:
         raise Unusable(f"{path}: schema_version {version} is newer than this script reads "
                        f"({SCHEMA_VERSIONS[schema]}); use the scripts/report of the graviton-bench that wrote it")
-    kind = "report" if schema == REPORT_SCHEMA else "comparison"
-    required = ("context", "model", "runs", "comparison") if kind == "report" else ("rows", "baseline", "candidate")
+    kind = {REPORT_SCHEMA: "report", COMPARISON_SCHEMA: "comparison"}.get(schema, "serve")
+    required = {"report": ("context", "model", "runs", "comparison"), "comparison": ("rows", "baseline", "candidate"),
+                "serve": ("context", "model", "settings", "splits")}[kind]
     for key in required:
         if key not in data:
             raise Unusable(f"{path}: {key}: missing; the file is not a complete {schema} document")
+    if kind == "serve":
+        for key, typ in (("splits", list), ("context", dict), ("model", dict), ("settings", dict)):
+            if not isinstance(data[key], typ):
+                raise Unusable(f"{path}: {key}: expected a JSON {typ.__name__}")
     if kind == "report":
         for key, typ in (("runs", list), ("comparison", list), ("context", dict), ("model", dict)):
             if not isinstance(data[key], typ):
                 raise Unusable(f"{path}: {key}: expected a JSON {typ.__name__}")
-    if version >= 2:
+    if version >= 2 and kind != "serve":
         lift_comparisons(data, kind)
     return Input(path, kind, data)
 
@@ -920,12 +929,13 @@ def slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "report"
 
 
-def build(inputs: list[Input], title: str) -> Document:
+def build(inputs: list[Input], title: str, prices: dict | None = None) -> Document:
     doc = Document(title)
     comps = [i for i in inputs if i.kind == "comparison"]
     reports = [i for i in inputs if i.kind == "report"]
+    serves = [i for i in inputs if i.kind == "serve"]
     label_reports(reports)
-    multi = len(reports) > 1 or len(comps) > 1 or (reports and comps)
+    multi = len(reports) + len(comps) + len(serves) > 1
 
     for n, comp in enumerate(comps):
         comp.label = comp.path.stem
@@ -985,6 +995,8 @@ def build(inputs: list[Input], title: str) -> Document:
             doc.heading(3, "Operator tables (PyTorch profiler)")
             for t, header, rows in tables:
                 doc.folded(t, header, rows)
+    if serves:
+        report_serve.add_to(doc, serves, sys.modules[__name__], prices or {}, multi)
     return doc
 
 
@@ -1045,6 +1057,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--markdown", help="write the markdown here instead of OUT/report.md (its PNG links point into OUT)")
     ap.add_argument("--no-markdown", action="store_true", help="no markdown report")
     ap.add_argument("--title", default="graviton-bench report", help="title of the HTML and markdown reports")
+    ap.add_argument("--prices", help="serve reports: a JSON object of instance type to USD per hour, for the fleet's "
+                    "cost per million where a report has no price of its own")
     args = ap.parse_args(argv)
     if not args.inputs:  # after the options, so that an unknown one is named first
         ap.error("no INPUT: give reports, comparisons or folders of them")
@@ -1055,7 +1069,12 @@ def main(argv: list[str]) -> int:
         return EXIT_UNUSABLE
     out = Path(args.out)
     try:
-        doc = build(inputs, args.title)
+        prices = report_serve.read_prices(Path(args.prices)) if args.prices else {}
+    except ValueError as e:
+        print(f"report: error: {e}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    try:
+        doc = build(inputs, args.title, prices)
     except Missing as e:
         print(f"report: error: a report lacks {e}", file=sys.stderr)
         return EXIT_UNUSABLE

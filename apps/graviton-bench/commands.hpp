@@ -133,4 +133,36 @@ struct tune_options {
 CLI::App* setup_tune(CLI::App& app, tune_options& opt);
 int run_tune(const tune_options& opt);
 
+struct serve_options {
+  std::string model = "recipe-mlp";
+  std::vector<std::string> inputs;
+  std::string batch = "1";
+  std::string preset = "default";
+  std::string presets_file;
+  std::string configs;
+  std::vector<std::string> env;
+  std::string warmup = "auto"; ///< each worker's forwards before serving: a count, or "auto"
+  std::string split = "auto";
+  std::optional<int> concurrency;
+  std::vector<double> rates;
+  std::optional<double> p99_ms;
+  double duration = 5;
+  std::int64_t min_requests = 400;
+  double max_duration = 60;
+  double load_warmup = 1;
+  int windows = 10;
+  int search_steps = 6;
+  std::uint64_t seed = 0;
+  std::string cpus = "auto";
+  std::optional<double> price_per_hour;
+  std::string prices_file;
+  std::string instance_type;
+  std::string json_path;
+  std::string format = "table";
+  bool quiet = false;
+  std::vector<std::string> command_line;
+};
+CLI::App* setup_serve(CLI::App& app, serve_options& opt);
+int run_serve(const serve_options& opt);
+
 } // namespace gbench::app

@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
   gbench::app::tune_options tune_opt;
   tune_opt.command_line = run_opt.command_line;
   auto* tune = gbench::app::setup_tune(app, tune_opt);
+  gbench::app::serve_options serve_opt;
+  serve_opt.command_line = run_opt.command_line;
+  auto* serve = gbench::app::setup_serve(app, serve_opt);
 
   try {
     app.parse(argc, argv);
@@ -80,6 +83,9 @@ int main(int argc, char** argv) {
     }
     if (tune->parsed()) {
       return gbench::app::run_tune(tune_opt);
+    }
+    if (serve->parsed()) {
+      return gbench::app::run_serve(serve_opt);
     }
     if (export_cmd->parsed()) {
       return gbench::app::run_export(export_opt);

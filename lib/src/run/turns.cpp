@@ -2,12 +2,16 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <optional>
 #include <string>
 
+#include "gbench/host/placement.hpp"
 #include "gbench/record/stream.hpp"
 #include "gbench/run/turns.hpp"
 #include "worker_parts.hpp"
@@ -53,7 +57,12 @@ void start_batch(const job& j, backend::mlp_session& session, std::int64_t batch
       const auto probe = session.time_forwards(3);
       forward_ns = static_cast<double>(probe[1]);
     }
-    answer({{"ready", batch}, {"forward_ns", forward_ns}, {"warmup", warm.forwards}, {"steady", warm.steady}});
+    // The CPUs it may run on, as it sees them: proof of its placement (serve pins each worker to its own).
+    answer({{"ready", batch},
+            {"forward_ns", forward_ns},
+            {"warmup", warm.forwards},
+            {"steady", warm.steady},
+            {"cpus", host::allowed_cpus()}});
   } catch (const std::exception& e) {
     cur->failed = true;
     cur->result.error = e.what();
@@ -130,11 +139,61 @@ struct test_faults {
   }
 };
 
+// serve (serve/load.hpp): one request is one forward at the prepared batch, answered with its service time, the
+// worker's own steady-clock time from reading the order to the end of the forward. Test-only faults, for the
+// worker whose index the parent gave (GBENCH_SERVE_WORKER): GBENCH_TEST_SERVE_ABORT=W:K dies by a signal in its
+// K-th request, GBENCH_TEST_SERVE_STALL=W:K:MS stalls MS ms in it (a pause the requests behind it queue for).
+struct serve_faults {
+  long worker = -1;
+  long abort_at = 0;
+  long stall_at = 0;
+  long stall_ms = 0;
+  long requests = 0;
+
+  serve_faults() {
+    const auto env = [](const char* name) { return std::getenv(name) ? std::getenv(name) : ""; };
+    worker = std::atol(*env("GBENCH_SERVE_WORKER") ? env("GBENCH_SERVE_WORKER") : "-1");
+    long w = -1;
+    long k = 0;
+    long ms = 0;
+    if (std::sscanf(env("GBENCH_TEST_SERVE_ABORT"), "%ld:%ld", &w, &k) == 2 && w == worker) {
+      abort_at = k;
+    }
+    if (std::sscanf(env("GBENCH_TEST_SERVE_STALL"), "%ld:%ld:%ld", &w, &k, &ms) == 3 && w == worker) {
+      stall_at = k;
+      stall_ms = ms;
+    }
+  }
+  void before_request() {
+    ++requests;
+    if (requests == abort_at) {
+      std::abort();
+    }
+    if (requests == stall_at) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(stall_ms));
+    }
+  }
+};
+
+void serve_request(backend::mlp_session& session, std::int64_t id, current_batch& cur, serve_faults& faults) {
+  using clock = std::chrono::steady_clock;
+  if (cur.failed) {
+    answer({{"failed", cur.result.batch}, {"error", cur.result.error}});
+    return;
+  }
+  const auto start = clock::now();
+  faults.before_request();
+  (void)session.time_forwards(1);
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start).count();
+  answer({{"served", id}, {"ns", ns}});
+}
+
 } // namespace
 
 void converse(const job& j, backend::mlp_session& session, jsonl_writer& writer) {
   answer({{"hello", turn_protocol}});
   test_faults faults;
+  serve_faults serving;
   std::optional<current_batch> cur;
   for (std::string line; std::getline(std::cin, line);) {
     const auto order = nlohmann::json::parse(line);
@@ -153,6 +212,8 @@ void converse(const job& j, backend::mlp_session& session, jsonl_writer& writer)
         cur->result.error = e.what();
         answer({{"failed", cur->result.batch}, {"error", e.what()}});
       }
+    } else if (what == "serve" && cur) {
+      serve_request(session, order.at("id").get<std::int64_t>(), *cur, serving);
     } else if (what == "end" && cur) {
       end_batch(j, session, *cur, order.value("profile", false), writer);
       cur.reset();

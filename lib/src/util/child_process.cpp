@@ -194,6 +194,40 @@ child_process::received child_process::receive(std::string& line, std::optional<
   }
 }
 
+child_process::received child_process::take(std::string& line) {
+  for (bool read = false;; read = true) {
+    if (const auto end = replies_.find('\n'); end != std::string::npos) {
+      line = replies_.substr(0, end);
+      replies_.erase(0, end + 1);
+      return received::line;
+    }
+    if (reply_fd_ < 0) {
+      return received::closed;
+    }
+    if (read) {
+      return received::timed_out;
+    }
+    std::array<pollfd, 3> fds{{{reply_fd_, POLLIN, 0}, {stderr_fd_, POLLIN, 0}, {stdout_fd_, POLLIN, 0}}};
+    if (::poll(fds.data(), fds.size(), 0) <= 0) {
+      return received::timed_out;
+    }
+    for (std::size_t i = 1; i < fds.size(); ++i) {
+      if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+        pump_stderr(fds[i].fd);
+      }
+    }
+    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      std::array<char, 4096> buf{};
+      const ssize_t n = ::read(reply_fd_, buf.data(), buf.size());
+      if (n > 0) {
+        replies_.append(buf.data(), static_cast<std::size_t>(n));
+      } else if (!(n < 0 && errno == EINTR)) {
+        close_fd(reply_fd_);
+      }
+    }
+  }
+}
+
 child_status child_process::finish(std::optional<clock::time_point> deadline, std::chrono::duration<double> timeout) {
   close_fd(stdin_fd_); // a conversation ends: the child reads the end of its input
   group_stopper stopper(pid_, options_.grace);

@@ -6,13 +6,16 @@
 ///
 ///   order                                   answer
 ///   (none: it has loaded its model)         {"hello": 1}
-///   {"do": "batch", "batch": B}             {"ready": B, "forward_ns": x, "warmup": n, "steady": true}
+///   {"do": "batch", "batch": B}             {"ready": B, "forward_ns": x, "warmup": n, "steady": true,
+///                                            "cpus": [its allowed CPUs]}
 ///   {"do": "turn", "forwards": N}           {"turned": k, "ns": total}   (k: its turn count at this batch)
+///   {"do": "serve", "id": n}                {"served": n, "ns": service} (one forward: a request of serve)
 ///   {"do": "end", "profile": true}          {"written": B}               (the batch's record is in its stream)
 ///   {"do": "quit"}                          (none: it writes "done" and exits 0)
 ///
 /// A failing batch answers {"failed": B, "error": "..."} to its order and is recorded as failed; the next one
-/// may follow. Only one worker runs at a time; the others wait on their read, without spinning.
+/// may follow. Only one worker runs at a time; the others wait on their read, without spinning. `serve` is the
+/// exception: its workers serve requests side by side, each on CPUs of its own (serve/load.hpp).
 namespace gbench::run {
 
 /// The version of this conversation; a worker of another answers its own in "hello", and is not used.

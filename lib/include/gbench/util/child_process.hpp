@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -51,6 +52,15 @@ public:
   /// Waits until it writes a whole line to descriptor 3 (returned in `line`, without the newline), it closes
   /// that pipe (it exited), `deadline` passes, or this process is interrupted. Its stderr is forwarded meanwhile.
   received receive(std::string& line, std::optional<clock::time_point> deadline);
+
+  /// Its descriptors for a poll() over several children (serve's load generator): the answer pipe and stderr, -1
+  /// once closed. When either is ready, take() reads it.
+  [[nodiscard]] std::array<int, 2> watched() const { return {reply_fd_, stderr_fd_}; }
+
+  /// Reads what its answer pipe and stderr hold now, without waiting: a whole line (received::line), the end of
+  /// its answers (received::closed, it exited, every line taken), or received::timed_out when no whole line has
+  /// come yet.
+  received take(std::string& line);
 
   /// Closes its stdin and waits for it to exit, forwarding its stderr and collecting its stdout; past `deadline`
   /// or on an interrupt it is stopped. Returns how it ended; once only.

@@ -1,0 +1,105 @@
+"""serve's load generator against a known service time (scripts/serve-check): closed loops against P/D, open
+loops against the M/D/1 queue's throughput and p99."""
+
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def md1_wait_cdf(t: float, rate: float, d: float) -> float:
+    """P(W <= t) for the waiting time of an M/D/1 queue (Erlang 1909): (1 - rho) times the sum over k <= t/d of
+    (rate (k d - t))^k / k! e^(-rate (k d - t))."""
+    if t < 0:
+        return 0.0
+    rho = rate * d
+    total = 0.0
+    for k in range(int(math.floor(t / d)) + 1):
+        x = rate * (k * d - t)
+        total += x ** k / math.factorial(k) * math.exp(-x)
+    return (1 - rho) * total
+
+
+def md1_latency_quantile(q: float, rate: float, d: float) -> float:
+    """The q-quantile of the time in system (waiting, then the service d)."""
+    lo, hi = 0.0, d
+    while md1_wait_cdf(hi, rate, d) < q:
+        hi *= 2
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if md1_wait_cdf(mid, rate, d) < q else (lo, mid)
+    return hi + d
+
+
+def load_average() -> float:
+    with open("/proc/loadavg", encoding="ascii") as f:
+        return float(f.read().split()[0])
+
+
+def serve(binary, delay_us, cpus, args):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "serve.json")
+        env = dict(os.environ, GBENCH_TEST_DELAY_US=str(delay_us))
+        cmd = [binary, "serve", "--model", "tiny-mlp", "--batch", "1", "--cpus", cpus, "--load-warmup", "2",
+               "--min-requests", "0", "-q", "--json", out, *args]
+        r = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        if r.returncode != 0:
+            sys.exit(f"serve-check: {' '.join(cmd)} exited {r.returncode}:\n{r.stderr[-2000:]}")
+        with open(out, encoding="utf-8") as f:
+            return json.load(f)
+
+
+def row(case, theory, measured, bound, load):
+    ratio = measured / theory
+    ok = abs(ratio - 1) <= bound
+    print(f"{case:<44} {theory:>10.2f} {measured:>10.2f} {100 * (ratio - 1):>+7.2f}%  {'ok' if ok else 'OUTSIDE'} "
+          f"(+-{100 * bound:.0f}%)  load {load:.2f}")
+    return ok
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", required=True)
+    ap.add_argument("--delay-us", type=int, default=5000)
+    ap.add_argument("--closed-s", type=float, default=20)
+    ap.add_argument("--open-s", type=float, default=60)
+    ap.add_argument("--rho", default="0.5,0.8")
+    ap.add_argument("--cpus", default="auto")
+    a = ap.parse_args()
+    d = a.delay_us * 1e-6
+    cores = len(os.sched_getaffinity(0)) if a.cpus == "auto" else None
+    ok = True
+    print(f"service time D = {a.delay_us} us (GBENCH_TEST_DELAY_US) plus tiny-mlp's forward; load average "
+          f"{load_average():.2f} at the start")
+    print(f"{'case':<44} {'theory':>10} {'measured':>10} {'diff':>8}")
+    for processes in sorted({1, cores or 2}):
+        la = load_average()
+        r = serve(a.binary, a.delay_us, a.cpus, ["--split", f"{processes}x1", "--concurrency", str(processes),
+                                                 "--duration", str(a.closed_s), "--max-duration", str(a.closed_s)])
+        p = r["splits"][0]["points"][0]
+        ok &= row(f"closed loop {processes}x1, {processes} in flight: req/s", processes / d,
+                  p["throughput"]["value"], 0.02, la)
+    for rho in (float(x) for x in a.rho.split(",")):
+        rate = rho / d
+        la = load_average()
+        r = serve(a.binary, a.delay_us, a.cpus, ["--split", "1x1", "--rate", f"{rate:.6g}", "--duration",
+                                                 str(a.open_s), "--max-duration", str(a.open_s), "--windows", "20"])
+        p = r["splits"][0]["points"][0]
+        ok &= row(f"M/D/1 rho {rho:g}: req/s", rate, p["throughput"]["value"], 0.02, la)
+        for name, q in (("p50", 0.5), ("p99", 0.99)):
+            theory = 1e3 * md1_latency_quantile(q, rate, d)
+            measured = p["latency_ms"][name]["value"]
+            ci = p["latency_ms"][name]["ci95"]
+            case = f"M/D/1 rho {rho:g}: {name} ms" + (f" [{ci[0]:.2f}, {ci[1]:.2f}]" if ci else "")
+            ok &= row(case, theory, measured, 0.05, la)
+        print(f"  ({p['arrived']} requests in {p['window_s']:.0f} s; service p50 {p['service_ms']['p50']:.3f} ms, "
+              f"queue p99 {p['queue_ms']['p99']:.3f} ms, load generator {100 * p['parent_cpu']:.1f}% of a CPU)")
+    print(f"load average {load_average():.2f} at the end")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
