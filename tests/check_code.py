@@ -31,7 +31,8 @@ LAYERS = [
     ["compare"],
     ["run"],
     ["report"],
-    ["tune", "peak", "serve", "session"],
+    ["tune", "peak", "serve"],
+    ["session"],
 ]
 MAX_LINES = 400
 MAX_FUNCTION = 80

@@ -150,24 +150,30 @@ void apply_builds(const plan_options& opt, const config::preset_catalog& catalog
   }
 }
 
-} // namespace
-
-plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, const std::filesystem::path& models_dir) {
-  plan out;
-  // --model a.pt,a.pt2: several models side by side (eager against compiled), each a row.
+// --model a.pt,a.pt2: several models side by side (eager against compiled), each a row.
+std::vector<config::model_spec> load_models(const plan_options& opt, const std::filesystem::path& models_dir) {
+  std::vector<config::model_spec> models;
   for (std::size_t start = 0; start <= opt.model.size();) {
     const auto comma = std::min(opt.model.find(',', start), opt.model.size());
     auto model = config::load_model(opt.model.substr(start, comma - start), models_dir, opt.inputs);
     backend::inspect_model(model, opt.seed);
-    for (const auto& other : out.models) {
+    for (const auto& other : models) {
       if (other.name == model.name) {
         throw input_error(fmt::format("--model: '{}' is given twice; each model of a list needs a name of its own",
                                       model.name));
       }
     }
-    out.models.push_back(std::move(model));
+    models.push_back(std::move(model));
     start = comma + 1;
   }
+  return models;
+}
+
+} // namespace
+
+plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, const std::filesystem::path& models_dir) {
+  plan out;
+  out.models = load_models(opt, models_dir);
   out.model = out.models.front();
   if (out.models.size() == 1) {
     out.models.clear();
