@@ -112,6 +112,15 @@ plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, c
       out.presets.push_back(catalog.at(name));
     }
   }
+  // A preset named twice (default,default, or all with a name) would make two rows of one key, and reports are
+  // read by (preset, batch): refused, as a model named twice is. More runs of one preset: --repetitions.
+  for (auto p = out.presets.begin(); p != out.presets.end(); ++p) {
+    if (std::any_of(out.presets.begin(), p, [&](const config::preset& q) { return q.name == p->name; })) {
+      throw input_error(fmt::format("--preset: '{}' is given twice; name each preset once (--repetitions runs it "
+                                    "more than once)",
+                                    p->name));
+    }
+  }
   for (const auto& k : catalog.knobs()) {
     out.managed_env.push_back(k.name);
   }
