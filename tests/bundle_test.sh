@@ -127,15 +127,20 @@ EOF
   local loaded
   loaded="$(cat "$work"/ld/* | sed -n 's/.*calling init: //p' | xargs -r realpath -m | sort | uniq -c)"
   [[ -n "$loaded" ]] || fail "$label: LD_DEBUG=libs logged nothing (no 'calling init' line in $work/ld)"
-  local root bad=""
-  for root in "$source_dir" "${hidden[@]}"; do
-    bad+="$(awk -v r="$root/" 'index($2, r) == 1 { print "  " $2 }' <<<"$loaded")"
-  done
+  local bad
+  bad="$(for root in "$source_dir" "${hidden[@]}"; do awk -v r="$root/" 'index($2, r) == 1 { print "  " $2 }' <<<"$loaded"; done | sort -u)"
   [[ -z "$bad" ]] || fail "$label: libraries loaded from the build, the source tree or the wheel:"$'\n'"$bad"
   local real_lib
   real_lib="$(realpath "$tree/lib")"
   for lib in "$real_lib"/*; do
     grep -qF " $lib" <<<"$loaded" || fail "$label: lib/$(basename "$lib") is bundled but no process loaded it"
+  done
+  # A library the wheel has, loaded from elsewhere (the system's libgomp, say): the tree lacks it.
+  local name d
+  for name in $(cat "$work"/ld/* | sed -n 's/.*calling init: //p' | grep -vF "$tree/" | xargs -r -n1 basename | sort -u); do
+    for d in "${torch_dirs[@]}"; do
+      [[ -e "$d/$name" && ! -e "$tree/lib/$name" ]] && fail "$label: $name was loaded from the system, though the wheel has it: the tree's lib/ lacks it"
+    done
   done
   local f
   for f in "$work"/ld/*; do
