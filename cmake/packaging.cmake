@@ -63,12 +63,14 @@ set(CPACK_DEBIAN_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME graviton-bench)
+# Descriptions: the first line is the package's summary (cmake/cpack_generator.cmake keeps CPack from putting the
+# project's in front of each), the rest the extended description, each line indented by CPack.
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION
     "${PROJECT_DESCRIPTION}
- Times LibTorch CPU inference of an MLP or a model file under presets of the runtime knobs of
- PyTorch's Graviton tuning recipe, each preset in a process of its own, and shows which knobs acted.
- Carries the LibTorch libraries it needs (from the PyTorch ${_gbench_arch} wheel) under
- /usr/lib/graviton-bench/lib.")
+Times LibTorch CPU inference of an MLP or a model file under presets of the runtime knobs of
+PyTorch's Graviton tuning recipe, each preset in a process of its own, and shows which knobs acted.
+Carries the LibTorch libraries it needs (from the PyTorch ${_gbench_arch} wheel) under
+/usr/lib/graviton-bench/lib.")
 # Depends: what dpkg-shlibdeps finds for the binary and the bundled libraries (libc6, libstdc++6, libgcc-s1,
 # libfmt9, libssl3); the bundled libraries themselves are private (-l, below), not Debian packages.
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SHLIBDEPS ON)
@@ -80,7 +82,7 @@ set(CPACK_DEBIAN_REPORT_PACKAGE_ARCHITECTURE all)
 set(CPACK_DEBIAN_REPORT_PACKAGE_DEPENDS "python3, python3-matplotlib")
 set(CPACK_DEBIAN_REPORT_DESCRIPTION
     "Charts and HTML reports of graviton-bench's JSON reports
- graviton-bench-report turns reports written by graviton-bench --json, and its comparisons, into
- charts, a self-contained HTML page, a markdown report and a view over a fleet of machines.")
+graviton-bench-report turns reports written by graviton-bench --json, and its comparisons, into
+charts, a self-contained HTML page, a markdown report and a view over a fleet of machines.")
 
 include(CPack)
