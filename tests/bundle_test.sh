@@ -8,16 +8,17 @@
 # Exit 77 (CTest: skipped, said on stdout) when the Debian tools CPack needs are missing.
 #
 # `install` installs the build, moves the prefix elsewhere (the layout must not depend on where it was
-# installed) and checks the tree there, then runs a model that exists only in the installed configs. `package`
-# runs CPack as scripts/package does but with zstd instead of xz (seconds instead of minutes), prints the
-# packages' sizes and the Debian package's Depends, extracts the Debian packages into a scratch root (dpkg -x)
-# and checks that tree through its /usr/bin link, runs graviton-bench-report from it, then unpacks the archive
-# and gives its tree the quick checks (its files are the Debian tree's). The checks of a tree:
+# installed) and checks the tree there. `package` runs CPack as scripts/package does but with zstd instead of
+# xz (seconds instead of minutes), prints the packages' sizes and the Debian package's Depends, extracts the
+# Debian packages into a scratch root (dpkg -x) and checks that tree through its /usr/bin link, runs
+# graviton-bench-report from it, then unpacks the archive, whose tree must be the Debian one file for file.
+# The checks of a tree:
 #   - graviton-bench's RUNPATH is $ORIGIN/../lib and nothing else; a bundled library's is $ORIGIN or none;
-#   - `presets`, a short run, `doctor` and a run whose process preloads tcmalloc (what tune's allocator knob
-#     does) succeed from a fresh folder, with an empty environment, the source tree's configs, the build folder
-#     and the wheel's libraries hidden under empty mounts (a private mount namespace; when unshare cannot make
-#     one, that is said and the loader's log below still decides);
+#   - `presets`, a short run and `doctor` (and for the Debian tree a run whose process preloads tcmalloc, what
+#     tune's allocator knob does) succeed from a fresh folder, with an empty environment, the source tree's
+#     configs, the build folder and the wheel's libraries hidden under empty mounts (a private mount namespace;
+#     when unshare cannot make one, that is said, the loader's log below still decides, and a model that exists
+#     only in the installed configs shows that those are the ones read);
 #   - the loader's log of every process (LD_DEBUG=libs) shows no library loaded from the build folder, the source
 #     tree or the wheel, one libgomp per process, and every library of lib/ loaded: lib/ holds only what is needed.
 # Under emulation GBENCH_WORKER_WRAPPER (e.g. "qemu-aarch64-static -cpu max") goes before the binary, as for
@@ -84,11 +85,11 @@ run_in() {
   echo "ok: $name ($*)"
 }
 
-# check_tree TREE COMMAND LABEL [quick]: TREE holds bin/, lib/, share/; COMMAND starts graviton-bench
-# (TREE/bin/graviton-bench, or a link to it). quick: presets and the short run only (the archive, whose files
-# are those of the Debian tree in another layout).
+# check_tree TREE COMMAND LABEL [tcmalloc]: TREE holds bin/, lib/, share/; COMMAND starts graviton-bench
+# (TREE/bin/graviton-bench, or a link to it). tcmalloc: also the run with tcmalloc preloaded (the Debian tree's,
+# whose libraries are the stripped ones that ship).
 check_tree() {
-  local tree="$1" command="$2" label="$3" quick="${4:-}"
+  local tree="$1" command="$2" label="$3" tcmalloc="${4:-}"
   local bin="$tree/bin/graviton-bench"
   [[ -f "$bin" && -d "$tree/lib" && -f "$tree/share/graviton-bench/configs/presets.json" ]] ||
     fail "$label: $tree lacks bin/graviton-bench, lib/ or share/graviton-bench/configs/presets.json"
@@ -112,9 +113,9 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 sys.exit(0 if len(r["runs"][0]["results"][0]["samples_ns"]) == 5 else 1)
 EOF
-  if [[ -z "$quick" ]]; then
-    run_in "$label-doctor" "$command" doctor --model tiny-mlp --batch 8 --preset default
-    grep -q '^libtorch' "$work/$label-doctor.out" || fail "$label: the doctor printed no libtorch section"
+  run_in "$label-doctor" "$command" doctor --model tiny-mlp --batch 8 --preset default
+  grep -q '^libtorch' "$work/$label-doctor.out" || fail "$label: the doctor printed no libtorch section"
+  if [[ -n "$tcmalloc" ]]; then
     # tune's allocator knob: the preset's process starts with LD_PRELOAD=libtcmalloc_minimal.so.4. A process
     # that ran with another allocator fails the run (exit 6), so exit 0 means the preload took.
     printf '{ "presets": [ { "name": "tcmalloc", "description": "tcmalloc preloaded", "env": {}, "allocator": "tcmalloc" } ] }\n' \
@@ -146,7 +147,7 @@ EOF
   for f in "$work"/ld/*; do
     (($(sed -n 's/.*calling init: //p' "$f" | grep -c '/libgomp[^/]*$') <= 1)) || fail "$label: two libgomp in one process ($f)"
   done
-  if [[ -z "$quick" ]]; then
+  if [[ -n "$tcmalloc" ]]; then
     grep -q 'calling init: .*/libtcmalloc_minimal\.so\.4' "$work"/ld/"$label"-tcmalloc.* ||
       fail "$label: no process of the tcmalloc run loaded libtcmalloc_minimal.so.4"
   fi
@@ -166,14 +167,17 @@ if [[ "$mode" == install ]]; then
   done
   echo "installed tree: $(du -sh "$moved" | cut -f1); lib/: $(for l in "$moved"/lib/*; do printf '%s (%s) ' "$(basename "$l")" "$(mib "$l")"; done)"
   check_tree "$moved" "$moved/bin/graviton-bench" installed
-  # A model that exists only in the installed configs: the binary reads share/graviton-bench/configs beside itself.
-  python3 - "$moved/share/graviton-bench/configs/models" <<'EOF'
+  if ((!can_hide)); then
+    # The source tree's configs were in reach: a model that exists only in the installed configs shows that the
+    # binary reads share/graviton-bench/configs beside itself.
+    python3 - "$moved/share/graviton-bench/configs/models" <<'EOF'
 import json, sys
 m = json.load(open(f"{sys.argv[1]}/tiny-mlp.json"))
 m["name"] = "install-check"
 json.dump(m, open(f"{sys.argv[1]}/install-check.json", "w"))
 EOF
-  run_in installed-configs "$moved/bin/graviton-bench" --model install-check --batch 2 --warmup 0 --iters 2 --no-profile
+    run_in installed-configs "$moved/bin/graviton-bench" --model install-check --batch 2 --warmup 0 --iters 2 --no-profile
+  fi
   exit 0
 fi
 
@@ -221,7 +225,7 @@ echo "Architecture: $arch; graviton-bench-report: $(dpkg-deb -f "${report_debs[0
   fail "usr/bin/graviton-bench is not a link to ../lib/graviton-bench/bin/graviton-bench"
 [[ -z "$(cd "$root" && find . -path ./usr/lib/graviton-bench -prune -o -path ./usr/bin -prune -o -type f -print)" ]] ||
   fail "the packages install files outside /usr/lib/graviton-bench and /usr/bin"
-check_tree "$root/usr/lib/graviton-bench" "$root/usr/bin/graviton-bench" deb
+check_tree "$root/usr/lib/graviton-bench" "$root/usr/bin/graviton-bench" deb tcmalloc
 
 # graviton-bench-report through its link: without matplotlib it says what is missing; with it (the project's
 # .venv), it writes the HTML report of the short run.
@@ -242,11 +246,12 @@ else
   echo "NOT TESTED: graviton-bench-report's charts: no Python with matplotlib at $venv_python"
 fi
 
-# The archive: one folder with bin/, lib/, share/, both components.
+# The archive: one folder holding, byte for byte, the tree the Debian packages put under /usr/lib/graviton-bench
+# (checked and run above), both components.
 mkdir -p "$work/archive"
 (cd "$work/archive" && cmake -E tar xf "${archive[0]}")
 top=("$work"/archive/*)
 ((${#top[@]} == 1)) || fail "the archive holds ${#top[@]} top-level entries, not one folder"
-[[ -x "${top[0]}/bin/graviton-bench-report" ]] || fail "the archive lacks bin/graviton-bench-report"
-check_tree "${top[0]}" "${top[0]}/bin/graviton-bench" archive quick
-[[ "$(ls "${top[0]}/lib")" == "$(ls "$root/usr/lib/graviton-bench/lib")" ]] || fail "the archive's lib/ differs from the Debian package's"
+diff -r --no-dereference "${top[0]}" "$root/usr/lib/graviton-bench" >"$work/archive.diff" ||
+  { head -n 20 "$work/archive.diff" >&2; fail "the archive's tree differs from the Debian packages' /usr/lib/graviton-bench"; }
+echo "ok: the archive's $(basename "${top[0]}")/ is the Debian packages' /usr/lib/graviton-bench, file for file"
