@@ -14,6 +14,10 @@
 #   GBENCH_BUNDLE_READELF  readelf of the target's binutils
 #   GBENCH_BUNDLE_STRIP    strip of the target's binutils (used when installing with --strip, and by CPack)
 
+# An install script runs without the project's policies (CMake 3.25 reads IN_LIST below as a plain word);
+# include() gives this file a policy scope of its own.
+cmake_policy(VERSION 3.24)
+
 foreach(var GBENCH_BUNDLE_EXE GBENCH_BUNDLE_FROM GBENCH_BUNDLE_LIBDIR GBENCH_BUNDLE_READELF)
   if(NOT ${var})
     message(FATAL_ERROR "bundle_runtime.cmake: ${var} is not set")

@@ -86,6 +86,6 @@ graviton-bench-report turns reports written by graviton-bench --json, and its co
 charts, a self-contained HTML page, a markdown report and a view over a fleet of machines.")
 
 # `make package_source` is not a supported way to ship the sources; kept from picking up what a set-up makes.
-set(CPACK_SOURCE_IGNORE_FILES "/\\.git/" "/build/" "/\\.venv" "/\\.cache/" "/Testing/")
+set(CPACK_SOURCE_IGNORE_FILES "/\\\\.git/" "/build/" "/\\\\.venv" "/\\\\.cache/" "/Testing/")
 
 include(CPack)
