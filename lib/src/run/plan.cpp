@@ -150,6 +150,30 @@ void apply_builds(const plan_options& opt, const config::preset_catalog& catalog
   }
 }
 
+// --preset: names, or "all"; each once.
+std::vector<config::preset> select_presets(const plan_options& opt, const config::preset_catalog& catalog) {
+  std::vector<config::preset> presets;
+  for (const auto& name : opt.presets) {
+    if (name == "all") {
+      for (const auto& p : catalog.presets()) {
+        presets.push_back(p);
+      }
+    } else {
+      presets.push_back(catalog.at(name));
+    }
+  }
+  // A preset named twice (default,default, or all with a name) would make two rows of one key, and reports are
+  // read by (preset, batch): refused, as a model named twice is. More runs of one preset: --repetitions.
+  for (auto p = presets.begin(); p != presets.end(); ++p) {
+    if (std::any_of(presets.begin(), p, [&](const config::preset& q) { return q.name == p->name; })) {
+      throw input_error(fmt::format("--preset: '{}' is given twice; name each preset once (--repetitions runs it "
+                                    "more than once)",
+                                    p->name));
+    }
+  }
+  return presets;
+}
+
 // --model a.pt,a.pt2: several models side by side (eager against compiled), each a row.
 std::vector<config::model_spec> load_models(const plan_options& opt, const std::filesystem::path& models_dir) {
   std::vector<config::model_spec> models;
@@ -179,15 +203,7 @@ plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, c
     out.models.clear();
   }
   out.batches = parse_batches(opt.batches);
-  for (const auto& name : opt.presets) {
-    if (name == "all") {
-      for (const auto& p : catalog.presets()) {
-        out.presets.push_back(p);
-      }
-    } else {
-      out.presets.push_back(catalog.at(name));
-    }
-  }
+  out.presets = select_presets(opt, catalog);
   for (const auto& k : catalog.knobs()) {
     out.managed_env.push_back(k.name);
   }
