@@ -43,7 +43,7 @@ set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
 set(CPACK_PACKAGE_CONTACT "graviton-bench maintainers <graviton-bench@localhost>")
 # xz: the smallest of what every tar and dpkg reads (x86_64: 66 MB against 104 MB gzip, 86 MB zstd -9), but
-# slow: minutes for the 345 MB of LibTorch. The CTest test package_tgz_deb packs with zstd to stay fast.
+# slow: minutes for the 345 MB of LibTorch. The CTest test package_archive_deb packs with zstd to stay fast.
 set(CPACK_GENERATOR TXZ DEB)
 set(CPACK_PACKAGE_FILE_NAME "graviton-bench-${PROJECT_VERSION}-linux-${_gbench_arch}")
 set(CPACK_COMPONENTS_ALL runtime report)

@@ -57,7 +57,8 @@ int run_command_line(int argc, char** argv) {
   app.footer("Exit codes: 0 ok, 1 internal error, 2 bad command line, 3 invalid input (batch, preset, model, config),\n"
              "4 not enough memory for a batch, 5 output not writable, 6 some preset or batch failed or timed out (others\n"
              "reported), 10 compare: a regression, 11 a report file cannot be used, 12 compare: the reports' set-ups\n"
-             "differ, 130/143 interrupted by SIGINT/SIGTERM (workers stopped, report of what finished written).");
+             "differ, 13 compare: inconclusive (too few processes a side, no regression), 130/143 interrupted by\n"
+             "SIGINT/SIGTERM (workers stopped, report of what finished written).");
   app.require_subcommand(0, 1);
 
   gbench::app::run_options run_opt;

@@ -63,7 +63,8 @@ void setup_run_output(CLI::App& app, run_options& opt) {
 // Repetitions, schedule and the statistics of the comparison.
 void setup_run_comparison(CLI::App& app, run_options& opt) {
   app.add_option("-r,--repetitions", opt.plan.repetitions,
-                 "Runs of every preset, each in a new process, interleaved; 'auto' (with --precision): until precise")
+                 "Process sets (lockstep, duet) or rounds (--schedule rounds) of every preset, each in new processes; "
+                 "'auto' (with --precision): until precise")
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--schedule", opt.plan.schedule,
@@ -71,20 +72,20 @@ void setup_run_comparison(CLI::App& app, run_options& opt) {
                  "the same time, each on CPUs of its own), rounds (one process after another), or auto")
       ->capture_default_str()
       ->multi_option_policy(last);
-  app.add_option("--turn-ms", opt.plan.turn_ms, "Lockstep: a turn's length in milliseconds (at least one forward)")
+  app.add_option("--turn-ms", opt.plan.turn_ms, "Lockstep and duet: a turn's (a window's) length in milliseconds, at least one forward")
       ->capture_default_str()
       ->multi_option_policy(last);
-  app.add_option("--cycles", opt.plan.cycles, "Lockstep: cycles (every preset one turn) per batch in each process set")
+  app.add_option("--cycles", opt.plan.cycles, "Lockstep and duet: cycles (every preset one turn) per batch in each process set")
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--worker-bin", opt.plan.worker_bins,
-                 "LABEL=PATH: a build whose workers run beside the others' in lockstep, every preset once per build "
+                 "LABEL=PATH: a build whose workers run beside the others' (lockstep or duet), every preset once per build "
                  "(two or more; --json then holds {build})");
   app.add_option("--worker-env", opt.plan.worker_env,
                  "LABEL:KEY=VALUE: a variable in one build's workers; a label without --worker-bin is this "
                  "graviton-bench under that environment");
   app.add_option("--precision", opt.plan.precision,
-                 "With --repetitions auto: add rounds until every speed-up's 95% interval is within +-PCT percent "
+                 "With --repetitions auto: add process sets (or rounds) until every speed-up's 95% interval is within +-PCT percent "
                  "(or --max-time seconds pass, default 600)")
       ->check(CLI::Range(0.1, 100.0))
       ->multi_option_policy(last);
@@ -97,7 +98,7 @@ void setup_run_comparison(CLI::App& app, run_options& opt) {
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--alpha", opt.plan.alpha,
-                 "Significance level of the comparison (the t-test across processes, paired by round)")
+                 "Significance level of the comparison (its test follows how the presets ran: docs/statistics.md)")
       ->check(CLI::Range(1e-6, 0.5))
       ->capture_default_str()
       ->multi_option_policy(last);
@@ -133,9 +134,10 @@ void setup_run_more(CLI::App& app, run_options& opt) {
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--timeout", opt.plan.timeout,
-                 "Seconds each preset's process may run; past it, it is stopped (SIGTERM, then SIGKILL) and reported "
-                 "as failed, the other presets still run, exit 6. Default: 120 + the planned forwards at 1 GFLOP/s "
-                 "+ --max-time (or --min-time) per batch, twice with profiling; 0: no limit")
+                 "Seconds each preset's process may run in rounds (a lockstep worker has a limit per order instead); past "
+                 "it, it is stopped (SIGTERM, then SIGKILL) and reported as failed, the other presets still run, exit 6. "
+                 "Default: 120 + the planned forwards at 1 GFLOP/s + --max-time (or --min-time) per batch, twice with "
+                 "profiling; 0: no limit")
       ->check(CLI::Range(0.0, 7.0 * 86400.0))
       ->multi_option_policy(last);
   app.add_option("--configs", opt.configs, "Folder holding presets.json and models/")->multi_option_policy(last);

@@ -96,9 +96,10 @@ std::optional<nlohmann::json> ask(worker& w, const nlohmann::json& order, double
 
 // A build's variables over the worker's environment.
 std::vector<std::string> with_build_env(std::vector<std::string> env, const build& b) {
-  for (const auto& [key, value] : b.env) {
-    std::erase_if(env, [&](const std::string& item) { return item.starts_with(key + "="); });
-    env.push_back(key + "=" + value);
+  for (const auto& [name, value] : b.env) {
+    const std::string prefix = name + "="; // a lambda may not capture a structured binding (before C++20's fix)
+    std::erase_if(env, [&prefix](const std::string& item) { return item.starts_with(prefix); });
+    env.push_back(prefix + value);
   }
   return env;
 }

@@ -1,5 +1,7 @@
 #include "gbench/run/plan.hpp"
 
+#include <unistd.h>
+
 #include <sched.h>
 
 #include <algorithm>
@@ -121,7 +123,13 @@ void apply_builds(const plan_options& opt, const config::preset_catalog& catalog
     if (find(label) != out.builds.end()) {
       throw input_error(fmt::format("--worker-bin: build '{}' is given twice; give each build a label of its own", label));
     }
-    out.builds.push_back({label, item.substr(eq + 1), {}});
+    const std::string path = item.substr(eq + 1);
+    if (::access(path.c_str(), X_OK) != 0) {
+      throw input_error(fmt::format("--worker-bin {}: {} is not an executable graviton-bench; give the path of a built "
+                                    "one",
+                                    label, path));
+    }
+    out.builds.push_back({label, path, {}});
   }
   for (const auto& item : opt.worker_env) {
     const auto colon = item.find(':');
