@@ -55,7 +55,7 @@ CLI::App* setup_compare(CLI::App& app, compare_options& opt) {
               "cannot be used, 12 the reports' set-ups differ (without --allow-mismatch), 13 inconclusive (fewer than "
               "two runs a side somewhere, and no regression), 2 bad command line, 3 bad --metric or --format. A "
               "regression needs evidence across processes: Yuen's trimmed t on their estimates (with --paired, on the "
-              "rounds' differences); the builds of one lockstep run (--worker-bin) are compared by process set and "
+              "rounds' differences; with fewer than five a side, Welch's or the plain paired t); the builds of one lockstep run (--worker-bin) are compared by process set and "
               "cycle. Each table names the test that decided (docs/statistics.md).");
   return sub;
 }

@@ -16,9 +16,13 @@
 
 namespace gbench::app {
 
-void setup_run(CLI::App& app, run_options& opt) {
-  // A repeated single-valued option takes its last value, so that a wrapper's defaults can be overridden.
-  constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
+namespace {
+
+// A repeated single-valued option takes its last value, so that a wrapper's defaults can be overridden.
+constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
+
+// What runs: the model, batches, presets, knobs, warm-up and timing.
+void setup_run_what(CLI::App& app, run_options& opt) {
   app.add_option("--model", opt.plan.model,
                  "Model name in configs/models, a model JSON file, a TorchScript .pt or an AOTInductor .pt2 file; "
                  "a comma list runs each (e.g. m.pt,m.pt2: eager against compiled)")
@@ -44,14 +48,23 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_flag("-v,--verbose", opt.plan.verbose, "Print the model and its predicted classes (stderr)");
+}
+
+// Where the results go.
+void setup_run_output(CLI::App& app, run_options& opt) {
   app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file")->multi_option_policy(last);
   app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json, jsonl")->capture_default_str()->multi_option_policy(last);
   app.add_option("--columns", opt.columns,
                  "Columns of the table, markdown and csv: 'all', or a list such as preset,batch,median,p90 "
                  "(default: the table shows what carries information for this run, markdown and csv every column)")
       ->delimiter(',');
+}
+
+// Repetitions, schedule and the statistics of the comparison.
+void setup_run_comparison(CLI::App& app, run_options& opt) {
   app.add_option("-r,--repetitions", opt.plan.repetitions,
-                 "Runs of every preset, each in a new process, interleaved; 'auto' (with --precision): until precise")
+                 "Process sets (lockstep, duet) or rounds (--schedule rounds) of every preset, each in new processes; "
+                 "'auto' (with --precision): until precise")
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--schedule", opt.plan.schedule,
@@ -59,20 +72,20 @@ void setup_run(CLI::App& app, run_options& opt) {
                  "the same time, each on CPUs of its own), rounds (one process after another), or auto")
       ->capture_default_str()
       ->multi_option_policy(last);
-  app.add_option("--turn-ms", opt.plan.turn_ms, "Lockstep: a turn's length in milliseconds (at least one forward)")
+  app.add_option("--turn-ms", opt.plan.turn_ms, "Lockstep and duet: a turn's (a window's) length in milliseconds, at least one forward")
       ->capture_default_str()
       ->multi_option_policy(last);
-  app.add_option("--cycles", opt.plan.cycles, "Lockstep: cycles (every preset one turn) per batch in each process set")
+  app.add_option("--cycles", opt.plan.cycles, "Lockstep and duet: cycles (every preset one turn) per batch in each process set")
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--worker-bin", opt.plan.worker_bins,
-                 "LABEL=PATH: a build whose workers run beside the others' in lockstep, every preset once per build "
+                 "LABEL=PATH: a build whose workers run beside the others' (lockstep or duet), every preset once per build "
                  "(two or more; --json then holds {build})");
   app.add_option("--worker-env", opt.plan.worker_env,
                  "LABEL:KEY=VALUE: a variable in one build's workers; a label without --worker-bin is this "
                  "graviton-bench under that environment");
   app.add_option("--precision", opt.plan.precision,
-                 "With --repetitions auto: add rounds until every speed-up's 95% interval is within +-PCT percent "
+                 "With --repetitions auto: add process sets (or rounds) until every speed-up's 95% interval is within +-PCT percent "
                  "(or --max-time seconds pass, default 600)")
       ->check(CLI::Range(0.1, 100.0))
       ->multi_option_policy(last);
@@ -85,7 +98,7 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--alpha", opt.plan.alpha,
-                 "Significance level of the comparison (the t-test across processes, paired by round)")
+                 "Significance level of the comparison (its test follows how the presets ran: docs/statistics.md)")
       ->check(CLI::Range(1e-6, 0.5))
       ->capture_default_str()
       ->multi_option_policy(last);
@@ -96,6 +109,10 @@ void setup_run(CLI::App& app, run_options& opt) {
                  "Seconds after which --min-time adds no more forwards; with --repetitions auto, the whole run's limit")
       ->check(CLI::Range(0.0, 86400.0))
       ->multi_option_policy(last);
+}
+
+// Progress, profiling, evidence, limits and the files a run reads.
+void setup_run_more(CLI::App& app, run_options& opt) {
   app.add_flag("-q,--quiet", opt.quiet, "No progress on stderr");
   app.add_flag("--no-profile", opt.no_profile, "Skip the profiled forwards and the operator tables");
   app.add_option("--sort-by", opt.sort_by, "Sort the operator table by self_cpu_time_total, cpu_time_total, cpu_time, count")
@@ -117,9 +134,10 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--timeout", opt.plan.timeout,
-                 "Seconds each preset's process may run; past it, it is stopped (SIGTERM, then SIGKILL) and reported "
-                 "as failed, the other presets still run, exit 6. Default: 120 + the planned forwards at 1 GFLOP/s "
-                 "+ --max-time (or --min-time) per batch, twice with profiling; 0: no limit")
+                 "Seconds each preset's process may run in rounds (a lockstep worker has a limit per order instead); past "
+                 "it, it is stopped (SIGTERM, then SIGKILL) and reported as failed, the other presets still run, exit 6. "
+                 "Default: 120 + the planned forwards at 1 GFLOP/s + --max-time (or --min-time) per batch, twice with "
+                 "profiling; 0: no limit")
       ->check(CLI::Range(0.0, 7.0 * 86400.0))
       ->multi_option_policy(last);
   app.add_option("--configs", opt.configs, "Folder holding presets.json and models/")->multi_option_policy(last);
@@ -127,6 +145,15 @@ void setup_run(CLI::App& app, run_options& opt) {
                  "Peak figures for the roofline columns: a file of 'graviton-bench peak --json' (or a report that "
                  "has them), or 'none' (default: this host's cache, written by 'graviton-bench peak')")
       ->multi_option_policy(last);
+}
+
+} // namespace
+
+void setup_run(CLI::App& app, run_options& opt) {
+  setup_run_what(app, opt);
+  setup_run_output(app, opt);
+  setup_run_comparison(app, opt);
+  setup_run_more(app, opt);
 }
 
 int run_run(const run_options& opt) {

@@ -94,4 +94,10 @@ TEST_CASE("lockstep: a schedule, turn or cycle count that cannot be is refused",
              Contains("--schedule: unknown schedule 'interleaved'; valid schedules: auto, lockstep, duet, rounds"));
   CHECK(run_cli(tiny({"--turn-ms", "0"})).exit_code == 3);
   CHECK(run_cli(tiny({"--cycles", "0"})).exit_code == 3);
+  const auto missing = run_cli(tiny({"--worker-bin", "a=/nonexistent/graviton-bench", "--worker-bin", "b=/bin/true"}));
+  CHECK(missing.exit_code == 3);
+  CHECK_THAT(missing.stderr_tail, Contains("--worker-bin a: /nonexistent/graviton-bench is not an executable"));
+  CHECK_THAT(run_cli(tiny({"--worker-env", "solo:OMP_NUM_THREADS=1"})).stderr_tail, Contains("one build ('solo') given"));
+  CHECK_THAT(run_cli(tiny({"--worker-env", "a:X=1", "--worker-env", "b:X=2", "--schedule", "rounds"})).stderr_tail,
+             Contains("need --schedule lockstep or duet"));
 }
