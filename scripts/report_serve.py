@@ -54,9 +54,10 @@ def chart_curves(r, inp):
     fig, ax = pyplot.subplots(figsize=(7, 4.2))
     colors = r.color_map(list(lines))
     for name, pts in lines.items():
-        xs = [p[0] for p in pts if p[1] is not None]
-        ys = [p[1] for p in pts if p[1] is not None]
-        ax.plot(xs, ys, "-o", color=colors[name], label=name, markersize=4)
+        # The line joins the open loops (arrivals at a rate, the queue they build); a closed loop's peak is a
+        # point of another kind (no more than N in flight), drawn apart.
+        opened = [p for p in pts if p[1] is not None and p[3] == "open"]
+        ax.plot([p[0] for p in opened], [p[1] for p in opened], "-o", color=colors[name], label=name, markersize=4)
         for p in pts:
             if p[3] == "closed" and p[1] is not None:
                 ax.plot([p[0]], [p[1]], "s", color=colors[name], markersize=7, fillstyle="none")
@@ -74,8 +75,8 @@ def chart_curves(r, inp):
     ax.set_title(f"{inp.label or inp.path.stem}: {data['model'].get('name', '?')}, batch {settings.get('batch', '?')}")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    return r.render(fig, "serve-curves", "Throughput against p99 latency per split (squares: closed-loop peaks; "
-                                         "circles: open loops)")
+    return r.render(fig, "serve-curves", "Throughput against p99 latency per split: the line joins the open loops "
+                                         "(Poisson arrivals), the squares are closed-loop peaks, the ring the answer")
 
 
 def point_table(data: dict):
@@ -160,13 +161,13 @@ def ranking_table(rows):
 
 
 def chart_fleet(r, title: str, rows, target):
-    """Each host's curve of its answer's split, throughput in inferences... of requests against p99."""
+    """Each host's open-loop curve of its answer's split: throughput (requests/s) against p99."""
     pyplot = r.plt()
     fig, ax = pyplot.subplots(figsize=(7, 4.2))
     colors = r.color_map([x["host"] for x in rows])
     drawn = 0
     for x in rows:
-        pts = [p for p in x["curve"] or [] if p[1] is not None]
+        pts = [p for p in x["curve"] or [] if p[1] is not None and p[3] == "open"]
         if not pts:
             continue
         drawn += 1

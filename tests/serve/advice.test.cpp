@@ -85,7 +85,7 @@ TEST_CASE("serve: the instance type comes from the option, else a DMI product na
   CHECK_FALSE(serve::looks_like_instance_type("c7g"));
 }
 
-TEST_CASE("serve: a prices file gives the instance's price; a missing type or a bad price is named", "[serve]") {
+TEST_CASE("serve: a prices file gives the instance's price, a missing type or a bad price is named", "[serve]") {
   gbench::util::temp_dir dir;
   const auto file = dir.path() / "prices.json";
   std::ofstream(file) << "{\n  \"c7g.xlarge\": 0.145,\n  \"c7i.xlarge\": 0.1785\n}\n";

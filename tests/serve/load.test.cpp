@@ -109,7 +109,7 @@ TEST_CASE("serve: a latency runs from the scheduled arrival: the queue behind a 
   CHECK(worst->done - worst->arrival >= 290'000'000);
 }
 
-TEST_CASE("serve: a worker that dies loses the request it held; the others serve the rest", "[serve]") {
+TEST_CASE("serve: a worker that dies loses the request it held, the others serve the rest", "[serve]") {
   model_pool pool(2, 1ms);
   pool.die_at(1, 5);
   const auto o = serve::drive(pool, closed(2, 0.3));

@@ -61,7 +61,7 @@ TEST_CASE("serve: no rate within the target gives no best point", "[serve]") {
   CHECK_FALSE(s.best);
 }
 
-TEST_CASE("serve: the curve is the peak, then open loops at fractions of it; a stop ends it", "[serve]") {
+TEST_CASE("serve: the curve is the peak, then open loops at fractions of it, a stop ends it", "[serve]") {
   std::vector<serve::load_spec> asked;
   serve::search_options o; // curve
   serve::split_result s;

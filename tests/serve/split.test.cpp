@@ -43,7 +43,7 @@ TEST_CASE("serve: --split auto is every P x T over the divisors of the CPUs, few
   }
 }
 
-TEST_CASE("serve: an explicit split list is kept in order; one beyond the CPUs or malformed is refused", "[serve]") {
+TEST_CASE("serve: an explicit split list is kept in order, one beyond the CPUs or malformed is refused", "[serve]") {
   CHECK(names(serve::parse_splits("2x1,1x2", 2)) == std::vector<std::string>{"2x1", "1x2"});
   CHECK(names(serve::parse_splits("1x1", 4)) == std::vector<std::string>{"1x1"}); // fewer CPUs than allowed is fine
   CHECK_THROWS_WITH(serve::parse_splits("3x1", 2),
@@ -85,7 +85,7 @@ TEST_CASE("serve: every worker runs with the AWS Graviton guide's OpenMP setting
   CHECK(env.at("OMP_PLACES") == "cores");
 }
 
-TEST_CASE("serve: P copies of the model must fit; the refusal gives the figures and the fix", "[serve]") {
+TEST_CASE("serve: P copies of the model must fit, the refusal gives the figures and the fix", "[serve]") {
   const auto m = mlp(65536); // 1024 x 65536 + 65536 x 10 floats: about 0.25 GiB of weights
   const auto one = m.estimate_bytes(1) + serve::process_allowance_bytes;
   CHECK(serve::split_bytes({4, 1}, m, 1) == 4 * one);
