@@ -49,6 +49,9 @@ UNTESTED = {
     "run/result.cpp": "the job file a worker reads: every end-to-end test writes and reads one",
     "run/turns.cpp": "the worker's side of the lockstep conversation: tests/app/lockstep.test.cpp",
     "run/worker.cpp": "the worker process itself (__worker): every end-to-end test in tests/app/ runs it",
+    "session/doctor.cpp": "the doctor command's flow below apps/: tests/app/doctor.test.cpp runs it",
+    "session/run_session.cpp": "a run's flow below apps/ (plan, processes, reporters, files): the runs of the binary "
+                               "in tests/app/",
     "tune/search_json.cpp": "tune::search's result as JSON: tests/tune/search.test.cpp, and against the schema in "
                             "tests/app/tune.test.cpp",
     "tune/search_processes.cpp": "a part of tune::search (lib/src/tune/searcher.hpp): tests/tune/search.test.cpp",

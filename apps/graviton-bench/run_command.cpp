@@ -1,38 +1,17 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <cstdlib>
-#include <functional>
-#include <thread>
 #include <iostream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "commands.hpp"
-#include "gbench/backend/libtorch.hpp"
-#include "gbench/compare/preset_comparison.hpp"
-#include "gbench/config/model_spec.hpp"
-#include "gbench/report/evidence_text.hpp"
-#include "gbench/run/evidence.hpp"
-#include "gbench/evidence/knobs.hpp"
 #include "gbench/error.hpp"
-#include "gbench/host/host_info.hpp"
-#include "gbench/host/placement.hpp"
-#include "gbench/run/until_precise.hpp"
-#include "gbench/peak/peak.hpp"
 #include "gbench/profile/aggregate.hpp"
-#include "gbench/record/report.hpp"
-#include "gbench/report/columns.hpp"
 #include "gbench/report/reporter.hpp"
-#include "gbench/run/orchestrator.hpp"
-#include "gbench/util/files.hpp"
-#include "gbench/util/interrupt.hpp"
+#include "gbench/session/run_session.hpp"
 #include "gbench/util/subprocess.hpp"
-#include "gbench/util/json_text.hpp"
-#include "paths.hpp"
 #include "plan.hpp"
 
 namespace gbench::app {
@@ -86,6 +65,12 @@ void setup_run(CLI::App& app, run_options& opt) {
   app.add_option("--cycles", opt.plan.cycles, "Lockstep: cycles (every preset one turn) per batch in each process set")
       ->capture_default_str()
       ->multi_option_policy(last);
+  app.add_option("--worker-bin", opt.plan.worker_bins,
+                 "LABEL=PATH: a build whose workers run beside the others' in lockstep, every preset once per build "
+                 "(two or more; --json then holds {build})");
+  app.add_option("--worker-env", opt.plan.worker_env,
+                 "LABEL:KEY=VALUE: a variable in one build's workers; a label without --worker-bin is this "
+                 "graviton-bench under that environment");
   app.add_option("--precision", opt.plan.precision,
                  "With --repetitions auto: add rounds until every speed-up's 95% interval is within +-PCT percent "
                  "(or --max-time seconds pass, default 600)")
@@ -144,173 +129,34 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->multi_option_policy(last);
 }
 
-namespace {
-
-// PyTorch's key_averages().table() of each preset and batch, as the recipe prints it (first repetition).
-void print_profiles(const record::report& r, const run_options& opt, std::ostream& out) {
-  for (const auto& run : r.runs) {
-    if (run.repetition != 1) {
-      continue;
-    }
-    for (const auto& b : run.batches) {
-      if (!b.ok || !b.profile) {
-        continue;
-      }
-      const auto& p = *b.profile;
-      out << fmt::format("\n{} @ batch {}: {} profiled forwards inside record_function(\"mymodel_inference\")\n",
-                         run.model.empty() ? run.preset.name : run.model + " " + run.preset.name, b.batch,
-                         p.samples_ns.size());
-      out << profile::format_table(p.table, opt.sort_by, opt.row_limit, opt.plan.record_shapes);
-      if (!p.samples_ns.empty()) {
-        out << fmt::format("median per forward: {} profiled, {} unprofiled ({:+.1f}% profiler overhead)\n",
-                           report::format_duration_ns(p.summary_ns.median),
-                           report::format_duration_ns(b.summary_ns.median),
-                           100.0 * (p.summary_ns.median / b.summary_ns.median - 1.0));
-      }
-    }
-  }
-}
-
-// --peak FILE, else the host's cache; none when there is neither (the roofline columns then say '-').
-std::optional<record::peak_figures> find_peak(const std::string& option, const host::host_info& host) {
-  if (option == "none") {
-    return std::nullopt;
-  }
-  if (!option.empty()) {
-    return peak::read_file(option);
-  }
-  std::string why;
-  auto cached = peak::read_cache(host, why);
-  if (!cached) {
-    std::cerr << fmt::format("note: no roofline: {}; 'graviton-bench peak' measures this host's peak once, or give "
-                             "--peak FILE\n",
-                             why);
-  }
-  return cached;
-}
-
-} // namespace
-
 int run_run(const run_options& opt) {
   report::reporter_options layout;
   if (!opt.columns.empty()) {
     layout.columns = opt.columns;
   }
-  auto reporter = report::make_reporter(opt.format, layout);
   const auto keys = profile::sort_keys();
   if (std::find(keys.begin(), keys.end(), opt.sort_by) == keys.end()) {
     throw input_error(fmt::format("--sort-by: unknown key '{}'; valid keys: {}", opt.sort_by, fmt::join(keys, ", ")));
   }
+  if (!opt.no_profile) {
+    layout.profiles = report::profile_view{opt.sort_by, opt.row_limit, opt.plan.record_shapes};
+  }
+  if (opt.verify) {
+    layout.evidence_cosine_threshold = opt.plan.cosine_threshold;
+  }
+  const auto reporter = report::make_reporter(opt.format, layout);
   auto options = opt.plan;
   options.profile = !opt.no_profile;
-  run::plan plan = make_plan(options, opt.configs, opt.presets_file);
-  const auto host = host::query_host();
-  record::run_conditions conditions;
-  std::vector<host::cpu_load> load;
-  plan.placement = place_processes(opt.cpus, &load);
-  conditions.cpus_mode = plan.placement.mode;
-  conditions.cpu_order = plan.placement.order;
-  conditions.placement_reason = plan.placement.reason;
-  const auto used = plan.placement.cpus_for(plan.threads.value_or(0));
-  for (const auto& l : load) {
-    if (std::find(used.begin(), used.end(), l.cpu) != used.end()) {
-      conditions.other_load_before = std::max(conditions.other_load_before, l.busy);
-      conditions.steal_before = std::max(conditions.steal_before, l.steal);
-    }
-  }
-  if (conditions.other_load_before > 0.25) {
-    // Threads that share a CPU with other work wait for it, and at every parallel region for each other.
-    std::cerr << fmt::format("warning: other work used {:.0f}% of CPU {} in the last half second; timings will be "
-                             "noisy (use a quiet machine, --cpus to choose others, or -r / --precision to measure "
-                             "through it)\n",
-                             100.0 * conditions.other_load_before, host::format_cpu_list(used));
-  }
-  for (const auto& model : plan.models.empty() ? std::vector{plan.model} : plan.models) {
-    run::check_memory(model, plan.batches, host.mem_available_bytes);
-  }
-  const auto peak_figures = find_peak(opt.peak, host);
-  if (!opt.json_path.empty()) {
-    util::check_writable(opt.json_path, "--json");
-  }
-  if (!plan.trace_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(plan.trace_dir, ec);
-    util::check_writable(std::filesystem::path(plan.trace_dir) / "trace.json", "--trace");
-  }
-
-  auto context = record::make_context(host, opt.command_line);
-  const auto torch = backend::query_libtorch();
-  // With --verify the bf16 settings are probed (a few small processes) before the context is written.
-  context.knobs = opt.verify ? run::probe_knobs(plan, util::self_executable(), host, torch)
-                             : evidence::assess_knobs(host, torch);
-  context.peak = peak_figures;
-  auto run_plan = plan;
-  run_plan.progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
-  record::report result = run::begin_report(run_plan, std::move(context));
-  reporter->begin(result, std::cout);
-  const host::load_monitor monitor;
-  std::optional<run::until_precise> precise;
-  if (plan.precision) {
-    precise.emplace(run_plan, *plan.precision, opt.plan.max_time > 0 ? opt.plan.max_time : 600.0);
-  }
-  result.runs = run::execute(
-      run_plan, util::self_executable(), false, [&](const record::preset_run& r) { reporter->on_run(r, std::cout); },
-      precise ? run::next_round_fn(std::ref(*precise)) : run::next_round_fn{});
-  const auto during = monitor.others(used);
-  conditions.other_load_during = during.busy;
-  conditions.steal_during = during.steal;
-  if (precise) {
-    conditions.precision = precise->outcome();
-    result.settings.repetitions = precise->outcome().rounds;
-    std::cerr << fmt::format("precision: widest 95% interval {} ({}) after {} rounds: {}\n",
-                             std::isfinite(precise->outcome().reached)
-                                 ? fmt::format("+-{:.1f}%", 100.0 * precise->outcome().reached)
-                                 : std::string("not estimable"),
-                             precise->outcome().widest, precise->outcome().rounds, precise->outcome().stopped);
-  }
-  result.conditions = conditions;
-  if (opt.verify && util::interrupt_signal() == 0) {
-    run::attach_evidence(result.runs, run::gather_evidence(plan, default_preset(opt.configs, opt.presets_file),
-                                                                     util::self_executable()));
-  }
-  const int interrupted_by = util::interrupt_signal();
-  if (interrupted_by != 0) {
-    result.status = "interrupted";
-  }
-  result.comparison = compare::compare_presets(result);
-
-  reporter->write(result, std::cout);
-  if (opt.format == "table" && !opt.no_profile) {
-    print_profiles(result, opt, std::cout);
-  }
-  if (opt.verify && opt.format == "table") {
-    std::cout << "\nevidence (one more forward per batch with ONEDNN_VERBOSE=1, in a process of its own)\n";
-    report::print_evidence(result.runs, opt.plan.cosine_threshold, std::cout);
-  }
-  std::cout.flush();
-  if (!opt.json_path.empty()) {
-    util::write_file_atomically(opt.json_path, util::json_dump(record::to_json(result), 2) + "\n");
-    std::cerr << fmt::format("report written to {}\n", opt.json_path);
-  }
-
-  if (interrupted_by != 0) {
-    std::cerr << fmt::format("interrupted: {} process(es) finished{}; exiting with {}\n", result.runs.size(),
-                             opt.json_path.empty() ? "" : ", report marked \"interrupted\"",
-                             util::interrupt_exit_code(interrupted_by));
-    return util::interrupt_exit_code(interrupted_by);
-  }
-  bool failed = false;
-  for (const auto& r : result.runs) {
-    if (!r.all_ok()) {
-      failed = true;
-      std::cerr << fmt::format("error: preset '{}' did not complete: {}\n", r.preset.name,
-                               r.ok ? "a batch failed (see the status column)" : r.error);
-      if (!r.ok && !r.stderr_tail.empty()) {
-        std::cerr << fmt::format("  last lines of its stderr:\n{}\n", r.stderr_tail);
-      }
-    }
-  }
-  return failed ? static_cast<int>(exit_code::partial_failure) : 0;
+  session::run_request request{.plan = make_plan(options, opt.configs, opt.presets_file),
+                               .cpus = opt.cpus,
+                               .peak = opt.peak,
+                               .verify = opt.verify,
+                               .progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0,
+                               .json_path = opt.json_path,
+                               .command_line = opt.command_line,
+                               .default_preset = default_preset(opt.configs, opt.presets_file),
+                               .executable = util::self_executable()};
+  return session::run_session(request, *reporter, std::cout);
 }
 
 } // namespace gbench::app

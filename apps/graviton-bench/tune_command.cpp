@@ -17,6 +17,7 @@
 #include "gbench/record/report.hpp"
 #include "gbench/report/columns.hpp"
 #include "gbench/run/orchestrator.hpp"
+#include "gbench/session/run_session.hpp"
 #include "gbench/tune/search.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/interrupt.hpp"
@@ -275,7 +276,7 @@ int run_tune(const tune_options& opt) {
   so.cosine_threshold = opt.cosine_threshold;
   so.min_top1 = opt.min_top1;
 
-  plan.placement = place_processes(opt.cpus);
+  plan.placement = session::place_run(opt.cpus, plan.threads).placement;
   const bool progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
 
   std::cout << fmt::format("tune: model {}, batches {}, strategy {}, {} knobs and settings, full grid {:.0f} "

@@ -1,4 +1,5 @@
-// scripts/ci-regression, the CI job around compare: both builds run in rounds, or stored reports compared.
+// scripts/ci-regression, the CI job around compare: both builds run in rounds or side by side in lockstep, or
+// stored reports compared.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -35,6 +36,7 @@ TEST_CASE("ci-regression runs both builds in rounds and writes every output", "[
   gbench::util::temp_dir dir;
   const auto out = dir.path() / "aa";
   const auto r = run_program({script, "--baseline-bin", GBENCH_BINARY, "--candidate-bin", GBENCH_BINARY, "--rounds", "2",
+                           "--schedule", "rounds",
                            "--candidate-env", "GBENCH_TEST_DELAY_PERCENT=50", "--out", out.string(), "--", "--model",
                            "tiny-mlp", "--batch", "8", "--preset", "default", "--warmup", "5", "--iters", "30",
                            "--threads", "1", "--no-profile"});
@@ -51,6 +53,30 @@ TEST_CASE("ci-regression runs both builds in rounds and writes every output", "[
       REQUIRE(std::filesystem::exists(report));
       gbench_test::check_schema(json::parse(gbench::util::read_text_file(report)), "report");
     }
+  }
+}
+
+TEST_CASE("ci-regression runs both builds side by side in lockstep by default and compares them cycle by cycle",
+          "[regression][e2e][lockstep]") {
+  gbench::util::temp_dir dir;
+  const auto out = dir.path() / "ls";
+  const auto r = run_program({script, "--baseline-bin", GBENCH_BINARY, "--candidate-bin", GBENCH_BINARY, "--rounds", "2",
+                              "--candidate-env", "GBENCH_TEST_DELAY_PERCENT=50", "--out", out.string(), "--", "--model",
+                              "tiny-mlp", "--batch", "8", "--preset", "default", "--warmup", "5", "--threads", "1",
+                              "--no-profile", "--turn-ms", "5", "--cycles", "4"});
+  INFO(r.stdout_text << r.stderr_tail);
+  CHECK((r.exit_code == 0 || r.exit_code == 10));
+  CHECK_THAT(r.stdout_text, Contains("decided by t across 2 process sets") &&
+                                Contains("the builds of one lockstep run, paired by process set and cycle"));
+  const auto comparison = json::parse(gbench::util::read_text_file(out / "comparison.json"));
+  gbench_test::check_schema(comparison, "comparison");
+  CHECK(comparison["rows"][0]["comparison"]["design"] == "lockstep");
+  for (const char* side : {"baseline", "candidate"}) {
+    const auto report = json::parse(gbench::util::read_text_file(out / fmt::format("{}.json", side)));
+    gbench_test::check_schema(report, "report");
+    CHECK(report["settings"]["schedule"] == "lockstep");
+    REQUIRE(report["runs"].size() == 2); // one worker of this build in each of two process sets
+    CHECK(report["runs"][0]["build"] == side);
   }
 }
 

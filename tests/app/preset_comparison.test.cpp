@@ -44,7 +44,8 @@ TEST_CASE("presets run interleaved, every other round in reverse, each repetitio
           "[comparison][e2e]") {
   util::temp_dir dir;
   const auto path = dir.path() / "r.json";
-  const auto r = run_cli(tiny({"--batch", "2", "--preset", "default,bf16", "-r", "2", "--json", path.string()}));
+  const auto r = run_cli(tiny({"--batch", "2", "--preset", "default,bf16", "-r", "2", "--schedule", "rounds", "--json",
+                               path.string()}));
   INFO(r.stderr_tail);
   REQUIRE(r.exit_code == 0);
   const auto report = nlohmann::json::parse(util::read_text_file(path));
@@ -68,7 +69,7 @@ TEST_CASE("a preset whose process dies loses nothing the others measured", "[com
     "presets": [{"name": "crashy", "description": "dies after its first batch", "env": {"GBENCH_TEST_ABORT_AFTER_BATCHES": "1"}}]
   })";
   const auto path = dir.path() / "r.json";
-  const auto r = run_cli(tiny({"--batch", "4,2", "--preset", "default,crashy,bf16", "--presets", presets.string(),
+  const auto r = run_cli(tiny({"--batch", "4,2", "--preset", "default,crashy,bf16", "--schedule", "rounds", "--presets", presets.string(),
                                "--format", "jsonl", "--json", path.string()}));
   CHECK(r.exit_code == 6);
   CHECK_THAT(r.stderr_tail, Contains("preset 'crashy' did not complete") && Contains("signal 6"));

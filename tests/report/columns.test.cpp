@@ -65,6 +65,12 @@ record::report recipe_report(const std::vector<std::string>& presets, bool verif
   return r;
 }
 
+report::reporter_options with_columns(std::vector<std::string> columns) {
+  report::reporter_options o;
+  o.columns = std::move(columns);
+  return o;
+}
+
 std::size_t widest_table_line(const std::string& text) {
   // The table: from its header to the line before the first blank line or note.
   std::istringstream in(text);
@@ -106,7 +112,7 @@ TEST_CASE("the default table fits 120 characters for the recipe's scenario, and 
       CHECK((narrow.str().find("speedup") != std::string::npos) == (presets.size() > 1));
       CHECK((narrow.str().find("cosine") != std::string::npos) == verified);
       std::ostringstream wide;
-      report::make_reporter("table", {.columns = std::vector<std::string>{"all"}})->write(r, wide);
+      report::make_reporter("table", with_columns({"all"}))->write(r, wide);
       CHECK(widest_table_line(wide.str()) > 200);
       for (const char* header : {"IQR", "p90", "GB/s", "between", "within", "FLOP/B", "roof GFLOP/s", "% roof",
                                  "speedup", "95% CI", "verdict", "cosine", "changed (evidence)", "note", "status"}) {
@@ -115,8 +121,8 @@ TEST_CASE("the default table fits 120 characters for the recipe's scenario, and 
     }
   }
   std::ostringstream chosen;
-  report::make_reporter("table", {.columns = std::vector<std::string>{"preset", "batch", "p90"}})->write(recipe_report({"default"}, false), chosen);
+  report::make_reporter("table", with_columns({"preset", "batch", "p90"}))->write(recipe_report({"default"}, false), chosen);
   CHECK_THAT(chosen.str(), Catch::Matchers::Contains("preset   batch        p90"));
-  CHECK_THROWS_WITH(report::make_reporter("table", {.columns = std::vector<std::string>{"median", "latency"}}),
+  CHECK_THROWS_WITH(report::make_reporter("table", with_columns({"median", "latency"})),
                     Catch::Matchers::Contains("--columns: unknown column 'latency'"));
 }

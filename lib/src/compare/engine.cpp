@@ -112,6 +112,11 @@ int units_needed(const stats::group_comparison& c, double threshold, const setti
 }
 
 std::string test_words(const stats::group_comparison& c, std::size_t na, std::size_t nb) {
+  if (!c.p_value) {
+    return c.pairing == stats::pairing::lockstep
+               ? fmt::format("no test: {} process set{} (the sets' spread is not known)", c.units, c.units == 1 ? "" : "s")
+               : fmt::format("no test: {} vs {} processes (their spread is not known)", nb, na);
+  }
   const bool trimmed = c.trimmed > 0;
   switch (c.pairing) {
   case stats::pairing::lockstep:

@@ -60,18 +60,21 @@ std::vector<std::string> process_flags(const std::vector<stats::process_samples>
   const auto outliers = stats::beyond_fences(estimates);
   const double centre = stats::median(estimates);
   for (std::size_t i = 0; i < group.size(); ++i) {
+    // A lockstep worker is one of a process set; its drift over the run fell on the other workers' turns alike
+    // and cancels in the comparison, so it is not flagged.
+    const std::string unit = fmt::format("{} {}", group[i].lockstep ? "set" : "repetition", repetitions[i]);
     if (outliers[i]) {
-      flags.push_back(fmt::format("repetition {}: an outlier among {} processes ({:+.1f}% from their median)",
-                                  repetitions[i], group.size(), 100.0 * (estimates[i] / centre - 1.0)));
+      flags.push_back(fmt::format("{}: an outlier among {} processes ({:+.1f}% from their median)", unit,
+                                  group.size(), 100.0 * (estimates[i] / centre - 1.0)));
     }
     const auto t = stats::mann_kendall(stats::chunk_medians(group[i].samples, group[i].chunk_size));
-    if (t.flagged()) {
-      flags.push_back(fmt::format("repetition {}: {} {:.1f}% across its run (Mann-Kendall p = {:.2g})", repetitions[i],
+    if (t.flagged() && !group[i].lockstep) {
+      flags.push_back(fmt::format("{}: {} {:.1f}% across its run (Mann-Kendall p = {:.2g})", unit,
                                   t.relative_drift > 0 ? "slowed down" : "sped up", 100.0 * std::abs(t.relative_drift),
                                   t.p_value));
     }
     if (unsteady[i]) {
-      flags.push_back(fmt::format("repetition {}: warm-up did not reach steady state in its time limit", repetitions[i]));
+      flags.push_back(fmt::format("{}: warm-up did not reach steady state in its time limit", unit));
     }
   }
   return flags;

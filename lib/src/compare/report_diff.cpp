@@ -73,7 +73,7 @@ series& find_or_add(std::vector<series>& all, const std::string& preset, std::in
 
 // Every (preset, batch) of a report in order of first appearance, each process's samples given its position
 // among that series' processes as its round when the comparison pairs (`rounds`), else none.
-std::vector<series> series_of(const record::report& r, bool rounds) {
+std::vector<series> series_of(const record::report& r, bool rounds, bool cycles) {
   std::vector<series> all;
   for (const auto& run : r.runs) {
     std::vector<std::int64_t> seen;
@@ -81,9 +81,11 @@ std::vector<series> series_of(const record::report& r, bool rounds) {
       seen.push_back(b.batch);
       auto& s = find_or_add(all, run.preset.name, b.batch);
       ++s.repetitions;
-      // Two reports never ran side by side: with --paired the i-th process of each side is paired with the i-th
-      // of the other (the rounds scripts/ci-regression ran), never by cycle.
-      if (const auto g = samples_of(b, rounds ? s.repetitions : 0)) {
+      // Reports of one lockstep session (the builds of one run) ran side by side: their workers pair by process
+      // set and cycle. Otherwise, with --paired, the i-th process of each side is paired with the i-th of the other
+      // (the rounds scripts/ci-regression ran); else not at all.
+      const bool lockstep = cycles && run.design != record::design::rounds;
+      if (const auto g = samples_of(b, lockstep ? run.repetition : rounds ? s.repetitions : 0, lockstep)) {
         s.groups.push_back(*g);
       } else {
         fail(s, b.error.empty() ? run.error : b.error);
@@ -201,8 +203,11 @@ report_diff diff_reports(const stored_report& baseline, const stored_report& can
                                      "pass --allow-mismatch to compare them anyway",
                                      baseline.name, candidate.name, fmt::join(parts, "; ")));
   }
-  const auto base = series_of(baseline.report, options.paired);
-  const auto cand = series_of(candidate.report, options.paired);
+  // Only the builds of one lockstep run share a session: their cycles ran side by side.
+  const auto& session = baseline.report.context.session;
+  const bool same_session = !session.empty() && session == candidate.report.context.session;
+  const auto base = series_of(baseline.report, options.paired, same_session);
+  const auto cand = series_of(candidate.report, options.paired, same_session);
   const auto& command =
       candidate.report.context.command_line.empty() ? baseline.report.context.command_line : candidate.report.context.command_line;
   for (const auto& b : base) {

@@ -108,4 +108,13 @@ stored_report pool_reports(const std::vector<stored_report>& reports, bool allow
   return pooled;
 }
 
+stored_report load_side(const std::vector<std::string>& files, bool allow_mismatch) {
+  std::vector<stored_report> reports;
+  reports.reserve(files.size());
+  for (const auto& f : files) {
+    reports.push_back(load_stored_report(f));
+  }
+  return reports.size() == 1 ? std::move(reports.front()) : pool_reports(reports, allow_mismatch);
+}
+
 } // namespace gbench::compare

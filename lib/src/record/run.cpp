@@ -208,6 +208,9 @@ nlohmann::json to_json(const preset_run& r) {
   if (!r.model.empty()) {
     j["model"] = r.model;
   }
+  if (!r.build.empty()) {
+    j["build"] = r.build;
+  }
   if (!r.ok) {
     j["error"] = r.error;
     j["stderr_tail"] = r.stderr_tail;
@@ -240,6 +243,7 @@ void from_json(const node& n, preset_run& out) {
   read_optional(n, "repetition", out.repetition);
   read_optional(n, "design", out.design);
   read_optional(n, "model", out.model);
+  read_optional(n, "build", out.build);
   read_optional(n, "error", out.error);
   read_optional(n, "stderr_tail", out.stderr_tail);
   read_optional(n, "effective_env", out.effective_env);

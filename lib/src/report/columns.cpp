@@ -276,11 +276,30 @@ std::string model_line(const record::report& r) {
   for (const auto& m : r.models.empty() ? std::vector{r.model} : r.models) {
     models.push_back(model_text(m));
   }
+  const std::string warmup = r.settings.warmup_auto ? std::string("warm-up until steady")
+                                                    : fmt::format("{} warm-up", r.settings.warmup);
+  const auto n = r.settings.repetitions;
+  if (r.settings.schedule != "rounds") {
+    return fmt::format("model{} {}, {}, {}: {} process set{} of {} cycles of {:.0f} ms turns", models.size() > 1 ? "s" : "",
+                       fmt::join(models, "; "), warmup, r.settings.schedule, n, n == 1 ? "" : "s", r.settings.cycles,
+                       1000 * r.settings.turn_s);
+  }
   return fmt::format("model{} {}, {} + {} timed iterations, {} repetition{}", models.size() > 1 ? "s" : "",
-                     fmt::join(models, "; "),
-                     r.settings.warmup_auto ? std::string("warm-up until steady")
-                                            : fmt::format("{} warm-up", r.settings.warmup),
-                     r.settings.iterations, r.settings.repetitions, r.settings.repetitions == 1 ? "" : "s");
+                     fmt::join(models, "; "), warmup, r.settings.iterations, n, n == 1 ? "" : "s");
+}
+
+std::string comparison_line(const record::report& r) {
+  std::vector<std::string> tests;
+  for (const auto& row : r.comparison) {
+    if (row.vs_baseline && row.vs_baseline->p_value &&
+        std::find(tests.begin(), tests.end(), row.vs_baseline->test) == tests.end()) {
+      tests.push_back(row.vs_baseline->test);
+    }
+  }
+  if (tests.empty()) {
+    return {};
+  }
+  return fmt::format("speed-ups decided by {}, alpha {}", fmt::join(tests, "; "), r.settings.alpha);
 }
 
 std::string peak_line(const record::report& r) {

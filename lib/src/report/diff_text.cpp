@@ -83,13 +83,21 @@ std::string metric_sentence(const compare::report_diff& r) {
   // The test that decided, as each row's comparison names it; rows of one comparison usually share one.
   std::vector<std::string> tests;
   for (const auto& row : r.rows) {
-    if (row.comparison && std::find(tests.begin(), tests.end(), row.comparison->test) == tests.end()) {
+    if (row.comparison && row.comparison->p_value &&
+        std::find(tests.begin(), tests.end(), row.comparison->test) == tests.end()) {
       tests.push_back(row.comparison->test);
     }
   }
+  const bool cycles = std::any_of(r.rows.begin(), r.rows.end(), [](const compare::diff_row& row) {
+    return row.comparison && (row.comparison->design == record::design::lockstep ||
+                              row.comparison->design == record::design::duet);
+  });
+  const char* pairing = cycles ? "; the builds of one lockstep run, paired by process set and cycle"
+                        : o.paired ? ""
+                                   : "; stored reports, not paired";
   return fmt::format("{}; decided by {}, alpha {}; threshold {:.1f}%{}", what,
                      tests.empty() ? std::string("no test (nothing measured on both sides)") : fmt::format("{}", fmt::join(tests, "; ")),
-                     o.alpha, 100 * o.threshold, o.paired ? "" : "; stored reports, not paired");
+                     o.alpha, 100 * o.threshold, pairing);
 }
 
 std::string summary_sentence(const compare::report_diff& r) {

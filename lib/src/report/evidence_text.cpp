@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "gbench/evidence/cross_check.hpp"
+#include "gbench/evidence/knobs.hpp"
 
 namespace gbench::report {
 
@@ -89,6 +90,33 @@ void print_knob_verdicts(const std::vector<record::knob_verdict>& verdicts, std:
                        v.effective ? "effective" : (v.emulated ? "emulated" : "inert"),
                        v.basis == "probe" ? "probe: " : "", v.reason);
   }
+}
+
+void print_host_facts(const host::host_info& host, const backend::libtorch_info& torch, std::ostream& out) {
+  out << "host\n";
+  out << fmt::format("  arch               {}\n", host.arch);
+  out << fmt::format("  cpu                {}{}\n", host.cpu_model,
+                     host.microarchitecture.empty() || host.microarchitecture == host.cpu_model
+                         ? ""
+                         : fmt::format(" ({})", host.microarchitecture));
+  out << fmt::format("  cores              {}\n", host.cores);
+  out << fmt::format("  ISA features       {}\n",
+                     host.isa_features.empty() ? "none of interest" : fmt::format("{}", fmt::join(host.isa_features, " ")));
+  if (host.sve_vector_bits) {
+    out << fmt::format("  SVE vector length  {} bits\n", *host.sve_vector_bits);
+  }
+  // A flag can prove that nothing computes in bf16; only a probe shows that something does.
+  out << fmt::format("  bf16 arithmetic    {}\n",
+                     evidence::cpu_has_bf16_instructions(host)
+                         ? "this CPU has bf16 instructions; whether a setting uses them is probed below"
+                         : "this CPU has no bf16 instructions: bf16 data can only be computed in fp32 here");
+  out << fmt::format("  kernel THP mode    {}\n", host.thp_mode);
+  out << fmt::format("  kernel             {}\n", host.kernel);
+  out << "libtorch\n";
+  out << fmt::format("  version {}, oneDNN {}, BLAS {}, ACL {}, MKL {}, OpenMP {}, C++11 ABI {}, threads {}, "
+                     "CPU capability {}\n",
+                     torch.version, torch.onednn_version, torch.blas, torch.acl ? "on" : "off", torch.mkl ? "on" : "off",
+                     torch.openmp ? "on" : "off", torch.cxx11_abi ? "on" : "off", torch.threads, torch.cpu_capability);
 }
 
 } // namespace gbench::report

@@ -18,6 +18,9 @@ public:
     std::vector<std::string> numbers;
     const auto notes = numbered_notes(r.comparison, numbers);
     out << "*" << model_line(r) << "*\n\n*" << markdown_cell(peak_line(r)) << "*\n\n";
+    if (const auto line = comparison_line(r); !line.empty()) {
+      out << "*" << markdown_cell(line) << "*\n\n";
+    }
     out << markdown_table(headers(cols), right_aligned(cols), cells_with_notes(r.comparison, cols, numbers));
     const auto recipe = recipe_lines(r.comparison);
     const auto effects = effect_lines(r.comparison, !shows_notes(cols));

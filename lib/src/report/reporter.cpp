@@ -26,7 +26,7 @@ std::unique_ptr<reporter> make_reporter(const std::string& format, const reporte
   }
   const std::vector<std::string> every{"all"};
   if (format == "table") {
-    return make_table_reporter(options.columns.value_or(std::vector<std::string>{}));
+    return make_table_reporter(options);
   }
   if (format == "markdown") {
     return make_markdown_reporter(options.columns.value_or(every));

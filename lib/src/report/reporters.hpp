@@ -9,7 +9,7 @@
 
 namespace gbench::report {
 
-std::unique_ptr<reporter> make_table_reporter(std::vector<std::string> columns);
+std::unique_ptr<reporter> make_table_reporter(const reporter_options& options);
 std::unique_ptr<reporter> make_markdown_reporter(std::vector<std::string> columns);
 std::unique_ptr<reporter> make_csv_reporter(std::vector<std::string> columns);
 std::unique_ptr<reporter> make_json_reporter();

@@ -33,6 +33,7 @@ clock::time_point after(double seconds) {
 struct worker {
   config::model_spec model;
   std::size_t preset = 0; ///< into plan::presets
+  run::build build;       ///< whose executable and environment, when several builds run side by side
   job j;
   std::filesystem::path out_file;
   std::vector<int> cpus;
@@ -93,6 +94,15 @@ std::optional<nlohmann::json> ask(worker& w, const nlohmann::json& order, double
   return hear(w, timeout_s, doing);
 }
 
+// A build's variables over the worker's environment.
+std::vector<std::string> with_build_env(std::vector<std::string> env, const build& b) {
+  for (const auto& [key, value] : b.env) {
+    std::erase_if(env, [&](const std::string& item) { return item.starts_with(key + "="); });
+    env.push_back(key + "=" + value);
+  }
+  return env;
+}
+
 struct set_context {
   const plan& p;
   const std::string& executable;
@@ -118,15 +128,19 @@ std::vector<int> cpus_of(const set_context& c, const job& j, std::size_t w) {
 std::vector<worker> start_workers(const set_context& c) {
   const auto models = c.p.models.size() > 1 ? c.p.models : std::vector{c.p.model};
   std::vector<worker> workers;
-  for (const auto& model : models) {
-    for (std::size_t i = 0; i < c.p.presets.size(); ++i) {
-      worker w;
-      w.model = model;
-      w.preset = i;
-      w.j = detail::make_job(c.p, model, c.p.presets[i], c.p.iterations, false, false);
-      w.j.conversation = true;
-      w.j.turn_discard = c.p.turn_discard;
-      workers.push_back(std::move(w));
+  const auto builds = c.p.builds.empty() ? std::vector<build>{build{}} : c.p.builds;
+  for (const auto& b : builds) {
+    for (const auto& model : models) {
+      for (std::size_t i = 0; i < c.p.presets.size(); ++i) {
+        worker w;
+        w.model = model;
+        w.preset = i;
+        w.build = b;
+        w.j = detail::make_job(c.p, model, c.p.presets[i], c.p.iterations, false, false);
+        w.j.conversation = true;
+        w.j.turn_discard = c.p.turn_discard;
+        workers.push_back(std::move(w));
+      }
     }
   }
   for (std::size_t k = 0; k < workers.size(); ++k) {
@@ -134,13 +148,13 @@ std::vector<worker> start_workers(const set_context& c) {
     const auto job_file = c.tmp.path() / fmt::format("job-{}-{}.json", c.set, k);
     w.out_file = c.tmp.path() / fmt::format("result-{}-{}.jsonl", c.set, k);
     util::write_file_atomically(job_file, util::json_dump(to_json(w.j)));
-    const auto argv =
-        util::wrapped_command({c.executable, "__worker", "--job", job_file.string(), "--out", w.out_file.string()});
+    const auto argv = util::wrapped_command({w.build.executable.empty() ? c.executable : w.build.executable, "__worker",
+                                             "--job", job_file.string(), "--out", w.out_file.string()});
     w.cpus = cpus_of(c, w.j, k);
     w.started = clock::now();
     // The child inherits this thread's CPUs from its first instruction, before OpenMP reads them.
     const host::scoped_thread_affinity placed(w.cpus);
-    w.child.emplace(argv, detail::worker_environment(c.p, w.j, c.parent_env),
+    w.child.emplace(argv, with_build_env(detail::worker_environment(c.p, w.j, c.parent_env), w.build),
                     util::child_options{.forward_stderr = true,
                                         .capture_stdout = false,
                                         .conversation = true,
@@ -243,6 +257,7 @@ std::vector<record::preset_run> finish_set(const set_context& c, std::vector<wor
     if (c.p.models.size() > 1) {
       run.model = w.model.name;
     }
+    run.build = w.build.label;
     for (auto& b : run.batches) {
       if (b.turns) {
         b.turns->target_s = c.p.turn_s;
@@ -264,7 +279,8 @@ std::vector<record::preset_run> finish_set(const set_context& c, std::vector<wor
 void say_progress(const plan& p, int set, std::int64_t batch, clock::time_point started) {
   if (p.progress) {
     std::fprintf(stderr, "[set %d] batch %lld: %zu workers taking %d cycles of %.0f ms turns; elapsed %.0f s\n", set,
-                 static_cast<long long>(batch), p.presets.size() * std::max<std::size_t>(1, p.models.size()),
+                 static_cast<long long>(batch),
+                 p.presets.size() * std::max<std::size_t>(1, p.models.size()) * std::max<std::size_t>(1, p.builds.size()),
                  p.cycles, 1000 * p.turn_s, std::chrono::duration<double>(clock::now() - started).count());
   }
 }
@@ -317,10 +333,37 @@ bool coresident_fit(const plan& p, std::int64_t available_bytes) {
   }
   const auto largest = p.batches.empty() ? 1 : *std::max_element(p.batches.begin(), p.batches.end());
   std::int64_t need = 0;
+  const auto builds = static_cast<std::int64_t>(std::max<std::size_t>(1, p.builds.size()));
   for (const auto& m : p.models.size() > 1 ? p.models : std::vector{p.model}) {
-    need += static_cast<std::int64_t>(p.presets.size()) * m.estimate_bytes(largest);
+    need += builds * static_cast<std::int64_t>(p.presets.size()) * m.estimate_bytes(largest);
   }
   return need <= available_bytes;
+}
+
+void settle_schedule(plan& p, std::int64_t available_bytes) {
+  if (p.schedule == schedule::rounds) {
+    return;
+  }
+  const std::size_t workers =
+      p.presets.size() * std::max<std::size_t>(1, p.models.size()) * std::max<std::size_t>(1, p.builds.size());
+  if (!coresident_fit(p, available_bytes)) {
+    std::fprintf(stderr, "note: the %zu workers would not fit in memory together (%.1f GiB available): presets run "
+                         "in rounds instead of lockstep\n",
+                 workers, static_cast<double>(available_bytes) / (1024.0 * 1024 * 1024));
+    p.schedule = schedule::rounds;
+    return;
+  }
+  if (p.schedule == schedule::duet) {
+    const auto threads = static_cast<std::size_t>(std::max(1, p.threads.value_or(1)));
+    const std::size_t cpus = p.placement.order.size();
+    if (cpus == 0 || threads * workers > cpus) {
+      throw input_error(fmt::format("--schedule duet: {} workers of {} thread{} need {} CPUs of their own, but this run "
+                                    "may use {}; give --threads 1, fewer presets, more CPUs (--cpus), or --schedule "
+                                    "lockstep",
+                                    workers, threads, threads == 1 ? "" : "s", threads * workers,
+                                    cpus == 0 ? std::string("no fixed CPUs (--cpus none)") : std::to_string(cpus)));
+    }
+  }
 }
 
 std::vector<record::preset_run> execute_lockstep(const plan& p, const std::string& executable,

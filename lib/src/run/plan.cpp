@@ -82,10 +82,10 @@ std::optional<int> number_or_word(const std::string& text, const std::string& wo
 
 // --schedule, --turn-ms, --cycles.
 void apply_schedule(const plan_options& opt, plan& out) {
-  const std::size_t workers = out.presets.size() * std::max<std::size_t>(1, out.models.size());
+  const std::size_t workers = out.presets.size() * std::max<std::size_t>(1, out.models.size()) *
+                              std::max<std::size_t>(1, opt.worker_bins.size() + opt.worker_env.size());
   if (opt.schedule == "auto") {
-    out.schedule = schedule::rounds; // lockstep by default once it is validated (workers >= 2)
-    (void)workers;
+    out.schedule = workers >= 2 ? schedule::lockstep : schedule::rounds;
   } else if (opt.schedule == "lockstep") {
     out.schedule = schedule::lockstep;
   } else if (opt.schedule == "duet") {
@@ -105,6 +105,49 @@ void apply_schedule(const plan_options& opt, plan& out) {
   }
   out.turn_s = opt.turn_ms / 1000.0;
   out.cycles = opt.cycles;
+}
+
+// --worker-bin and --worker-env: the builds of a lockstep run of several.
+void apply_builds(const plan_options& opt, const config::preset_catalog& catalog, plan& out) {
+  const auto find = [&](const std::string& label) {
+    return std::find_if(out.builds.begin(), out.builds.end(), [&](const build& b) { return b.label == label; });
+  };
+  for (const auto& item : opt.worker_bins) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
+      throw input_error(fmt::format("--worker-bin: '{}' is not LABEL=PATH, e.g. baseline=build-main/graviton-bench", item));
+    }
+    const std::string label = item.substr(0, eq);
+    if (find(label) != out.builds.end()) {
+      throw input_error(fmt::format("--worker-bin: build '{}' is given twice; give each build a label of its own", label));
+    }
+    out.builds.push_back({label, item.substr(eq + 1), {}});
+  }
+  for (const auto& item : opt.worker_env) {
+    const auto colon = item.find(':');
+    const std::string label = colon == std::string::npos ? std::string() : item.substr(0, colon);
+    auto it = find(label);
+    if (colon == std::string::npos || label.empty()) {
+      throw input_error(fmt::format("--worker-env: '{}' is not LABEL:KEY=VALUE, e.g. candidate:OMP_NUM_THREADS=1", item));
+    }
+    if (it == out.builds.end()) {
+      out.builds.push_back({label, {}, {}}); // this executable under another environment
+      it = out.builds.end() - 1;
+    }
+    auto [key, value] = config::parse_env_assignment(item.substr(colon + 1));
+    if (catalog.find_knob(key) != nullptr) {
+      catalog.check_value("--worker-env: ", key, value);
+    }
+    it->env[key] = value;
+  }
+  if (out.builds.size() == 1) {
+    throw input_error(fmt::format("--worker-bin / --worker-env: one build ('{}') given; builds are compared with each "
+                                  "other, give two or more",
+                                  out.builds.front().label));
+  }
+  if (!out.builds.empty() && out.schedule == schedule::rounds) {
+    throw input_error("--worker-bin / --worker-env run builds side by side: they need --schedule lockstep or duet");
+  }
 }
 
 } // namespace
@@ -187,6 +230,7 @@ plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, c
   out.trace_dir = opt.trace_dir;
   out.timeout = opt.timeout;
   apply_schedule(opt, out);
+  apply_builds(opt, catalog, out);
   return out;
 }
 

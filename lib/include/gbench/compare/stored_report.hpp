@@ -43,4 +43,8 @@ std::vector<fact_difference> differing_facts(const record::report& a, const reco
 /// unless allow_mismatch.
 stored_report pool_reports(const std::vector<stored_report>& reports, bool allow_mismatch);
 
+/// The reports of one side of a comparison, read and pooled (compare's BASE.json with --baseline ..., or NEW.json
+/// with --candidate ...).
+stored_report load_side(const std::vector<std::string>& files, bool allow_mismatch);
+
 } // namespace gbench::compare

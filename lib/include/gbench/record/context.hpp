@@ -35,6 +35,9 @@ struct context {
   host::host_info host;
   std::vector<record::knob_verdict> knobs; ///< what each knob can do on this host and LibTorch
   std::optional<record::peak_figures> peak; ///< the host's ceilings, when known: every result then gets a roofline
+  /// The invocation that wrote it, at random: the reports of the builds of one lockstep run share it, and only
+  /// they may be compared cycle by cycle (docs/statistics.md).
+  std::string session;
 };
 
 /// This tool, now, on `host`, for `command_line`; knobs left empty.

@@ -75,6 +75,7 @@ struct allocator_seen {
 struct preset_run {
   config::preset preset;
   std::string model;        ///< the model's name when the plan has several (--model a.pt,a.pt2); else empty
+  std::string build;        ///< the build whose worker ran it, when several ran side by side; else empty
   int repetition = 1;       ///< 1-based round, or process set of a lockstep run
   /// How it ran beside the other presets: rounds (a process alone, one preset after another), lockstep (a
   /// co-resident worker taking turns with the others' workers; its chunks are its turns, one per cycle) or duet

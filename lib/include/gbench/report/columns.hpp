@@ -85,6 +85,9 @@ std::string verdict_text(const record::comparison& c);
 
 /// "model tiny-mlp (... parameters, ... per sample), W warm-up + N timed iterations, R repetitions".
 std::string model_line(const record::report& r);
+/// "speed-ups decided by <the test>, alpha 0.05": the test that decided the rows' comparisons, as each names it;
+/// empty when nothing was compared.
+std::string comparison_line(const record::report& r);
 /// What the roofline columns are held against: the report's peak figures and where they came from.
 std::string peak_line(const record::report& r);
 

@@ -29,6 +29,12 @@ std::int64_t forwards_per_turn(double turn_s, double forward_ns);
 /// largest batch (config::model_spec::estimate_bytes). Unknown memory (0) fits.
 bool coresident_fit(const plan& p, std::int64_t available_bytes);
 
+/// Fits the plan's schedule to the machine, once its placement is known: lockstep or duet workers that would not fit
+/// in `available_bytes` together fall back to rounds, said in one line on stderr; a duet whose workers cannot have
+/// CPUs of their own (threads x workers above the CPUs this run may use) is refused (input_error naming --schedule
+/// and the fix).
+void settle_schedule(plan& p, std::int64_t available_bytes);
+
 /// Runs the plan in lockstep, `p.repetitions` process sets (0: until `next_set` says stop, as next_round_fn).
 /// A worker that fails (exits, is killed, stops answering) fails its preset's batches from there on; the others go
 /// on. After an interrupt every worker is stopped and what finished is returned. `on_done` as in execute.

@@ -46,6 +46,18 @@ struct plan_options {
   std::string schedule = "auto";
   double turn_ms = 100; ///< lockstep: a turn's length (at least one forward)
   int cycles = 10;      ///< lockstep: cycles per batch in each process set
+  /// --worker-bin LABEL=PATH: builds whose workers run beside each other in lockstep, each preset once per build.
+  std::vector<std::string> worker_bins;
+  /// --worker-env LABEL:KEY=VALUE: a variable set in one build's workers (a build may be this executable with
+  /// another environment).
+  std::vector<std::string> worker_env;
+};
+
+/// One build of a lockstep run of several: its workers are its executable's, with its environment on top.
+struct build {
+  std::string label;
+  std::string executable; ///< empty: the graviton-bench that runs the plan
+  std::map<std::string, std::string> env;
 };
 
 /// How the presets' processes share the machine.
@@ -91,6 +103,7 @@ struct plan {
   double turn_s = 0.1;  ///< lockstep and duet: a turn's (a window's) length, at least one forward
   int cycles = 10;      ///< lockstep and duet: cycles per batch in each process set
   int turn_discard = 0; ///< lockstep: untimed forwards at the start of each turn
+  std::vector<run::build> builds; ///< several builds side by side (lockstep only); empty: this one
 };
 
 /// "rounds", "lockstep" or "duet".
