@@ -35,6 +35,7 @@ LAYERS = [
     ["report"],
     ["tune", "peak", "serve", "session"],
 ]
+
 # Sources of lib/src without a test file of their own, and why none is needed. A source listed here that has one
 # now is a problem too, so that the list stays true.
 UNTESTED = {
@@ -58,6 +59,7 @@ UNTESTED = {
     "tune/stage_race.cpp": "a part of tune::search (lib/src/tune/searcher.hpp): tests/tune/search.test.cpp",
     "util/interrupt.cpp": "signal handlers of the main process: tests/app/hostile.test.cpp signals the binary",
 }
+
 MAX_LINES = 400
 MAX_FUNCTION = 80
 INCLUDE = re.compile(r'^\s*#\s*include\s+"gbench/([a-z_]+)/')
