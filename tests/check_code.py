@@ -33,7 +33,8 @@ LAYERS = [
     ["compare"],
     ["run"],
     ["report"],
-    ["tune", "peak", "serve", "session"],
+    ["tune", "peak", "serve"],
+    ["session"],
 ]
 
 # Sources of lib/src without a test file of their own, and why none is needed. A source listed here that has one
@@ -46,7 +47,11 @@ UNTESTED = {
                        "under the profiler (tests/backend/profiler.test.cpp)",
     "report/evidence_text.cpp": "the evidence's text for people: tests/app/doctor.test.cpp reads it",
     "report/reporter.cpp": "the reporters' factory: every reporter's test goes through it",
+    "report/run_lines.cpp": "the lines around the table for people: in the table's and the markdown's golden files "
+                            "(tests/report/table_reporter.test.cpp, markdown_reporter.test.cpp)",
     "run/evidence.cpp": "runs inside a worker process: tests/app/doctor.test.cpp",
+    "run/lockstep.cpp": "runs co-resident workers in turns: tests/app/lockstep.test.cpp; its plan (turns, memory) has "
+                        "tests/run/lockstep_plan.test.cpp",
     "run/result.cpp": "the job file a worker reads: every end-to-end test writes and reads one",
     "run/turns.cpp": "the worker's side of the lockstep conversation: tests/app/lockstep.test.cpp",
     "run/worker.cpp": "the worker process itself (__worker): every end-to-end test in tests/app/ runs it",

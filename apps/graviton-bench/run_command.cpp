@@ -16,9 +16,13 @@
 
 namespace gbench::app {
 
-void setup_run(CLI::App& app, run_options& opt) {
-  // A repeated single-valued option takes its last value, so that a wrapper's defaults can be overridden.
-  constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
+namespace {
+
+// A repeated single-valued option takes its last value, so that a wrapper's defaults can be overridden.
+constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
+
+// What runs: the model, batches, presets, knobs, warm-up and timing.
+void setup_run_what(CLI::App& app, run_options& opt) {
   app.add_option("--model", opt.plan.model,
                  "Model name in configs/models, a model JSON file, a TorchScript .pt or an AOTInductor .pt2 file; "
                  "a comma list runs each (e.g. m.pt,m.pt2: eager against compiled)")
@@ -44,12 +48,20 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_flag("-v,--verbose", opt.plan.verbose, "Print the model and its predicted classes (stderr)");
+}
+
+// Where the results go.
+void setup_run_output(CLI::App& app, run_options& opt) {
   app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file")->multi_option_policy(last);
   app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json, jsonl")->capture_default_str()->multi_option_policy(last);
   app.add_option("--columns", opt.columns,
                  "Columns of the table, markdown and csv: 'all', or a list such as preset,batch,median,p90 "
                  "(default: the table shows what carries information for this run, markdown and csv every column)")
       ->delimiter(',');
+}
+
+// Repetitions, schedule and the statistics of the comparison.
+void setup_run_comparison(CLI::App& app, run_options& opt) {
   app.add_option("-r,--repetitions", opt.plan.repetitions,
                  "Runs of every preset, each in a new process, interleaved; 'auto' (with --precision): until precise")
       ->capture_default_str()
@@ -96,6 +108,10 @@ void setup_run(CLI::App& app, run_options& opt) {
                  "Seconds after which --min-time adds no more forwards; with --repetitions auto, the whole run's limit")
       ->check(CLI::Range(0.0, 86400.0))
       ->multi_option_policy(last);
+}
+
+// Progress, profiling, evidence, limits and the files a run reads.
+void setup_run_more(CLI::App& app, run_options& opt) {
   app.add_flag("-q,--quiet", opt.quiet, "No progress on stderr");
   app.add_flag("--no-profile", opt.no_profile, "Skip the profiled forwards and the operator tables");
   app.add_option("--sort-by", opt.sort_by, "Sort the operator table by self_cpu_time_total, cpu_time_total, cpu_time, count")
@@ -127,6 +143,15 @@ void setup_run(CLI::App& app, run_options& opt) {
                  "Peak figures for the roofline columns: a file of 'graviton-bench peak --json' (or a report that "
                  "has them), or 'none' (default: this host's cache, written by 'graviton-bench peak')")
       ->multi_option_policy(last);
+}
+
+} // namespace
+
+void setup_run(CLI::App& app, run_options& opt) {
+  setup_run_what(app, opt);
+  setup_run_output(app, opt);
+  setup_run_comparison(app, opt);
+  setup_run_more(app, opt);
 }
 
 int run_run(const run_options& opt) {

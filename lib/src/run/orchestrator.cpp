@@ -169,58 +169,6 @@ void check_memory(const config::model_spec& model, const std::vector<std::int64_
   }
 }
 
-namespace {
-
-// oneDNN's exec lines between the markers of each batch, by batch.
-std::map<std::int64_t, std::string> split_by_batch(const std::string& out) {
-  std::map<std::int64_t, std::string> by_batch;
-  std::istringstream in(out);
-  // A plain flag beside the batch, not std::optional: GCC 12 at -O3 warns (-Wmaybe-uninitialized) about the
-  // optional's value inlined into the map lookup, which would fail a -Werror build.
-  bool inside = false;
-  std::int64_t current = 0;
-  const std::string begin = std::string(evidence_marker) + ",begin,";
-  const std::string end = std::string(evidence_marker) + ",end,";
-  for (std::string line; std::getline(in, line);) {
-    if (line.starts_with(begin)) {
-      current = std::stoll(line.substr(begin.size()));
-      inside = true;
-    } else if (line.starts_with(end)) {
-      inside = false;
-    } else if (inside && line.find(",exec,") != std::string::npos) {
-      by_batch[current] += line + "\n";
-    }
-  }
-  return by_batch;
-}
-
-void attach_routes(record::preset_run& run, const std::string& stdout_text, const job& j, bool cpu_has_bf16) {
-  if (!run.evidence) {
-    return;
-  }
-  const auto lines = split_by_batch(stdout_text);
-  run.evidence->onednn_isa = evidence::parse_onednn_isa(stdout_text);
-  evidence::route_facts facts;
-  facts.onednn_isa = run.evidence->onednn_isa;
-  facts.operand_dtype = j.preset.settings.weights_dtype.value_or("f32");
-  facts.cpu_has_bf16 = cpu_has_bf16;
-  for (auto& e : run.evidence->batches) {
-    if (!e.ok) {
-      continue;
-    }
-    const auto it = lines.find(e.batch);
-    const std::string text = it == lines.end() ? std::string{} : it->second;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-      e.verbose_lines.push_back(line);
-    }
-    const auto execs = evidence::parse_onednn_verbose(text);
-    e.primitives = evidence::summarize_primitives(execs, facts.onednn_isa);
-    e.routes = evidence::route_layers(execs, e.batch, j.model.linear_layers(), 1, facts);
-  }
-}
-
-} // namespace
 
 namespace detail {
 
@@ -327,7 +275,7 @@ record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf1
   run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   run.cpus = cpus;
   if (j.evidence) {
-    attach_routes(run, status.stdout_text, j, cpu_has_bf16);
+    detail::attach_routes(run, status.stdout_text, j, cpu_has_bf16);
   }
   detail::conclude_run(run, j, status);
   return run;

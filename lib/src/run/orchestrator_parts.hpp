@@ -32,6 +32,10 @@ std::vector<std::string> worker_environment(const plan& p, const job& j, const s
 /// last line (a process that died mid-write) ends it.
 record::preset_run collect(const std::filesystem::path& out, const job& j);
 
+/// With evidence: the oneDNN verbose lines of each batch (between the worker's markers on stdout) and the routes
+/// of the model's layers they show.
+void attach_routes(record::preset_run& run, const std::string& stdout_text, const job& j, bool cpu_has_bf16);
+
 /// Marks the run failed when its process did (with its stderr's tail) or ran with another allocator than asked.
 void conclude_run(record::preset_run& run, const job& j, const util::child_status& status);
 

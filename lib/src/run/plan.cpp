@@ -150,38 +150,60 @@ void apply_builds(const plan_options& opt, const config::preset_catalog& catalog
   }
 }
 
-} // namespace
+// --preset: names, or "all"; each once.
+std::vector<config::preset> select_presets(const plan_options& opt, const config::preset_catalog& catalog) {
+  std::vector<config::preset> presets;
+  for (const auto& name : opt.presets) {
+    if (name == "all") {
+      for (const auto& p : catalog.presets()) {
+        presets.push_back(p);
+      }
+    } else {
+      presets.push_back(catalog.at(name));
+    }
+  }
+  // A preset named twice (default,default, or all with a name) would make two rows of one key, and reports are
+  // read by (preset, batch): refused, as a model named twice is. More runs of one preset: --repetitions.
+  for (auto p = presets.begin(); p != presets.end(); ++p) {
+    if (std::any_of(presets.begin(), p, [&](const config::preset& q) { return q.name == p->name; })) {
+      throw input_error(fmt::format("--preset: '{}' is given twice; name each preset once (--repetitions runs it "
+                                    "more than once)",
+                                    p->name));
+    }
+  }
+  return presets;
+}
 
-plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, const std::filesystem::path& models_dir) {
-  plan out;
-  // --model a.pt,a.pt2: several models side by side (eager against compiled), each a row.
+// --model a.pt,a.pt2: several models side by side (eager against compiled), each a row.
+std::vector<config::model_spec> load_models(const plan_options& opt, const std::filesystem::path& models_dir) {
+  std::vector<config::model_spec> models;
   for (std::size_t start = 0; start <= opt.model.size();) {
     const auto comma = std::min(opt.model.find(',', start), opt.model.size());
     auto model = config::load_model(opt.model.substr(start, comma - start), models_dir, opt.inputs);
     backend::inspect_model(model, opt.seed);
-    for (const auto& other : out.models) {
+    for (const auto& other : models) {
       if (other.name == model.name) {
         throw input_error(fmt::format("--model: '{}' is given twice; each model of a list needs a name of its own",
                                       model.name));
       }
     }
-    out.models.push_back(std::move(model));
+    models.push_back(std::move(model));
     start = comma + 1;
   }
+  return models;
+}
+
+} // namespace
+
+plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, const std::filesystem::path& models_dir) {
+  plan out;
+  out.models = load_models(opt, models_dir);
   out.model = out.models.front();
   if (out.models.size() == 1) {
     out.models.clear();
   }
   out.batches = parse_batches(opt.batches);
-  for (const auto& name : opt.presets) {
-    if (name == "all") {
-      for (const auto& p : catalog.presets()) {
-        out.presets.push_back(p);
-      }
-    } else {
-      out.presets.push_back(catalog.at(name));
-    }
-  }
+  out.presets = select_presets(opt, catalog);
   for (const auto& k : catalog.knobs()) {
     out.managed_env.push_back(k.name);
   }

@@ -164,6 +164,24 @@ void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& wri
 
 namespace gbench::run {
 
+namespace {
+
+// The process as it starts: its pid, the managed knobs it sees, the allocator in its memory map.
+record::process_context context_before_libtorch(const job& j) {
+  record::process_context context;
+  context.pid = ::getpid();
+  for (const auto& name : j.managed_env) {
+    if (const char* v = std::getenv(name.c_str())) {
+      context.effective_env[name] = v;
+    }
+  }
+  const auto allocator = host::allocator_of_this_process();
+  context.allocator = record::allocator_seen{allocator.name, allocator.library};
+  return context;
+}
+
+} // namespace
+
 using namespace detail;
 
 void run_worker(const std::filesystem::path& job_file, const std::filesystem::path& out) {
@@ -174,15 +192,7 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
   jsonl_writer writer(out);
 
   // Read before LibTorch touches anything, so the record is what LibTorch itself will read.
-  record::process_context context;
-  context.pid = ::getpid();
-  for (const auto& name : j.managed_env) {
-    if (const char* v = std::getenv(name.c_str())) {
-      context.effective_env[name] = v;
-    }
-  }
-  const auto allocator = host::allocator_of_this_process();
-  context.allocator = record::allocator_seen{allocator.name, allocator.library};
+  auto context = context_before_libtorch(j);
   backend::apply_settings(j.preset.settings);
   const auto huge_before = host::anon_huge_pages_bytes();
   backend::mlp_session session(j.model, j.seed);
