@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Checks the shape of lib/ and apps/: the layer order of lib/'s includes, the size of sources, the length of
-functions (docs/development.md, "Layers").
+functions, and that tests/ mirrors lib/src (docs/development.md, "Layers" and "Tests").
 
-  check_code.py --root DIR [--lizard PYTHON]
+  check_code.py --root DIR [--lizard PYTHON] [--untested]
 
 Layers, lowest first; a folder of lib/ may include its own headers and those of a lower layer, never a higher one
 or a peer of the same layer. gbench/error.hpp and the generated gbench/version.hpp stand below every layer.
 Sources of lib/ and apps/ hold at most MAX_LINES lines, functions at most MAX_FUNCTION lines (counted by lizard,
 a C/C++ function-length counter from PyPI, run with the Python given by --lizard; without it the function check
 is skipped and says so, exit 77).
+Every source of lib/src has a test file of its own, tests/<component>/<source>.test.cpp, unless UNTESTED says why
+none is needed; every such test file names a source. --untested lists the sources without one, with the reason.
 """
 
 from __future__ import annotations
@@ -34,6 +36,35 @@ LAYERS = [
     ["tune", "peak", "serve"],
     ["session"],
 ]
+
+# Sources of lib/src without a test file of their own, and why none is needed. A source listed here that has one
+# now is a problem too, so that the list stays true.
+UNTESTED = {
+    "backend/kernels.cpp": "the peak kernels, whose only output is a timing: tests/app/peak.test.cpp runs them",
+    "backend/libtorch.cpp": "reads and sets the LibTorch of its process: checked in the processes that run it "
+                            "(tests/app/cli.test.cpp, tests/app/doctor.test.cpp)",
+    "backend/mlp.cpp": "the built-in MLP: checked against its TorchScript twin (tests/backend/model_file.test.cpp) and "
+                       "under the profiler (tests/backend/profiler.test.cpp)",
+    "report/evidence_text.cpp": "the evidence's text for people: tests/app/doctor.test.cpp reads it",
+    "report/reporter.cpp": "the reporters' factory: every reporter's test goes through it",
+    "report/run_lines.cpp": "the lines around the table for people: in the table's and the markdown's golden files "
+                            "(tests/report/table_reporter.test.cpp, markdown_reporter.test.cpp)",
+    "run/evidence.cpp": "runs inside a worker process: tests/app/doctor.test.cpp",
+    "run/lockstep.cpp": "runs co-resident workers in turns: tests/app/lockstep.test.cpp; its plan (turns, memory) has "
+                        "tests/run/lockstep_plan.test.cpp",
+    "run/result.cpp": "the job file a worker reads: every end-to-end test writes and reads one",
+    "run/turns.cpp": "the worker's side of the lockstep conversation: tests/app/lockstep.test.cpp",
+    "run/worker.cpp": "the worker process itself (__worker): every end-to-end test in tests/app/ runs it",
+    "session/doctor.cpp": "the doctor command's flow below apps/: tests/app/doctor.test.cpp runs it",
+    "session/run_session.cpp": "a run's flow below apps/ (plan, processes, reporters, files): the runs of the binary "
+                               "in tests/app/",
+    "tune/search_json.cpp": "tune::search's result as JSON: tests/tune/search.test.cpp, and against the schema in "
+                            "tests/app/tune.test.cpp",
+    "tune/search_processes.cpp": "a part of tune::search (lib/src/tune/searcher.hpp): tests/tune/search.test.cpp",
+    "tune/stage_race.cpp": "a part of tune::search (lib/src/tune/searcher.hpp): tests/tune/search.test.cpp",
+    "util/interrupt.cpp": "signal handlers of the main process: tests/app/hostile.test.cpp signals the binary",
+}
+
 MAX_LINES = 400
 MAX_FUNCTION = 80
 INCLUDE = re.compile(r'^\s*#\s*include\s+"gbench/([a-z_]+)/')
@@ -113,15 +144,61 @@ def check_functions(root: Path, python: str) -> list[str]:
     return problems
 
 
+def has_lizard(python: str | None) -> bool:
+    try:
+        return bool(python) and subprocess.run([python, "-c", "import lizard"], capture_output=True).returncode == 0
+    except OSError:  # no such Python (no .venv yet)
+        return False
+
+
+def untested_sources(root: Path) -> dict[str, str]:
+    """The sources of lib/src without a test file of their own: path -> the reason, or "" when there is none."""
+    src = root / "lib" / "src"
+    out = {}
+    for path in sorted(src.rglob("*.cpp")):
+        rel = path.relative_to(src)
+        if not (root / "tests" / rel.parent / f"{rel.stem}.test.cpp").exists():
+            out[rel.as_posix()] = UNTESTED.get(rel.as_posix(), "")
+    return out
+
+
+def check_tests(root: Path) -> list[str]:
+    problems = []
+    untested = untested_sources(root)
+    for rel, reason in untested.items():
+        if not reason:
+            problems.append(f"lib/src/{rel}: no test file of its own (tests/{rel[:-4]}.test.cpp); write one, or say "
+                            "in UNTESTED (tests/check_code.py) why none is needed")
+    for rel in UNTESTED:
+        if rel not in untested:
+            where = "has a test file now" if (root / "lib" / "src" / rel).exists() else "is no source of lib/src"
+            problems.append(f"lib/src/{rel}: {where}; remove it from UNTESTED in tests/check_code.py")
+    for test in sorted((root / "tests").glob("*/*.test.cpp")):
+        component = test.parent.name
+        if component in ("app", "fuzz"):
+            continue
+        source = root / "lib" / "src" / component / (test.name.removesuffix(".test.cpp") + ".cpp")
+        if not source.exists():
+            problems.append(f"{test.relative_to(root)}: covers no source (lib/src/{component}/"
+                            f"{source.name}); end-to-end tests of the binary go under tests/app/")
+    return problems
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--root", type=Path, required=True)
     parser.add_argument("--lizard", help="a Python that has lizard (scripts/requirements.txt)")
+    parser.add_argument("--untested", action="store_true",
+                        help="list the sources of lib/src without a test file of their own, and why")
     args = parser.parse_args()
     root = args.root.resolve()
-    problems = check_layers(root) + check_sizes(root)
+    if args.untested:
+        for rel, reason in untested_sources(root).items():
+            print(f"lib/src/{rel}: {reason or 'NO REASON GIVEN: needs a test file'}")
+        return 0
+    problems = check_layers(root) + check_sizes(root) + check_tests(root)
     skipped = False
-    if args.lizard and subprocess.run([args.lizard, "-c", "import lizard"], capture_output=True).returncode == 0:
+    if has_lizard(args.lizard):
         problems += check_functions(root, args.lizard)
     else:
         skipped = True
@@ -133,7 +210,7 @@ def main() -> int:
     if skipped:
         print("NOT TESTED: function lengths (no Python with lizard; scripts/setup installs it into .venv)")
         return 77
-    print("check_code: layers, source sizes and function lengths within bounds")
+    print("check_code: layers, source sizes, function lengths and test files within bounds")
     return 0
 
 

@@ -1,40 +1,16 @@
+// stats/processes: samples grouped by the process that measured them: each process's estimate, the variance
+// components between and within processes, the hierarchical bootstrap interval, and planning.
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <cmath>
-#include <random>
 #include <vector>
 
-#include "gbench/error.hpp"
-#include "gbench/stats/compare.hpp"
-#include "gbench/stats/distributions.hpp"
-#include "gbench/stats/drift.hpp"
-#include "gbench/stats/robust.hpp"
-#include "gbench/stats/precision.hpp"
 #include "gbench/stats/processes.hpp"
 #include "stats/simulator.hpp"
 
 using namespace gbench::stats;
 
 using gbench_test::simulator;
-using gbench_test::single;
-
-TEST_CASE("Student's t and the normal quantile agree with SciPy", "[stats][processes]") {
-  CHECK(student_t_cdf(2.0, 5) == Approx(0.9490302605850708).epsilon(1e-10));
-  CHECK(student_t_cdf(-1.3, 2.5) == Approx(0.15024339463535416).epsilon(1e-9));
-  CHECK(student_t_quantile(0.975, 10) == Approx(2.228138851986274).epsilon(1e-9));
-  CHECK(student_t_quantile(0.8, 4) == Approx(0.9409645772351816).epsilon(1e-9));
-  CHECK(student_t_quantile(0.025, 10) == Approx(-2.228138851986274).epsilon(1e-9));
-  // Tails too small for 1 - p to exist in a double (--alpha 1e-30) keep their precision.
-  CHECK(student_t_sf(30.0, 8) == Approx(8.26762837589488e-10).epsilon(1e-8));
-  CHECK(student_t_upper_quantile(5e-31, 8) == Approx(13525.466226557179).epsilon(1e-8));
-  CHECK(student_t_upper_quantile(0.025, 10) == Approx(2.2281388519862753).epsilon(1e-9));
-  CHECK(student_t_upper_quantile(0.975, 10) == Approx(-2.2281388519862753).epsilon(1e-9));
-  CHECK(normal_quantile(0.975) == Approx(1.959963984540054).epsilon(1e-12));
-  CHECK(normal_quantile(1e-6) == Approx(-4.753424308822899).epsilon(1e-10));
-  CHECK(incomplete_beta(0.3, 2.5, 3.5) == Approx(0.29675298929566646).epsilon(1e-10));
-  CHECK_THROWS_AS(student_t_quantile(1.0, 3), gbench::input_error);
-}
 
 TEST_CASE("variance components match a one-way ANOVA computed by hand", "[stats][processes]") {
   // Chunks of one sample: the chunk medians are the values. Grand mean 136/9; MS within 1.25; Searle's n0
@@ -76,61 +52,6 @@ TEST_CASE("the hierarchical interval widens with the variance between processes 
   const auto again = estimate_group(loose, o);
   CHECK(again.ci_low == gl.ci_low);
   CHECK(again.ci_high == gl.ci_high);
-}
-
-
-TEST_CASE("steady state: reached after warm-up stops improving", "[stats][drift]") {
-  steady_state s(0.02, 3);
-  CHECK_FALSE(s.add_block(200)); // first forwards: page faults, cold caches
-  CHECK_FALSE(s.add_block(150));
-  CHECK_FALSE(s.add_block(110));
-  CHECK_FALSE(s.add_block(100));
-  CHECK_FALSE(s.add_block(101));
-  CHECK_FALSE(s.add_block(99));  // median of the last three 100, of the three before 150: still improving
-  CHECK_FALSE(s.add_block(130)); // 101 against 110
-  CHECK(s.add_block(100));       // 100 against 101: within 2%, steady
-  CHECK(s.blocks() == 8);
-  CHECK(s.add_block(50)); // stays reached
-  // One lucky block among steady ones does not reset it: the windows' medians hold.
-  steady_state noisy(0.02, 3);
-  for (const double m : {100.0, 102.0, 99.0, 101.0, 80.0, 100.0}) {
-    noisy.add_block(m);
-  }
-  CHECK(noisy.reached());
-}
-
-TEST_CASE("Mann-Kendall trend and Theil-Sen drift match values computed with SciPy", "[stats][drift]") {
-  const std::vector<double> rising{5, 4, 6, 7, 8, 8, 9, 12};
-  const auto t = mann_kendall(rising);
-  CHECK(t.z == Approx(2.992217885724178));
-  CHECK(t.p_value == Approx(0.002769585154720983).epsilon(1e-6));
-  CHECK(t.relative_drift == Approx(0.9333333333333333)); // scipy.stats.theilslopes slope * 7 / median
-  CHECK(t.flagged());
-  const std::vector<double> flat{10, 10.1, 9.9, 10, 10.05, 9.95, 10, 10.1};
-  CHECK_FALSE(mann_kendall(flat).flagged());
-  CHECK(mann_kendall(std::vector<double>{1, 2, 3}).p_value == 1); // too few points
-}
-
-
-TEST_CASE("precision: infinite with one process a side, reached with tight processes, more wanted with loose ones",
-          "[stats][precision]") {
-  simulator sim(11);
-  process_test_options o;
-  o.resamples = 500;
-  const std::vector<precision_row> single_process{{"x @ 8", sim.group(1, 300, 100, 0.05, 0.02), sim.group(1, 300, 100, 0.05, 0.02)}};
-  CHECK(std::isinf(assess_precision(single_process, 0.03, o).worst));
-  const std::vector<precision_row> tight{{"tight @ 8", sim.group(6, 300, 100, 0.002, 0.02), sim.group(6, 300, 100, 0.002, 0.02)}};
-  const auto t = assess_precision(tight, 0.03, o);
-  CHECK(t.worst < 0.03);
-  CHECK(t.worst_row == "tight @ 8");
-  const std::vector<precision_row> both{tight[0], {"loose @ 8", sim.group(4, 300, 100, 0.10, 0.02), sim.group(4, 300, 100, 0.10, 0.02)}};
-  const auto l = assess_precision(both, 0.03, o);
-  CHECK(l.worst > 0.03);
-  CHECK(l.worst_row == "loose @ 8");
-  CHECK(l.processes_wanted > 6);
-  // One preset alone: the interval of its estimate.
-  const std::vector<precision_row> alone{{"default @ 8", sim.group(5, 300, 100, 0.002, 0.02), {}}};
-  CHECK(assess_precision(alone, 0.03, o).worst < 0.03);
 }
 
 TEST_CASE("planning: chunks per process follow the components", "[stats][processes]") {

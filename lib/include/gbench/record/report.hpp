@@ -14,7 +14,9 @@
 #include "gbench/record/comparison.hpp"
 #include "gbench/record/context.hpp"
 #include "gbench/record/json_reader.hpp"
+#include "gbench/record/model.hpp"
 #include "gbench/record/run.hpp"
+#include "gbench/record/settings.hpp"
 #include "gbench/stats/summary.hpp"
 
 namespace gbench::record {
@@ -22,58 +24,6 @@ namespace gbench::record {
 /// Version of the JSON report layout (docs/schema.md); bumped on any incompatible change. Version 1 reports are
 /// read too, without their comparison block (its layout changed): the runs are all a comparison needs.
 inline constexpr int schema_version = 2;
-
-/// The model block of a report: its shape and the figures derived from it.
-struct model_info {
-  std::string name;
-  std::string description;
-  std::vector<std::int64_t> input_shape;
-  std::vector<std::int64_t> hidden;
-  std::int64_t outputs = 0;
-  std::int64_t parameters = 0;
-  std::int64_t weight_bytes = 0;  ///< bytes of all weights: what a forward reads at least once
-  double flops_per_sample = 0;
-  std::string flops_source = "model shape"; ///< config::model_spec::flops_source
-  // A model file's (docs/models.md); kind "mlp" and the rest empty for the built-in MLP:
-  config::model_kind kind = config::model_kind::mlp;
-  std::string file;
-  std::string sha256;
-  std::int64_t file_bytes = 0;
-  std::vector<config::input_spec> inputs;
-  std::string inputs_from;
-  std::string sidecar;
-  std::string twin;
-  std::optional<double> sidecar_flops;
-};
-
-/// The model block of a model spec.
-model_info describe(const config::model_spec& spec);
-nlohmann::json to_json(const config::input_spec& in);
-void from_json(const node& n, config::input_spec& out);
-/// The spec a model block describes.
-config::model_spec spec_of(const model_info& m);
-
-/// How the runs were asked for.
-struct settings {
-  std::vector<std::int64_t> batches;
-  int warmup = 0;
-  bool warmup_auto = false;    ///< warm-up until steady state (each result says how many forwards it took)
-  int iterations = 0;
-  std::uint64_t seed = 0;
-  std::optional<int> threads;  ///< --threads, overriding the presets'
-  int repetitions = 1;         ///< with --repetitions auto, the rounds it took
-  std::string baseline = "default"; ///< the preset speed-ups are measured against
-  double alpha = 0.05;              ///< significance level of the comparison
-  double cosine_threshold = 0.99;   ///< --verify: accuracy below this is flagged in every format
-  std::optional<double> timeout_s;  ///< each preset process's time limit (0: none); absent in older reports
-  std::vector<std::string> managed_env;
-  std::map<std::string, std::string> env_overrides;
-  /// How the presets' processes shared the machine: "rounds", "lockstep" or "duet" (repetitions then count
-  /// process sets); with lockstep and duet, the turn length asked for and the cycles per batch of each set.
-  std::string schedule = "rounds";
-  double turn_s = 0;
-  int cycles = 0;
-};
 
 /// One preset at one batch size, its repetitions pooled, and how it compares with the baseline preset.
 struct preset_comparison {
@@ -112,27 +62,6 @@ struct preset_comparison {
   std::optional<record::roofline> roofline; ///< against the report's peak figures, when it has some
 };
 
-/// How a run until precise (--precision, --repetitions auto) ended.
-struct precision_outcome {
-  double target = 0;       ///< relative half-width asked for (0.03 for +-3%)
-  double reached = 0;      ///< the widest relative half-width at the end (infinite: not estimable)
-  int rounds = 0;          ///< rounds of every preset once
-  std::string widest;      ///< the row with the widest interval, "bf16 @ 32"
-  std::string stopped;     ///< "precision reached" or why not
-};
-
-/// Where the processes ran and what else ran there.
-struct run_conditions {
-  std::string cpus_mode;        ///< --cpus: auto, none or list
-  std::vector<int> cpu_order;   ///< CPUs by preference; a process of n threads got the first n
-  std::string placement_reason;
-  double other_load_before = 0; ///< share of those CPUs that other work used in the half second before
-  double steal_before = 0;      ///< share the hypervisor took
-  double other_load_during = 0; ///< the same over the whole run, this tool's own processes excluded
-  double steal_during = 0;
-  std::optional<precision_outcome> precision;
-};
-
 /// The results of one invocation, with what is needed to read them later (docs/schema.md).
 struct report {
   /// "complete", or "interrupted": SIGINT or SIGTERM stopped the run; `runs` holds what had finished (the
@@ -147,14 +76,6 @@ struct report {
   std::optional<run_conditions> conditions;  ///< absent in reports of older versions
 };
 
-nlohmann::json to_json(const model_info& m);
-void from_json(const node& n, model_info& out);
-nlohmann::json to_json(const settings& s);
-void from_json(const node& n, settings& out);
-nlohmann::json to_json(const precision_outcome& p);
-void from_json(const node& n, precision_outcome& out);
-nlohmann::json to_json(const run_conditions& c);
-void from_json(const node& n, run_conditions& out);
 nlohmann::json to_json(const preset_comparison& c);
 void from_json(const node& n, preset_comparison& out);
 /// The whole report, "schema" and "schema_version" first.

@@ -1,3 +1,5 @@
+// run/orchestrator: what a preset's process is given: its environment, its preset with the command line's
+// overrides, and a batch that would not fit refused before it starts.
 #include <catch2/catch.hpp>
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-// lib/src/util: files and processes.
+// util/subprocess: how commands are started: GBENCH_WORKER_WRAPPER before each.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>

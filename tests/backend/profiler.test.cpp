@@ -1,4 +1,4 @@
-// lib/src/backend, the LibTorch boundary: the model session and the profiler on a real LibTorch.
+// backend/profiler: the profiler on a real LibTorch: the recipe's scope, and one addmm per layer and forward.
 #include <catch2/catch.hpp>
 
 #include <algorithm>

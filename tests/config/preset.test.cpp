@@ -1,58 +1,37 @@
+// config/preset: the shipped presets, a user's presets file, knobs checked against their declarations, and values
+// that are too long or hold newlines or '=' refused.
 #include <catch2/catch.hpp>
 
-#include <fstream>
+#include <map>
+#include <string>
+#include <utility>
 
-#include "gbench/config/model_spec.hpp"
+#include <fmt/format.h>
+
 #include "gbench/config/preset.hpp"
 #include "gbench/error.hpp"
 #include "gbench/util/files.hpp"
+#include "input_files.hpp"
+#include "run_binary.hpp"
 
 using namespace gbench::config;
 using Catch::Matchers::Contains;
+using gbench_test::error_of;
+using gbench_test::input_error_of;
+using gbench_test::run_cli;
+using gbench_test::write;
+using gbench_test::write_temp;
+namespace util = gbench::util;
+namespace config = gbench::config;
 
 namespace {
 
-std::filesystem::path write_temp(const gbench::util::temp_dir& dir, const std::string& name, const std::string& text) {
-  const auto path = dir.path() / name;
-  std::ofstream(path) << text;
-  return path;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const gbench::input_error& e) {
-    return e.what();
-  }
-  return "no error";
+std::string presets_with_value(const std::string& json_value) {
+  return fmt::format(R"({{"knobs": {{"K": {{"description": "d"}}}}, "presets": [{{"name": "p", "env": {{"K": {}}}}}]}})",
+                     json_value);
 }
 
 } // namespace
-
-TEST_CASE("the recipe model has the recipe's shapes", "[config]") {
-  const auto m = load_model("recipe-mlp", GBENCH_CONFIGS "/models");
-  CHECK(m.input_features() == 4096);
-  const auto layers = m.linear_layers();
-  REQUIRE(layers.size() == 3);
-  CHECK(layers[0] == std::pair<std::int64_t, std::int64_t>{4096, 4096});
-  CHECK(layers[1] == std::pair<std::int64_t, std::int64_t>{4096, 11008});
-  CHECK(layers[2] == std::pair<std::int64_t, std::int64_t>{11008, 10});
-  CHECK(m.parameter_count() == 4096 * 4096 + 4096 + 4096 * 11008 + 11008 + 11008 * 10 + 10);
-  CHECK(m.flops_per_sample() == Approx(2.0 * (4096.0 * 4096 + 4096.0 * 11008 + 11008.0 * 10)));
-}
-
-TEST_CASE("unknown model names list the valid ones", "[config]") {
-  const auto msg = error_of([] { (void)load_model("nope", GBENCH_CONFIGS "/models"); });
-  CHECK_THAT(msg, Contains("unknown model 'nope'") && Contains("recipe-mlp") && Contains("tiny-mlp"));
-}
-
-TEST_CASE("model files are validated", "[config]") {
-  gbench::util::temp_dir dir;
-  const auto bad_key = write_temp(dir, "m.json", R"({"name": "m", "input_shape": [4], "outputs": 2, "layers": [3]})");
-  CHECK_THAT(error_of([&] { (void)load_model(bad_key.string(), "."); }), Contains("unknown key 'layers'"));
-  const auto zero = write_temp(dir, "z.json", R"({"name": "z", "input_shape": [0], "outputs": 2})");
-  CHECK_THAT(error_of([&] { (void)load_model(zero.string(), "."); }), Contains("'input_shape' must be a whole number"));
-}
 
 TEST_CASE("the shipped presets are the recipe's", "[config][presets]") {
   const auto c = load_presets(GBENCH_CONFIGS "/presets.json");
@@ -69,13 +48,6 @@ TEST_CASE("the shipped presets are the recipe's", "[config][presets]") {
   CHECK(c.at("x86-bf16-weights").settings.weights_dtype == "bf16");
   CHECK_FALSE(c.at("x86-bf16").settings.weights_dtype.has_value());
   CHECK_THAT(error_of([&] { (void)c.at("fast"); }), Contains("unknown preset 'fast'") && Contains("openblas"));
-}
-
-TEST_CASE("malformed JSON names the file, line and column", "[config][presets]") {
-  gbench::util::temp_dir dir;
-  const auto path = write_temp(dir, "p.json", "{\n  \"presets\": [\n    {\"name\": \"a\",}\n  ]\n}\n");
-  const auto msg = error_of([&] { (void)load_presets(path); });
-  CHECK_THAT(msg, Contains("p.json:3:") && Contains("malformed JSON"));
 }
 
 TEST_CASE("an unknown key in a preset names its line and the valid keys", "[config][presets]") {
@@ -126,4 +98,25 @@ TEST_CASE("env items are KEY=VALUE", "[config]") {
   CHECK(parse_env_assignment("A=") == std::pair<std::string, std::string>{"A", ""});
   CHECK_THROWS_AS(parse_env_assignment("A"), gbench::input_error);
   CHECK_THROWS_AS(parse_env_assignment("=1"), gbench::input_error);
+}
+
+TEST_CASE("knob values that are huge or hold newlines or '=' are refused", "[hostile][input][presets]") {
+  util::temp_dir dir;
+  const auto builtin = config::load_presets(GBENCH_CONFIGS "/presets.json");
+  const auto load = [&](const std::string& text) {
+    return input_error_of([&] { (void)config::load_presets(write(dir.path() / "p.json", text), &builtin); });
+  };
+  CHECK_THAT(load(presets_with_value(fmt::format("\"{}\"", std::string(100000, 'x')))),
+             Contains("the value of K is 100000 characters long; at most 256"));
+  CHECK_THAT(load(presets_with_value(R"("BF16\nEVIL=1")")), Contains("the byte 0x0a"));
+  CHECK_THAT(load(presets_with_value(R"("A=B")")), Contains("contains '='"));
+  CHECK_THAT(load(R"({"knobs": {"A=B": {"description": "d"}}, "presets": []})"), Contains("'A=B' is not a knob name"));
+  CHECK_THAT(load(R"({"knobs": {"N": {"integer": true}}, "presets": [{"name": "p", "env": {"N": "99999999999999999999999"}}]})"),
+             Contains("expected a whole number (64-bit)"));
+  CHECK_THAT(load(R"({"presets": [{"name": "p", "threads": 1000000000000}]})"),
+             Contains("threads must be a whole number from 1 to 4096"));
+  // --env goes through the same check: exit 3 from the command line.
+  const auto r = run_cli({"--model", "tiny-mlp", "--batch", "1", "--env", "DNNL_DEFAULT_FPMATH_MODE=BF16=1"});
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.stderr_tail, Contains("contains '='"));
 }

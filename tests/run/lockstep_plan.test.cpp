@@ -1,4 +1,5 @@
-// run/lockstep: the turn order, the turns' size, the memory check (the workers themselves: tests/app/lockstep.test.cpp).
+// run/lockstep_plan: the turn order, the turns' size, the memory check (the workers themselves:
+// tests/app/lockstep.test.cpp).
 #include <catch2/catch.hpp>
 
 #include <algorithm>

@@ -1,62 +1,26 @@
-// tune/space and tune/search (with config/candidates, the declarations they read): the search space as data,
-// pruning, the staged search on recorded samples, the accuracy guard and the budget. The race's rule is in
-// race.test.cpp.
+// tune/search: the staged search on recorded samples: the accuracy guard, crashes, the budget, determinism, and
+// races too large to run. The rule of one race's round: race.test.cpp.
 #include <catch2/catch.hpp>
 
-#include <fstream>
+#include <algorithm>
 #include <random>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "gbench/config/preset.hpp"
-#include "gbench/error.hpp"
 #include "gbench/report/columns.hpp"
 #include "gbench/tune/race.hpp"
 #include "gbench/tune/search.hpp"
 #include "gbench/tune/space.hpp"
-#include "gbench/util/files.hpp"
+#include "tune/space_file.hpp"
 
 using Catch::Matchers::Contains;
+using gbench_test::catalog_of;
+using gbench_test::facts;
+using gbench_test::space_file;
 
 namespace {
-
-gbench::config::preset_catalog catalog_of(const std::string& text) {
-  gbench::util::temp_dir dir;
-  const auto path = dir.path() / "presets.json";
-  std::ofstream(path) << text;
-  return gbench::config::load_presets(path);
-}
-
-std::string input_error_of(const std::string& text) {
-  try {
-    catalog_of(text);
-  } catch (const gbench::input_error& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-const char* const space_file = R"({
-  "knobs": {
-    "FAST": { "description": "a math knob", "values": ["ON", "OFF"], "candidates": ["ON"], "group": "math" },
-    "MIN_DIM": { "description": "a size knob", "integer": true, "candidates": { "from": 8, "to": 64, "step": "x2" },
-                 "group": "route" },
-    "STEP": { "description": "additive", "integer": true, "candidates": { "from": 1, "to": 10, "step": 4 } }
-  },
-  "search": {
-    "threads": { "candidates": { "from": 1, "to": "cores", "step": "x2" }, "group": "threads" },
-    "matmul_precision": { "candidates": ["highest", "medium"], "group": "math" }
-  },
-  "presets": [ { "name": "default", "env": {} } ]
-})";
-
-gbench::tune::space_facts facts(std::vector<gbench::record::knob_verdict> verdicts = {}) {
-  gbench::tune::space_facts f;
-  f.verdicts = std::move(verdicts);
-  f.cores = 4;
-  f.default_threads = 4;
-  return f;
-}
 
 // Samples of one process: `n` values around `median` with a spread of +-`spread`, from a fixed seed.
 std::vector<double> process(double median, double spread, std::uint64_t seed, int n = 40) {
@@ -68,93 +32,6 @@ std::vector<double> process(double median, double spread, std::uint64_t seed, in
   }
   return out;
 }
-
-} // namespace
-
-TEST_CASE("candidates: lists and ranges expand in order", "[tune][space]") {
-  const auto c = catalog_of(space_file);
-  REQUIRE(c.find_knob("MIN_DIM") != nullptr);
-  CHECK(gbench::config::expand(c.find_knob("MIN_DIM")->candidates, 4) ==
-        std::vector<std::string>{"8", "16", "32", "64"});
-  CHECK(gbench::config::expand(c.find_knob("STEP")->candidates, 4) == std::vector<std::string>{"1", "5", "9"});
-  CHECK(c.find_knob("FAST")->group == "math");
-  REQUIRE(c.search_settings().size() == 2);
-  CHECK(gbench::config::expand(c.search_settings()[0].candidates, 6) == std::vector<std::string>{"1", "2", "4"});
-}
-
-TEST_CASE("candidates: a value the knob refuses, or a malformed declaration, names the file and the fix",
-          "[tune][space]") {
-  CHECK_THAT(input_error_of(R"({"knobs": {"K": {"values": ["A", "B"], "candidates": ["C"]}}, "presets": []})"),
-             Contains("K=C is not a valid value") && Contains("expected one of A, B"));
-  CHECK_THAT(input_error_of(R"({"knobs": {"K": {"integer": true, "candidates": []}}, "presets": []})"),
-             Contains("empty list"));
-  CHECK_THAT(
-      input_error_of(
-          R"({"knobs": {"K": {"integer": true, "candidates": {"from": 8, "to": 64, "step": "y2"}}}, "presets": []})"),
-      Contains("\"x2\""));
-  CHECK_THAT(
-      input_error_of(R"({"knobs": {"K": {"values": ["1"], "candidates": {"from": 1, "to": 4}}}, "presets": []})"),
-      Contains("\"integer\": true"));
-  CHECK_THAT(
-      input_error_of(R"({"knobs": {"K": {"integer": true, "candidates": {"from": 64, "to": 8}}}, "presets": []})"),
-      Contains("ends (8) before it starts (64)"));
-  CHECK_THAT(input_error_of(R"({"search": {"fpmath": {"candidates": ["x"]}}, "presets": []})"),
-             Contains("unknown setting 'fpmath'"));
-  CHECK_THAT(input_error_of(R"({"search": {"allocator": {"candidates": ["mimalloc"]}}, "presets": []})"),
-             Contains("allocator mimalloc is not a valid value"));
-  CHECK_THAT(input_error_of(R"({"search": {"threads": {"candidates": ["0"]}}, "presets": []})"),
-             Contains("threads 0 is not a valid value"));
-}
-
-TEST_CASE("space: inert knobs are pruned with the doctor's reason, unset comes first", "[tune][space]") {
-  const auto c = catalog_of(space_file);
-  const auto space = gbench::tune::build_space(
-      c, facts({{"MIN_DIM", false, "read only by aarch64 LibTorch builds with ACL"}, {"FAST", true, "acts here"}}));
-  std::vector<std::string> names;
-  for (const auto& d : space.dimensions) {
-    names.push_back(d.name);
-  }
-  CHECK(names == std::vector<std::string>{"FAST", "STEP", "threads", "matmul_precision"}); // file order
-  REQUIRE(space.pruned.size() == 1);
-  CHECK(space.pruned[0].name == "MIN_DIM");
-  CHECK_THAT(space.pruned[0].reason, Contains("inert here") && Contains("aarch64"));
-  // threads 4 is LibTorch's own count here, and matmul precision highest its default: the same as unset.
-  CHECK(space.dimensions[2].values == std::vector<std::string>{"", "1", "2"});
-  CHECK(space.dimensions[3].values == std::vector<std::string>{"", "medium"});
-  CHECK(space.dimensions[0].verdict == "effective");
-  CHECK(space.dimensions[1].verdict == "no verdict");
-  CHECK(space.grid_points() == 2 * 4 * 2 * 3);
-  CHECK(space.groups() == std::vector<std::string>{"math", "STEP", "threads"});
-  // One group varied on top of a base; names and presets follow the assignment.
-  const auto math = gbench::tune::combinations(space, {{"threads", "1"}}, "math");
-  REQUIRE(math.size() == 4);
-  CHECK(gbench::tune::name_of(space, math[0]) == "threads=1");
-  CHECK(gbench::tune::name_of(space, math[3]) == "FAST=ON threads=1 matmul_precision=medium");
-  const auto p = gbench::tune::preset_of(space, math[3], "x");
-  CHECK(p.env.at("FAST") == "ON");
-  CHECK(p.settings.matmul_precision == "medium");
-  CHECK(p.settings.threads == 1);
-  CHECK(gbench::tune::name_of(space, {}) == "default");
-}
-
-TEST_CASE("space: stages follow the declarations, whatever this host prunes", "[tune][space]") {
-  // FAST, the first math knob declared, is inert here: math is still raced first (matmul_precision), not after
-  // the groups declared later (on x86 the fast-math knob is inert and memory used to go first).
-  const auto space = gbench::tune::build_space(catalog_of(space_file),
-                                               facts({{"FAST", false, "fp32 linear goes to mkl"},
-                                                      {"MIN_DIM", false, "read only by aarch64 LibTorch builds"}}));
-  CHECK(space.groups() == std::vector<std::string>{"math", "STEP", "threads"});
-}
-
-TEST_CASE("space: nothing to search, or an unknown --knobs name, is an input error", "[tune][space]") {
-  const auto c = catalog_of(space_file);
-  CHECK_THROWS_WITH(gbench::tune::build_space(c, facts({{"FAST", false, "x86: never reaches oneDNN"}}), {"FAST"}),
-                    Contains("nothing to search") && Contains("FAST (inert here: x86: never reaches oneDNN)"));
-  CHECK_THROWS_WITH(gbench::tune::build_space(c, facts(), {"NOPE"}), Contains("--knobs: 'NOPE' has no candidates"));
-  CHECK_THROWS_AS(gbench::tune::build_space(c, facts(), {"NOPE"}), gbench::input_error);
-}
-
-namespace {
 
 // A fake benchmark: a forward takes 100 us, minus 30 with FAST=ON, minus 10 with threads=1, plus a
 // seeded noise; matmul_precision=medium ruins accuracy; STEP=9 crashes.
@@ -338,19 +215,6 @@ TEST_CASE("search: when the budget ends it early, a configuration wins only on e
     CHECK_THAT(o.basis, Contains("pooled across stages"));
     CHECK_THAT(o.winner, Contains("FAST=ON"));
   }
-}
-
-TEST_CASE("candidates: ranges at the ends of 64 bits expand without overflow or are refused", "[tune][space]") {
-  const auto c = catalog_of(R"({"knobs": {
-    "ADD": {"integer": true, "candidates": {"from": 9223372036854775800, "to": 9223372036854775807, "step": 4}},
-    "MUL": {"integer": true, "candidates": {"from": 4611686018427387904, "to": 9223372036854775807, "step": "x2"}}},
-    "presets": []})");
-  CHECK(gbench::config::expand(c.find_knob("ADD")->candidates, 4) ==
-        std::vector<std::string>{"9223372036854775800", "9223372036854775804"});
-  CHECK(gbench::config::expand(c.find_knob("MUL")->candidates, 4) == std::vector<std::string>{"4611686018427387904"});
-  CHECK_THAT(input_error_of(R"({"knobs": {"K": {"integer": true, "candidates":
-               {"from": -9223372036854775808, "to": 9223372036854775807, "step": 1}}}, "presets": []})"),
-             Contains("more than 4096 values"));
 }
 
 TEST_CASE("search: a race too large to run is refused before any process starts", "[tune][search]") {

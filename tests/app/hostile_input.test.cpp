@@ -1,76 +1,31 @@
-// Hostile input: hand-edited or malicious config files and reports, absurd command-line values. Each is refused
-// with a message naming the input and a documented exit code, before anything large is allocated.
+// Hostile input end to end: hand-edited or malicious reports and config files, absurd command-line values, and
+// what the fuzz targets found. Each is refused with a message naming the input and a documented exit code,
+// before anything large is allocated.
 #include <catch2/catch.hpp>
 
 #include <sched.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
 
+#include "gbench/compare/stored_report.hpp"
 #include "gbench/config/model_spec.hpp"
 #include "gbench/config/preset.hpp"
 #include "gbench/error.hpp"
 #include "gbench/peak/peak.hpp"
-#include "gbench/compare/stored_report.hpp"
 #include "gbench/util/files.hpp"
-#include "gbench/util/json_limits.hpp"
-#include "gbench/util/subprocess.hpp"
+#include "input_files.hpp"
 #include "run_binary.hpp"
 
 using Catch::Matchers::Contains;
 using namespace gbench;
 namespace fs = std::filesystem;
-
-namespace {
-
-util::child_status run_cli(std::vector<std::string> args) {
-  args.insert(args.begin(), GBENCH_BINARY);
-  return util::run_process(gbench::util::wrapped_command(std::move(args)), util::current_environment(),
-                           {.forward_stderr = false, .capture_stdout = true});
-}
-
-std::string write(const fs::path& path, const std::string& text) {
-  std::ofstream(path) << text;
-  return path.string();
-}
-
-template <class F> std::string input_error_of(F&& f) {
-  try {
-    f();
-  } catch (const input_error& e) {
-    return e.what();
-  }
-  FAIL("no input_error");
-  return {};
-}
-
-std::string presets_with_value(const std::string& json_value) {
-  return fmt::format(R"({{"knobs": {{"K": {{"description": "d"}}}}, "presets": [{{"name": "p", "env": {{"K": {}}}}}]}})",
-                     json_value);
-}
-
-} // namespace
-
-TEST_CASE("nesting and item counts are bounded before parsing", "[hostile][input]") {
-  const std::string deep(100000, '[');
-  const auto v = util::check_json_limits(deep, util::report_json_limits);
-  REQUIRE(v.has_value());
-  CHECK(v->offset == 64);
-  CHECK_THAT(v->what, Contains("nested deeper than 64"));
-  // Brackets inside strings do not count; escaped quotes do not end a string.
-  CHECK_FALSE(util::check_json_limits(R"({"a": "[[[[[[\"[[[[", "b": [1, 2]})", {.max_bytes = 100, .max_depth = 2}));
-  std::string items = "[0";
-  for (int i = 0; i < 1000; ++i) {
-    items += ",0";
-  }
-  items += "]";
-  CHECK(util::check_json_limits(items, {.max_bytes = 1 << 20, .max_depth = 4, .max_elements = 1001}) == std::nullopt);
-  const auto many = util::check_json_limits(items, {.max_bytes = 1 << 20, .max_depth = 4, .max_elements = 1000});
-  REQUIRE(many.has_value());
-  CHECK_THAT(many->what, Contains("more than 1000 items"));
-}
+using gbench_test::input_error_of;
+using gbench_test::run_cli;
+using gbench_test::write;
 
 TEST_CASE("compare and export refuse 100,000 nested brackets with exit 11", "[hostile][input][cli]") {
   util::temp_dir dir;
@@ -111,48 +66,6 @@ TEST_CASE("a file that never ends is refused, not read forever", "[hostile][inpu
   // A --peak file is read within a report's limits too (it may be a whole report).
   CHECK_THAT(input_error_of([] { (void)peak::read_file("/dev/zero"); }),
              Contains("--peak /dev/zero:1:1: malformed JSON"));
-}
-
-TEST_CASE("knob values that are huge or hold newlines or '=' are refused", "[hostile][input][presets]") {
-  util::temp_dir dir;
-  const auto builtin = config::load_presets(GBENCH_CONFIGS "/presets.json");
-  const auto load = [&](const std::string& text) {
-    return input_error_of([&] { (void)config::load_presets(write(dir.path() / "p.json", text), &builtin); });
-  };
-  CHECK_THAT(load(presets_with_value(fmt::format("\"{}\"", std::string(100000, 'x')))),
-             Contains("the value of K is 100000 characters long; at most 256"));
-  CHECK_THAT(load(presets_with_value(R"("BF16\nEVIL=1")")), Contains("the byte 0x0a"));
-  CHECK_THAT(load(presets_with_value(R"("A=B")")), Contains("contains '='"));
-  CHECK_THAT(load(R"({"knobs": {"A=B": {"description": "d"}}, "presets": []})"), Contains("'A=B' is not a knob name"));
-  CHECK_THAT(load(R"({"knobs": {"N": {"integer": true}}, "presets": [{"name": "p", "env": {"N": "99999999999999999999999"}}]})"),
-             Contains("expected a whole number (64-bit)"));
-  CHECK_THAT(load(R"({"presets": [{"name": "p", "threads": 1000000000000}]})"),
-             Contains("threads must be a whole number from 1 to 4096"));
-  // --env goes through the same check: exit 3 from the command line.
-  const auto r = run_cli({"--model", "tiny-mlp", "--batch", "1", "--env", "DNNL_DEFAULT_FPMATH_MODE=BF16=1"});
-  CHECK(r.exit_code == 3);
-  CHECK_THAT(r.stderr_tail, Contains("contains '='"));
-}
-
-TEST_CASE("model shapes whose products overflow are refused", "[hostile][input][config]") {
-  util::temp_dir dir;
-  const auto load = [&](const std::string& text) {
-    return input_error_of([&] { (void)config::load_model(write(dir.path() / "m.json", text), dir.path()); });
-  };
-  // 2^24 to the fourth is 2^96: the product overflows int64 long before any check of the result.
-  CHECK_THAT(load(R"({"name": "m", "input_shape": [16777216, 16777216, 16777216, 16777216], "outputs": 1})"),
-             Contains("has more than 16777216 features"));
-  std::string hidden = "1";
-  for (int i = 1; i < 1500; ++i) {
-    hidden += ",1";
-  }
-  CHECK_THAT(load(R"({"name": "m", "input_shape": [1], "outputs": 1, "hidden": [)" + hidden + "]}"),
-             Contains("'hidden' has 1500 layers; at most 1024"));
-  CHECK_THAT(load(R"({"name": "m", "input_shape": [9223372036854775807], "outputs": 1})"),
-             Contains("must be a whole number from 1 to 16777216"));
-  const auto r = run_cli({"--model", write(dir.path() / "m.json", R"({"name": "m", "input_shape": [16777216, 16777216, 16777216, 16777216], "outputs": 1})"),
-                          "--batch", "1"});
-  CHECK(r.exit_code == 3);
 }
 
 TEST_CASE("threads far beyond the cores, a negative seed and huge batches get a clear answer", "[hostile][input][cli]") {
