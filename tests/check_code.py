@@ -49,15 +49,19 @@ UNTESTED = {
     "report/reporter.cpp": "the reporters' factory: every reporter's test goes through it",
     "report/run_lines.cpp": "the lines around the table for people: in the table's and the markdown's golden files "
                             "(tests/report/table_reporter.test.cpp, markdown_reporter.test.cpp)",
+    "run/conversation.cpp": "starts a worker for serve's orders: tests/app/serve.test.cpp runs them",
     "run/evidence.cpp": "runs inside a worker process: tests/app/doctor.test.cpp",
     "run/lockstep.cpp": "runs co-resident workers in turns: tests/app/lockstep.test.cpp; its plan (turns, memory) has "
                         "tests/run/lockstep_plan.test.cpp",
     "run/result.cpp": "the job file a worker reads: every end-to-end test writes and reads one",
     "run/turns.cpp": "the worker's side of the lockstep conversation: tests/app/lockstep.test.cpp",
     "run/worker.cpp": "the worker process itself (__worker): every end-to-end test in tests/app/ runs it",
+    "serve/workers.cpp": "serve's worker processes: tests/app/serve.test.cpp (pinning, a dead worker, interrupts); "
+                         "the load generator above them has tests/serve/load.test.cpp with a model of the pool",
     "session/doctor.cpp": "the doctor command's flow below apps/: tests/app/doctor.test.cpp runs it",
     "session/run_session.cpp": "a run's flow below apps/ (plan, processes, reporters, files): the runs of the binary "
                                "in tests/app/",
+    "session/serve.cpp": "the serve command's flow below apps/: tests/app/serve.test.cpp runs it",
     "tune/search_json.cpp": "tune::search's result as JSON: tests/tune/search.test.cpp, and against the schema in "
                             "tests/app/tune.test.cpp",
     "tune/search_processes.cpp": "a part of tune::search (lib/src/tune/searcher.hpp): tests/tune/search.test.cpp",

@@ -290,8 +290,9 @@ private:
 
 } // namespace
 
-TEST_CASE("serve: SIGTERM stops every worker and writes the splits that finished, exit 143",
+TEST_CASE("serve: SIGINT or SIGTERM stops every worker and writes the splits that finished, exit 130 or 143",
           "[serve][e2e][serve-e2e][signal][sanitizers]") {
+  const auto [sig, code] = GENERATE(std::pair{SIGINT, 130}, std::pair{SIGTERM, 143});
   const auto cpus = two_cpus();
   if (cpus.empty()) {
     WARN("NOT TESTED: serve's splits need two CPUs");
@@ -309,10 +310,10 @@ TEST_CASE("serve: SIGTERM stops every worker and writes the splits that finished
          std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(20ms);
   }
-  run.signal(SIGTERM);
+  run.signal(sig);
   const int rc = run.wait(60s);
   INFO(gbench::util::read_text_file(dir.path() / "err.txt"));
-  CHECK(rc == 143);
+  CHECK(rc == code);
   const auto j = report_at(path);
   gbench_test::check_schema(j, "serve");
   CHECK(j["status"] == "interrupted");
