@@ -78,9 +78,15 @@ def serve(binary, delay_us, cpus, args):
 
 
 def row(case, theory, measured, bound, load):
+    """One case; a measured percentile of None (a request of the window never completed) is unbounded."""
+    if measured is None or not math.isfinite(measured) or not math.isfinite(theory):
+        figures = [f"{x:>10.2f}" if x is not None and math.isfinite(x) else f"{'unbounded':>10}"
+                   for x in (theory, measured)]
+        print(f"{case:<52} {figures[0]} {figures[1]} {'':>8}  OUTSIDE (+-{100 * bound:.0f}%)  load {load:.2f}")
+        return False
     ratio = measured / theory
     ok = abs(ratio - 1) <= bound
-    print(f"{case:<44} {theory:>10.2f} {measured:>10.2f} {100 * (ratio - 1):>+7.2f}%  {'ok' if ok else 'OUTSIDE'} "
+    print(f"{case:<52} {theory:>10.2f} {measured:>10.2f} {100 * (ratio - 1):>+7.2f}%  {'ok' if ok else 'OUTSIDE'} "
           f"(+-{100 * bound:.0f}%)  load {load:.2f}")
     return ok
 
@@ -99,7 +105,7 @@ def main() -> int:
     ok = True
     print(f"service time D = {a.delay_us} us (GBENCH_TEST_DELAY_US) plus tiny-mlp's forward; load average "
           f"{load_average():.2f} at the start")
-    print(f"{'case':<44} {'theory':>10} {'measured':>10} {'diff':>8}")
+    print(f"{'case':<52} {'theory':>10} {'measured':>10} {'diff':>8}")
     for processes in sorted({1, cores or 2}):
         la = load_average()
         r = serve(a.binary, a.delay_us, a.cpus, ["--split", f"{processes}x1", "--concurrency", str(processes),
@@ -127,8 +133,10 @@ def main() -> int:
             ok &= row(case, theory, measured, 0.05, la)
             ok &= row("  the queue replayed from the measured service times",
                       1e-3 * quantile(replayed_latencies_us(p["samples"]), q), measured, 0.05, la)
-        print(f"  ({p['arrived']} requests in {p['window_s']:.0f} s; service p50 {p['service_ms']['p50']:.3f} ms, "
-              f"queue p99 {p['queue_ms']['p99']:.3f} ms, load generator {100 * p['parent_cpu']:.1f}% of a CPU)")
+        service, queue = p.get("service_ms") or {}, p.get("queue_ms") or {}
+        print(f"  ({p['arrived']} requests in {p['window_s']:.0f} s, {p['completed']} completed; service p50 "
+              f"{service.get('p50', math.nan):.3f} ms, queue p99 {queue.get('p99', math.nan):.3f} ms, load generator "
+              f"{100 * p['parent_cpu']:.1f}% of a CPU{'; stopped: ' + p['stopped'] if p.get('stopped') else ''})")
     print(f"load average {load_average():.2f} at the end")
     return 0 if ok else 1
 
