@@ -115,6 +115,9 @@ sys.exit(0 if len(r["runs"][0]["results"][0]["samples_ns"]) == 5 else 1)
 EOF
   run_in "$label-doctor" "$command" doctor --model tiny-mlp --batch 8 --preset default
   grep -q '^libtorch' "$work/$label-doctor.out" || fail "$label: the doctor printed no libtorch section"
+  run_in "$label-serve" "$command" serve --model tiny-mlp --split 1x1 --concurrency 1 --warmup 2 --duration 0.3 \
+    --load-warmup 0.1 --min-requests 0 -q
+  grep -q '^recommended: 1x1' "$work/$label-serve.out" || fail "$label: serve recommended no split"
   if [[ -n "$tcmalloc" ]]; then
     # tune's allocator knob: the preset's process starts with LD_PRELOAD=libtcmalloc_minimal.so.4. A process
     # that ran with another allocator fails the run (exit 6), so exit 0 means the preload took.
