@@ -15,10 +15,12 @@
 
 namespace gbench::app {
 
-CLI::App* setup_tune(CLI::App& app, tune_options& opt) {
-  constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
-  auto* sub = app.add_subcommand(
-      "tune", "Find the fastest configuration of the declared knobs per batch: raced, guarded by accuracy");
+namespace {
+
+constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
+
+// What is searched and how the races are run and decided.
+void setup_tune_search(CLI::App* sub, tune_options& opt) {
   sub->add_option("--model", opt.model, "Model name in configs/models, a model JSON, TorchScript .pt or AOTInductor .pt2 file")
       ->capture_default_str()
       ->multi_option_policy(last);
@@ -77,6 +79,10 @@ CLI::App* setup_tune(CLI::App& app, tune_options& opt) {
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str()
       ->multi_option_policy(last);
+}
+
+// Each benchmark process, and what the search writes.
+void setup_tune_processes(CLI::App* sub, tune_options& opt) {
   sub->add_option("--warmup", opt.warmup,
                   "Untimed forwards per batch in each process, or 'auto': until steady state (at most 5 s)")
       ->capture_default_str()
@@ -107,6 +113,15 @@ CLI::App* setup_tune(CLI::App& app, tune_options& opt) {
   sub->add_option("--write-presets", opt.write_presets, "Write the winners as presets tuned-bN to this presets file")
       ->multi_option_policy(last);
   sub->add_flag("-q,--quiet", opt.quiet, "No progress on stderr");
+}
+
+} // namespace
+
+CLI::App* setup_tune(CLI::App& app, tune_options& opt) {
+  auto* sub = app.add_subcommand(
+      "tune", "Find the fastest configuration of the declared knobs per batch: raced, guarded by accuracy");
+  setup_tune_search(sub, opt);
+  setup_tune_processes(sub, opt);
   return sub;
 }
 
