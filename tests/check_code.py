@@ -56,6 +56,7 @@ UNTESTED = {
     "run/turns.cpp": "the worker's side of the lockstep conversation: tests/app/lockstep.test.cpp",
     "run/worker.cpp": "the worker process itself (__worker): every end-to-end test in tests/app/ runs it",
     "session/doctor.cpp": "the doctor command's flow below apps/: tests/app/doctor.test.cpp runs it",
+    "session/peak.cpp": "the peak command's flow below apps/ (cache, measure, files): tests/app/peak.test.cpp runs it",
     "session/run_session.cpp": "a run's flow below apps/ (plan, processes, reporters, files): the runs of the binary "
                                "in tests/app/",
     "session/tune.cpp": "the tune command's flow below apps/ (space, runners, search, output, files): "
