@@ -2,6 +2,8 @@
 // between lockstep and rounds, and one real process set whose workers take turns.
 #include <catch2/catch.hpp>
 
+#include <string>
+
 #include "gbench/config/preset.hpp"
 #include "gbench/run/plan.hpp"
 #include "gbench/tune/runners.hpp"
@@ -15,7 +17,7 @@ gbench::run::plan tiny_plan() {
   po.model = "tiny-mlp";
   po.batches = {"4"};
   po.presets = {"default"};
-  po.warmup = "1";
+  po.warmup = std::to_string(1); // a literal here trips GCC 12's -Wrestrict (a false positive)
   po.iterations = 5;
   po.profile = false;
   po.cycles = 3;
@@ -48,12 +50,13 @@ TEST_CASE("tune runners: a process set runs every candidate as a worker taking t
   a.name = "default";
   auto b = a;
   b.name = "KNOB=1";
-  const auto runs = runner.run({{a, {4}, false}, {b, {4}, false}});
+  const auto runs = runner.run({{a, {4}, false}, {b, {4}, false}}, 3);
   REQUIRE(runs.size() == 2);
   for (const auto& r : runs) {
     INFO(r.preset.name << ": " << r.error);
     CHECK(r.ok);
     CHECK(r.design == gbench::record::design::lockstep);
+    CHECK(r.repetition == 3); // the stage's set, whose turn order is its own
     REQUIRE(r.batches.size() == 1);
     CHECK(r.batches[0].batch == 4);
     REQUIRE(r.batches[0].turns);

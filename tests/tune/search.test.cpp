@@ -295,7 +295,9 @@ TEST_CASE("search: in lockstep each round is a process set, judged by the lockst
   int timed_alone = 0;
   std::vector<std::size_t> set_sizes;
   gbench::tune::lockstep_runner lockstep;
-  lockstep.run = [&](const std::vector<gbench::tune::process_request>& requests) {
+  lockstep.run = [&](const std::vector<gbench::tune::process_request>& requests, int set) {
+    CHECK(set >= 1);
+    CHECK(set <= opt.max_rounds);
     set_sizes.push_back(requests.size());
     for (const auto& r : requests) {
       CHECK(r.batches == requests.front().batches); // every worker of a set runs the same batches
@@ -364,7 +366,9 @@ TEST_CASE("search: when the workers would not fit in memory together, the stage 
   int counter = 0;
   int sets = 0;
   gbench::tune::lockstep_runner lockstep;
-  lockstep.run = [&](const std::vector<gbench::tune::process_request>& requests) { return fake_set(requests, sets); };
+  lockstep.run = [&](const std::vector<gbench::tune::process_request>& requests, int) {
+    return fake_set(requests, sets);
+  };
   // Three workers fit, four do not: the math stage (four candidates) falls back, the two-candidate races do not.
   lockstep.fits = [](std::size_t workers, const std::vector<std::int64_t>&) {
     return workers > 3 ? std::string("the 4 candidates' workers would not fit in memory together (0.1 GiB available)")

@@ -1,5 +1,7 @@
 #include "gbench/tune/runners.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "gbench/run/lockstep.hpp"
@@ -41,10 +43,11 @@ process_runner process_runner_of(const run::plan& plan, const std::string& execu
 lockstep_runner lockstep_runner_of(const run::plan& plan, const std::string& executable,
                                    std::int64_t available_bytes) {
   lockstep_runner out;
-  out.run = [plan, executable](const std::vector<process_request>& requests) {
-    auto set = plan_of(plan, requests);
-    set.schedule = run::schedule::lockstep;
-    return run::execute_lockstep(set, executable);
+  out.run = [plan, executable](const std::vector<process_request>& requests, int set) {
+    auto one = plan_of(plan, requests);
+    one.schedule = run::schedule::lockstep;
+    one.first_set = std::max(1, set);
+    return run::execute_lockstep(one, executable);
   };
   out.fits = [plan, available_bytes](std::size_t workers, const std::vector<std::int64_t>& batches) {
     auto set = plan;

@@ -69,7 +69,7 @@ bool searcher::run_sets(const std::string& stage, int round, const std::set<std:
       requests.push_back({preset_of(space_, result_.candidates.at(name), name), batches, false});
     }
     const double t0 = now_();
-    const auto runs = sets_.run(requests);
+    const auto runs = sets_.run(requests, round);
     const double share = (now_() - t0) / static_cast<double>(names.size());
     for (std::size_t i = 0; i < runs.size() && i < names.size(); ++i) {
       result_.processes.push_back({stage, round, names[i], false, share, runs[i]});

@@ -43,9 +43,10 @@ struct process_request {
 /// recorded samples.
 using process_runner = std::function<record::preset_run(const process_request&)>;
 
-/// Runs one process set: every request's candidate as a co-resident worker, all at the same batches, taking turns
-/// (run::execute_lockstep); a run per request, in order (fewer when an interrupt stopped it before they started).
-using set_runner = std::function<std::vector<record::preset_run>(const std::vector<process_request>&)>;
+/// Runs process set `set` (1, 2, ... within a stage): every request's candidate as a co-resident worker, all at the
+/// same batches, taking turns (run::execute_lockstep, the set's own turn order); a run per request, in order (fewer
+/// when an interrupt stopped it before they started).
+using set_runner = std::function<std::vector<record::preset_run>(const std::vector<process_request>&, int set)>;
 
 /// Whether so many co-resident workers fit in memory together at these batches (run::coresident_fit): empty when
 /// they do, else why not, in a few words.
