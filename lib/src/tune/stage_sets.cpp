@@ -43,7 +43,7 @@ bool searcher::choose_design(const std::set<std::int64_t>& open, const entrant_m
     widest = std::max(widest, entrants.at(b).size());
   }
   const std::vector<std::int64_t> batches(open.begin(), open.end());
-  std::string why = widest > 1 && sets_.fits ? sets_.fits(widest, batches) : std::string();
+  const std::string why = widest > 1 && sets_.fits ? sets_.fits(widest, batches) : std::string();
   for (auto& [b, rec] : records) {
     rec.design = why.empty() ? "lockstep" : "rounds";
     rec.note = why.empty() ? std::string() : fmt::format("{}: the candidates race in rounds", why);
