@@ -102,7 +102,7 @@ TEST_CASE("engine: a 10% slowdown across processes is worse, an A/A comparison u
                   gbench::input_error);
 }
 
-TEST_CASE("engine: the design decides the test; one process a side is inconclusive", "[compare][engine]") {
+TEST_CASE("engine: the design decides the test, and one process a side is inconclusive", "[compare][engine]") {
   gbench::compare::settings s;
   const auto c = gbench::compare::compare_samples(side(1000, 1, true, 3), side(900, 50, true, 3), 8,
                                                   gbench::compare::metric::median, s);

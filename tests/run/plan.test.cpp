@@ -60,7 +60,7 @@ TEST_CASE("plan: the schedule is lockstep with two presets or more, rounds with 
   CHECK_THROWS_WITH(plan_of(po), Contains("--cycles: 0"));
 }
 
-TEST_CASE("plan: unknown presets and models are refused with the fix; a time limit is derived", "[run][plan]") {
+TEST_CASE("plan: unknown presets and models are refused with the fix, and a time limit is derived", "[run][plan]") {
   CHECK_THROWS_AS(plan_of(tiny({"no-such-preset"})), gbench::input_error);
   auto po = tiny();
   po.model = "no-such-model";
