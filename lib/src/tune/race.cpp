@@ -252,16 +252,16 @@ void order_standings(std::vector<standing>& racing, const std::string& leader, c
 }
 
 // The race is over when one entrant is left, or every other one ties with the best.
-void decide_finish(judgement& out, const tally& t, const halving& h, const race_rules& rules) {
+void decide_finish(judgement& out, const tally& t, const halving& h, const race_rules& rules, bool paired) {
   if (t.left == 1) {
     out.finished = true;
     out.why = h.simpler_kept ? fmt::format("one candidate left after successive halving: of the last two, with {} "
                                            "processes each or more and a gap below what they could show, the one "
                                            "that sets fewer knobs",
                                            rules.final_processes)
-              : h.halved     ? fmt::format("one candidate left after successive halving: the faster by estimate of "
-                                           "the last two, with {} processes each or more",
-                                           rules.final_processes)
+              : h.halved     ? fmt::format("one candidate left after successive halving: the faster {} of the last "
+                                           "two, with {} processes each or more",
+                                           paired ? "in paired turns" : "by estimate", rules.final_processes)
                              : "one candidate left";
   } else if (out.ready && t.ties + 1 == t.left) {
     out.finished = true;
@@ -299,7 +299,7 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
   out.best = leader;
   out.standings = std::move(f.racing);
   out.standings.insert(out.standings.end(), f.out_of_race.begin(), f.out_of_race.end());
-  decide_finish(out, t, h, rules);
+  decide_finish(out, t, h, rules, f.paired);
   return out;
 }
 
