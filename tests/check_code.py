@@ -59,13 +59,18 @@ UNTESTED = {
     "serve/workers.cpp": "serve's worker processes: tests/app/serve.test.cpp (pinning, a dead worker, interrupts); "
                          "the load generator above them has tests/serve/load.test.cpp with a model of the pool",
     "session/doctor.cpp": "the doctor command's flow below apps/: tests/app/doctor.test.cpp runs it",
+    "session/peak.cpp": "the peak command's flow below apps/ (cache, measure, files): tests/app/peak.test.cpp runs it",
     "session/run_session.cpp": "a run's flow below apps/ (plan, processes, reporters, files): the runs of the binary "
                                "in tests/app/",
     "session/serve.cpp": "the serve command's flow below apps/: tests/app/serve.test.cpp runs it",
+    "session/tune.cpp": "the tune command's flow below apps/ (space, runners, search, output, files): "
+                        "tests/app/tune.test.cpp runs it",
     "tune/search_json.cpp": "tune::search's result as JSON: tests/tune/search.test.cpp, and against the schema in "
                             "tests/app/tune.test.cpp",
     "tune/search_processes.cpp": "a part of tune::search (lib/src/tune/searcher.hpp): tests/tune/search.test.cpp",
     "tune/stage_race.cpp": "a part of tune::search (lib/src/tune/searcher.hpp): tests/tune/search.test.cpp",
+    "tune/stage_sets.cpp": "a part of tune::search (lib/src/tune/searcher.hpp), its races in lockstep: "
+                           "tests/tune/search.test.cpp",
     "util/interrupt.cpp": "signal handlers of the main process: tests/app/hostile.test.cpp signals the binary",
 }
 

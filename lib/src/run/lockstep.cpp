@@ -300,7 +300,7 @@ std::vector<record::preset_run> execute_lockstep(const plan& p, const std::strin
   const bool open_ended = p.repetitions == 0 && next_set;
   const auto started = clock::now();
   std::vector<record::preset_run> runs;
-  for (int set = 1; util::interrupt_signal() == 0; ++set) {
+  for (int set = p.first_set; util::interrupt_signal() == 0; ++set) {
     const set_context c{p, executable, tmp, parent_env, set, p.schedule == schedule::duet};
     auto workers = start_workers(c);
     for (const std::int64_t batch : p.batches) {
@@ -320,10 +320,11 @@ std::vector<record::preset_run> execute_lockstep(const plan& p, const std::strin
       }
       runs.push_back(std::move(run));
     }
-    if (util::interrupt_signal() != 0 || (!open_ended && set >= std::max(1, p.repetitions))) {
+    const int sets = set - p.first_set + 1;
+    if (util::interrupt_signal() != 0 || (!open_ended && sets >= std::max(1, p.repetitions))) {
       break;
     }
-    if (open_ended && !next_set(runs, set)) {
+    if (open_ended && !next_set(runs, sets)) {
       break;
     }
   }
