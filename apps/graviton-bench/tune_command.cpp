@@ -204,6 +204,9 @@ nlohmann::ordered_json presets_file_of(const tune::search_result& r, const confi
     if (p.settings.allocator) {
       item["allocator"] = *p.settings.allocator;
     }
+    if (p.settings.weights_dtype) {
+      item["weights_dtype"] = *p.settings.weights_dtype;
+    }
     for (const auto& [k, v] : p.env) {
       const config::knob* decl = catalog.find_knob(k);
       if (builtin.find_knob(k) == nullptr && decl != nullptr) {

@@ -211,7 +211,8 @@ std::unique_ptr<file_model> load_file_model(const config::model_spec& spec) {
 }
 
 std::unique_ptr<file_model> load_float64_reference(const config::model_spec& spec, std::string& why) {
-  const std::string file = spec.kind == config::model_kind::aoti ? spec.twin : spec.file;
+  const std::string file =
+      spec.twin.empty() ? (spec.kind == config::model_kind::aoti ? std::string{} : spec.file) : spec.twin;
   if (file.empty()) {
     why = c10::str("unavailable: an AOTInductor package cannot be converted to float64, and no TorchScript twin ", std::filesystem::path(spec.file).replace_extension(".pt").filename().string(), " was found beside it to take the float64 reference from");
     return nullptr;
@@ -246,8 +247,10 @@ void inspect_model(config::model_spec& spec, std::uint64_t seed) {
   }
   mlp_session session(spec, seed);
   // A .pt2's constants are its weights as Inductor kept them (some folded); its twin has the network's own.
-  const auto [count, bytes] = spec.twin.empty() ? session.impl_->file->parameters()
-                                                : load_torchscript(spec.twin)->parameters();
+  // A TorchScript variant (quantized at export) counts its own: its weights are what it reads.
+  const auto [count, bytes] = spec.twin.empty() || spec.kind != config::model_kind::aoti
+                                  ? session.impl_->file->parameters()
+                                  : load_torchscript(spec.twin)->parameters();
   spec.file_parameters = count;
   spec.file_weight_bytes = bytes;
   double flops = 0;

@@ -208,8 +208,22 @@ void preset_catalog::check_value(const std::string& origin, const std::string& n
 }
 
 const std::vector<std::string>& searchable_settings() {
-  static const std::vector<std::string> names{"matmul_precision", "threads", "allocator"};
+  static const std::vector<std::string> names{"matmul_precision", "threads", "allocator", "weights_dtype"};
   return names;
+}
+
+const std::vector<std::string>& weights_dtypes() {
+  static const std::vector<std::string> names{"f32", "bf16", "int8-dynamic", "int8", "int4"};
+  return names;
+}
+
+const std::vector<std::string>& quantized_engines() {
+  static const std::vector<std::string> names{"x86", "fbgemm", "onednn", "qnnpack"};
+  return names;
+}
+
+bool is_quantized(const std::string& weights_dtype) {
+  return weights_dtype == "int8-dynamic" || weights_dtype == "int8" || weights_dtype == "int4";
 }
 
 void check_setting_value(const std::string& origin, const std::string& name, const std::string& value) {
@@ -225,6 +239,11 @@ void check_setting_value(const std::string& origin, const std::string& name, con
     if (run::find_allocator(value) == nullptr) {
       throw input_error(fmt::format("{}allocator {} is not a valid value; expected one of {}", origin, value,
                                     fmt::join(run::allocator_names(), ", ")));
+    }
+  } else if (name == "weights_dtype") {
+    if (std::find(weights_dtypes().begin(), weights_dtypes().end(), value) == weights_dtypes().end()) {
+      throw input_error(fmt::format("{}weights_dtype {} is not a valid value; expected one of {}", origin, value,
+                                    fmt::join(weights_dtypes(), ", ")));
     }
   } else {
     throw input_error(fmt::format("{}unknown setting '{}'; expected one of {}", origin, name,
@@ -320,7 +339,9 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
     p.name = item["name"].get<std::string>();
     const std::string what = fmt::format("preset '{}'", p.name);
     check_keys(doc, from, item,
-               {"name", "description", "env", "matmul_precision", "mkldnn", "threads", "weights_dtype", "allocator"},
+               {"name", "description", "env", "matmul_precision", "fp32_precision", "mkldnn", "threads",
+                "weights_dtype", "quantized_engine", "int8_activations", "int4_group_size", "int4_fallback",
+                "allocator"},
                what);
     if (item.contains("description")) {
       if (!item["description"].is_string()) {
@@ -366,13 +387,49 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
       }
       p.settings.threads = v.get<int>();
     }
-    if (item.contains("weights_dtype")) {
-      const auto& v = item["weights_dtype"];
-      if (!v.is_string() || (v != "f32" && v != "bf16")) {
-        throw input_error(fmt::format("{}{}: weights_dtype must be \"f32\" or \"bf16\", got {}",
-                                      doc.where(doc.line_of_key("weights_dtype", from)), what, v.dump()));
+    // A string setting with a fixed set of values.
+    const auto one_of = [&](const char* key, const std::vector<std::string>& values) -> std::optional<std::string> {
+      if (!item.contains(key)) {
+        return std::nullopt;
       }
-      p.settings.weights_dtype = v.get<std::string>();
+      const auto& v = item[key];
+      if (!v.is_string() || std::find(values.begin(), values.end(), v.get<std::string>()) == values.end()) {
+        std::vector<std::string> quoted;
+        for (const auto& x : values) {
+          quoted.push_back(fmt::format("\"{}\"", x));
+        }
+        throw input_error(fmt::format("{}{}: {} must be one of {}, got {}", doc.where(doc.line_of_key(key, from)), what,
+                                      key, fmt::join(quoted, ", "), v.dump()));
+      }
+      return v.get<std::string>();
+    };
+    p.settings.weights_dtype = one_of("weights_dtype", weights_dtypes());
+    p.settings.fp32_precision = one_of("fp32_precision", {"ieee", "bf16", "tf32"});
+    p.settings.quantized_engine = one_of("quantized_engine", quantized_engines());
+    p.settings.int8_activations = one_of("int8_activations", {"bf16", "f32"});
+    if (item.contains("int4_group_size")) {
+      const auto& v = item["int4_group_size"];
+      if (!v.is_number_integer() || v.get<std::int64_t>() < 32 || v.get<std::int64_t>() > 65536 ||
+          v.get<std::int64_t>() % 32 != 0) {
+        throw input_error(fmt::format("{}{}: int4_group_size must be a multiple of 32 from 32 to 65536 (KleidiAI's "
+                                      "group-wise kernels take such groups), got {}",
+                                      doc.where(doc.line_of_key("int4_group_size", from)), what, v.dump()));
+      }
+      p.settings.int4_group_size = v.get<int>();
+    }
+    if (item.contains("int4_fallback")) {
+      if (!item["int4_fallback"].is_boolean()) {
+        throw input_error(fmt::format("{}{}: int4_fallback must be true or false",
+                                      doc.where(doc.line_of_key("int4_fallback", from)), what));
+      }
+      p.settings.int4_fallback = item["int4_fallback"].get<bool>();
+    }
+    if (p.settings.matmul_precision && p.settings.fp32_precision) {
+      throw input_error(fmt::format(
+          "{}{} sets both matmul_precision and fp32_precision; PyTorch throws when its legacy float32 precision API "
+          "(matmul_precision) and the new one (fp32_precision) are mixed in one process: keep one of the two "
+          "(fp32_precision \"bf16\" asks oneDNN's matmul for what matmul_precision \"medium\" asks)",
+          doc.where(doc.line_of_key("fp32_precision", from)), what));
     }
     if (item.contains("allocator")) {
       const auto& v = item["allocator"];

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -26,7 +27,23 @@ std::string place(const layer_route& r, const std::string& blas) {
   if (r.backend == "mixed") {
     return fmt::format("oneDNN {} and {} (mixed)", r.implementation, blas_display_name(blas));
   }
+  if (r.backend != "onednn") { // a quantized operator outside oneDNN: its engine or kernel
+    static const std::map<std::string, std::string> names{{"fbgemm", "FBGEMM"},
+                                                          {"qnnpack", "QNNPACK"},
+                                                          {"aten", "ATen"},
+                                                          {"kleidiai", "KleidiAI"},
+                                                          {"reference", "reference kernel"}};
+    const auto it = names.find(r.backend);
+    return fmt::format("{} {}", it == names.end() ? r.backend : it->second, r.implementation);
+  }
+  if (!r.op.empty() && r.op.starts_with("quantized::")) {
+    return fmt::format("oneDNN {} ({})", r.implementation, r.op);
+  }
   return fmt::format("oneDNN {}", r.implementation);
+}
+
+bool quantized_math(const std::string& math) {
+  return math == "int8" || math == "int4";
 }
 
 // "what unchanged (x)" or "what a -> b [on k of n layers]", over the layers' values before and after.
@@ -83,7 +100,7 @@ std::string blas_of(const record::preset_run& r) { return r.libtorch ? r.libtorc
 bool sets_bf16(const config::preset& p) {
   return p.env.count("DNNL_DEFAULT_FPMATH_MODE") != 0 || p.env.count("ONEDNN_DEFAULT_FPMATH_MODE") != 0 ||
          p.settings.matmul_precision.value_or("highest") == "medium" ||
-         p.settings.weights_dtype.value_or("f32") == "bf16";
+         p.settings.fp32_precision.value_or("ieee") == "bf16" || p.settings.weights_dtype.value_or("f32") == "bf16";
 }
 
 std::int64_t huge_page_growth(const record::preset_run& r) {
@@ -148,9 +165,44 @@ std::string bf16_effect(const record::preset_run& r, const record::preset_run* b
   return fmt::format("bf16 math: not observed on this host ({}: {})", place(*shown, blas_of(r)), shown->math_basis);
 }
 
+// What a quantized weights_dtype was seen to do: the operator and engine of every layer, or why it is inert.
+std::string weights_effect(const record::preset_run& r, const std::string& asked) {
+  const std::string status = r.libtorch ? r.libtorch->weights_status : std::string{};
+  const std::string detail = r.libtorch ? r.libtorch->weights_detail : std::string{};
+  if (status == "inert" || status == "not applicable") {
+    return fmt::format("weights {}: {} here ({})", asked, status, detail);
+  }
+  int layers = 0;
+  int served = 0;
+  std::vector<std::string> where;
+  for (const auto& e : batches_of(r)) {
+    for (const auto& route : routes_of(e)) {
+      ++layers;
+      if (quantized_math(route.math)) {
+        ++served;
+        const auto p = place(route, blas_of(r));
+        if (std::find(where.begin(), where.end(), p) == where.end()) {
+          where.push_back(p);
+        }
+      }
+    }
+  }
+  if (served == 0) {
+    return fmt::format("weights {}: not observed (no layer ran a quantized operator{})", asked,
+                       detail.empty() ? "" : "; " + detail);
+  }
+  return fmt::format("weights {}: observed ({} of {} layer runs on {})", asked, served, layers, fmt::join(where, ", "));
+}
+
 } // namespace
 
 std::string expected_precision(const std::vector<layer_route>& routes) {
+  // The coarsest math any layer used sets the error's level: int4, then int8, then bf16.
+  for (const char* level : {"int4", "int8"}) {
+    if (std::any_of(routes.begin(), routes.end(), [&](const layer_route& r) { return r.math == level; })) {
+      return level;
+    }
+  }
   const bool bf16 = std::any_of(routes.begin(), routes.end(), [](const layer_route& r) {
     return r.math == "bf16" || r.src_dtype == "bf16" || r.wei_dtype == "bf16";
   });
@@ -167,7 +219,8 @@ std::string contradiction(const std::vector<layer_route>& routes, double max_rel
                           std::optional<double> baseline_max_rel_error) {
   const auto expected = expected_precision(routes);
   const auto observed = observed_precision(max_rel_error, baseline_max_rel_error);
-  if (expected == observed) {
+  // int8 and int4 move logits at least as far as bf16 does: a reduced-precision error is what they predict.
+  if (expected == observed || (quantized_math(expected) && observed == "bf16")) {
     return {};
   }
   std::string why;
@@ -215,11 +268,12 @@ std::string attribution(const std::vector<layer_route>& routes, const std::vecto
 }
 
 std::string describe_route(const layer_route& r, const std::string& blas) {
-  if (r.math_basis == fmt::format("{} data", r.math)) {
+  const std::string slow = r.reference ? "; REFERENCE KERNEL (slow path)" : "";
+  if (r.math_basis == fmt::format("{} data", r.math) && slow.empty()) {
     return fmt::format("{}->{} {}, {}", r.in_features, r.out_features, place(r, blas), math_name(r.math));
   }
-  return fmt::format("{}->{} {}, {} ({})", r.in_features, r.out_features, place(r, blas), math_name(r.math),
-                     r.math_basis);
+  return fmt::format("{}->{} {}, {} ({}{})", r.in_features, r.out_features, place(r, blas), math_name(r.math),
+                     r.math_basis, slow);
 }
 
 void judge(std::vector<record::preset_run>& runs, const record::preset_run* baseline) {
@@ -239,6 +293,9 @@ void judge(std::vector<record::preset_run>& runs, const record::preset_run* base
           base != nullptr ? std::optional<double>(base->accuracy.max_rel_error) : std::nullopt;
       e.expected_precision = expected_precision(e.routes);
       e.observed_precision = observed_precision(e.accuracy.max_rel_error, e.baseline_max_rel_error);
+      if (quantized_math(e.expected_precision) && e.observed_precision == "bf16") {
+        e.observed_precision = e.expected_precision; // a reduced-precision error, as int8 or int4 predicts
+      }
       e.contradiction = contradiction(e.routes, e.accuracy.max_rel_error, e.baseline_max_rel_error);
       e.attribution = base != nullptr ? attribution(e.routes, base->routes, blas_of(r)) : std::string{};
     }
@@ -281,6 +338,31 @@ void judge(std::vector<record::preset_run>& runs, const record::preset_run* base
                                                      static_cast<double>(base) / 1048576.0)
                                        : "transparent huge pages: no effect observed on this host (no more huge pages "
                                          "than under the default preset)");
+    }
+    if (const auto w = r.preset.settings.weights_dtype.value_or("f32"); w != "f32" && w != "bf16") {
+      ev.effects.push_back(weights_effect(r, w));
+    }
+    std::vector<std::string> slow;
+    for (const auto& e : ev.batches) {
+      for (std::size_t l = 0; l < e.routes.size(); ++l) {
+        if (e.routes[l].reference) {
+          slow.push_back(fmt::format("layer {} at batch {}: {}", l + 1, e.batch, place(e.routes[l], blas_of(r))));
+        }
+      }
+      for (const auto& p : e.primitives) {
+        if (e.routes.empty() && is_reference_implementation(p.implementation)) {
+          slow.push_back(fmt::format("{} {} at batch {}", p.kind, p.implementation, e.batch));
+        }
+      }
+    }
+    if (!slow.empty()) {
+      ev.effects.push_back(fmt::format("REFERENCE KERNEL (slow path): {}", fmt::join(slow, "; ")));
+    }
+    if (!ev.onednn_disabled.empty()) {
+      ev.effects.push_back(fmt::format("ONEDNN DISABLED MID-RUN: PyTorch switched this process to BLAS after a failed "
+                                       "oneDNN matmul, so every later matmul ran on BLAS whatever the preset asked "
+                                       "(\"{}\")",
+                                       ev.onednn_disabled));
     }
     for (const auto& e : ev.batches) {
       if (!e.contradiction.empty()) {

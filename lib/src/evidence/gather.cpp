@@ -101,7 +101,26 @@ void print_evidence(const std::vector<record::preset_run>& runs, double cosine_t
                                                            "native kernel)")
                                              : fmt::format("{} distinct oneDNN primitives", e.primitives.size()));
         for (const auto& p : e.primitives) {
-          out << fmt::format("        {} {} ({}) {} x{}\n", p.kind, p.implementation, p.math, p.problem, p.execs);
+          out << fmt::format("        {} {} ({}) {} x{}{}\n", p.kind, p.implementation, p.math, p.problem, p.execs,
+                             is_reference_implementation(p.implementation) ? "  REFERENCE KERNEL (slow path)" : "");
+        }
+        // And the operators that computed its matrix products (quantized ones print nothing to oneDNN).
+        std::vector<std::pair<std::string, int>> counted;
+        for (const auto& op : e.operators) {
+          const auto it =
+              std::find_if(counted.begin(), counted.end(), [&](const auto& c) { return c.first == op.name; });
+          if (it == counted.end()) {
+            counted.emplace_back(op.name, 1);
+          } else {
+            ++it->second;
+          }
+        }
+        if (!counted.empty()) {
+          std::vector<std::string> items;
+          for (const auto& [name, n] : counted) {
+            items.push_back(fmt::format("{} x{}", name, n));
+          }
+          out << fmt::format("      matrix operators: {}\n", fmt::join(items, ", "));
         }
       }
       if (!e.accuracy.unavailable.empty()) {
@@ -130,6 +149,7 @@ void print_evidence(const std::vector<record::preset_run>& runs, double cosine_t
     if (!ev.onednn_isa.empty()) {
       out << fmt::format("    oneDNN dispatches for: {}\n", ev.onednn_isa);
     }
+
     for (const auto& effect : ev.effects) {
       if (effect.find("CONTRADICTION") == std::string::npos) { // already shown under its batch
         out << fmt::format("    {}\n", effect);

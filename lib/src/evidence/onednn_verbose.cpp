@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "gbench/error.hpp"
+#include "gbench/profile/aggregate.hpp"
 
 namespace gbench::evidence {
 
@@ -216,7 +217,120 @@ std::string most_frequent(const std::vector<std::string>& values) {
   return best;
 }
 
+// The operators that compute a Linear-like layer. aten::linear is not one: it calls aten::addmm (or aten::matmul).
+bool is_layer_operator(std::string_view name) {
+  static constexpr std::string_view names[] = {"aten::addmm",
+                                               "aten::mm",
+                                               "aten::bmm",
+                                               "aten::baddbmm",
+                                               "aten::_int_mm",
+                                               "aten::_weight_int8pack_mm",
+                                               "aten::_weight_int4pack_mm",
+                                               "aten::_dyn_quant_matmul_4bit",
+                                               "quantized::linear_dynamic",
+                                               "quantized::linear",
+                                               "quantized::linear_dynamic_fp16",
+                                               "mkldnn::_linear_pointwise"};
+  return std::find(std::begin(names), std::end(names), name) != std::end(names);
+}
+
+bool is_quantized_operator(const std::string& op) {
+  return op == "quantized::linear_dynamic" || op == "quantized::linear" || op == "aten::_weight_int8pack_mm" ||
+         op == "aten::_weight_int4pack_mm" || op == "aten::_dyn_quant_matmul_4bit";
+}
+
+// A quantized layer that no oneDNN execution served: its operator ran on the engine or kernel of the process
+// (FBGEMM or QNNPACK for quantized::linear_dynamic, ATen's own int8 kernel, KleidiAI, a reference kernel).
+void quantized_route(layer_route& r, const std::string& op, const route_facts& facts) {
+  const bool dynamic = op.starts_with("quantized::");
+  const bool int4 = op == "aten::_dyn_quant_matmul_4bit" || op == "aten::_weight_int4pack_mm";
+  std::string kernel = facts.weights_kernel;
+  if (kernel.empty()) {
+    kernel = dynamic ? "fbgemm" : int4 ? "kleidiai" : "aten";
+  }
+  r.backend = kernel;
+  r.implementation = op;
+  r.math = int4 ? "int4" : "int8";
+  if (dynamic) {
+    r.src_dtype = "u8";
+    r.wei_dtype = "s8";
+    r.dst_dtype = "f32";
+    r.math_basis = fmt::format("int8 dynamic quantization on {}: per-channel int8 weights, activations quantized "
+                               "every forward",
+                               kernel == "fbgemm"    ? "FBGEMM"
+                               : kernel == "qnnpack" ? "QNNPACK"
+                                                     : kernel);
+  } else if (int4) {
+    r.src_dtype = "s8";
+    r.wei_dtype = "s4";
+    r.dst_dtype = "f32";
+    r.math_basis = kernel == "kleidiai"
+                       ? std::string("4-bit weights packed for KleidiAI, activations quantized to int8 every forward")
+                       : std::string("4-bit weights on PyTorch's reference kernel, activations quantized to int8 "
+                                     "every forward");
+  } else {
+    r.src_dtype = r.dst_dtype = facts.operand_dtype;
+    r.wei_dtype = "s8";
+    r.math_basis =
+        facts.operand_dtype == "f32"
+            ? std::string("int8 weights on fp32 activations: ATen's reference int8 kernel")
+            : fmt::format("int8 weights on {} activations: ATen's int8 weight-only kernel", facts.operand_dtype);
+  }
+  r.reference = kernel == "reference" || (!dynamic && !int4 && facts.operand_dtype == "f32");
+}
+
 } // namespace
+
+bool is_reference_implementation(const std::string& implementation) {
+  // ref:any, ref_int8:any, gemm:ref, ref_fused:any: a "ref" at the start of a part of the name.
+  for (const auto part : split(implementation, ':')) {
+    if (part.starts_with("ref")) {
+      return true;
+    }
+  }
+  for (const auto part : split(implementation, '+')) { // conv:any+ref:any
+    if (part.starts_with("ref")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string onednn_disabled_warning(const std::string& stderr_text) {
+  // PyTorch's wording (aten/src/ATen/native/LinearAlgebra.cpp): TORCH_WARN("mkldnn_matmul failed, switching to BLAS
+  // gemm:", e.what()) in addmm, "... switching to baddbmm:" in bmm, printed by c10 as
+  // "[W1206 02:53:48.046377281 LinearAlgebra.cpp:1531] Warning: mkldnn_matmul failed, ... (function ...)". Both
+  // strings are in the aarch64 wheel's libtorch_cpu.so of 2.13.0.
+  for (const auto line : split(stderr_text, '\n')) {
+    if (line.find("mkldnn_matmul failed, switching to") != std::string_view::npos) {
+      return std::string(trim(line));
+    }
+  }
+  return {};
+}
+
+std::vector<op_call> layer_operators(const std::vector<profile::event>& events) {
+  std::vector<const profile::event*> layer;
+  for (const auto& e : events) {
+    if (is_layer_operator(e.name)) {
+      layer.push_back(&e);
+    }
+  }
+  std::sort(layer.begin(), layer.end(), [](const profile::event* a, const profile::event* b) {
+    return a->start_ns != b->start_ns ? a->start_ns < b->start_ns : a->end_ns > b->end_ns;
+  });
+  std::vector<op_call> out;
+  const profile::event* outer = nullptr;
+  for (const auto* e : layer) {
+    if (outer != nullptr && e->thread == outer->thread && e->start_ns >= outer->start_ns &&
+        e->end_ns <= outer->end_ns) {
+      continue; // nested in the operator that computed this layer
+    }
+    outer = e;
+    out.push_back({e->name, e->input_shapes});
+  }
+  return out;
+}
 
 std::string parse_onednn_isa(const std::string& text) {
   constexpr std::string_view key = ",info,cpu,isa:";
@@ -249,6 +363,11 @@ std::optional<bool> onednn_isa_has_bf16(const std::string& onednn_isa) {
 
 kernel_math math_of(const primitive_exec& e, const std::string& onednn_isa) {
   const bool acl = e.implementation.find("acl") != std::string::npos;
+  const auto int8 = [](const std::string& t) { return t == "s8" || t == "u8"; };
+  if (int8(e.src_dtype) && int8(e.wei_dtype)) {
+    return {"int8", fmt::format("int8 data ({} activations, {} weights) on {}", e.src_dtype, e.wei_dtype,
+                                e.isa.empty() ? e.implementation : e.isa)};
+  }
   const bool bf16_operands = e.src_dtype == "bf16" || e.wei_dtype == "bf16";
   if (bf16_operands) {
     std::optional<bool> native;
@@ -313,6 +432,15 @@ std::vector<primitive_exec> parse_onednn_verbose(const std::string& text) {
   return execs;
 }
 
+void set_weights_facts(route_facts& facts, const config::torch_settings& settings, const std::string& weights,
+                       const std::string& weights_kernel) {
+  facts.weights = weights.empty() ? settings.weights_dtype.value_or("f32") : weights;
+  facts.weights_kernel = weights_kernel;
+  const bool bf16_activations =
+      facts.weights == "bf16" || (facts.weights == "int8" && settings.int8_activations.value_or("bf16") == "bf16");
+  facts.operand_dtype = bf16_activations ? "bf16" : "f32";
+}
+
 std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
                                       const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards,
                                       const route_facts& facts) {
@@ -334,8 +462,17 @@ std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, 
     ++layers_of_shape[shape_key(in, out)];
   }
 
+  // The operator of each layer: the profiler's, when it recorded one per layer and forward, else the one the
+  // layers' form calls.
+  const bool ops_per_layer = !facts.ops.empty() && facts.ops.size() % layers.size() == 0;
+  const std::string form_op = facts.weights == "int8-dynamic" ? "quantized::linear_dynamic"
+                              : facts.weights == "int8"       ? "aten::_weight_int8pack_mm"
+                              : facts.weights == "int4"       ? "aten::_dyn_quant_matmul_4bit"
+                                                              : "";
   std::vector<layer_route> routes;
-  for (const auto& [in, out] : layers) {
+  for (std::size_t index = 0; index < layers.size(); ++index) {
+    const auto [in, out] = layers[index];
+    const std::string op = ops_per_layer ? facts.ops[index].name : form_op;
     std::vector<const primitive_exec*> matching;
     for (const auto& e : execs) {
       if ((e.kind == "matmul" || e.kind == "inner_product") && e.m == batch &&
@@ -346,7 +483,13 @@ std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, 
     layer_route r;
     r.in_features = in;
     r.out_features = out;
+    r.op = op;
     r.execs = static_cast<int>(matching.size()) / layers_of_shape[shape_key(in, out)];
+    if (matching.empty() && is_quantized_operator(op)) {
+      quantized_route(r, op, facts);
+      routes.push_back(std::move(r));
+      continue;
+    }
     if (matching.empty()) {
       // PyTorch's BLAS path prints nothing: the operands are the model's, the kernel is not observable.
       r.backend = "blas";
@@ -373,6 +516,7 @@ std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, 
     const auto* chosen = *std::find_if(matching.begin(), matching.end(),
                                        [&](const primitive_exec* e) { return e->implementation == r.implementation; });
     r.isa = chosen->isa;
+    r.reference = is_reference_implementation(r.implementation);
     r.src_dtype = chosen->src_dtype;
     r.wei_dtype = chosen->wei_dtype;
     r.dst_dtype = chosen->dst_dtype;

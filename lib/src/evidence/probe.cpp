@@ -28,6 +28,9 @@ std::vector<probe_setting> probe_settings() {
   out.push_back({"matmul_precision", precision});
   out.push_back({"DNNL_DEFAULT_FPMATH_MODE",
                  {"probe-fpmath", "DNNL_DEFAULT_FPMATH_MODE=BF16", {{"DNNL_DEFAULT_FPMATH_MODE", "BF16"}}, {}}});
+  config::preset fp32{"probe-fp32-precision", "float32 precision 'bf16' for oneDNN's matmul (the new API)", {}, {}};
+  fp32.settings.fp32_precision = "bf16";
+  out.push_back({"fp32_precision", fp32});
   config::preset weights{"probe-bf16-weights", "bf16 weights and input", {}, {}};
   weights.settings.weights_dtype = "bf16";
   out.push_back({"weights_dtype", weights});

@@ -193,7 +193,8 @@ void attach_routes(record::preset_run& run, const std::string& stdout_text, cons
   run.evidence->onednn_isa = evidence::parse_onednn_isa(stdout_text);
   evidence::route_facts facts;
   facts.onednn_isa = run.evidence->onednn_isa;
-  facts.operand_dtype = j.preset.settings.weights_dtype.value_or("f32");
+  evidence::set_weights_facts(facts, j.preset.settings, run.libtorch ? run.libtorch->weights : std::string{},
+                              run.libtorch ? run.libtorch->weights_kernel : std::string{});
   facts.cpu_has_bf16 = cpu_has_bf16;
   for (auto& e : run.evidence->batches) {
     if (!e.ok) {
@@ -207,6 +208,7 @@ void attach_routes(record::preset_run& run, const std::string& stdout_text, cons
     }
     const auto execs = evidence::parse_onednn_verbose(text);
     e.primitives = evidence::summarize_primitives(execs, facts.onednn_isa);
+    facts.ops = e.operators;
     e.routes = evidence::route_layers(execs, e.batch, j.model.linear_layers(), 1, facts);
   }
 }
@@ -252,6 +254,9 @@ record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf1
   run.cpus = cpus;
   if (j.evidence) {
     attach_routes(run, status.stdout_text, j, cpu_has_bf16);
+    if (run.evidence) {
+      run.evidence->onednn_disabled = evidence::onednn_disabled_warning(status.stderr_tail);
+    }
   }
   const std::string loaded = run.allocator ? run.allocator->name : std::string();
   if (status.ok() && run.ok && allocator != nullptr && loaded != allocator->name) {

@@ -16,6 +16,8 @@
 #include "gbench/backend/libtorch.hpp"
 #include "gbench/backend/mlp.hpp"
 #include "gbench/backend/profiler.hpp"
+#include "gbench/evidence/knobs.hpp"
+#include "gbench/evidence/onednn_verbose.hpp"
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
@@ -134,7 +136,8 @@ void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& wri
       std::fflush(stdout);
       std::printf("%s,begin,%lld\n", evidence_marker, static_cast<long long>(batch));
       std::fflush(stdout);
-      session.warm_up(1);
+      // Under the profiler, for the operators that computed each layer (quantized ones print nothing to oneDNN).
+      e.operators = evidence::layer_operators(backend::profile_forwards(session, 1, true, ""));
       std::fflush(stdout);
       std::printf("%s,end,%lld\n", evidence_marker, static_cast<long long>(batch));
       std::fflush(stdout);
@@ -176,10 +179,19 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
   backend::apply_settings(j.preset.settings);
   const auto huge_before = host::anon_huge_pages_bytes();
   backend::mlp_session session(j.model, j.seed);
-  if (j.preset.settings.weights_dtype.value_or("f32") == "bf16") {
-    session.use_bf16_weights();
+  // The weights' form is set up once, at load, like LibTorch's settings above.
+  const auto weights =
+      session.use_weights(j.preset.settings, config::is_quantized(j.preset.settings.weights_dtype.value_or("f32")) &&
+                                                 evidence::cpu_has_bf16_instructions(host::query_host()));
+  if (weights.status == "inert" || weights.status == "not applicable") {
+    std::cerr << fmt::format("{}: weights_dtype {} {} here: {}\n", j.preset.name,
+                             j.preset.settings.weights_dtype.value_or("f32"), weights.status, weights.detail);
   }
   context.libtorch = backend::query_libtorch();
+  context.libtorch.weights = weights.weights;
+  context.libtorch.weights_status = weights.status;
+  context.libtorch.weights_detail = weights.detail;
+  context.libtorch.weights_kernel = weights.kernel;
   writer.write(record::stream_line("context", context));
   if (j.verbose) {
     std::cerr << session.describe() << '\n';

@@ -22,6 +22,9 @@ dimension_kind kind_of(const std::string& name) {
   if (name == "allocator") {
     return dimension_kind::allocator;
   }
+  if (name == "weights_dtype") {
+    return dimension_kind::weights_dtype;
+  }
   return dimension_kind::env;
 }
 
@@ -34,10 +37,21 @@ std::string same_as_unset(dimension_kind kind, const space_facts& facts) {
     return std::to_string(facts.default_threads);
   case dimension_kind::allocator:
     return "glibc";
+  case dimension_kind::weights_dtype:
+    return "f32";
   case dimension_kind::env:
     break;
   }
   return {};
+}
+
+// The doctor's verdict on one value of weights_dtype: the bf16 probe speaks for "bf16" under the setting's own
+// name, the quantized forms have one each.
+const evidence::knob_verdict* value_verdict(const space_facts& facts, const std::string& value) {
+  const std::string name = value == "bf16" ? std::string("weights_dtype") : "weights_dtype=" + value;
+  const auto it = std::find_if(facts.verdicts.begin(), facts.verdicts.end(),
+                               [&](const evidence::knob_verdict& v) { return v.knob == name; });
+  return it == facts.verdicts.end() ? nullptr : &*it;
 }
 
 } // namespace
@@ -102,9 +116,14 @@ search_space build_space(const config::preset_catalog& catalog, const space_fact
         space.declared_groups.end()) {
       space.declared_groups.push_back(d.group);
     }
-    const auto verdict = std::find_if(facts.verdicts.begin(), facts.verdicts.end(),
-                                      [&](const evidence::knob_verdict& v) { return v.knob == k->name; });
-    if (verdict != facts.verdicts.end()) {
+    const auto verdict = d.kind == dimension_kind::weights_dtype // judged value by value below
+                             ? facts.verdicts.end()
+                             : std::find_if(facts.verdicts.begin(), facts.verdicts.end(),
+                                            [&](const evidence::knob_verdict& v) { return v.knob == k->name; });
+    if (d.kind == dimension_kind::weights_dtype) {
+      d.verdict = "effective";
+      d.reason = "each value judged on its own";
+    } else if (verdict != facts.verdicts.end()) {
       if (!verdict->effective) {
         space.pruned.push_back({k->name, fmt::format("inert here: {}", verdict->reason)});
         continue;
@@ -127,16 +146,39 @@ search_space build_space(const config::preset_catalog& catalog, const space_fact
       if (d.kind == dimension_kind::allocator) {
         run::require_allocator(v);
       }
+      if (d.kind == dimension_kind::weights_dtype && v != unset_twin) {
+        if (const auto* judged = value_verdict(facts, v); judged != nullptr && !judged->effective) {
+          const std::string name = fmt::format("{}={}", k->name, v);
+          if (std::none_of(space.pruned.begin(), space.pruned.end(),
+                           [&](const pruned_dimension& p) { return p.name == name; })) {
+            space.pruned.push_back({name, fmt::format("inert here: {}", judged->reason)});
+          }
+          continue;
+        }
+      }
       if (v != unset_twin && std::find(d.values.begin(), d.values.end(), v) == d.values.end()) {
         d.values.push_back(v);
       }
     }
     if (d.values.size() < 2) {
-      space.pruned.push_back({k->name, fmt::format("its candidates are all the same as leaving it unset ({})",
-                                                   unset_twin.empty() ? "unset" : unset_twin)});
+      const bool values_pruned = std::any_of(space.pruned.begin(), space.pruned.end(), [&](const pruned_dimension& p) {
+        return p.name.starts_with(k->name + "=");
+      });
+      space.pruned.push_back(
+          {k->name, values_pruned ? std::string("every candidate is inert here (above) or the same as leaving it unset")
+                                  : fmt::format("its candidates are all the same as leaving it unset ({})",
+                                                unset_twin.empty() ? "unset" : unset_twin)});
       continue;
     }
     space.dimensions.push_back(std::move(d));
+  }
+  // The weights' type decides which kernels run at all: its stage follows the math stage (which it may make moot)
+  // and comes before routes, memory and threads, which are then tuned for the kernels it chose.
+  auto& groups = space.declared_groups;
+  const auto precision = std::find(groups.begin(), groups.end(), std::string("precision"));
+  const auto math = std::find(groups.begin(), groups.end(), std::string("math"));
+  if (precision != groups.end() && math != groups.end() && precision > math + 1) {
+    std::rotate(math + 1, precision, precision + 1);
   }
   if (space.dimensions.empty()) {
     std::vector<std::string> why;
@@ -184,6 +226,9 @@ config::preset preset_of(const search_space& space, const assignment& a, const s
       break;
     case dimension_kind::allocator:
       p.settings.allocator = it->second;
+      break;
+    case dimension_kind::weights_dtype:
+      p.settings.weights_dtype = it->second;
       break;
     }
   }

@@ -6,6 +6,12 @@
 #include <utility>
 #include <vector>
 
+#include "gbench/config/preset.hpp"
+
+namespace gbench::profile {
+struct event;
+} // namespace gbench::profile
+
 namespace gbench::evidence {
 
 /// One primitive execution reported by oneDNN's verbose mode (ONEDNN_VERBOSE=1 or DNNL_VERBOSE=1).
@@ -37,6 +43,28 @@ struct primitive_exec {
 /// exec:check, graph lines, MKL-DNN 0.x `mkldnn_verbose` lines and any text that is not oneDNN's are skipped.
 std::vector<primitive_exec> parse_onednn_verbose(const std::string& text);
 
+/// Whether an implementation name is one of oneDNN's reference kernels (ref:any, gemm:ref, ref_int8:any, ...):
+/// plain C++ loops, a slow path that a tuned kernel should have served.
+bool is_reference_implementation(const std::string& implementation);
+
+/// A line of a process's stderr that says PyTorch disabled oneDNN for the rest of the process: aarch64 LibTorch
+/// warns "mkldnn_matmul failed, switching to BLAS gemm:" (or "... to baddbmm:") and calls
+/// setUserEnabledMkldnn(false) after a failed oneDNN matmul, and every later matmul of that process goes to BLAS.
+/// Empty when the text has none.
+std::string onednn_disabled_warning(const std::string& stderr_text);
+
+/// One operator of a forward as LibTorch's profiler named it, with its input shapes as Python prints them.
+struct op_call {
+  std::string name;
+  std::string input_shapes;
+};
+
+/// The operators that computed the Linear-like layers of a forward, in the order they started: aten::addmm,
+/// aten::mm, aten::bmm, quantized::linear_dynamic, quantized::linear, aten::_weight_int8pack_mm,
+/// aten::_dyn_quant_matmul_4bit and the like. aten::linear is left out (its aten::addmm is what computed), and so
+/// is any such operator nested in another (the inner one of an outer quantized op).
+std::vector<op_call> layer_operators(const std::vector<profile::event>& events);
+
 /// oneDNN's statement of the CPU it dispatches for, from its `info,cpu,isa:` line (e.g. "Intel AVX-512 with
 /// Intel DL Boost and bfloat16 support"); empty when the text has none (no primitive was created).
 std::string parse_onednn_isa(const std::string& text);
@@ -51,7 +79,8 @@ struct kernel_math {
   std::string basis; ///< the evidence in words, e.g. "bf16 allowed, fp32 used" or "bf16 data on a bf16 kernel"
 };
 
-/// bf16 math only when the kernel computes in bf16: bf16 operands on a kernel with bf16 instructions (its
+/// int8 math for 8-bit integer operands (u8 or s8 activations with s8 weights: quantized::linear_dynamic on
+/// oneDNN). bf16 math only when the kernel computes in bf16: bf16 operands on a kernel with bf16 instructions (its
 /// ISA, or oneDNN's ISA statement `onednn_isa` when the name has none), fp32 operands with attr-fpmath:bf16
 /// on an AMX or bf16 kernel (oneDNN down-converts fp32 only there) or on ACL (fast-math). attr-fpmath:bf16
 /// on any other fp32 kernel is "bf16 allowed, fp32 used"; bf16 operands on a kernel without bf16
@@ -80,7 +109,9 @@ struct layer_route {
   std::int64_t out_features = 0;
   /// "onednn" when oneDNN executed a matching matmul or inner product on every forward; "blas" when no
   /// oneDNN execution matched (PyTorch then took its BLAS path, which prints nothing); "mixed" when some
-  /// forwards matched and some did not (PyTorch disables oneDNN for the process after a failure).
+  /// forwards matched and some did not (PyTorch disables oneDNN for the process after a failure). A quantized
+  /// layer outside oneDNN: the engine or kernel of its operator ("fbgemm", "qnnpack", "aten", "kleidiai",
+  /// "reference").
   std::string backend;
   std::string implementation; ///< the matching executions' implementation (the most frequent); empty for blas
   std::string isa;            ///< its ISA suffix (primitive_exec::isa)
@@ -88,11 +119,18 @@ struct layer_route {
   std::string wei_dtype;
   std::string dst_dtype;
   std::string fpmath;         ///< attr-fpmath of those executions; empty when none
-  /// What the layer computed in (kernel_math::math): "bf16" or "f32"; for blas, "f32" for fp32 operands and
-  /// for bf16 operands on a CPU without bf16 instructions, empty when the BLAS kernel is not observable.
+  /// What the layer computed in (kernel_math::math): "bf16", "f32", "int8" or "int4"; for blas, "f32" for fp32
+  /// operands and for bf16 operands on a CPU without bf16 instructions, empty when the BLAS kernel is not
+  /// observable.
   std::string math;
   std::string math_basis; ///< kernel_math::basis
   int execs = 0; ///< matching executions attributed to this layer
+  /// The operator that computed it, from the profiler (aten::addmm, quantized::linear_dynamic,
+  /// aten::_weight_int8pack_mm, aten::_dyn_quant_matmul_4bit); empty when not recorded.
+  std::string op;
+  /// A reference kernel (slow path) served it: oneDNN's ref:any or gemm:ref, int8 weights on fp32 activations,
+  /// int4 without KleidiAI.
+  bool reference = false;
 };
 
 /// What the verbose log cannot show, for route_layers.
@@ -102,12 +140,29 @@ struct route_facts {
   /// Whether the CPU has bf16 instructions at all (for BLAS routes, which print nothing): a CPU without them
   /// cannot compute in bf16, whatever ran; one with them may or may not.
   bool cpu_has_bf16 = false;
+  /// What the layers computed with (backend::libtorch_info::weights): f32, bf16, int8-dynamic, int8, int4.
+  std::string weights = "f32";
+  /// Who computes a quantized layer when oneDNN prints nothing for it (backend::libtorch_info::weights_kernel):
+  /// fbgemm, qnnpack, onednn, aten, kleidiai, reference.
+  std::string weights_kernel{};
+  /// layer_operators of the logged forward; empty when not recorded (the layers' form then says which operator).
+  std::vector<op_call> ops{};
 };
+
+/// Fills the weights facts of a process from its preset's settings and what its layers computed with
+/// (backend::libtorch_info::weights and weights_kernel; empty `weights`: the preset's weights_dtype): weights,
+/// weights_kernel, and operand_dtype, the activations' type (bf16 for bf16 weights and for int8 weights on bf16
+/// activations, else f32).
+void set_weights_facts(route_facts& facts, const config::torch_settings& settings, const std::string& weights,
+                       const std::string& weights_kernel);
 
 /// Attributes oneDNN executions to the Linear layers (in_features, out_features) of a model that ran
 /// `forwards` forward passes at this batch size. An execution matches a layer when M == batch and
 /// (K, N) is (in, out) or, for weights given transposed, (out, in). Layers of the same shape share the
-/// matching executions evenly. Throws input_error when batch or forwards is not positive.
+/// matching executions evenly. A layer computed by a quantized operator (facts.ops, else facts.weights) without
+/// a matching oneDNN execution is attributed to the engine or kernel that runs that operator
+/// (facts.weights_kernel): backend "fbgemm", "qnnpack", "aten", "kleidiai" or "reference", math "int8" or "int4".
+/// Throws input_error when batch or forwards is not positive.
 std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
                                       const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards,
                                       const route_facts& facts = {});

@@ -30,6 +30,7 @@ struct batch_evidence {
   std::vector<evidence::layer_route> routes; ///< one per Linear of the built-in MLP, in order
   std::vector<evidence::primitive_summary> primitives; ///< every distinct oneDNN primitive of the forward
   std::vector<std::string> verbose_lines;    ///< oneDNN's exec lines of this forward
+  std::vector<evidence::op_call> operators;  ///< the profiler's layer operators of this forward (layer_operators)
   record::accuracy accuracy;
   // Judged against the baseline preset's evidence (evidence::judge):
   std::string attribution;        ///< what changed at this batch: backend, math, e.g. "backend MKL -> oneDNN ..."
@@ -45,6 +46,9 @@ struct run_evidence {
   std::optional<std::int64_t> huge_pages_before; ///< AnonHugePages before the model was built
   std::optional<std::int64_t> huge_pages_after;  ///< and after its forwards
   std::string onednn_isa; ///< oneDNN's `info,cpu,isa:` statement in the evidence process
+  /// PyTorch's warning that it disabled oneDNN for the rest of the process (evidence::onednn_disabled_warning),
+  /// when the process's stderr carried it
+  std::string onednn_disabled;
   std::vector<std::string> effects; ///< per knob the preset sets: what was observed, or "no effect observed"
 };
 
