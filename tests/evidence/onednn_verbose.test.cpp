@@ -202,3 +202,9 @@ TEST_CASE("set_weights_facts: the activations' type follows the form and int8_ac
   CHECK(f.weights == "bf16");
   CHECK(f.operand_dtype == "bf16");
 }
+
+TEST_CASE("a model file has operators but no Linear layers of its own: no routes, no fault", "[evidence][quantized]") {
+  // A model file's evidence records its operators too; its routes are empty (its primitives are listed instead).
+  const auto routes = route_layers({}, 4, {}, 1, facts_for("f32", "", {"aten::addmm", "aten::addmm"}));
+  CHECK(routes.empty());
+}

@@ -464,7 +464,7 @@ std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, 
 
   // The operator of each layer: the profiler's, when it recorded one per layer and forward, else the one the
   // layers' form calls.
-  const bool ops_per_layer = !facts.ops.empty() && facts.ops.size() % layers.size() == 0;
+  const bool ops_per_layer = !layers.empty() && !facts.ops.empty() && facts.ops.size() % layers.size() == 0;
   const std::string form_op = facts.weights == "int8-dynamic" ? "quantized::linear_dynamic"
                               : facts.weights == "int8"       ? "aten::_weight_int8pack_mm"
                               : facts.weights == "int4"       ? "aten::_dyn_quant_matmul_4bit"
