@@ -184,3 +184,27 @@ TEST_CASE("judge: quantized forms, reference kernels and oneDNN disabled mid-run
   CHECK_THAT(runs[4].evidence->effects[0], Contains("ONEDNN DISABLED MID-RUN") && Contains("mkldnn_matmul failed"));
   CHECK(runs[0].evidence->effects.empty()); // nothing flagged where nothing happened
 }
+
+TEST_CASE("judge: a model quantized at export is int8 by its operators, under every preset", "[evidence][quantized]") {
+  // A model file has no Linear routes: its operators say what it computed in. Its error is as large under the
+  // default preset as under any other, so the baseline's ratio cannot decide.
+  std::vector<gbench::record::preset_run> runs;
+  for (const char* name : {"default", "int8-dynamic"}) {
+    runs.push_back(evidence_run(name, {}, 1.59e-2));
+    runs.back().evidence->batches[0].operators = {{"quantized::linear_dynamic", ""}, {"quantized::linear_dynamic", ""}};
+  }
+  const auto baseline = runs[0];
+  judge(runs, &baseline);
+  // No quantized operator, no primitive: fp32 predicted, against an error far above fp32's.
+  std::vector<gbench::record::preset_run> plain{evidence_run("fp32-file", {}, 1.59e-2)};
+  judge(plain, nullptr);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& b = runs[i].evidence->batches[0];
+    INFO(runs[i].preset.name);
+    CHECK(b.expected_precision == "int8");
+    CHECK(b.observed_precision == "int8");
+    CHECK(b.contradiction.empty());
+  }
+  CHECK_THAT(plain[0].evidence->batches[0].contradiction,
+             Contains("routes say fp32 math (no oneDNN primitive, no quantized operator)"));
+}

@@ -103,8 +103,25 @@ private:
   std::vector<torch::Tensor> inputs_;
 };
 
+// Forwards LibTorch's warnings but those that quantized tensors are deprecated (moving to torchao): a model
+// quantized at export makes them when its packed weights are restored, and they say nothing about the run.
+class quiet_quantized_deprecation final : public c10::WarningHandler {
+public:
+  quiet_quantized_deprecation() : previous_(c10::WarningUtils::get_warning_handler()) {}
+  void process(const c10::Warning& warning) override {
+    if (warning.msg().find("quantized tensor creation functions") == std::string::npos) {
+      previous_->process(warning);
+    }
+  }
+
+private:
+  c10::WarningHandler* previous_;
+};
+
 std::unique_ptr<torchscript_model> load_torchscript(const std::string& file) {
   try {
+    quiet_quantized_deprecation handler;
+    const c10::WarningUtils::WarningHandlerGuard guard(&handler);
     return std::make_unique<torchscript_model>(torch::jit::load(file));
   } catch (const std::exception& e) {
     throw input_error(c10::str("--model ", file, ": not a loadable TorchScript model (", short_message(e), "); give a file written by torch.jit.save (a truncated or torch.save'd file is not one)"));

@@ -215,25 +215,62 @@ std::string observed_precision(double max_rel_error, std::optional<double> basel
   return above_floor && above_baseline ? "bf16" : "fp32";
 }
 
+namespace {
+
+std::string contradiction_message(const std::string& expected, const std::string& why, double max_rel_error,
+                                  std::optional<double> baseline_max_rel_error) {
+  const auto observed = observed_precision(max_rel_error, baseline_max_rel_error);
+  // int8 and int4 move logits at least as far as bf16 does: a reduced-precision error is what they predict, whatever
+  // the baseline's (a model quantized at export is as far off under every preset).
+  if (expected == observed || (quantized_math(expected) && max_rel_error >= bf16_error_floor)) {
+    return {};
+  }
+  return fmt::format(
+      "CONTRADICTION: the routes say {} math ({}) but the accuracy is {}-level (max rel error {:.2e}{}); "
+      "one of the two is wrong, so neither is reported as the effect",
+      expected, why, observed, max_rel_error,
+      baseline_max_rel_error ? fmt::format(", default preset {:.2e}", *baseline_max_rel_error) : "");
+}
+
+// A model file has no Linear routes: what its operators and oneDNN primitives say it computed in, and the one
+// that says so.
+std::pair<std::string, std::string> model_file_precision(const record::batch_evidence& e) {
+  for (const char* level : {"int4", "int8"}) {
+    for (const auto& op : e.operators) {
+      const bool int4 = op.name == "aten::_dyn_quant_matmul_4bit" || op.name == "aten::_weight_int4pack_mm";
+      const bool quantized = op.name.starts_with("quantized::") || op.name == "aten::_weight_int8pack_mm" || int4;
+      if (quantized && (int4 ? "int4" : "int8") == std::string(level)) {
+        return {level, fmt::format("operator {}", op.name)};
+      }
+    }
+    for (const auto& p : e.primitives) {
+      if (p.math == level) {
+        return {level, fmt::format("{} {}", p.kind, p.implementation)};
+      }
+    }
+  }
+  for (const auto& p : e.primitives) {
+    if (p.math == "bf16") {
+      return {"bf16", fmt::format("{} {} computed in bf16", p.kind, p.implementation)};
+    }
+  }
+  return {"fp32", e.primitives.empty() ? std::string("no oneDNN primitive, no quantized operator")
+                                       : std::string("every oneDNN primitive in fp32")};
+}
+
+} // namespace
+
 std::string contradiction(const std::vector<layer_route>& routes, double max_rel_error,
                           std::optional<double> baseline_max_rel_error) {
   const auto expected = expected_precision(routes);
-  const auto observed = observed_precision(max_rel_error, baseline_max_rel_error);
-  // int8 and int4 move logits at least as far as bf16 does: a reduced-precision error is what they predict.
-  if (expected == observed || (quantized_math(expected) && observed == "bf16")) {
-    return {};
-  }
   std::string why;
   for (const auto& r : routes) {
-    if (expected == "fp32" || r.math == "bf16" || r.src_dtype == "bf16" || r.wei_dtype == "bf16") {
+    if (expected == "fp32" || r.math == expected || r.src_dtype == "bf16" || r.wei_dtype == "bf16") {
       why = fmt::format("{}->{}: {}", r.in_features, r.out_features, r.math_basis);
       break;
     }
   }
-  return fmt::format("CONTRADICTION: the routes say {} math ({}) but the accuracy is {}-level (max rel error {:.2e}{}); "
-                     "one of the two is wrong, so neither is reported as the effect",
-                     expected, why, observed, max_rel_error,
-                     baseline_max_rel_error ? fmt::format(", default preset {:.2e}", *baseline_max_rel_error) : "");
+  return contradiction_message(expected, why, max_rel_error, baseline_max_rel_error);
 }
 
 std::string blas_display_name(const std::string& blas) {
@@ -289,14 +326,19 @@ void judge(std::vector<record::preset_run>& runs, const record::preset_run* base
         continue; // without a float64 reference there is no error to judge the precision by
       }
       const auto* base = is_baseline ? nullptr : batch_of(baseline, e.batch);
-      e.baseline_max_rel_error =
-          base != nullptr ? std::optional<double>(base->accuracy.max_rel_error) : std::nullopt;
-      e.expected_precision = expected_precision(e.routes);
+      e.baseline_max_rel_error = base != nullptr ? std::optional<double>(base->accuracy.max_rel_error) : std::nullopt;
       e.observed_precision = observed_precision(e.accuracy.max_rel_error, e.baseline_max_rel_error);
-      if (quantized_math(e.expected_precision) && e.observed_precision == "bf16") {
+      if (e.routes.empty()) { // a model file: its operators and primitives
+        const auto [expected, why] = model_file_precision(e);
+        e.expected_precision = expected;
+        e.contradiction = contradiction_message(expected, why, e.accuracy.max_rel_error, e.baseline_max_rel_error);
+      } else {
+        e.expected_precision = expected_precision(e.routes);
+        e.contradiction = contradiction(e.routes, e.accuracy.max_rel_error, e.baseline_max_rel_error);
+      }
+      if (quantized_math(e.expected_precision) && e.accuracy.max_rel_error >= bf16_error_floor) {
         e.observed_precision = e.expected_precision; // a reduced-precision error, as int8 or int4 predicts
       }
-      e.contradiction = contradiction(e.routes, e.accuracy.max_rel_error, e.baseline_max_rel_error);
       e.attribution = base != nullptr ? attribution(e.routes, base->routes, blas_of(r)) : std::string{};
     }
     if (sets_bf16(r.preset)) {
