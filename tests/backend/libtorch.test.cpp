@@ -13,6 +13,7 @@
 #include "gbench/backend/profiler.hpp"
 #include "gbench/config/model_spec.hpp"
 #include "gbench/error.hpp"
+#include "gbench/host/host_info.hpp"
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/util/files.hpp"
 #include "run_binary.hpp"
@@ -85,10 +86,10 @@ TEST_CASE("check_settings refuses an engine the build lacks and mixed precision 
           "[libtorch][quantized]") {
   config::torch_settings s;
   s.quantized_engine = "x86";
-  CHECK_NOTHROW(backend::check_settings("p", s, {"x86", "fbgemm"}));
+  CHECK_NOTHROW(backend::check_settings("p", s, {"x86", "fbgemm"}, "x86_64"));
   const auto refused = [&](const std::vector<std::string>& supported) {
     try {
-      backend::check_settings("int8-x86", s, supported);
+      backend::check_settings("int8-x86", s, supported, "x86_64");
     } catch (const input_error& e) {
       return std::string(e.what());
     }
@@ -103,11 +104,19 @@ TEST_CASE("check_settings refuses an engine the build lacks and mixed precision 
   config::torch_settings mixed;
   mixed.matmul_precision = "medium";
   mixed.fp32_precision = "bf16";
-  CHECK_THROWS_WITH(backend::check_settings("m", mixed, {}),
+  // PyTorch's aarch64 wheel lists x86 and fbgemm, whose FBGEMM kernels do not run there.
+  CHECK_THROWS_WITH(backend::check_settings("a", s, {"qnnpack", "onednn", "x86", "fbgemm"}, "aarch64"),
+                    Contains("preset 'a': quantized_engine x86 is listed by this LibTorch") &&
+                        Contains("do not run on aarch64") && Contains("choose one of qnnpack, onednn"));
+  CHECK(backend::usable_engines({"qnnpack", "onednn", "x86", "fbgemm"}, "aarch64") ==
+        std::vector<std::string>{"qnnpack", "onednn"});
+  CHECK(backend::usable_engines({"qnnpack", "x86"}, "x86_64") == std::vector<std::string>{"qnnpack", "x86"});
+  CHECK_THROWS_WITH(backend::check_settings("m", mixed, {}, "x86_64"),
                     Contains("preset 'm'") && Contains("matmul_precision and fp32_precision are both set") &&
                         Contains("keep one"));
-  // This LibTorch's own list: the engines it reports are the engines it accepts.
-  for (const auto& engine : backend::query_libtorch().quantized_engines) {
+  // This LibTorch's own list: the engines it reports and can run here are the engines it accepts.
+  for (const auto& engine :
+       backend::usable_engines(backend::query_libtorch().quantized_engines, gbench::host::query_host().arch)) {
     config::torch_settings one;
     one.quantized_engine = engine;
     CHECK_NOTHROW(backend::check_settings("p", one));

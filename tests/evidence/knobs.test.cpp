@@ -43,7 +43,7 @@ TEST_CASE("quantized forms on x86: int8 where the CPU has bf16, int4 never witho
   CHECK_THAT(find(v, "weights_dtype=int4").reason,
              Contains("no KleidiAI in this LibTorch") && Contains("int4_fallback"));
   CHECK(find(v, "quantized_engine").effective);
-  CHECK_THAT(find(v, "quantized_engine").reason, Contains("qnnpack, onednn, x86, fbgemm") && Contains("x86"));
+  CHECK_THAT(find(v, "quantized_engine").reason, Contains("qnnpack, onednn, x86, fbgemm (the default here: x86)"));
   CHECK_FALSE(find(v, "fp32_precision").effective); // AVX2: no oneDNN bf16, no AMX-FP16
   CHECK_THAT(find(v, "fp32_precision").reason, Contains("AMX-FP16"));
 
@@ -74,8 +74,13 @@ TEST_CASE("int4 on aarch64: KleidiAI and the dot-product instructions it needs",
   torch.mkldnn = true;
   torch.acl = true;
   torch.kleidiai = true;
-  torch.quantized_engines = {"qnnpack", "onednn"};
+  // What PyTorch's aarch64 wheel says: FBGEMM's engines listed, x86 its default, neither can run there.
+  torch.quantized_engines = {"qnnpack", "onednn", "x86", "fbgemm"};
+  torch.quantized_engine = "x86";
   auto v = gbench::evidence::assess_knobs(graviton3, torch);
+  CHECK_THAT(find(v, "quantized_engine").reason,
+             Contains("supports qnnpack, onednn; it lists 2 more whose FBGEMM kernels do not run on aarch64") &&
+                 Contains("the default here: qnnpack, as its own choice x86 cannot run here"));
   CHECK(find(v, "weights_dtype=int4").effective);
   CHECK_THAT(find(v, "weights_dtype=int4").reason, Contains("KleidiAI") && Contains("I8MM"));
   CHECK(find(v, "weights_dtype=int8").effective);

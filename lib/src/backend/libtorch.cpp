@@ -51,6 +51,14 @@ std::vector<std::string> supported_engines() {
   return out;
 }
 
+#if defined(__x86_64__)
+constexpr const char* this_arch = "x86_64";
+#elif defined(__aarch64__)
+constexpr const char* this_arch = "aarch64";
+#else
+constexpr const char* this_arch = "unknown";
+#endif
+
 std::string to_string(at::Float32MatmulPrecision p) {
   switch (p) {
   case at::Float32MatmulPrecision::HIGHEST:
@@ -100,12 +108,42 @@ libtorch_info query_libtorch() {
   return info;
 }
 
+std::vector<std::string> usable_engines(const std::vector<std::string>& engines, const std::string& arch) {
+  std::vector<std::string> out;
+  for (const auto& e : engines) {
+    if (arch == "x86_64" || (e != "x86" && e != "fbgemm")) {
+      out.push_back(e);
+    }
+  }
+  return out;
+}
+
+std::string use_usable_engine() {
+  auto& ctx = at::globalContext();
+  const auto usable = usable_engines(supported_engines(), this_arch);
+  const std::string now = engine_name(ctx.qEngine());
+  if (usable.empty() || std::find(usable.begin(), usable.end(), now) != usable.end()) {
+    return now;
+  }
+  for (const char* preferred : {"qnnpack", "onednn"}) {
+    if (std::find(usable.begin(), usable.end(), preferred) != usable.end()) {
+      for (const auto& [name, engine] : engine_names()) {
+        if (name == preferred) {
+          ctx.setQEngine(engine);
+          return name;
+        }
+      }
+    }
+  }
+  return now;
+}
+
 void check_settings(const std::string& preset, const config::torch_settings& settings) {
-  check_settings(preset, settings, supported_engines());
+  check_settings(preset, settings, supported_engines(), this_arch);
 }
 
 void check_settings(const std::string& preset, const config::torch_settings& settings,
-                    const std::vector<std::string>& supported) {
+                    const std::vector<std::string>& supported, const std::string& arch) {
   const std::string who = preset.empty() ? std::string("the settings") : c10::str("preset '", preset, "'");
   if (settings.matmul_precision && settings.fp32_precision) {
     throw input_error(c10::str(who, ": matmul_precision and fp32_precision are both set; PyTorch throws when its "
@@ -122,6 +160,17 @@ void check_settings(const std::string& preset, const config::torch_settings& set
                                  list.empty() ? std::string("none") : list,
                                  "; choose one of those, or leave quantized_engine unset for its own choice (",
                                  engine_name(at::globalContext().qEngine()), ")"));
+    }
+    const auto usable = usable_engines(supported, arch);
+    if (std::find(usable.begin(), usable.end(), *settings.quantized_engine) == usable.end()) {
+      std::string list;
+      for (const auto& e : usable) {
+        list += (list.empty() ? "" : ", ") + e;
+      }
+      throw input_error(c10::str(who, ": quantized_engine ", *settings.quantized_engine,
+                                 " is listed by this LibTorch but ", "runs FBGEMM's kernels, which do not run on ",
+                                 arch, " (quantized::linear_prepack fails with 'unknown architecure'); choose one of ",
+                                 list.empty() ? std::string("none") : list, ", or leave quantized_engine unset"));
     }
   }
 }
@@ -151,6 +200,8 @@ void apply_settings(const config::torch_settings& settings) {
           ctx.setQEngine(engine); // throws for an engine this build lacks
         }
       }
+    } else {
+      use_usable_engine();
     }
   } catch (const c10::Error& e) {
     throw input_error(std::string("LibTorch refused a preset setting: ") + e.what_without_backtrace());

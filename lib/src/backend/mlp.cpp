@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "gbench/backend/libtorch.hpp"
 #include "gbench/backend/mlp_tensors.hpp"
 #include "mlp_impl.hpp"
 
@@ -101,6 +102,7 @@ mlp_session::weights_outcome mlp_session::use_weights(const config::torch_settin
     return out;
   }
   if (asked == "int8-dynamic") {
+    use_usable_engine(); // LibTorch's own choice where it can run here, else the first engine that can
     const std::string engine = engine_now();
     if (engine == "none") {
       out.status = "inert";

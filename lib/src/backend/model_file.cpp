@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gbench/backend/libtorch.hpp"
 #include "gbench/backend/profiler.hpp"
 #include "gbench/error.hpp"
 #include "mlp_impl.hpp"
@@ -122,6 +123,7 @@ std::unique_ptr<torchscript_model> load_torchscript(const std::string& file) {
   try {
     quiet_quantized_deprecation handler;
     const c10::WarningUtils::WarningHandlerGuard guard(&handler);
+    use_usable_engine(); // a model quantized at export repacks its weights for the engine of this moment
     return std::make_unique<torchscript_model>(torch::jit::load(file));
   } catch (const std::exception& e) {
     throw input_error(c10::str("--model ", file, ": not a loadable TorchScript model (", short_message(e), "); give a file written by torch.jit.save (a truncated or torch.save'd file is not one)"));

@@ -1,5 +1,7 @@
 #include "gbench/evidence/knobs.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace gbench::evidence {
@@ -91,15 +93,25 @@ std::vector<knob_verdict> assess_knobs(const host::host_info& host, const backen
                              : aarch64 ? "aarch64 LibTorch has no tf32 path"
                                        : "needs AMX-FP16 (amx_fp16), which this CPU lacks")});
 
-  const auto& engines = torch.quantized_engines;
+  // Only the engines that run here: PyTorch's aarch64 wheel lists FBGEMM's too (backend::usable_engines).
+  const auto engines = backend::usable_engines(torch.quantized_engines, host.arch);
   std::string engine_list;
   for (const auto& e : engines) {
     engine_list += (engine_list.empty() ? "" : ", ") + e;
   }
+  if (engines.size() < torch.quantized_engines.size()) {
+    engine_list += fmt::format("; it lists {} more whose FBGEMM kernels do not run on {}",
+                               torch.quantized_engines.size() - engines.size(), host.arch);
+  }
+  std::string choice = torch.quantized_engine.empty() ? std::string("unknown") : torch.quantized_engine;
+  if (!engines.empty() && std::find(engines.begin(), engines.end(), choice) == engines.end()) {
+    const bool qnnpack = std::find(engines.begin(), engines.end(), "qnnpack") != engines.end();
+    choice = fmt::format("{}, as its own choice {} cannot run here", qnnpack ? "qnnpack" : engines.front(), choice);
+  }
   out.push_back({"quantized_engine", engines.size() > 1,
-                 engines.empty() ? std::string("this LibTorch has no quantized engine")
-                                 : fmt::format("this LibTorch supports {} (its own choice here: {})", engine_list,
-                                               torch.quantized_engine.empty() ? "unknown" : torch.quantized_engine)});
+                 engines.empty()
+                     ? std::string("this LibTorch has no quantized engine")
+                     : fmt::format("this LibTorch supports {} (the default here: {})", engine_list, choice)});
   out.push_back({"weights_dtype=int8-dynamic", !engines.empty(),
                  engines.empty() ? std::string("this LibTorch has no quantized engine for quantized::linear_dynamic")
                                  : fmt::format("quantized::linear_dynamic on int8 weights prepacked once (engines: {})",

@@ -49,10 +49,22 @@ libtorch_info query_libtorch();
 void apply_settings(const config::torch_settings& settings);
 
 /// Refuses, before anything runs, settings this LibTorch cannot apply: a quantized_engine it does not support
-/// (the message lists those it does), matmul_precision with fp32_precision. Throws input_error naming the preset.
+/// (the message lists those it does) or cannot run on this architecture, matmul_precision with fp32_precision.
+/// Throws input_error naming the preset.
 void check_settings(const std::string& preset, const config::torch_settings& settings);
-/// The same against a given list of supported engines (lower case, as libtorch_info::quantized_engines).
+/// The same against a given list of supported engines (lower case, as libtorch_info::quantized_engines) on an
+/// architecture ("x86_64", "aarch64").
 void check_settings(const std::string& preset, const config::torch_settings& settings,
-                    const std::vector<std::string>& supported_engines);
+                    const std::vector<std::string>& supported_engines, const std::string& arch);
+
+/// The engines of a list that run on an architecture: FBGEMM's (x86, fbgemm) only on x86_64. PyTorch's aarch64
+/// wheel lists them, and picks x86 by default, but quantized::linear_prepack then fails ("unknown architecure").
+std::vector<std::string> usable_engines(const std::vector<std::string>& engines, const std::string& arch);
+
+/// Where LibTorch's own choice of quantized engine cannot run on this machine (x86 on aarch64), the first usable
+/// one it supports (qnnpack, then onednn) instead; returns the engine now in use. apply_settings calls it when a
+/// preset leaves quantized_engine unset, and loading a TorchScript model does (its packed weights are restored
+/// for the engine of that moment).
+std::string use_usable_engine();
 
 } // namespace gbench::backend
