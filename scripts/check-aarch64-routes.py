@@ -5,26 +5,37 @@ oneDNN's verbose log of the run and the profiler's operators, parsed per linear 
 
     python3 scripts/check-aarch64-routes.py DOCTOR.json
     python3 scripts/check-aarch64-routes.py --quantized DOCTOR.json
+    python3 scripts/check-aarch64-routes.py --help      this text
 
 The first form checks the recipe's presets (default, bf16, openblas, thp); --quantized checks the quantized
 presets (int8-dynamic, int8-weights, int4-kleidiai) and fp32-precision-bf16: the operator and engine of every
 layer, KleidiAI's features, and the accuracy against float64. Timings under emulation mean nothing and none is read.
 
 Exit status: 0 when every expected route was observed, 1 when one was not (each check says what was seen),
-2 when the report cannot be read.
+2 when the command line is wrong or the report cannot be read.
 """
 import json
 import sys
 
 args = sys.argv[1:]
+if args and args[0] in ("-h", "--help"):
+    print(__doc__.strip())
+    sys.exit(0)
 quantized = bool(args) and args[0] == "--quantized"
 if quantized:
     args = args[1:]
+for a in args:
+    if a.startswith("-"):
+        print(f"check-aarch64-routes.py: unknown option '{a}' (see --help)", file=sys.stderr)
+        sys.exit(2)
+if len(args) != 1:
+    print("check-aarch64-routes.py: give the doctor's JSON report, one file (see --help)", file=sys.stderr)
+    sys.exit(2)
 try:
     with open(args[0], encoding="utf-8") as f:
         report = json.load(f)
-except (IndexError, OSError, json.JSONDecodeError) as e:
-    print(f"error: give the doctor's JSON report ({e})", file=sys.stderr)
+except (OSError, ValueError) as e:
+    print(f"check-aarch64-routes.py: error: {args[0]}: cannot be read as JSON ({e})", file=sys.stderr)
     sys.exit(2)
 
 

@@ -1,13 +1,52 @@
-# Shared by the scripts (source it; it is not a command): Debian packages, configure and build through
-# CMakePresets.json, the qemu-user lookup. Each function says what went wrong and exits with the code its
-# caller documents.
+# Shared by the scripts (source it; it is not a command): the command line (--help, bad options), Debian
+# packages, configure and build through CMakePresets.json, the qemu-user lookup. Each function says what went
+# wrong and exits with the code its caller documents. Sourcing it does nothing but define these.
 #
 #   source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"   # sets gbench_root; say() prefixes the script's name
 
 gbench_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 gbench_script="$(basename "${BASH_SOURCE[1]:-$0}")"
+gbench_script_path="$(cd "$(dirname "${BASH_SOURCE[1]:-$0}")" && pwd)/$gbench_script"
 
 say() { printf '%s: %s\n' "$gbench_script" "$*" >&2; }
+
+# --- the command line: each script's usage is its header comment, printed by --help ------------------
+
+# gbench_usage
+# Prints the calling script's header comment (the lines after #! up to the first that is not a comment),
+# without the "# ". Every script's --help is this and nothing else: it runs, installs and writes nothing.
+gbench_usage() {
+  awk 'NR == 1 && /^#!/ { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$gbench_script_path"
+}
+
+# gbench_unknown_option OPTION
+# Exits 2 (a bad command line) with one line naming OPTION.
+gbench_unknown_option() {
+  say "unknown option '$1' (see scripts/$gbench_script --help)"
+  exit 2
+}
+
+# gbench_value OPTION [VALUE...]    e.g.  out="$(gbench_value "$@")"; shift 2
+# Prints the value that follows OPTION; exits 2 naming OPTION when there is none (or it is empty).
+gbench_value() {
+  [[ $# -ge 2 && -n "$2" ]] || { say "$1 needs a value (see scripts/$gbench_script --help)"; exit 2; }
+  printf '%s\n' "$2"
+}
+
+# gbench_check_ctest_args [CTEST ARGUMENTS...]
+# Exits 2, with ctest's own words, when ctest does not accept the arguments: they are parsed by ctest in an
+# empty scratch folder (--show-only: nothing is run) before anything is installed or built. Without a ctest on
+# the PATH yet (a machine not set up), the arguments are left for the ctest that runs the tests.
+gbench_check_ctest_args() {
+  (($#)) || return 0
+  command -v ctest >/dev/null 2>&1 || return 0
+  local scratch out
+  scratch="$(mktemp -d)"
+  out="$(cd "$scratch" && ctest --show-only "$@" 2>&1)" || true
+  rm -rf "$scratch"
+  out="$(grep -m1 '^CMake Error: ' <<<"$out" || true)"
+  [[ -z "$out" ]] || { say "${out#CMake Error: } (an argument for ctest; see ctest --help)"; exit 2; }
+}
 
 # Parallel jobs of a build or a test run: the machine's cores.
 gbench_jobs() { nproc 2>/dev/null || echo 2; }

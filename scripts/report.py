@@ -14,6 +14,7 @@ import json
 import math
 import os
 import re
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -25,7 +26,19 @@ EXIT_UNUSABLE = 11
 
 REPORT_SCHEMA = "graviton-bench-report"
 COMPARISON_SCHEMA = "graviton-bench-comparison"
-SCHEMA_VERSIONS = {REPORT_SCHEMA: 1, COMPARISON_SCHEMA: 1}
+SCHEMA_VERSIONS = {REPORT_SCHEMA: 2, COMPARISON_SCHEMA: 2}
+
+
+@dataclass(frozen=True)
+class JsonLimits:
+    max_bytes: int  # the file's size
+    max_depth: int  # nested arrays and objects
+    max_elements: int  # items of one array or object
+
+
+# graviton-bench's own bounds on a report it reads (report_json_limits in lib/include/gbench/util/json_limits.hpp):
+# a file it would refuse is refused here too, the same way, before anything large is built.
+REPORT_LIMITS = JsonLimits(max_bytes=1 << 30, max_depth=64, max_elements=200_000_000)
 
 
 class Unusable(Exception):
@@ -65,20 +78,142 @@ class Input:
         return str(self.path)
 
 
-def load(path: Path) -> Input:
+# A string (to its closing quote, or the end of a truncated text), a bracket or brace, or a run of anything else
+# (numbers, commas, white space, literals): the commas of a run are counted at once.
+JSON_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*(?:"|\\?\Z)'
+JSON_STRUCTURE = re.compile(JSON_STRING + r'|[\[\]{}]|[^"\[\]{}]+', re.S)
+JSON_NON_FINITE = re.compile(JSON_STRING + r"|-?Infinity|NaN", re.S)
+
+
+def read_bounded(path: Path, limits: JsonLimits) -> bytes:
+    """The file's bytes, refused when over limits.max_bytes: a file by its size before it is read, a pipe or a
+    device after that many bytes. Stops after the first chunk when the text does not start like JSON ('{' or '['),
+    so that a device such as /dev/zero costs no more than that; the parser then says what is wrong with it."""
+    limit_mib = limits.max_bytes >> 20
     try:
-        text = path.read_text(encoding="utf-8")
+        st = path.stat()
+        if stat.S_ISREG(st.st_mode) and st.st_size > limits.max_bytes:
+            raise Unusable(f"{path}: {st.st_size / 2**20:.1f} MiB is over the limit of {limit_mib} MiB for this kind "
+                           "of file; not a report graviton-bench writes (refused before reading)")
+        chunks, size, starts_like_json = [], 0, None
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limits.max_bytes:
+                    raise Unusable(f"{path}: more than {limit_mib} MiB without an end; not a report graviton-bench "
+                                   "writes")
+                if starts_like_json is None:
+                    head = b"".join(chunks).lstrip(b" \t\r\n")
+                    if head:
+                        starts_like_json = head[:1] in (b"{", b"[")
+                if starts_like_json is False:
+                    break
     except OSError as e:
         raise Unusable(f"{path}: cannot be read ({e.strerror})") from None
-    except UnicodeDecodeError:
-        raise Unusable(f"{path}: not text (a graviton-bench JSON report is UTF-8 text)") from None
+    return b"".join(chunks)
+
+
+def line_and_column(text, offset: int):
+    """1-based line and column (in the text's units: bytes or characters) of an offset."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    return text.count(newline, 0, offset) + 1, offset - text.rfind(newline, 0, offset)
+
+
+def check_json_limits(text: str, limits: JsonLimits):
+    """(offset, what) where the text nests deeper than limits.max_depth or holds an array or object of more than
+    limits.max_elements items; None when it does neither. Scans without building anything, and without
+    recursion: graviton-bench's check_json_limits, which refuses the same texts."""
+    commas = []  # per open array or object: the commas seen so far (its items, less one)
+    for m in JSON_STRUCTURE.finditer(text):
+        c = m.group()
+        if c == "[" or c == "{":
+            if len(commas) == limits.max_depth:
+                return m.start(), f"arrays and objects nested deeper than {limits.max_depth} levels"
+            commas.append(0)
+        elif c == "]" or c == "}":
+            if commas:
+                commas.pop()
+        elif commas and c[0] != '"':
+            commas[-1] += c.count(",")
+            if commas[-1] >= limits.max_elements:
+                offset = m.end()
+                for _ in range(commas[-1] - limits.max_elements + 1):  # back to the comma past the limit
+                    offset = text.rindex(",", m.start(), offset)
+                return offset, f"an array or object with more than {limits.max_elements} items"
+    return None
+
+
+class NonFinite(ValueError):
+    """NaN, Infinity or -Infinity: Python's json reads them; JSON, and graviton-bench, do not."""
+
+
+class Overflow(ValueError):
+    """A number beyond a double's range (1e999), which Python's json would read as infinity."""
+
+
+def refuse_constant(name: str):
+    raise NonFinite(name)
+
+
+def finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise Overflow(text)
+    return value
+
+
+def whole_number(text: str):
+    # Beyond 64 bits graviton-bench reads a whole number as a double, as here (and Python's int() of thousands of
+    # digits would raise).
+    return int(text) if len(text) <= 20 else finite_float(text)
+
+
+def parse_json(data: bytes, path: Path, limits: JsonLimits = REPORT_LIMITS):
+    """The JSON document in `data`, refused (Unusable, naming the file and where) where graviton-bench's reader
+    refuses it: bytes that are not UTF-8, an empty file, the limits, a syntax error, NaN or Infinity, a number
+    beyond a double's range, a lone UTF-16 surrogate."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a byte order mark, which graviton-bench's parser skips too
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line, col = line_and_column(data, e.start)
+        raise Unusable(f"{path}:{line}:{col}: malformed JSON: the byte 0x{data[e.start]:02x} is not UTF-8 (a "
+                       "graviton-bench report is UTF-8 text)") from None
     if not text.strip():
         raise Unusable(f"{path}: empty file; give a report written by 'graviton-bench --json'")
+    if violation := check_json_limits(text, limits):
+        offset, what = violation
+        raise Unusable(f"{path}:{line_and_column(text, offset)[0]}: {what}; not a report graviton-bench writes "
+                       "(refused before parsing)")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=refuse_constant, parse_float=finite_float, parse_int=whole_number)
     except json.JSONDecodeError as e:
         hint = " (the file ends too early: truncated?)" if e.pos >= len(text.rstrip()) else ""
         raise Unusable(f"{path}:{e.lineno}:{e.colno}: malformed JSON: {e.msg}{hint}") from None
+    except NonFinite as e:
+        at = next((m.start() for m in JSON_NON_FINITE.finditer(text) if not m.group().startswith('"')), 0)
+        line, col = line_and_column(text, at)
+        raise Unusable(f"{path}:{line}:{col}: malformed JSON: {e} is not a number JSON has (graviton-bench writes "
+                       "finite numbers only)") from None
+    except Overflow as e:
+        at = text.find(str(e))
+        raise Unusable(f"{path}:{line_and_column(text, max(at, 0))[0]}: malformed JSON: the number {e} is beyond the "
+                       "range of a double") from None
+    if re.search(r"\\u[dD][89a-fA-F]", text):
+        for m in re.finditer(JSON_STRING, text, re.S):
+            try:
+                if "\\u" in m.group():
+                    json.loads(m.group()).encode("utf-8")
+            except ValueError:  # UnicodeEncodeError
+                raise Unusable(f"{path}:{line_and_column(text, m.start())[0]}: malformed JSON: a string holds a lone "
+                               "UTF-16 surrogate (a \\u escape of D800 to DFFF without its pair)") from None
+    return data
+
+
+def load(path: Path) -> Input:
+    data = parse_json(read_bounded(path, REPORT_LIMITS), path)
     if not isinstance(data, dict):
         raise Unusable(f"{path}: a JSON {type(data).__name__}, not a graviton-bench report")
     schema = data.get("schema")
@@ -106,7 +241,29 @@ def load(path: Path) -> Input:
         for key, typ in (("runs", list), ("comparison", list), ("context", dict), ("model", dict)):
             if not isinstance(data[key], typ):
                 raise Unusable(f"{path}: {key}: expected a JSON {typ.__name__}")
+    if version >= 2:
+        lift_comparisons(data, kind)
     return Input(path, kind, data)
+
+
+def lift_comparisons(data: dict, kind: str) -> None:
+    """Since schema version 2 every comparison is one record (a row's vs_baseline, a comparison row's
+    comparison): its figures are lifted beside the row, as version 1 wrote them, for the tables and charts to
+    read. Nothing is computed: each figure is the report's own."""
+    for row in data["comparison" if kind == "report" else "rows"]:
+        if not isinstance(row, dict):
+            continue
+        c = row.get("vs_baseline" if kind == "report" else "comparison")
+        if not isinstance(c, dict):
+            continue
+        ratio_ci = c.get("ratio_ci95") if isinstance(c.get("ratio_ci95"), list) else [None, None]
+        if kind == "report":
+            row.update({"speedup": c.get("speedup"), "speedup_ci95": c.get("speedup_ci95"),
+                        "verdict": c.get("verdict"), "test": c.get("test")})
+        else:
+            row.update({"baseline": c.get("baseline"), "candidate": c.get("candidate"), "change": c.get("change"),
+                        "ratio_low": ratio_ci[0], "ratio_high": ratio_ci[1] if len(ratio_ci) > 1 else None,
+                        "p_value": c.get("p_value"), "test": c.get("test")})
 
 
 def collect(args: list[str]) -> list[Input]:
@@ -264,7 +421,7 @@ def chart_speedup(report: Input) -> Chart:
     baseline = next((r["preset"] for _, r in ok_rows(report) if r.get("baseline")), "the baseline")
     ax.axhline(1.0, color="black", linewidth=1)
     ax.set_xticks(range(len(batches)), [f"batch {b}" for b in batches])
-    ax.set_ylabel(f"speed-up over {baseline} (x); bars: 95% bootstrap interval")
+    ax.set_ylabel(f"speed-up over {baseline} (x); bars: the test's 95% interval")
     ax.set_title(f"{report.data['model'].get('name', '')} on {report.label}: speed-up over {baseline}")
     ax.legend(title="preset")
     return render(fig, "speedup", f"Speed-up over {baseline} per preset and batch")
@@ -287,6 +444,9 @@ def chart_process_medians(report: Input) -> Chart:
     medians = process_medians(report)
     if not medians:
         raise Missing("runs[].results[].statistics_ns: no process measured a batch")
+    # The line: the median of all the forwards of a (preset, batch), as the report's results table has it.
+    pooled = {(r["preset"], r["batch"]): get(r, "statistics_ns", "median", where=f"comparison[{i}]") / 1e6
+              for i, r in ok_rows(report)}
     pyplot = plt()
     batches = sorted({b for _, b in medians})
     presets = []
@@ -301,14 +461,13 @@ def chart_process_medians(report: Input) -> Chart:
             n = len(ys)
             xs = [k + (0.3 * (m / max(1, n - 1)) - 0.15 if n > 1 else 0.0) for m in range(n)]
             ax.scatter(xs, ys, color=colors[preset], s=22, zorder=3)
-            if ys:
-                mid = sorted(ys)[n // 2] if n % 2 else sum(sorted(ys)[n // 2 - 1:n // 2 + 1]) / 2
-                ax.hlines(mid, k - 0.3, k + 0.3, color="black", linewidth=1)
+            if (preset, batch) in pooled:
+                ax.hlines(pooled[(preset, batch)], k - 0.3, k + 0.3, color="black", linewidth=1)
         ax.set_xticks(range(len(presets)), presets, rotation=30, ha="right")
         ax.set_title(f"batch {batch}")
         ax.set_ylabel("median of one process (ms)")
         ax.set_ylim(bottom=0)
-    fig.suptitle(f"{report.label}: each dot one process's median, line the median of the dots")
+    fig.suptitle(f"{report.label}: each dot one process's median, line the median of all forwards (the table's)")
     fig.tight_layout()
     return render(fig, "process-medians", "Per-process medians (process luck made visible)")
 
@@ -436,23 +595,35 @@ def charts_for(inp: Input, makers) -> Section:
 
 
 def fleet_rows(reports: list[Input]):
-    """host x preset x batch: median, speed-up over that host's default, % of that host's roofline bound."""
+    """host x preset x batch, every figure as that host's report has it: the median, the speed-up over the
+    report's baseline preset with its 95% interval (comparison[].speedup and speedup_ci95: the ratio of the
+    processes' estimates, which the report's own tables show), GFLOP/s, % of the host's roofline bound."""
     out = []
     for r in reports:
-        rows = ok_rows(r)
-        default = {row["batch"]: row["statistics_ns"]["median"] for _, row in rows if row["preset"] == "default"}
-        for i, row in rows:
-            median = get(row, "statistics_ns", "median", where=f"{r.name}: comparison[{i}]")
-            base = default.get(row["batch"])
+        for i, row in ok_rows(r):
+            where = f"{r.name}: comparison[{i}]"
             roof = row.get("roofline") or {}
+            ci = row.get("speedup_ci95")
             out.append({"host": r.label, "cpu": r.data["context"].get("host", {}).get("cpu_model", ""),
-                        "preset": row["preset"], "batch": row["batch"], "median_ns": median,
-                        "speedup": base / median if base else None, "gflops": row.get("gflops"),
-                        "percent_of_bound": roof.get("percent_of_bound"), "bound": roof.get("bound")})
+                        "preset": get(row, "preset", where=where), "batch": get(row, "batch", where=where),
+                        "median_ns": get(row, "statistics_ns", "median", where=where),
+                        "baseline": row.get("baseline") is True, "speedup": row.get("speedup"),
+                        "speedup_ci95": ci if isinstance(ci, list) and len(ci) == 2 else None,
+                        "gflops": row.get("gflops"), "percent_of_bound": roof.get("percent_of_bound"),
+                        "bound": roof.get("bound")})
     return out
 
 
+def speedup_text(row) -> str:
+    """A fleet row's speed-up as its report has it; where it has none, why."""
+    if row["baseline"]:
+        return "baseline"
+    return "not compared" if row["speedup"] is None else f"{row['speedup']:.2f}x"
+
+
 def chart_fleet(title: str, rows) -> Chart:
+    """Per batch: the median time per forward of every host and preset, and below it each report's speed-up over
+    its baseline with the report's 95% interval (when any row has one)."""
     pyplot = plt()
     batches = sorted({r["batch"] for r in rows})
     hosts = []
@@ -463,9 +634,13 @@ def chart_fleet(title: str, rows) -> Chart:
         if r["preset"] not in presets:
             presets.append(r["preset"])
     colors = color_map(presets)
-    fig, axes = pyplot.subplots(1, len(batches), figsize=(max(4.5, 3.2 * len(batches)), 4.0), squeeze=False)
+    compared = any(r["speedup"] is not None for r in rows)
+    panels = 2 if compared else 1
+    fig, axes = pyplot.subplots(panels, len(batches), figsize=(max(4.5, 3.2 * len(batches)), 4.0 * panels),
+                                squeeze=False)
     width = 0.8 / len(presets)
-    for ax, batch in zip(axes[0], batches):
+    for b, batch in enumerate(batches):
+        time_ax = axes[0][b]
         for k, preset in enumerate(presets):
             xs, ys = [], []
             for h, host in enumerate(hosts):
@@ -473,14 +648,42 @@ def chart_fleet(title: str, rows) -> Chart:
                 if m:
                     xs.append(h + (k - (len(presets) - 1) / 2) * width)
                     ys.append(m[0] / 1e6)
-            ax.bar(xs, ys, width, color=colors[preset], label=preset)
+            time_ax.bar(xs, ys, width, color=colors[preset], label=preset)
+        time_ax.set_xticks(range(len(hosts)), hosts, rotation=30, ha="right")
+        time_ax.set_xlim(-0.5, len(hosts) - 0.5)
+        time_ax.set_title(f"batch {batch}")
+        time_ax.set_ylabel("median time per forward (ms)")
+        if not compared:
+            continue
+        ax = axes[1][b]
+        for k, preset in enumerate(presets):
+            xs, ys, lo, hi = [], [], [], []
+            for h, host in enumerate(hosts):
+                for r in rows:
+                    if r["host"] != host or r["preset"] != preset or r["batch"] != batch or r["baseline"]:
+                        continue
+                    x = h + (k - (len(presets) - 1) / 2) * width
+                    if r["speedup"] is None:
+                        ax.text(x, 1.0, "not compared", rotation=90, ha="center", va="bottom", fontsize=7)
+                        continue
+                    ci = r["speedup_ci95"] or [r["speedup"], r["speedup"]]
+                    xs.append(x)
+                    ys.append(r["speedup"])
+                    lo.append(max(0.0, r["speedup"] - ci[0]))
+                    hi.append(max(0.0, ci[1] - r["speedup"]))
+            if xs:
+                ax.bar(xs, ys, width, yerr=[lo, hi], capsize=3, color=colors[preset])
+        ax.axhline(1.0, color="black", linewidth=1)
         ax.set_xticks(range(len(hosts)), hosts, rotation=30, ha="right")
-        ax.set_title(f"batch {batch}")
-        ax.set_ylabel("median time per forward (ms)")
+        ax.set_xlim(-0.5, len(hosts) - 0.5)
+        ax.set_ylim(bottom=0)
+        ax.set_title(f"batch {batch}: speed-up")
+        ax.set_ylabel("speed-up over baseline (x), 95% interval")
     axes[0][0].legend(fontsize=7, title="preset")
     fig.suptitle(f"fleet: {title}")
     fig.tight_layout()
-    return render(fig, "fleet", f"Fleet: {title}")
+    below = "; below, each report's speed-up over its baseline" if compared else ""
+    return render(fig, "fleet", f"Fleet: {title}{below}")
 
 
 # --- text helpers ---------------------------------------------------------------------------------------
@@ -524,16 +727,18 @@ def result_table(report: Input):
 
 
 def fleet_table(rows):
-    header = ["host", "CPU", "preset", "batch", "median", "speed-up over default", "GFLOP/s", "% of peak (bound)"]
-    body = [[r["host"], r["cpu"], r["preset"], str(r["batch"]), duration(r["median_ns"]),
-             fmt(r["speedup"], ".2f", "x"), fmt(r["gflops"], ".1f"),
+    header = ["host", "CPU", "preset", "batch", "median", "speed-up over baseline", "95% CI", "GFLOP/s",
+              "% of peak (bound)"]
+    body = [[r["host"], r["cpu"], r["preset"], str(r["batch"]), duration(r["median_ns"]), speedup_text(r),
+             "-" if r["speedup_ci95"] is None else f"[{r['speedup_ci95'][0]:.2f}, {r['speedup_ci95'][1]:.2f}]",
+             fmt(r["gflops"], ".1f"),
              "-" if r["percent_of_bound"] is None else f"{r['percent_of_bound']:.0f}% ({r['bound']})"]
             for r in rows]
     return header, body
 
 
 def comparison_table(comp: Input):
-    header = ["preset", "batch", "baseline", "candidate", "change", "95% CI", "p-value", "verdict", "note"]
+    header = ["preset", "batch", "baseline", "candidate", "change", "95% CI", "p (deciding test)", "verdict", "note"]
     body = []
     metric = comp.data.get("options", {}).get("metric", "median")
     value = (lambda v: fmt(v, ".1f")) if metric == "throughput" else duration
@@ -731,6 +936,9 @@ def build(inputs: list[Input], title: str) -> Document:
         counts = comp.data.get("counts") or {}
         doc.para(("REGRESSION: " if comp.data.get("regressed") else "no regression: ") +
                  ", ".join(f"{v} {k}" for k, v in counts.items() if v))
+        tests = sorted({r["test"] for r in comp.data["rows"] if isinstance(r, dict) and r.get("test")})
+        if tests:
+            doc.para("decided by " + "; ".join(tests))
         doc.table(*comparison_table(comp))
         doc.section(charts_for(comp, [chart_change]), f"{slug(comp.label)}-" if multi else "")
 
@@ -748,8 +956,11 @@ def build(inputs: list[Input], title: str) -> Document:
             if not rows:
                 doc.para(f"fleet chart omitted: no report of {key} has a successful result", "note")
                 continue
-            doc.table(*fleet_table(rows))
-            doc.section(Section(key, key, [chart_fleet(key, rows)]), f"fleet-{slug(key)}-")
+            doc.table(*fleet_table(rows), caption="Each speed-up is its report's own, over that report's baseline "
+                      "preset: the ratio of the processes' estimates, with the report's 95% interval.")
+            notes = [] if any(r["speedup"] is not None for r in rows) else [
+                f"fleet speed-up panels omitted: no report of {key} compared a preset with its baseline"]
+            doc.section(Section(key, key, [chart_fleet(key, rows)], notes), f"fleet-{slug(key)}-")
 
     for r in reports:
         doc.heading(2, f"{r.label}: {r.data['model'].get('name', '?')}" + (f" ({r.name})" if multi else ""))
@@ -813,15 +1024,21 @@ def write(doc: Document, out: Path, html_path: Path, md_path: Path | None) -> li
     return written
 
 
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        """A bad command line: one line naming what is wrong, exit 2."""
+        self.exit(EXIT_USAGE, f"report: error: {message} (see scripts/report --help)\n")
+
+
 def main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(
+    ap = Parser(
         prog="scripts/report",
         description="Plots (PNG and SVG), a self-contained HTML report and a markdown report from graviton-bench "
                     "JSON reports and comparisons; several reports become a fleet view, grouped by model.",
         epilog="Exit codes: 0 written, 2 bad command line, 5 an output cannot be written, 11 an input cannot be "
-               "used (not JSON, truncated, another schema or a newer schema_version). A chart whose data a report "
-               "lacks is left out with a note.")
-    ap.add_argument("inputs", nargs="+", metavar="INPUT", help="report or comparison JSON files, or folders of them")
+               "used (not JSON, truncated, over graviton-bench's limits for a report, NaN or Infinity, another "
+               "schema or a newer schema_version). A chart whose data a report lacks is left out with a note.")
+    ap.add_argument("inputs", nargs="*", metavar="INPUT", help="report or comparison JSON files, or folders of them")
     ap.add_argument("-o", "--out", default="graviton-bench-report", help="folder for the charts, report.html and "
                     "report.md (default: %(default)s)")
     ap.add_argument("--html", help="write the HTML here instead of OUT/report.html")
@@ -829,6 +1046,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--no-markdown", action="store_true", help="no markdown report")
     ap.add_argument("--title", default="graviton-bench report", help="title of the HTML and markdown reports")
     args = ap.parse_args(argv)
+    if not args.inputs:  # after the options, so that an unknown one is named first
+        ap.error("no INPUT: give reports, comparisons or folders of them")
     try:
         inputs = collect(args.inputs)
     except Unusable as e:

@@ -2,7 +2,7 @@
 """Writes tests/baselines/profile-table*.txt with PyTorch's own key_averages().table().
 
 The events are the ones between "// golden events begin" and "// golden events end" in
-tests/profile/aggregate.test.cpp, so the C++ test and this script cannot drift apart. They go through the same
+tests/profile/golden_events.hpp, so the C++ test and this script cannot drift apart. They go through the same
 Python code a real profile does: torch.autograd.profiler.profile._parse_kineto_results (filtering,
 hidden and async events, memory records, name rewriting), EventList._build_tree, key_averages and
 table. The C++ test then checks that gbench::profile prints the same bytes.
@@ -22,7 +22,7 @@ from torch.autograd.profiler import profile
 from torch.autograd.profiler_util import EventList
 
 HERE = pathlib.Path(__file__).resolve().parent
-TEST = HERE / "profile" / "aggregate.test.cpp"
+TEST = HERE / "profile" / "golden_events.hpp"
 BASELINES = HERE / "baselines"
 
 # The calls the C++ test makes (golden_text), in the same order.

@@ -1,5 +1,5 @@
 // Every report and comparison the tests produce is checked against the published schema (schemas/), so
-// that the schema, the README and the code cannot drift apart.
+// that the schema, docs/schema.md and the code cannot drift apart.
 #pragma once
 
 #include <filesystem>

@@ -16,6 +16,7 @@ struct run_options {
   std::string configs;
   std::string json_path;
   std::string format = "table";
+  std::vector<std::string> columns; ///< --columns: empty for each format's default
   bool verify = false;
   std::string cpus = "auto";  ///< --cpus: auto, none or a CPU list
   bool quiet = false;

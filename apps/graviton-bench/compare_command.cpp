@@ -8,7 +8,7 @@
 #include "gbench/error.hpp"
 #include "gbench/compare/report_diff.hpp"
 #include "gbench/report/reporter.hpp"
-#include "gbench/report/stored_report.hpp"
+#include "gbench/compare/stored_report.hpp"
 
 namespace gbench::app {
 
@@ -16,7 +16,7 @@ CLI::App* setup_compare(CLI::App& app, compare_options& opt) {
   auto* sub = app.add_subcommand(
       "compare",
       "Compare a candidate's report with a baseline's (reports written by --json): per preset and batch the change of "
-      "a metric, a Mann-Whitney U test on the raw samples and a verdict; exit 10 on a regression");
+      "a metric, the test across processes that decides it, and a verdict; exit 10 on a regression");
   constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
   sub->add_option("reports", opt.files, "BASE.json NEW.json")->expected(0, 2);
   sub->add_option("--baseline", opt.baselines,
@@ -54,23 +54,12 @@ CLI::App* setup_compare(CLI::App& app, compare_options& opt) {
   sub->footer("Exit codes: 0 no regression, 10 a regression (or a failure in the candidate only), 11 a report file "
               "cannot be used, 12 the reports' set-ups differ (without --allow-mismatch), 13 inconclusive (fewer than "
               "two runs a side somewhere, and no regression), 2 bad command line, 3 bad --metric or --format. A "
-              "regression needs evidence across runs (processes): Welch's t on their estimates, or with --paired the "
-              "paired t-test.");
+              "regression needs evidence across processes: Yuen's trimmed t on their estimates (with --paired, on the "
+              "rounds' differences; with fewer than five a side, Welch's or the plain paired t); the builds of one lockstep run (--worker-bin) are compared by process set and "
+              "cycle. Each table names the test that decided (docs/statistics.md).");
   return sub;
 }
 
-namespace {
-
-report::stored_report load_side(const std::vector<std::string>& files, bool allow_mismatch) {
-  std::vector<report::stored_report> reports;
-  reports.reserve(files.size());
-  for (const auto& f : files) {
-    reports.push_back(report::load_stored_report(f));
-  }
-  return reports.size() == 1 ? std::move(reports.front()) : report::pool_reports(reports, allow_mismatch);
-}
-
-} // namespace
 
 int run_compare(const compare_options& opt) {
   std::vector<std::string> baselines;
@@ -95,8 +84,8 @@ int run_compare(const compare_options& opt) {
   o.paired = opt.paired;
   // Refuse a bad --format before reading anything.
   const auto reporter = report::make_diff_reporter(opt.format);
-  const auto base = load_side(baselines, opt.allow_mismatch);
-  const auto cand = load_side(candidates, opt.allow_mismatch);
+  const auto base = compare::load_side(baselines, opt.allow_mismatch);
+  const auto cand = compare::load_side(candidates, opt.allow_mismatch);
   const auto result = compare::diff_reports(base, cand, o);
   reporter->write(result, std::cout);
   std::cout.flush();
@@ -119,7 +108,7 @@ int run_compare(const compare_options& opt) {
                                  "measure again: {}\n",
                                  row.preset, row.batch, row.repetitions_baseline, row.repetitions_candidate,
                                  std::min(row.repetitions_baseline, row.repetitions_candidate) == 1 ? "" : "s",
-                                 row.runs_needed, row.decide_command);
+                                 row.comparison ? row.comparison->runs_needed : 0, row.decide_command);
         break;
       }
     }

@@ -5,7 +5,7 @@
 #include "commands.hpp"
 #include "gbench/error.hpp"
 #include "gbench/report/google_benchmark.hpp"
-#include "gbench/report/stored_report.hpp"
+#include "gbench/compare/stored_report.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/json_text.hpp"
 
@@ -31,7 +31,7 @@ int run_export(const export_options& opt) {
   if (!opt.output.empty()) {
     util::check_writable(opt.output, "--output");
   }
-  const auto r = report::load_stored_report(opt.report);
+  const auto r = compare::load_stored_report(opt.report);
   const std::string text = util::json_dump(report::to_google_benchmark_json(r), 2) + "\n";
   if (opt.output.empty()) {
     std::cout << text;

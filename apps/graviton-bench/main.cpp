@@ -1,7 +1,11 @@
 // graviton-bench: LibTorch CPU inference benchmark of the Graviton tuning knobs.
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -10,7 +14,42 @@
 #include "gbench/util/interrupt.hpp"
 #include "gbench/version.hpp"
 
-int main(int argc, char** argv) {
+namespace {
+
+// Results go to stdout, and a write that failed there (a full disk, /dev/full, a closed descriptor) must not
+// end in exit 0 with the results lost. std::cout writes through C's stdout (synchronised, the default), so
+// flushing both and reading their error flags sees every failed write, early or at the last flush (only a
+// failure at that flush still has its errno). Returns the message, or nothing when all that was written
+// reached stdout.
+std::string stdout_fault() {
+  errno = 0;
+  std::cout.flush();
+  const bool flush_failed = std::fflush(stdout) != 0;
+  const int err = errno;
+  if (!flush_failed && !std::cout.fail() && std::ferror(stdout) == 0) {
+    return {};
+  }
+  std::error_code ec;
+  const auto target = std::filesystem::read_symlink("/proc/self/fd/1", ec);
+  return fmt::format("standard output{}: write failed{}; what it shows is incomplete",
+                     ec ? std::string{} : fmt::format(" ({})", target.string()),
+                     err != 0 ? fmt::format(" ({})", std::strerror(err)) : std::string{});
+}
+
+// The exit code once stdout is checked: 5 (output not writable) when a write to it failed, unless the command
+// was interrupted (130, 143) or hit an internal error (1), whose codes say more.
+int checked_exit(int rc) {
+  const auto fault = stdout_fault();
+  if (fault.empty()) {
+    return rc;
+  }
+  std::cerr << "error: " << fault << '\n';
+  const bool keep = rc == static_cast<int>(gbench::exit_code::internal) || gbench::util::interrupt_signal() != 0;
+  return keep ? rc : static_cast<int>(gbench::exit_code::output);
+}
+
+// The command line, run; main() then checks what reached stdout.
+int run_command_line(int argc, char** argv) {
   CLI::App app{"graviton-bench: time LibTorch CPU inference of an MLP under presets of the Graviton tuning knobs\n"
                "(DNNL_DEFAULT_FPMATH_MODE, TORCH_MKLDNN_MATMUL_MIN_DIM, THP_MEM_ALLOC_ENABLE), each in its own process.",
                "graviton-bench"};
@@ -18,7 +57,8 @@ int main(int argc, char** argv) {
   app.footer("Exit codes: 0 ok, 1 internal error, 2 bad command line, 3 invalid input (batch, preset, model, config),\n"
              "4 not enough memory for a batch, 5 output not writable, 6 some preset or batch failed or timed out (others\n"
              "reported), 10 compare: a regression, 11 a report file cannot be used, 12 compare: the reports' set-ups\n"
-             "differ, 130/143 interrupted by SIGINT/SIGTERM (workers stopped, report of what finished written).");
+             "differ, 13 compare: inconclusive (too few processes a side, no regression), 130/143 interrupted by\n"
+             "SIGINT/SIGTERM (workers stopped, report of what finished written).");
   app.require_subcommand(0, 1);
 
   gbench::app::run_options run_opt;
@@ -99,3 +139,7 @@ int main(int argc, char** argv) {
     return static_cast<int>(gbench::exit_code::internal);
   }
 }
+
+} // namespace
+
+int main(int argc, char** argv) { return checked_exit(run_command_line(argc, argv)); }

@@ -25,20 +25,6 @@ CLI::Validator seed_validator() {
       "SEED");
 }
 
-host::placement place_processes(const std::string& cpus, std::vector<host::cpu_load>* load) {
-  const auto before = host::read_proc_stat();
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  const auto seen = host::load_between(before, host::read_proc_stat());
-  // libgomp binds this process's first thread to one CPU at load time when OMP_PROC_BIND or GOMP_CPU_AFFINITY
-  // is set: the CPUs this process may use are then the online ones, not its own affinity.
-  const bool bound = std::getenv("OMP_PROC_BIND") != nullptr || std::getenv("GOMP_CPU_AFFINITY") != nullptr;
-  auto placement = host::choose_placement(cpus, bound ? host::online_cpus() : host::allowed_cpus(), seen);
-  if (load != nullptr) {
-    *load = seen;
-  }
-  return placement;
-}
-
 config::preset default_preset(const std::string& configs, const std::string& presets_file) {
   return load_catalog(config_dir(configs), presets_file).at("default");
 }

@@ -15,11 +15,6 @@ run::plan make_plan(const run::plan_options& options, const std::string& configs
 /// --seed: a whole number from 0 to 2^64-1 (CLI11 would wrap a negative number around to a huge unsigned one).
 CLI::Validator seed_validator();
 
-/// --cpus: where every benchmark process will run, chosen from the CPUs' load over the next half second (read
-/// from /proc/stat now, not the load average, which still counts the processes of a run that just finished).
-/// `load`, when given, receives that load.
-host::placement place_processes(const std::string& cpus, std::vector<host::cpu_load>* load = nullptr);
-
 /// The `default` preset of the catalog (built-in presets and the --presets file): the evidence's baseline.
 config::preset default_preset(const std::string& configs, const std::string& presets_file);
 

@@ -1,44 +1,28 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cmath>
-#include <cstdlib>
-#include <functional>
-#include <thread>
 #include <iostream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "commands.hpp"
-#include "gbench/backend/libtorch.hpp"
-#include "gbench/compare/preset_comparison.hpp"
-#include "gbench/config/model_spec.hpp"
-#include "gbench/evidence/gather.hpp"
-#include "gbench/evidence/knobs.hpp"
 #include "gbench/error.hpp"
-#include "gbench/host/host_info.hpp"
-#include "gbench/host/placement.hpp"
-#include "gbench/run/until_precise.hpp"
-#include "gbench/peak/peak.hpp"
 #include "gbench/profile/aggregate.hpp"
-#include "gbench/record/report.hpp"
-#include "gbench/report/columns.hpp"
 #include "gbench/report/reporter.hpp"
-#include "gbench/run/orchestrator.hpp"
-#include "gbench/util/files.hpp"
-#include "gbench/util/interrupt.hpp"
+#include "gbench/session/run_session.hpp"
 #include "gbench/util/subprocess.hpp"
-#include "gbench/util/json_text.hpp"
-#include "paths.hpp"
 #include "plan.hpp"
 
 namespace gbench::app {
 
-void setup_run(CLI::App& app, run_options& opt) {
-  // A repeated single-valued option takes its last value, so that a wrapper's defaults can be overridden.
-  constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
+namespace {
+
+// A repeated single-valued option takes its last value, so that a wrapper's defaults can be overridden.
+constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
+
+// What runs: the model, batches, presets, knobs, warm-up and timing.
+void setup_run_what(CLI::App& app, run_options& opt) {
   app.add_option("--model", opt.plan.model,
                  "Model name in configs/models, a model JSON file, a TorchScript .pt or an AOTInductor .pt2 file; "
                  "a comma list runs each (e.g. m.pt,m.pt2: eager against compiled)")
@@ -64,14 +48,44 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_flag("-v,--verbose", opt.plan.verbose, "Print the model and its predicted classes (stderr)");
+}
+
+// Where the results go.
+void setup_run_output(CLI::App& app, run_options& opt) {
   app.add_option("--json", opt.json_path, "Write the full report (context, samples, statistics) to this file")->multi_option_policy(last);
-  app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json")->capture_default_str()->multi_option_policy(last);
+  app.add_option("--format", opt.format, "Output on stdout: table, markdown, csv, json, jsonl")->capture_default_str()->multi_option_policy(last);
+  app.add_option("--columns", opt.columns,
+                 "Columns of the table, markdown and csv: 'all', or a list such as preset,batch,median,p90 "
+                 "(default: the table shows what carries information for this run, markdown and csv every column)")
+      ->delimiter(',');
+}
+
+// Repetitions, schedule and the statistics of the comparison.
+void setup_run_comparison(CLI::App& app, run_options& opt) {
   app.add_option("-r,--repetitions", opt.plan.repetitions,
-                 "Runs of every preset, each in a new process, interleaved; 'auto' (with --precision): until precise")
+                 "Process sets (lockstep, duet) or rounds (--schedule rounds) of every preset, each in new processes; "
+                 "'auto' (with --precision): until precise")
       ->capture_default_str()
       ->multi_option_policy(last);
+  app.add_option("--schedule", opt.plan.schedule,
+                 "How presets share the machine: lockstep (co-resident workers taking turns), duet (their windows at "
+                 "the same time, each on CPUs of its own), rounds (one process after another), or auto")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--turn-ms", opt.plan.turn_ms, "Lockstep and duet: a turn's (a window's) length in milliseconds, at least one forward")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--cycles", opt.plan.cycles, "Lockstep and duet: cycles (every preset one turn) per batch in each process set")
+      ->capture_default_str()
+      ->multi_option_policy(last);
+  app.add_option("--worker-bin", opt.plan.worker_bins,
+                 "LABEL=PATH: a build whose workers run beside the others' (lockstep or duet), every preset once per build "
+                 "(two or more; --json then holds {build})");
+  app.add_option("--worker-env", opt.plan.worker_env,
+                 "LABEL:KEY=VALUE: a variable in one build's workers; a label without --worker-bin is this "
+                 "graviton-bench under that environment");
   app.add_option("--precision", opt.plan.precision,
-                 "With --repetitions auto: add rounds until every speed-up's 95% interval is within +-PCT percent "
+                 "With --repetitions auto: add process sets (or rounds) until every speed-up's 95% interval is within +-PCT percent "
                  "(or --max-time seconds pass, default 600)")
       ->check(CLI::Range(0.1, 100.0))
       ->multi_option_policy(last);
@@ -84,7 +98,7 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--alpha", opt.plan.alpha,
-                 "Significance level of the comparison (the t-test across processes, paired by round)")
+                 "Significance level of the comparison (its test follows how the presets ran: docs/statistics.md)")
       ->check(CLI::Range(1e-6, 0.5))
       ->capture_default_str()
       ->multi_option_policy(last);
@@ -95,6 +109,10 @@ void setup_run(CLI::App& app, run_options& opt) {
                  "Seconds after which --min-time adds no more forwards; with --repetitions auto, the whole run's limit")
       ->check(CLI::Range(0.0, 86400.0))
       ->multi_option_policy(last);
+}
+
+// Progress, profiling, evidence, limits and the files a run reads.
+void setup_run_more(CLI::App& app, run_options& opt) {
   app.add_flag("-q,--quiet", opt.quiet, "No progress on stderr");
   app.add_flag("--no-profile", opt.no_profile, "Skip the profiled forwards and the operator tables");
   app.add_option("--sort-by", opt.sort_by, "Sort the operator table by self_cpu_time_total, cpu_time_total, cpu_time, count")
@@ -116,9 +134,10 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->capture_default_str()
       ->multi_option_policy(last);
   app.add_option("--timeout", opt.plan.timeout,
-                 "Seconds each preset's process may run; past it, it is stopped (SIGTERM, then SIGKILL) and reported "
-                 "as failed, the other presets still run, exit 6. Default: 120 + the planned forwards at 1 GFLOP/s "
-                 "+ --max-time (or --min-time) per batch, twice with profiling; 0: no limit")
+                 "Seconds each preset's process may run in rounds (a lockstep worker has a limit per order instead); past "
+                 "it, it is stopped (SIGTERM, then SIGKILL) and reported as failed, the other presets still run, exit 6. "
+                 "Default: 120 + the planned forwards at 1 GFLOP/s + --max-time (or --min-time) per batch, twice with "
+                 "profiling; 0: no limit")
       ->check(CLI::Range(0.0, 7.0 * 86400.0))
       ->multi_option_policy(last);
   app.add_option("--configs", opt.configs, "Folder holding presets.json and models/")->multi_option_policy(last);
@@ -128,169 +147,43 @@ void setup_run(CLI::App& app, run_options& opt) {
       ->multi_option_policy(last);
 }
 
-namespace {
-
-// PyTorch's key_averages().table() of each preset and batch, as the recipe prints it (first repetition).
-void print_profiles(const record::report& r, const run_options& opt, std::ostream& out) {
-  for (const auto& run : r.runs) {
-    if (run.repetition != 1) {
-      continue;
-    }
-    for (const auto& b : run.batches) {
-      if (!b.ok || !b.profile) {
-        continue;
-      }
-      const auto& p = *b.profile;
-      out << fmt::format("\n{} @ batch {}: {} profiled forwards inside record_function(\"mymodel_inference\")\n",
-                         run.model.empty() ? run.preset.name : run.model + " " + run.preset.name, b.batch,
-                         p.samples_ns.size());
-      out << profile::format_table(p.table, opt.sort_by, opt.row_limit, opt.plan.record_shapes);
-      if (!p.samples_ns.empty()) {
-        out << fmt::format("median per forward: {} profiled, {} unprofiled ({:+.1f}% profiler overhead)\n",
-                           report::format_duration_ns(p.summary_ns.median),
-                           report::format_duration_ns(b.summary_ns.median),
-                           100.0 * (p.summary_ns.median / b.summary_ns.median - 1.0));
-      }
-    }
-  }
-}
-
-// --peak FILE, else the host's cache; none when there is neither (the roofline columns then say '-').
-std::optional<peak::figures> find_peak(const std::string& option, const host::host_info& host) {
-  if (option == "none") {
-    return std::nullopt;
-  }
-  if (!option.empty()) {
-    return peak::read_file(option);
-  }
-  std::string why;
-  auto cached = peak::read_cache(host, why);
-  if (!cached) {
-    std::cerr << fmt::format("note: no roofline: {}; 'graviton-bench peak' measures this host's peak once, or give "
-                             "--peak FILE\n",
-                             why);
-  }
-  return cached;
-}
-
 } // namespace
 
+void setup_run(CLI::App& app, run_options& opt) {
+  setup_run_what(app, opt);
+  setup_run_output(app, opt);
+  setup_run_comparison(app, opt);
+  setup_run_more(app, opt);
+}
+
 int run_run(const run_options& opt) {
-  auto reporter = report::make_reporter(opt.format);
+  report::reporter_options layout;
+  if (!opt.columns.empty()) {
+    layout.columns = opt.columns;
+  }
   const auto keys = profile::sort_keys();
   if (std::find(keys.begin(), keys.end(), opt.sort_by) == keys.end()) {
     throw input_error(fmt::format("--sort-by: unknown key '{}'; valid keys: {}", opt.sort_by, fmt::join(keys, ", ")));
   }
+  if (!opt.no_profile) {
+    layout.profiles = report::profile_view{opt.sort_by, opt.row_limit, opt.plan.record_shapes};
+  }
+  if (opt.verify) {
+    layout.evidence_cosine_threshold = opt.plan.cosine_threshold;
+  }
+  const auto reporter = report::make_reporter(opt.format, layout);
   auto options = opt.plan;
   options.profile = !opt.no_profile;
-  run::plan plan = make_plan(options, opt.configs, opt.presets_file);
-  const auto host = host::query_host();
-  record::run_conditions conditions;
-  std::vector<host::cpu_load> load;
-  plan.placement = place_processes(opt.cpus, &load);
-  conditions.cpus_mode = plan.placement.mode;
-  conditions.cpu_order = plan.placement.order;
-  conditions.placement_reason = plan.placement.reason;
-  const auto used = plan.placement.cpus_for(plan.threads.value_or(0));
-  for (const auto& l : load) {
-    if (std::find(used.begin(), used.end(), l.cpu) != used.end()) {
-      conditions.other_load_before = std::max(conditions.other_load_before, l.busy);
-      conditions.steal_before = std::max(conditions.steal_before, l.steal);
-    }
-  }
-  if (conditions.other_load_before > 0.25) {
-    // Threads that share a CPU with other work wait for it, and at every parallel region for each other.
-    std::cerr << fmt::format("warning: other work used {:.0f}% of CPU {} in the last half second; timings will be "
-                             "noisy (use a quiet machine, --cpus to choose others, or -r / --precision to measure "
-                             "through it)\n",
-                             100.0 * conditions.other_load_before, host::format_cpu_list(used));
-  }
-  for (const auto& model : plan.models.empty() ? std::vector{plan.model} : plan.models) {
-    run::check_memory(model, plan.batches, host.mem_available_bytes);
-  }
-  const auto peak_figures = find_peak(opt.peak, host);
-  if (!opt.json_path.empty()) {
-    util::check_writable(opt.json_path, "--json");
-  }
-  if (!plan.trace_dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(plan.trace_dir, ec);
-    util::check_writable(std::filesystem::path(plan.trace_dir) / "trace.json", "--trace");
-  }
-
-  auto context = record::make_context(host, opt.command_line);
-  const auto torch = backend::query_libtorch();
-  // With --verify the bf16 settings are probed (a few small processes) before the context is written.
-  context.knobs = opt.verify ? evidence::probe_knobs(plan, util::self_executable(), host, torch)
-                             : evidence::assess_knobs(host, torch);
-  context.peak = peak_figures;
-  auto run_plan = plan;
-  run_plan.progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
-  record::report result = run::begin_report(run_plan, std::move(context));
-  reporter->begin(result, std::cout);
-  const host::load_monitor monitor;
-  std::optional<run::until_precise> precise;
-  if (plan.precision) {
-    precise.emplace(run_plan, *plan.precision, opt.plan.max_time > 0 ? opt.plan.max_time : 600.0);
-  }
-  result.runs = run::execute(
-      run_plan, util::self_executable(), false, [&](const record::preset_run& r) { reporter->on_run(r, std::cout); },
-      precise ? run::next_round_fn(std::ref(*precise)) : run::next_round_fn{});
-  const auto during = monitor.others(used);
-  conditions.other_load_during = during.busy;
-  conditions.steal_during = during.steal;
-  if (precise) {
-    conditions.precision = precise->outcome();
-    result.settings.repetitions = precise->outcome().rounds;
-    std::cerr << fmt::format("precision: widest 95% interval {} ({}) after {} rounds: {}\n",
-                             std::isfinite(precise->outcome().reached)
-                                 ? fmt::format("+-{:.1f}%", 100.0 * precise->outcome().reached)
-                                 : std::string("not estimable"),
-                             precise->outcome().widest, precise->outcome().rounds, precise->outcome().stopped);
-  }
-  result.conditions = conditions;
-  if (opt.verify && util::interrupt_signal() == 0) {
-    evidence::attach_evidence(result.runs, evidence::gather_evidence(plan, default_preset(opt.configs, opt.presets_file),
-                                                                     util::self_executable()));
-  }
-  const int interrupted_by = util::interrupt_signal();
-  if (interrupted_by != 0) {
-    result.status = "interrupted";
-  }
-  result.comparison = compare::compare_presets(result);
-
-  reporter->write(result, std::cout);
-  if (opt.format == "table" && !opt.no_profile) {
-    print_profiles(result, opt, std::cout);
-  }
-  if (opt.verify && opt.format == "table") {
-    std::cout << "\nevidence (one more forward per batch with ONEDNN_VERBOSE=1, in a process of its own)\n";
-    evidence::print_evidence(result.runs, opt.plan.cosine_threshold, std::cout);
-  }
-  std::cout.flush();
-  if (!opt.json_path.empty()) {
-    util::write_file_atomically(opt.json_path, util::json_dump(record::to_json(result), 2) + "\n");
-    std::cerr << fmt::format("report written to {}\n", opt.json_path);
-  }
-
-  if (interrupted_by != 0) {
-    std::cerr << fmt::format("interrupted: {} process(es) finished{}; exiting with {}\n", result.runs.size(),
-                             opt.json_path.empty() ? "" : ", report marked \"interrupted\"",
-                             util::interrupt_exit_code(interrupted_by));
-    return util::interrupt_exit_code(interrupted_by);
-  }
-  bool failed = false;
-  for (const auto& r : result.runs) {
-    if (!r.all_ok()) {
-      failed = true;
-      std::cerr << fmt::format("error: preset '{}' did not complete: {}\n", r.preset.name,
-                               r.ok ? "a batch failed (see the status column)" : r.error);
-      if (!r.ok && !r.stderr_tail.empty()) {
-        std::cerr << fmt::format("  last lines of its stderr:\n{}\n", r.stderr_tail);
-      }
-    }
-  }
-  return failed ? static_cast<int>(exit_code::partial_failure) : 0;
+  session::run_request request{.plan = make_plan(options, opt.configs, opt.presets_file),
+                               .cpus = opt.cpus,
+                               .peak = opt.peak,
+                               .verify = opt.verify,
+                               .progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0,
+                               .json_path = opt.json_path,
+                               .command_line = opt.command_line,
+                               .default_preset = default_preset(opt.configs, opt.presets_file),
+                               .executable = util::self_executable()};
+  return session::run_session(request, *reporter, std::cout);
 }
 
 } // namespace gbench::app

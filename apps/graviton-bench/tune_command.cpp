@@ -17,6 +17,7 @@
 #include "gbench/record/report.hpp"
 #include "gbench/report/columns.hpp"
 #include "gbench/run/orchestrator.hpp"
+#include "gbench/session/run_session.hpp"
 #include "gbench/tune/search.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/interrupt.hpp"
@@ -120,8 +121,9 @@ void print_outcomes(const tune::search_result& r, std::ostream& out) {
     out << fmt::format("\nbatch {}\n", o.batch);
     out << fmt::format("  winner: {}", o.winner);
     if (o.vs_default && o.winner != "default") {
-      out << fmt::format("  {:.3f}x default [{:.3f}, {:.3f}] ({}; {})", o.vs_default->speedup, o.vs_default->ci_low,
-                         o.vs_default->ci_high, o.vs_default->words, o.basis);
+      const auto& c = *o.vs_default;
+      out << fmt::format("  {:.3f}x default [{:.3f}, {:.3f}] ({}; {})", c.speedup, c.speedup_low.value_or(c.speedup),
+                         c.speedup_high.value_or(c.speedup), report::verdict_text(c), o.basis);
     }
     out << '\n';
     if (!o.note.empty()) {
@@ -277,7 +279,7 @@ int run_tune(const tune_options& opt) {
   so.cosine_threshold = opt.cosine_threshold;
   so.min_top1 = opt.min_top1;
 
-  plan.placement = place_processes(opt.cpus);
+  plan.placement = session::place_run(opt.cpus, plan.threads).placement;
   const bool progress = !opt.quiet && ::isatty(STDERR_FILENO) != 0;
 
   std::cout << fmt::format("tune: model {}, batches {}, strategy {}, {} knobs and settings, full grid {:.0f} "
@@ -337,7 +339,7 @@ int run_tune(const tune_options& opt) {
   if (!opt.json_path.empty()) {
     nlohmann::json j;
     j["schema"] = "graviton-bench-tune";
-    j["schema_version"] = 1;
+    j["schema_version"] = 2;
     auto context = record::make_context(host, opt.command_line);
     context.knobs = facts.verdicts;
     j["context"] = record::to_json(context);

@@ -109,13 +109,13 @@ TEST_CASE("an unwritable report path is refused before the benchmark, exit 5", "
 TEST_CASE("a tiny run writes a complete report", "[cli][e2e][sanitizers]") {
   gbench::util::temp_dir dir;
   const auto path = dir.path() / "report.json";
-  const auto r = run_cli(tiny({"--batch", "4,2", "--preset", "default,bf16", "--json", path.string()}));
+  const auto r = run_cli(tiny({"--batch", "4,2", "--preset", "default,bf16", "--schedule", "rounds", "--json", path.string()}));
   INFO(r.stderr_tail);
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.stdout_text, Contains("median") && Contains("GFLOP/s") && Contains("tiny-mlp"));
   const auto report = read_json(path);
   CHECK(report["schema"] == "graviton-bench-report");
-  CHECK(report["schema_version"] == 1);
+  CHECK(report["schema_version"] == 2);
   const auto& ctx = report["context"];
   CHECK(ctx["tool"]["name"] == "graviton-bench");
   CHECK(ctx["date"].get<std::string>().size() == 20);

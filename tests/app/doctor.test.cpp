@@ -1,5 +1,6 @@
 // The doctor and --verify of graviton-bench on this machine, end to end: verdicts, routing evidence, accuracy,
-// huge pages. The verdicts' logic and the verbose-log parser have unit tests in tests/evidence/evidence.test.cpp.
+// huge pages. The verdicts' logic and the verbose-log parser have unit tests in tests/evidence/ (knobs.test.cpp,
+// onednn_verbose.test.cpp).
 #include <catch2/catch.hpp>
 
 #include <fstream>

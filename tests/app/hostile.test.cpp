@@ -176,7 +176,7 @@ TEST_CASE("a hung worker is stopped at its timeout with everything it started, t
   hang_setup s;
   const auto report = s.dir.path() / "r.json";
   // The limit leaves a tiny worker time to start on a loaded machine; the hung one never finishes.
-  const auto r = util::run_process(tiny({"--preset", "hang,default", "--presets", s.presets.string(), "--timeout",
+  const auto r = util::run_process(tiny({"--schedule", "rounds", "--preset", "hang,default", "--presets", s.presets.string(), "--timeout",
                                          "30", "--json", report.string()}),
                                    s.env, {.forward_stderr = false, .capture_stdout = true, .timeout = 300s});
   CHECK(r.exit_code == 6);
@@ -205,7 +205,7 @@ void check_interrupted(int sig) {
   const auto report = s.dir.path() / "r.json";
   const auto out = s.dir.path() / "out.jsonl";
   const auto err = s.dir.path() / "err.txt";
-  background_run run(tiny({"--preset", "default,hang,bf16", "--presets", s.presets.string(), "--format", "jsonl",
+  background_run run(tiny({"--schedule", "rounds", "--preset", "default,hang,bf16", "--presets", s.presets.string(), "--format", "jsonl",
                            "--json", report.string()}),
                      s.env, out, err);
   // The hung worker is running once the first preset has finished.
@@ -243,6 +243,44 @@ TEST_CASE("SIGTERM stops every worker, removes temporary folders and writes what
 }
 
 TEST_CASE("SIGINT does the same and exits 130", "[hostile][signal][e2e]") { check_interrupted(SIGINT); }
+
+TEST_CASE("lockstep: SIGTERM stops every worker and writes the batches that finished, exit 143",
+          "[hostile][signal][e2e][lockstep]") {
+  hang_setup s;
+  const auto presets = s.dir.path() / "hang-after.json";
+  // The last worker writes its first batch after the others wrote theirs (the batch ends worker by worker), then
+  // stops answering: the run is waiting on it when the signal comes.
+  std::ofstream(presets) << R"({
+    "knobs": {"GBENCH_TEST_HANG_AFTER_BATCHES": {"description": "test only: hang after N batches", "integer": true}},
+    "presets": [{"name": "stuck", "description": "hangs after its first batch",
+                 "env": {"GBENCH_TEST_HANG_AFTER_BATCHES": "1"}}]
+  })";
+  const auto report = s.dir.path() / "r.json";
+  const auto err = s.dir.path() / "err.txt";
+  background_run run(gbench::util::wrapped_command({GBENCH_BINARY, "--model", "tiny-mlp", "--warmup", "1", "--threads", "1",
+                                                    "--no-profile", "--batch", "4,2", "--schedule", "lockstep",
+                                                    "--turn-ms", "5", "--cycles", "3", "--preset", "default,bf16,stuck",
+                                                    "--presets", presets.string(), "--json", report.string()}),
+                     s.env, s.dir.path() / "out.txt", err);
+  REQUIRE(wait_for_file(s.ready, 240s));
+  run.signal(SIGTERM);
+  const int rc = run.wait(60s);
+  INFO(util::read_text_file(err));
+  CHECK(rc == 143);
+  CHECK(no_marked_processes_within(s.token, 5s));
+  CHECK_FALSE(s.temp_folders_left());
+  const auto j = nlohmann::json::parse(util::read_text_file(report));
+  gbench_test::check_schema(j, "report");
+  CHECK(j["status"] == "interrupted");
+  REQUIRE(j["runs"].size() == 3); // every worker of the set, with what it finished
+  for (const auto& r : j["runs"]) {
+    CHECK(r["design"] == "lockstep");
+    REQUIRE_FALSE(r["results"].empty());
+    CHECK(r["results"][0]["batch"] == 4);
+    CHECK(r["results"][0]["status"] == "ok"); // batch 4 finished everywhere before the stuck worker stopped
+    CHECK(r["results"][0]["settings"]["turns"]["cycles"] == 3);
+  }
+}
 
 TEST_CASE("tune: SIGINT stops the search, writes it as interrupted, writes no presets and exits 130",
           "[hostile][signal][e2e][tune-e2e]") {
@@ -282,7 +320,8 @@ TEST_CASE("a second SIGINT exits at once and leaves the report path whole", "[ho
   const auto report = s.dir.path() / "r.json";
   const std::string old = R"({"old": "report"})";
   std::ofstream(report) << old;
-  background_run run(tiny({"--preset", "default,hang", "--presets", s.presets.string(), "--json", report.string()}),
+  background_run run(tiny({"--schedule", "rounds", "--preset", "default,hang", "--presets", s.presets.string(), "--json",
+                           report.string()}),
                      s.env, s.dir.path() / "out.txt", s.dir.path() / "err.txt");
   REQUIRE(wait_for_file(s.ready, 240s));
   run.signal(SIGINT);
@@ -388,8 +427,9 @@ TEST_CASE("scripts/ci-regression passes SIGTERM on once and exits 143 with the i
   const auto out_dir = s.dir.path() / "ci";
   const std::string script = (fs::path(GBENCH_CONFIGS).parent_path() / "scripts" / "ci-regression").string();
   background_run run({script, "--baseline-bin", GBENCH_BINARY, "--candidate-bin", GBENCH_BINARY, "--rounds", "2",
+                      "--schedule", "rounds",
                       "--out", out_dir.string(), "--", "--model", "tiny-mlp", "--batch", "2", "--warmup", "1",
-                      "--iters", "4", "--threads", "1", "--no-profile", "--preset", "default,hang", "--presets",
+                      "--iters", "4", "--threads", "1", "--no-profile", "--schedule", "rounds", "--preset", "default,hang", "--presets",
                       s.presets.string()},
                      s.env, s.dir.path() / "out.txt", s.dir.path() / "err.txt");
   REQUIRE(wait_for_file(s.ready, 240s));

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gbench/config/preset.hpp"
-#include "gbench/run/allocator.hpp"
+#include "gbench/host/allocator.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/util/subprocess.hpp"
 #include "run_binary.hpp"
@@ -127,7 +127,7 @@ TEST_CASE("tune: a crashing candidate is eliminated, the winner is written as a 
 }
 
 TEST_CASE("allocator: a preset's allocator is preloaded and verified inside its process", "[tune][allocator][cli]") {
-  if (!gbench::run::locate_allocator(*gbench::run::find_allocator("jemalloc")) ||
+  if (!gbench::host::locate_allocator(*gbench::host::find_allocator("jemalloc")) ||
       std::getenv("GBENCH_WORKER_WRAPPER") != nullptr) {
     WARN("libjemalloc2 is not installed for this architecture, or the binary runs under an emulator: "
          "checking that the preset is refused instead");

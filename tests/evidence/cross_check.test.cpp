@@ -10,14 +10,14 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-std::vector<layer_route> routes_from(const std::string& file, const route_facts& facts = {}) {
+std::vector<gbench::record::layer_route> routes_from(const std::string& file, const route_facts& facts = {}) {
   const auto text = gbench::util::read_text_file(GBENCH_TEST_DATA "/onednn/" + file);
   auto f = facts;
   f.onednn_isa = parse_onednn_isa(text);
   return route_layers(parse_onednn_verbose(text), 32, {{256, 128}}, 1, f);
 }
 
-gbench::record::preset_run evidence_run(const std::string& name, const std::vector<layer_route>& routes,
+gbench::record::preset_run evidence_run(const std::string& name, const std::vector<gbench::record::layer_route>& routes,
                                         double max_rel_error) {
   gbench::record::preset_run r;
   r.preset.name = name;

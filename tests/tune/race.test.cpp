@@ -9,7 +9,7 @@
 #include "gbench/tune/race.hpp"
 
 using Catch::Matchers::Contains;
-using gbench::compare::verdict;
+using gbench::record::verdict;
 
 namespace {
 
@@ -55,7 +55,7 @@ TEST_CASE("race: nothing is eliminated on one process a candidate but slower acr
   // The samples alone would call it: 40 against 40, 30% apart. One process a side is no evidence.
   CHECK(slow1.vs_best->p_value_samples < rules.alpha);
   CHECK(slow1.vs_best->verdict == verdict::inconclusive);
-  CHECK_FALSE(slow1.vs_best->p_value_processes.has_value());
+  CHECK_FALSE(slow1.vs_best->p_value.has_value());
   const std::string other1 = first.best == "fast" ? "twin" : "fast";
   CHECK_FALSE(standing_of(first, other1).within_tolerance); // no tie on one process either
 
@@ -71,7 +71,7 @@ TEST_CASE("race: nothing is eliminated on one process a candidate but slower acr
   REQUIRE(slow2.vs_best);
   CHECK(slow2.vs_best->verdict == verdict::worse);
   CHECK(slow2.vs_best->speedup == Approx(100.0 / 130.0).epsilon(0.01));
-  CHECK_THAT(slow2.reason, Contains("slower than " + second.best) && Contains("Welch's t across 2 vs 2 processes"));
+  CHECK_THAT(slow2.reason, Contains("slower than " + second.best) && Contains("Welch's t on log process estimates (2 vs 2 processes)"));
   const auto& twin = standing_of(second, other);
   CHECK_FALSE(twin.eliminated);
   CHECK(twin.vs_best->verdict == verdict::unchanged);
@@ -92,8 +92,8 @@ TEST_CASE("race: one unlucky process is not evidence against a candidate", "[tun
   const auto& b = standing_of(j, "b");
   REQUIRE(b.vs_best);
   CHECK(b.vs_best->p_value_samples < 0.05); // the pooled samples differ, as they would on any such machine
-  REQUIRE(b.vs_best->p_value_processes.has_value());
-  CHECK(*b.vs_best->p_value_processes > 0.05);
+  REQUIRE(b.vs_best->p_value.has_value());
+  CHECK(*b.vs_best->p_value > 0.05);
   CHECK(b.vs_best->verdict == verdict::unchanged);
   CHECK_FALSE(b.eliminated);
   CHECK_FALSE(b.within_tolerance); // its interval reaches beyond 2%: the race goes on

@@ -6,7 +6,7 @@
 /// Errors thrown by the gbench library. Each kind maps to one documented exit code of graviton-bench.
 namespace gbench {
 
-/// Documented process exit codes (README, "Exit codes").
+/// Documented process exit codes (docs/failures.md, "Exit codes").
 enum class exit_code : int {
   ok = 0,
   internal = 1,        ///< an unexpected failure (a bug, or LibTorch threw something unforeseen)

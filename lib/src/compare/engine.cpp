@@ -9,6 +9,7 @@
 #include "gbench/error.hpp"
 #include "gbench/record/run.hpp"
 #include "gbench/stats/compare.hpp"
+#include "gbench/stats/group_test.hpp"
 #include "gbench/stats/processes.hpp"
 #include "gbench/stats/summary.hpp"
 
@@ -39,29 +40,13 @@ std::string_view name_of(metric m) {
 
 bool higher_is_better(metric m) { return m == metric::throughput; }
 
-std::optional<stats::process_samples> samples_of(const record::batch_result& r, int round) {
+std::optional<stats::process_samples> samples_of(const record::batch_result& r, int round, bool lockstep) {
   if (!r.ok || r.samples_ns.empty()) {
     return std::nullopt;
   }
   return stats::process_samples{std::vector<double>(r.samples_ns.begin(), r.samples_ns.end()),
                                 static_cast<std::size_t>(std::max<std::int64_t>(0, r.chunk_size)),
-                                static_cast<std::size_t>(std::max(0, round))};
-}
-
-std::string_view name_of(verdict v) {
-  switch (v) {
-  case verdict::better:
-    return "better";
-  case verdict::worse:
-    return "worse";
-  case verdict::unchanged:
-    return "unchanged";
-  case verdict::too_few_samples:
-    return "too few samples";
-  case verdict::inconclusive:
-    return "inconclusive";
-  }
-  return "?";
+                                static_cast<std::size_t>(std::max(0, round)), lockstep};
 }
 
 void check(const settings& s) {
@@ -119,114 +104,152 @@ sample_groups process_groups(const sample_groups& groups, std::int64_t batch, me
   return out;
 }
 
-// Processes a side that would see a change of `threshold`: from the variance between the processes of a side
-// that has two or more, else three (the fewest that estimate it with some use).
-int runs_needed(const sample_groups& a, const sample_groups& b, double threshold, const settings& s) {
-  double var = 0;
-  for (const auto* g : {&a, &b}) {
-    if (g->size() >= 2) {
-      std::vector<double> est;
-      for (const auto& p : *g) {
-        est.push_back(stats::process_estimate(p));
-      }
-      var = std::max(var, stats::log_variance(est));
-    }
+// Units a side that would see a change of `threshold`, from the variance the test saw; three (the fewest that
+// estimate a variance with some use) when it saw none.
+int units_needed(const stats::group_comparison& c, double threshold, const settings& s) {
+  const int n = c.unit_variance > 0 ? stats::units_needed(c, std::max(threshold, 0.01), s.alpha, 0.8, 100) : 3;
+  return std::max(3, n);
+}
+
+std::string test_words(const stats::group_comparison& c, std::size_t na, std::size_t nb) {
+  if (!c.p_value) {
+    return c.pairing == stats::pairing::lockstep
+               ? fmt::format("no test: {} process set{} (the sets' spread is not known)", c.units, c.units == 1 ? "" : "s")
+               : fmt::format("no test: {} vs {} processes (their spread is not known)", nb, na);
   }
-  return var > 0 ? std::max(3, stats::processes_needed(var, var, std::max(threshold, 0.01), s.alpha, 0.8, 100)) : 3;
+  const bool trimmed = c.trimmed > 0;
+  switch (c.pairing) {
+  case stats::pairing::lockstep:
+    return fmt::format("t across {} process set{} of the 20%-trimmed mean of each set's cycle log ratios", c.units,
+                       c.units == 1 ? "" : "s");
+  case stats::pairing::rounds:
+    return trimmed ? fmt::format("Yuen's 20%-trimmed t on {} rounds' paired log differences", c.units)
+                   : fmt::format("paired t on {} rounds' log differences", c.units);
+  case stats::pairing::independent:
+    return fmt::format("{} on log process estimates ({} vs {} processes)",
+                       trimmed ? "Yuen's 20%-trimmed t" : "Welch's t", nb, na);
+  }
+  return "?";
+}
+
+std::string outlier_words(const stats::outlier& o, stats::pairing p) {
+  if (o.side == 2 && p == stats::pairing::lockstep) {
+    return fmt::format("set {}: {} of {} cycles beyond the robust fences (turns that straddled a slow episode)",
+                       o.round, o.count, o.of);
+  }
+  if (o.side == 2) {
+    return fmt::format("round {}: its difference {:+.1f}% from the rounds' median (one of its processes ran "
+                       "through a slow episode)",
+                       o.round, 100.0 * o.deviation);
+  }
+  return fmt::format("{} process{}: {:+.1f}% from its side's median, beyond the robust fences (a slow episode)",
+                     o.side == 0 ? "candidate" : "baseline",
+                     o.round > 0 ? fmt::format(" of round {}", o.round) : std::string(), 100.0 * o.deviation);
 }
 
 // For a tail quantile, whether the samples as a whole moved significantly the other way from the change
 // (the candidate's forwards faster while its p99 rose, or the reverse).
-bool tail_disagrees(const change& r, metric m, double alpha, bool worse) {
+bool tail_disagrees(const record::comparison& r, metric m, double alpha, bool worse) {
   if (m != metric::p90 && m != metric::p99) {
     return false;
   }
-  const bool samples_slower = r.z > 0;
-  return r.p_value < alpha && samples_slower != worse;
+  const bool samples_slower = r.z_samples > 0;
+  return r.p_value_samples < alpha && samples_slower != worse;
+}
+
+void decide(record::comparison& r, const stats::group_comparison& c, metric m, const settings& s) {
+  const double delta = r.ratio - 1.0;
+  const bool worse = higher_is_better(m) ? delta < -s.threshold : delta > s.threshold;
+  const bool better = higher_is_better(m) ? delta > s.threshold : delta < -s.threshold;
+  if (!r.p_value) {
+    r.verdict = record::verdict::inconclusive;
+    r.runs_needed = units_needed(c, s.threshold, s);
+    const bool sets = c.pairing == stats::pairing::lockstep;
+    r.note = sets ? fmt::format("inconclusive: {} process set{}, at least {} needed to tell a change from process luck",
+                                c.units, c.units == 1 ? "" : "s", r.runs_needed)
+                  : fmt::format("inconclusive: {} vs {} run{} a side, at least {} needed to tell a change from "
+                                "process luck",
+                                r.processes_baseline, r.processes_candidate,
+                                std::max(r.processes_baseline, r.processes_candidate) == 1 ? "" : "s", r.runs_needed);
+  } else if (!r.enough_samples) {
+    r.verdict = record::verdict::too_few_samples;
+    r.significant = false; // nothing can be said
+    r.note = fmt::format("{} vs {} samples: the test cannot reach alpha {} with so few, whatever the difference; "
+                         "raise --iters",
+                         r.samples_baseline, r.samples_candidate, s.alpha);
+  } else if (r.significant && (worse || better) && tail_disagrees(r, m, s.alpha, worse)) {
+    // A p99 that rose while the whole distribution moved faster is noise in the tail, not a regression.
+    r.verdict = record::verdict::unchanged;
+    r.note = fmt::format("{} {} by {:.1f}% but the samples as a whole got {} (Mann-Whitney z = {:+.2f}): counted as "
+                         "unchanged",
+                         name_of(m), delta > 0 ? "rose" : "fell", 100 * std::abs(delta),
+                         r.z_samples > 0 ? "slower" : "faster", r.z_samples);
+  } else if (r.significant && (worse || better)) {
+    r.verdict = worse ? record::verdict::worse : record::verdict::better;
+  } else {
+    r.verdict = record::verdict::unchanged;
+    if (r.significant) {
+      r.note = fmt::format("significant but within the {:.1f}% threshold", 100.0 * s.threshold);
+    }
+  }
 }
 
 } // namespace
 
-change compare_samples(const sample_groups& baseline, const sample_groups& candidate, std::int64_t batch, metric m,
-                       const settings& s) {
+record::comparison compare_samples(const sample_groups& baseline, const sample_groups& candidate,
+                                   std::int64_t batch, metric m, const settings& s) {
   const auto base = pooled(baseline);
   const auto cand = pooled(candidate);
-  change r;
-  r.n_baseline = base.size();
-  r.n_candidate = cand.size();
-  const auto test = stats::mann_whitney_u(cand, base); // throws on an empty side
-  r.baseline_value = metric_value(base, batch, m);
-  r.candidate_value = metric_value(cand, batch, m);
-  r.ratio = r.candidate_value / r.baseline_value;
-  r.p_value = test.p_value;
-  r.z = test.z;
-  r.enough_samples = stats::enough_samples_for(r.n_baseline, r.n_candidate, s.alpha);
+  record::comparison r;
+  r.metric = std::string(name_of(m));
+  r.samples_baseline = base.size();
+  r.samples_candidate = cand.size();
+  const auto mw = stats::mann_whitney_u(cand, base); // throws on an empty side
+  r.p_value_samples = mw.p_value;
+  r.z_samples = mw.z;
+  r.enough_samples = stats::enough_samples_for(base.size(), cand.size(), s.alpha);
   const auto base_groups = process_groups(baseline, batch, m);
   const auto cand_groups = process_groups(candidate, batch, m);
-  r.samples_only = std::min(base_groups.size(), cand_groups.size()) < 2;
+  r.processes_baseline = static_cast<int>(base_groups.size());
+  r.processes_candidate = static_cast<int>(cand_groups.size());
   stats::process_test_options o;
   o.alpha = s.alpha;
   o.confidence = s.confidence;
   o.resamples = s.resamples;
   o.seed = s.seed ^ static_cast<std::uint64_t>(batch);
   const auto c = stats::compare_groups(cand_groups, base_groups, o);
-  const bool by_estimate = m == metric::median || m == metric::throughput;
-  if (by_estimate) {
-    const double base_estimate = stats::estimate_group(base_groups, {.alpha = s.alpha, .confidence = s.confidence,
-                                                                     .power = 0.8, .resamples = 1, .seed = 0})
-                                     .estimate;
-    const double cand_estimate = base_estimate * c.ratio;
-    const bool throughput = m == metric::throughput;
-    r.baseline_value = throughput ? static_cast<double>(batch) * 1e9 / base_estimate : base_estimate;
-    r.candidate_value = throughput ? static_cast<double>(batch) * 1e9 / cand_estimate : cand_estimate;
-    r.ratio = throughput ? 1.0 / c.ratio : c.ratio;
-    // Throughput is batch / time: its ratio is the inverse of the times' ratio.
+  r.design = c.pairing == stats::pairing::lockstep ? (s.duet ? record::design::duet : record::design::lockstep)
+             : c.pairing == stats::pairing::rounds ? record::design::rounds
+                                                   : record::design::independent;
+  r.test = test_words(c, cand_groups.size(), base_groups.size());
+  r.units = static_cast<int>(c.units);
+  for (const auto& out : c.outliers) {
+    r.outliers.push_back(outlier_words(out, c.pairing));
+  }
+  // The central values the ratio is of: for the median and throughput, the baseline's processes' mean estimate
+  // and the candidate's at the test's ratio; for p90 and p99, the mean of the processes' own metric.
+  double base_value = 0;
+  for (const auto& g : base_groups) {
+    base_value += m == metric::median || m == metric::throughput ? stats::process_estimate(g) : g.samples.front();
+  }
+  base_value /= static_cast<double>(base_groups.size());
+  const double time_ratio = c.ratio; // candidate / baseline time, or of the tail metric
+  const bool throughput = m == metric::throughput;
+  r.baseline_value = throughput ? static_cast<double>(batch) * 1e9 / base_value : base_value;
+  r.candidate_value = throughput ? r.baseline_value / time_ratio : base_value * time_ratio;
+  // Throughput is batch / time: its ratio is the inverse of the times' ratio.
+  r.ratio = throughput ? 1.0 / time_ratio : time_ratio;
+  r.speedup = 1.0 / time_ratio;
+  if (c.p_value) {
     r.ratio_low = throughput ? 1.0 / c.ci_high : c.ci_low;
     r.ratio_high = throughput ? 1.0 / c.ci_low : c.ci_high;
-  } else if (!r.samples_only) {
-    r.ratio = c.ratio;
-    r.ratio_low = c.ci_low;
-    r.ratio_high = c.ci_high;
+    r.speedup_low = 1.0 / c.ci_high;
+    r.speedup_high = 1.0 / c.ci_low;
   }
-  r.runs_p_value = c.p_value;
-  r.paired = c.paired;
+  r.p_value = c.p_value;
   r.mde = c.mde;
-  if (c.p_value) {
-    r.runs_z = c.ratio > 1.0 ? 1.0 : -1.0; // the candidate's processes slower (> 0) or faster
-  }
   r.significant = c.significant;
-
-  const double delta = r.ratio - 1.0;
-  const bool higher_better = higher_is_better(m);
-  const bool worse = higher_better ? delta < -s.threshold : delta > s.threshold;
-  const bool better = higher_better ? delta > s.threshold : delta < -s.threshold;
-  if (r.samples_only) {
-    r.verdict = verdict::inconclusive;
-    r.runs_needed = runs_needed(base_groups, cand_groups, s.threshold, s);
-    r.note = fmt::format("inconclusive: {} vs {} run{} a side, at least {} needed to tell a change from process luck",
-                         base_groups.size(), cand_groups.size(),
-                         std::max(base_groups.size(), cand_groups.size()) == 1 ? "" : "s", r.runs_needed);
-  } else if (!r.enough_samples) {
-    r.verdict = verdict::too_few_samples;
-    r.significant = false; // nothing can be said
-    r.note = fmt::format("{} vs {} samples: the test cannot reach alpha {} with so few, whatever the difference; "
-                         "raise --iters",
-                         r.n_baseline, r.n_candidate, s.alpha);
-  } else if (r.significant && (worse || better) && tail_disagrees(r, m, s.alpha, worse)) {
-    // A p99 that rose while the whole distribution moved faster is noise in the tail, not a regression.
-    r.verdict = verdict::unchanged;
-    r.note = fmt::format("{} {} by {:.1f}% but the samples as a whole got {} (Mann-Whitney z = {:+.2f}): counted as "
-                         "unchanged",
-                         name_of(m), delta > 0 ? "rose" : "fell", 100 * std::abs(delta), r.z > 0 ? "slower" : "faster",
-                         r.z);
-  } else if (r.significant && (worse || better)) {
-    r.verdict = worse ? verdict::worse : verdict::better;
-  } else {
-    r.verdict = verdict::unchanged;
-    if (r.significant) {
-      r.note = fmt::format("significant across runs but within the {:.1f}% threshold", 100.0 * s.threshold);
-    }
-  }
+  decide(r, c, m, s);
   return r;
 }
 

@@ -5,9 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "gbench/record/roofline.hpp"
 #include "gbench/stats/drift.hpp"
+#include "gbench/stats/robust.hpp"
 #include "gbench/stats/processes.hpp"
-#include "gbench/peak/roofline.hpp"
 #include "gbench/stats/summary.hpp"
 
 namespace gbench::compare {
@@ -21,6 +22,7 @@ struct pooled_row {
   std::vector<double> profiled_totals;  ///< each repetition's profiled self CPU total, ns
   std::vector<int> repetitions;         ///< of each group
   std::vector<bool> unsteady;           ///< each group's warm-up ended without reaching steady state
+  bool duet = false;                    ///< its windows ran at the same time as the others' (duet)
 };
 
 // The knobs `preset` sets that the report's context calls inert on this host.
@@ -55,21 +57,24 @@ std::vector<std::string> process_flags(const std::vector<stats::process_samples>
                                        const std::vector<double>& estimates, const std::vector<int>& repetitions,
                                        const std::vector<bool>& unsteady) {
   std::vector<std::string> flags;
-  const auto outliers = stats::outlier_processes(estimates);
+  const auto outliers = stats::beyond_fences(estimates);
   const double centre = stats::median(estimates);
   for (std::size_t i = 0; i < group.size(); ++i) {
+    // A lockstep worker is one of a process set; its drift over the run fell on the other workers' turns alike
+    // and cancels in the comparison, so it is not flagged.
+    const std::string unit = fmt::format("{} {}", group[i].lockstep ? "set" : "repetition", repetitions[i]);
     if (outliers[i]) {
-      flags.push_back(fmt::format("repetition {}: an outlier among {} processes ({:+.1f}% from their median)",
-                                  repetitions[i], group.size(), 100.0 * (estimates[i] / centre - 1.0)));
+      flags.push_back(fmt::format("{}: an outlier among {} processes ({:+.1f}% from their median)", unit,
+                                  group.size(), 100.0 * (estimates[i] / centre - 1.0)));
     }
     const auto t = stats::mann_kendall(stats::chunk_medians(group[i].samples, group[i].chunk_size));
-    if (t.flagged()) {
-      flags.push_back(fmt::format("repetition {}: {} {:.1f}% across its run (Mann-Kendall p = {:.2g})", repetitions[i],
+    if (t.flagged() && !group[i].lockstep) {
+      flags.push_back(fmt::format("{}: {} {:.1f}% across its run (Mann-Kendall p = {:.2g})", unit,
                                   t.relative_drift > 0 ? "slowed down" : "sped up", 100.0 * std::abs(t.relative_drift),
                                   t.p_value));
     }
     if (unsteady[i]) {
-      flags.push_back(fmt::format("repetition {}: warm-up did not reach steady state in its time limit", repetitions[i]));
+      flags.push_back(fmt::format("{}: warm-up did not reach steady state in its time limit", unit));
     }
   }
   return flags;
@@ -114,10 +119,9 @@ std::vector<pooled_row> pool(const record::report& r) {
         continue;
       }
       ++row.repetitions;
-      // The processes of one round ran next to each other: the engine pairs them by round.
-      it->groups.push_back({std::vector<double>(b.samples_ns.begin(), b.samples_ns.end()),
-                            static_cast<std::size_t>(std::max<std::int64_t>(0, b.chunk_size)),
-                            static_cast<std::size_t>(std::max(0, run.repetition))});
+      // The processes of one round (or process set) ran next to each other: the engine pairs them.
+      it->groups.push_back(*samples_of(b, run.repetition, run.design != record::design::rounds));
+      it->duet = it->duet || run.design == record::design::duet;
       it->repetitions.push_back(run.repetition);
       it->unsteady.push_back(!b.warmup_steady);
       if (b.profile) {
@@ -139,10 +143,11 @@ void summarize(pooled_row& p, const record::model_info& model) {
     return;
   }
   row.summary_ns = stats::summarize(samples);
-  const double seconds = row.summary_ns.median * 1e-9;
-  row.throughput = static_cast<double>(row.batch) / seconds;
-  row.gflops = model.flops_per_sample * static_cast<double>(row.batch) / seconds * 1e-9;
-  row.weight_gbps = static_cast<double>(model.weight_bytes) / seconds * 1e-9;
+  const auto x = record::rates_at(row.summary_ns.median, row.batch, model.flops_per_sample,
+                                  static_cast<double>(model.weight_bytes));
+  row.throughput = x.throughput;
+  row.gflops = x.gflops;
+  row.weight_gbps = x.weight_gbps;
   if (!p.profiled_totals.empty()) {
     row.profiled_total_ns = stats::median(p.profiled_totals);
   }
@@ -177,24 +182,6 @@ bool same_network(const record::model_info& a, const record::model_info& b) {
   return true;
 }
 
-std::string preset_verdict(const change& c) {
-  switch (c.verdict) {
-  case verdict::better:
-    return "faster";
-  case verdict::worse:
-    return "slower";
-  case verdict::unchanged:
-    return c.mde ? fmt::format("no significant difference (would detect >= {:.1f}%)", 100.0 * *c.mde)
-                 : std::string("no significant difference");
-  case verdict::too_few_samples:
-    return "too few samples";
-  case verdict::inconclusive:
-    // Short for the table; why is in the README ("Verdicts") and in compare's note.
-    return fmt::format("inconclusive: too few runs, -r {} or more", c.runs_needed);
-  }
-  return "?";
-}
-
 std::vector<record::preset_comparison> compare_presets(const record::report& r, settings s) {
   s.alpha = r.settings.alpha;
   auto rows = pool(r);
@@ -213,8 +200,8 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
       const auto run = std::find_if(r.runs.begin(), r.runs.end(), [&](const record::preset_run& x) {
         return x.preset.name == p.row.preset && x.model == p.row.model;
       });
-      p.row.roofline = peak::make_roofline(record::spec_of(model), p.row.batch, p.row.gflops, *r.context.peak,
-                                           peak::computes_in_bf16(run->preset, r.context.knobs));
+      p.row.roofline = record::make_roofline(record::spec_of(model), p.row.batch, p.row.gflops, *r.context.peak,
+                                           record::computes_in_bf16(run->preset, r.context.knobs));
     }
   }
   // Several forms of one network (eager against compiled: the same inputs and outputs): each against the first
@@ -238,17 +225,12 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
     if (row.is_baseline || base == rows.end() || !row.ok || !base->row.ok) {
       continue;
     }
-    const auto c = compare_samples(base->groups, p.groups, row.batch, metric::median, s);
-    // Speed-up = baseline time / this time: the inverse of the engine's candidate / baseline ratio.
-    row.speedup = c.baseline_value / c.candidate_value;
-    row.ci_low = 1.0 / *c.ratio_high;
-    row.ci_high = 1.0 / *c.ratio_low;
-    row.p_value = c.p_value;
-    row.p_value_runs = c.runs_p_value;
-    row.p_value_processes = c.runs_p_value;
-    row.paired_by_round = c.paired;
-    row.mde = c.mde;
-    row.verdict = preset_verdict(c);
+    auto settings = s;
+    settings.duet = p.duet && base->duet;
+    row.vs_baseline = compare_samples(base->groups, p.groups, row.batch, metric::median, settings);
+    if (row.profiled_total_ns && base->row.profiled_total_ns) {
+      row.profiled_speedup = *base->row.profiled_total_ns / *row.profiled_total_ns;
+    }
   }
   std::vector<record::preset_comparison> out;
   out.reserve(rows.size());

@@ -44,27 +44,78 @@ bool report_diff::inconclusive() const { return count(outcome::inconclusive) > 0
 
 namespace {
 
-std::string key_text(const report::stored_series& s) { return fmt::format("{} @ {}", s.preset, s.batch); }
+// One side's view of a (preset, batch): its processes' samples, how many processes held it, whether all
+// measured it, the first failure's reason.
+struct series {
+  std::string preset;
+  std::int64_t batch = 0;
+  bool ok = true;
+  std::string error;
+  int repetitions = 0;
+  sample_groups groups;
+};
 
-// A series' samples, one group per repetition (process); with `rounds`, the i-th is given round i + 1.
-sample_groups groups_of(const report::stored_series& s, bool rounds) {
-  sample_groups out;
-  std::size_t begin = 0;
-  for (std::size_t i = 0; i < s.repetition_sizes.size(); ++i) {
-    const auto n = s.repetition_sizes[i];
-    out.push_back({std::vector<double>(s.samples_ns.begin() + static_cast<std::ptrdiff_t>(begin),
-                                       s.samples_ns.begin() + static_cast<std::ptrdiff_t>(begin + n)),
-                   i < s.chunk_sizes.size() ? s.chunk_sizes[i] : 0, rounds ? i + 1 : 0});
-    begin += n;
+void fail(series& s, const std::string& error) {
+  if (s.ok) {
+    s.ok = false;
+    s.error = error.empty() ? std::string("failed (no reason recorded)") : error;
   }
-  return out;
 }
 
-std::string about(const report::stored_report& r) {
+series& find_or_add(std::vector<series>& all, const std::string& preset, std::int64_t batch) {
+  const auto it = std::find_if(all.begin(), all.end(), [&](const series& s) { return s.preset == preset && s.batch == batch; });
+  if (it != all.end()) {
+    return *it;
+  }
+  all.push_back({preset, batch, true, {}, 0, {}});
+  return all.back();
+}
+
+// Every (preset, batch) of a report in order of first appearance, each process's samples given its position
+// among that series' processes as its round when the comparison pairs (`rounds`), else none.
+std::vector<series> series_of(const record::report& r, bool rounds, bool cycles) {
+  std::vector<series> all;
+  for (const auto& run : r.runs) {
+    std::vector<std::int64_t> seen;
+    for (const auto& b : run.batches) {
+      seen.push_back(b.batch);
+      auto& s = find_or_add(all, run.preset.name, b.batch);
+      ++s.repetitions;
+      // Reports of one lockstep session (the builds of one run) ran side by side: their workers pair by process
+      // set and cycle. Otherwise, with --paired, the i-th process of each side is paired with the i-th of the other
+      // (the rounds scripts/ci-regression ran); else not at all.
+      const bool lockstep = cycles && run.design != record::design::rounds;
+      if (const auto g = samples_of(b, lockstep ? run.repetition : rounds ? s.repetitions : 0, lockstep)) {
+        s.groups.push_back(*g);
+      } else {
+        fail(s, b.error.empty() ? run.error : b.error);
+      }
+    }
+    // A process that died records no result for the batches it did not reach: they failed with it.
+    for (const auto batch : run.ok ? std::vector<std::int64_t>{} : r.settings.batches) {
+      if (std::find(seen.begin(), seen.end(), batch) == seen.end()) {
+        auto& s = find_or_add(all, run.preset.name, batch);
+        ++s.repetitions;
+        fail(s, run.error);
+      }
+    }
+  }
+  return all;
+}
+
+const series* find(const std::vector<series>& all, const series& like) {
+  const auto it = std::find_if(all.begin(), all.end(),
+                               [&](const series& s) { return s.preset == like.preset && s.batch == like.batch; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+std::string key_text(const series& s) { return fmt::format("{} @ {}", s.preset, s.batch); }
+
+std::string about(const stored_report& r) {
   const auto text = [](const std::string& s) { return s.empty() ? std::string("?") : s; };
   const auto& c = r.report.context;
   std::string libtorch = "?";
-  for (const auto& [key, value] : r.facts) {
+  for (const auto& [key, value] : facts_of(r.report)) {
     if (key == "libtorch.version") {
       libtorch = value;
     }
@@ -74,12 +125,29 @@ std::string about(const report::stored_report& r) {
                      text(c.host.arch), libtorch);
 }
 
-diff_row diff_series(const report::stored_series& base, const report::stored_series& cand, const diff_options& o) {
+outcome outcome_of(record::verdict v) {
+  switch (v) {
+  case record::verdict::worse:
+    return outcome::regression;
+  case record::verdict::better:
+    return outcome::improvement;
+  case record::verdict::unchanged:
+    return outcome::unchanged;
+  case record::verdict::too_few_samples:
+    return outcome::too_few_samples;
+  case record::verdict::inconclusive:
+    return outcome::inconclusive;
+  }
+  return outcome::unchanged;
+}
+
+void add_note(diff_row& row, const std::string& note) { row.note = row.note.empty() ? note : row.note + "; " + note; }
+
+diff_row diff_series(const series& base, const series& cand, const std::vector<std::string>& command,
+                     const diff_options& o) {
   diff_row row;
   row.preset = base.preset;
   row.batch = base.batch;
-  row.n_baseline = base.samples_ns.size();
-  row.n_candidate = cand.samples_ns.size();
   row.repetitions_baseline = base.repetitions;
   row.repetitions_candidate = cand.repetitions;
   if (!base.ok || !cand.ok) {
@@ -95,47 +163,28 @@ diff_row diff_series(const report::stored_series& base, const report::stored_ser
     }
     return row;
   }
-  static_cast<change&>(row) =
-      compare_samples(groups_of(base, o.paired), groups_of(cand, o.paired), base.batch, o.what, o);
-  row.measured = true;
-  switch (row.verdict) {
-  case verdict::worse:
-    row.result = outcome::regression;
-    break;
-  case verdict::better:
-    row.result = outcome::improvement;
-    break;
-  case verdict::unchanged:
-    row.result = outcome::unchanged;
-    break;
-  case verdict::too_few_samples:
-    row.result = outcome::too_few_samples;
-    break;
-  case verdict::inconclusive: {
-    row.result = outcome::inconclusive;
-    const auto& cmd = cand.command_line.empty() ? base.command_line : cand.command_line;
-    row.decide_command = cmd.empty() ? fmt::format("scripts/ci-regression --rounds {}", row.runs_needed)
-                                     : fmt::format("{} -r {} (each side), or scripts/ci-regression --rounds {}",
-                                                   fmt::join(cmd, " "), row.runs_needed, row.runs_needed);
-    row.note += "; measure again: " + row.decide_command;
-    break;
+  const auto& c = row.comparison.emplace(compare_samples(base.groups, cand.groups, base.batch, o.what, o));
+  row.result = outcome_of(c.verdict);
+  add_note(row, c.note);
+  if (row.result == outcome::inconclusive) {
+    row.decide_command = command.empty() ? fmt::format("scripts/ci-regression --rounds {}", c.runs_needed)
+                                         : fmt::format("{} -r {} (each side), or scripts/ci-regression --rounds {}",
+                                                       fmt::join(command, " "), c.runs_needed, c.runs_needed);
+    add_note(row, "measure again: " + row.decide_command);
   }
+  if (row.result == outcome::unchanged && c.note.empty() && c.mde) {
+    add_note(row, fmt::format("would detect >= {:.1f}%", 100.0 * *c.mde));
   }
-  if (row.result == outcome::unchanged && row.note.empty() && row.mde) {
-    row.note = fmt::format("would detect >= {:.1f}%", 100.0 * *row.mde);
-  }
-  if (o.paired && !row.paired && row.runs_p_value) {
-    const auto unpaired = fmt::format("not paired ({} vs {} runs; --paired needs as many a side): Welch's t instead",
-                                      row.repetitions_baseline, row.repetitions_candidate);
-    row.note = row.note.empty() ? unpaired : row.note + "; " + unpaired;
+  if (o.paired && c.design == record::design::independent && c.p_value) {
+    add_note(row, fmt::format("not paired ({} vs {} runs; --paired needs as many a side): an unpaired test instead",
+                              row.repetitions_baseline, row.repetitions_candidate));
   }
   return row;
 }
 
 } // namespace
 
-report_diff diff_reports(const report::stored_report& baseline, const report::stored_report& candidate,
-                         const diff_options& options) {
+report_diff diff_reports(const stored_report& baseline, const stored_report& candidate, const diff_options& options) {
   check(options);
   report_diff r;
   r.options = options;
@@ -144,7 +193,7 @@ report_diff diff_reports(const report::stored_report& baseline, const report::st
   r.baseline_about = about(baseline);
   r.candidate_about = about(candidate);
   r.model_name = baseline.report.model.name.empty() ? std::string("?") : baseline.report.model.name;
-  r.differences = report::differing_facts(baseline, candidate);
+  r.differences = differing_facts(baseline.report, candidate.report);
   if (!r.differences.empty() && !options.allow_mismatch) {
     std::vector<std::string> parts;
     for (const auto& d : r.differences) {
@@ -154,15 +203,22 @@ report_diff diff_reports(const report::stored_report& baseline, const report::st
                                      "pass --allow-mismatch to compare them anyway",
                                      baseline.name, candidate.name, fmt::join(parts, "; ")));
   }
-  for (const auto& b : baseline.series) {
-    if (const auto* c = candidate.find(b.preset, b.batch)) {
-      r.rows.push_back(diff_series(b, *c, options));
+  // Only the builds of one lockstep run share a session: their cycles ran side by side.
+  const auto& session = baseline.report.context.session;
+  const bool same_session = !session.empty() && session == candidate.report.context.session;
+  const auto base = series_of(baseline.report, options.paired, same_session);
+  const auto cand = series_of(candidate.report, options.paired, same_session);
+  const auto& command =
+      candidate.report.context.command_line.empty() ? baseline.report.context.command_line : candidate.report.context.command_line;
+  for (const auto& b : base) {
+    if (const auto* c = find(cand, b)) {
+      r.rows.push_back(diff_series(b, *c, command, options));
     } else {
       r.only_in_baseline.push_back(key_text(b));
     }
   }
-  for (const auto& c : candidate.series) {
-    if (baseline.find(c.preset, c.batch) == nullptr) {
+  for (const auto& c : cand) {
+    if (find(base, c) == nullptr) {
       r.only_in_candidate.push_back(key_text(c));
     }
   }
@@ -174,8 +230,8 @@ report_diff diff_reports(const report::stored_report& baseline, const report::st
   }
   std::vector<double> ratios;
   for (const auto& row : r.rows) {
-    if (row.measured) {
-      ratios.push_back(row.ratio);
+    if (row.comparison) {
+      ratios.push_back(row.comparison->ratio);
     }
   }
   if (!ratios.empty()) {
@@ -189,7 +245,7 @@ nlohmann::json to_json(const report_diff& d) {
   const auto or_null = [](const std::optional<double>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
   nlohmann::json j;
   j["schema"] = "graviton-bench-comparison";
-  j["schema_version"] = 1;
+  j["schema_version"] = 2;
   j["baseline"] = {{"file", d.baseline_name}, {"about", d.baseline_about}};
   j["candidate"] = {{"file", d.candidate_name}, {"about", d.candidate_about}};
   j["model"] = d.model_name;
@@ -210,31 +266,15 @@ nlohmann::json to_json(const report_diff& d) {
     nlohmann::json x{{"preset", row.preset},
                      {"batch", row.batch},
                      {"verdict", name_of(row.result)},
-                     {"measured", row.measured},
-                     {"samples_baseline", row.n_baseline},
-                     {"samples_candidate", row.n_candidate},
+                     {"measured", row.measured()},
                      {"repetitions_baseline", row.repetitions_baseline},
                      {"repetitions_candidate", row.repetitions_candidate},
                      {"note", row.note}};
     if (row.result == outcome::inconclusive) {
-      x["runs_needed"] = row.runs_needed;
       x["decide_command"] = row.decide_command;
     }
-    if (row.measured) {
-      x["baseline"] = row.baseline_value;
-      x["candidate"] = row.candidate_value;
-      x["ratio"] = row.ratio;
-      x["change"] = row.ratio - 1;
-      x["ratio_low"] = or_null(row.ratio_low);
-      x["ratio_high"] = or_null(row.ratio_high);
-      x["p_value"] = row.p_value;
-      x["z"] = row.z;
-      x["runs_p_value"] = or_null(row.runs_p_value);
-      x["runs_z"] = or_null(row.runs_z);
-      x["paired"] = row.paired;
-      x["minimal_detectable_effect"] = or_null(row.mde);
-      x["significant"] = row.significant;
-      x["enough_samples"] = row.enough_samples;
+    if (row.comparison) {
+      x["comparison"] = record::to_json(*row.comparison);
     }
     j["rows"].push_back(std::move(x));
   }

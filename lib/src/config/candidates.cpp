@@ -22,49 +22,29 @@ std::int64_t whole_number(const nlohmann::ordered_json& v, const std::string& wh
   return v.get<std::int64_t>();
 }
 
-} // namespace
+// A list of values to try: strings, or whole numbers kept as their text.
+std::vector<std::string> value_list(const nlohmann::ordered_json& j, const std::string& where, const std::string& what) {
+  std::vector<std::string> values;
+  for (const auto& v : j) {
+    if (v.is_string()) {
+      values.push_back(v.get<std::string>());
+    } else if (v.is_number_integer()) {
+      values.push_back(std::to_string(v.get<std::int64_t>()));
+    } else {
+      throw input_error(
+          fmt::format("{}candidates of {} must be strings or whole numbers, got {}", where, what, v.dump()));
+    }
+  }
+  if (values.empty()) {
+    throw input_error(
+        fmt::format("{}candidates of {} is an empty list; list values to try, or remove the key", where, what));
+  }
+  return values;
+}
 
-candidates parse_candidates(const nlohmann::ordered_json& j, const std::string& where, const std::string& what) {
-  candidates c;
-  if (j.is_array()) {
-    for (const auto& v : j) {
-      if (v.is_string()) {
-        c.values.push_back(v.get<std::string>());
-      } else if (v.is_number_integer()) {
-        c.values.push_back(std::to_string(v.get<std::int64_t>()));
-      } else {
-        throw input_error(
-            fmt::format("{}candidates of {} must be strings or whole numbers, got {}", where, what, v.dump()));
-      }
-    }
-    if (c.values.empty()) {
-      throw input_error(
-          fmt::format("{}candidates of {} is an empty list; list values to try, or remove the key", where, what));
-    }
-    return c;
-  }
-  if (!j.is_object()) {
-    throw input_error(fmt::format("{}candidates of {} must be a list of values or a range "
-                                  "{{\"from\": 8, \"to\": 2048, \"step\": \"x2\"}}",
-                                  where, what));
-  }
-  for (const auto& [key, value] : j.items()) {
-    if (key != "from" && key != "to" && key != "step") {
-      throw input_error(
-          fmt::format("{}unknown key '{}' in the candidates of {}; expected from, to, step", where, key, what));
-    }
-  }
-  if (!j.contains("from") || !j.contains("to")) {
-    throw input_error(fmt::format("{}the candidate range of {} needs 'from' and 'to'", where, what));
-  }
-  candidate_range r;
-  r.from = whole_number(j["from"], where, what, "from");
-  if (j["to"].is_string() && j["to"] == "cores") {
-    r.to_cores = true;
-  } else {
-    r.to = whole_number(j["to"], where, what, "to");
-  }
-  const auto& step = j.contains("step") ? j["step"] : nlohmann::ordered_json(1);
+// "step": "x2" multiplies (r.factor), a positive whole number adds (r.increment).
+void read_step(const nlohmann::ordered_json& step, const std::string& where, const std::string& what,
+               candidate_range& r) {
   if (step.is_string() && step.get<std::string>().size() > 1 &&
       (step.get<std::string>()[0] == 'x' || step.get<std::string>()[0] == '*')) {
     const std::string text = step.get<std::string>().substr(1);
@@ -88,6 +68,10 @@ candidates parse_candidates(const nlohmann::ordered_json& j, const std::string& 
     throw input_error(fmt::format("{}step {} of {}: give a positive whole number to add, or \"x2\" to double", where,
                                   step.dump(), what));
   }
+}
+
+// A range that cannot be searched: multiplying from 0 or below, ending before it starts, or too long.
+void check_range(const candidate_range& r, const std::string& where, const std::string& what) {
   if (r.factor > 1 && r.from <= 0) {
     throw input_error(fmt::format("{}a multiplying range of {} must start above 0, got from {}", where, what, r.from));
   }
@@ -103,7 +87,45 @@ candidates parse_candidates(const nlohmann::ordered_json& j, const std::string& 
     throw input_error(fmt::format("{}the candidate range of {} has more than {} values; use a larger step or \"x2\"",
                                   where, what, max_range_values));
   }
-  c.range = r;
+}
+
+// {"from": N, "to": M | "cores", "step": "x2" | K}.
+candidate_range parse_range(const nlohmann::ordered_json& j, const std::string& where, const std::string& what) {
+  for (const auto& [key, value] : j.items()) {
+    if (key != "from" && key != "to" && key != "step") {
+      throw input_error(
+          fmt::format("{}unknown key '{}' in the candidates of {}; expected from, to, step", where, key, what));
+    }
+  }
+  if (!j.contains("from") || !j.contains("to")) {
+    throw input_error(fmt::format("{}the candidate range of {} needs 'from' and 'to'", where, what));
+  }
+  candidate_range r;
+  r.from = whole_number(j["from"], where, what, "from");
+  if (j["to"].is_string() && j["to"] == "cores") {
+    r.to_cores = true;
+  } else {
+    r.to = whole_number(j["to"], where, what, "to");
+  }
+  read_step(j.contains("step") ? j["step"] : nlohmann::ordered_json(1), where, what, r);
+  check_range(r, where, what);
+  return r;
+}
+
+} // namespace
+
+candidates parse_candidates(const nlohmann::ordered_json& j, const std::string& where, const std::string& what) {
+  candidates c;
+  if (j.is_array()) {
+    c.values = value_list(j, where, what);
+    return c;
+  }
+  if (!j.is_object()) {
+    throw input_error(fmt::format("{}candidates of {} must be a list of values or a range "
+                                  "{{\"from\": 8, \"to\": 2048, \"step\": \"x2\"}}",
+                                  where, what));
+  }
+  c.range = parse_range(j, where, what);
   return c;
 }
 

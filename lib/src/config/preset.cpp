@@ -10,7 +10,7 @@
 
 #include "gbench/config/json_file.hpp"
 #include "gbench/error.hpp"
-#include "gbench/run/allocator.hpp"
+#include "gbench/host/allocator.hpp"
 #include "gbench/util/json_text.hpp"
 
 namespace gbench::config {
@@ -236,9 +236,9 @@ void check_setting_value(const std::string& origin, const std::string& name, con
       throw input_error(fmt::format("{}threads {} is not a valid value; expected a whole number from 1", origin, value));
     }
   } else if (name == "allocator") {
-    if (run::find_allocator(value) == nullptr) {
+    if (host::find_allocator(value) == nullptr) {
       throw input_error(fmt::format("{}allocator {} is not a valid value; expected one of {}", origin, value,
-                                    fmt::join(run::allocator_names(), ", ")));
+                                    fmt::join(host::allocator_names(), ", ")));
     }
   } else if (name == "weights_dtype") {
     if (std::find(weights_dtypes().begin(), weights_dtypes().end(), value) == weights_dtypes().end()) {
@@ -436,7 +436,7 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
       const std::string line = doc.where(doc.line_of_key("allocator", from));
       if (!v.is_string()) {
         throw input_error(fmt::format("{}{}: allocator must be a string, one of {}", line, what,
-                                      fmt::join(run::allocator_names(), ", ")));
+                                      fmt::join(host::allocator_names(), ", ")));
       }
       check_setting_value(fmt::format("{}{}: ", line, what), "allocator", v.get<std::string>());
       p.settings.allocator = v.get<std::string>();

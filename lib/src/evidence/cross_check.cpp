@@ -20,7 +20,7 @@ std::string math_name(const std::string& math) {
   return math.empty() ? std::string("unobserved") : math;
 }
 
-std::string place(const layer_route& r, const std::string& blas) {
+std::string place(const record::layer_route& r, const std::string& blas) {
   if (r.backend == "blas") {
     return blas_display_name(blas);
   }
@@ -76,7 +76,7 @@ std::string change_of(const std::string& what, const std::vector<std::string>& b
   return fmt::format("{} {}", what, fmt::join(items, ", "));
 }
 
-const std::vector<layer_route>& routes_of(const record::batch_evidence& e) { return e.routes; }
+const std::vector<record::layer_route>& routes_of(const record::batch_evidence& e) { return e.routes; }
 
 const std::vector<record::batch_evidence>& batches_of(const record::preset_run& r) {
   static const std::vector<record::batch_evidence> none;
@@ -114,9 +114,9 @@ std::int64_t huge_page_growth(const record::preset_run& r) {
 std::string bf16_effect(const record::preset_run& r, const record::preset_run* baseline) {
   int bf16_layers = 0;
   int layers = 0;
-  const layer_route* example = nullptr;
-  const layer_route* emulated = nullptr;
-  std::vector<layer_route> all;
+  const record::layer_route* example = nullptr;
+  const record::layer_route* emulated = nullptr;
+  std::vector<record::layer_route> all;
   for (const auto& e : batches_of(r)) {
     for (const auto& route : routes_of(e)) {
       all.push_back(route);
@@ -147,7 +147,7 @@ std::string bf16_effect(const record::preset_run& r, const record::preset_run* b
     return fmt::format("bf16 math: emulated on this host, no bf16 kernel ran ({})", emulated->math_basis);
   }
   // The most telling layer: one that was allowed bf16, else one on oneDNN, else any.
-  const layer_route* shown = nullptr;
+  const record::layer_route* shown = nullptr;
   for (const auto& route : all) {
     if (!route.fpmath.empty() && shown == nullptr) {
       shown = &route;
@@ -196,14 +196,14 @@ std::string weights_effect(const record::preset_run& r, const std::string& asked
 
 } // namespace
 
-std::string expected_precision(const std::vector<layer_route>& routes) {
+std::string expected_precision(const std::vector<record::layer_route>& routes) {
   // The coarsest math any layer used sets the error's level: int4, then int8, then bf16.
   for (const char* level : {"int4", "int8"}) {
-    if (std::any_of(routes.begin(), routes.end(), [&](const layer_route& r) { return r.math == level; })) {
+    if (std::any_of(routes.begin(), routes.end(), [&](const record::layer_route& r) { return r.math == level; })) {
       return level;
     }
   }
-  const bool bf16 = std::any_of(routes.begin(), routes.end(), [](const layer_route& r) {
+  const bool bf16 = std::any_of(routes.begin(), routes.end(), [](const record::layer_route& r) {
     return r.math == "bf16" || r.src_dtype == "bf16" || r.wei_dtype == "bf16";
   });
   return bf16 ? "bf16" : "fp32";
@@ -260,7 +260,7 @@ std::pair<std::string, std::string> model_file_precision(const record::batch_evi
 
 } // namespace
 
-std::string contradiction(const std::vector<layer_route>& routes, double max_rel_error,
+std::string contradiction(const std::vector<record::layer_route>& routes, double max_rel_error,
                           std::optional<double> baseline_max_rel_error) {
   const auto expected = expected_precision(routes);
   std::string why;
@@ -286,7 +286,7 @@ std::string blas_display_name(const std::string& blas) {
   return blas.empty() ? std::string("BLAS") : blas;
 }
 
-std::string attribution(const std::vector<layer_route>& routes, const std::vector<layer_route>& baseline,
+std::string attribution(const std::vector<record::layer_route>& routes, const std::vector<record::layer_route>& baseline,
                         const std::string& blas) {
   if (routes.empty() || routes.size() != baseline.size()) {
     return {};
@@ -304,7 +304,7 @@ std::string attribution(const std::vector<layer_route>& routes, const std::vecto
   return fmt::format("{}; {}", change_of("backend", where_before, where_after), change_of("math", math_before, math_after));
 }
 
-std::string describe_route(const layer_route& r, const std::string& blas) {
+std::string describe_route(const record::layer_route& r, const std::string& blas) {
   const std::string slow = r.reference ? "; REFERENCE KERNEL (slow path)" : "";
   if (r.math_basis == fmt::format("{} data", r.math) && slow.empty()) {
     return fmt::format("{}->{} {}, {}", r.in_features, r.out_features, place(r, blas), math_name(r.math));

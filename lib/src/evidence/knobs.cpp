@@ -22,11 +22,11 @@ bool cpu_has_bf16_instructions(const host::host_info& host) {
   return host.has_feature("avx512_bf16") || host.has_feature("amx_bf16") || host.has_feature("avx_ne_convert");
 }
 
-std::vector<knob_verdict> assess_knobs(const host::host_info& host, const backend::libtorch_info& torch) {
+std::vector<record::knob_verdict> assess_knobs(const host::host_info& host, const backend::libtorch_info& torch) {
   const bool aarch64 = host.arch == "aarch64";
   const bool acl_path = aarch64 && torch.acl && torch.mkldnn;
   const bool bf16 = cpu_has_onednn_bf16(host);
-  std::vector<knob_verdict> out;
+  std::vector<record::knob_verdict> out;
 
   // Fast-math: acts only where the model's fp32 linear reaches oneDNN, and only with bf16 hardware.
   std::string fpmath_reason;

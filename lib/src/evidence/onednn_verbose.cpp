@@ -241,7 +241,7 @@ bool is_quantized_operator(const std::string& op) {
 
 // A quantized layer that no oneDNN execution served: its operator ran on the engine or kernel of the process
 // (FBGEMM or QNNPACK for quantized::linear_dynamic, ATen's own int8 kernel, KleidiAI, a reference kernel).
-void quantized_route(layer_route& r, const std::string& op, const route_facts& facts) {
+void quantized_route(record::layer_route& r, const std::string& op, const route_facts& facts) {
   const bool dynamic = op.starts_with("quantized::");
   const bool int4 = op == "aten::_dyn_quant_matmul_4bit" || op == "aten::_weight_int4pack_mm";
   std::string kernel = facts.weights_kernel;
@@ -405,12 +405,12 @@ kernel_math math_of(const primitive_exec& e, const std::string& onednn_isa) {
   return {dtype, fmt::format("{} data", dtype)};
 }
 
-std::vector<primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs,
+std::vector<record::primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs,
                                                     const std::string& onednn_isa) {
-  std::vector<primitive_summary> out;
+  std::vector<record::primitive_summary> out;
   for (const auto& e : execs) {
     const std::string math = math_of(e, onednn_isa).math;
-    auto it = std::find_if(out.begin(), out.end(), [&](const primitive_summary& s) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const record::primitive_summary& s) {
       return s.kind == e.kind && s.implementation == e.implementation && s.problem == e.problem && s.math == math;
     });
     if (it == out.end()) {
@@ -441,7 +441,7 @@ void set_weights_facts(route_facts& facts, const config::torch_settings& setting
   facts.operand_dtype = bf16_activations ? "bf16" : "f32";
 }
 
-std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
+std::vector<record::layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
                                       const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards,
                                       const route_facts& facts) {
   if (batch < 1) {
@@ -469,7 +469,7 @@ std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, 
                               : facts.weights == "int8"       ? "aten::_weight_int8pack_mm"
                               : facts.weights == "int4"       ? "aten::_dyn_quant_matmul_4bit"
                                                               : "";
-  std::vector<layer_route> routes;
+  std::vector<record::layer_route> routes;
   for (std::size_t index = 0; index < layers.size(); ++index) {
     const auto [in, out] = layers[index];
     const std::string op = ops_per_layer ? facts.ops[index].name : form_op;
@@ -480,7 +480,7 @@ std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, 
         matching.push_back(&e);
       }
     }
-    layer_route r;
+    record::layer_route r;
     r.in_features = in;
     r.out_features = out;
     r.op = op;

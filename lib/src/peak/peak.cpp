@@ -82,8 +82,8 @@ std::string route_between(const std::string& out, const std::string& dtype, cons
   return fmt::format("BLAS ({}: no oneDNN execution)", blas.empty() ? "unknown" : blas);
 }
 
-gemm_figure gemm_from(const nlohmann::json& samples, const std::string& dtype, std::int64_t n) {
-  gemm_figure g;
+record::gemm_figure gemm_from(const nlohmann::json& samples, const std::string& dtype, std::int64_t n) {
+  record::gemm_figure g;
   g.dtype = dtype;
   g.n = n;
   g.samples_ns = samples.get<std::vector<std::int64_t>>();
@@ -139,8 +139,8 @@ std::int64_t last_level_cache_bytes() {
   return best;
 }
 
-figures measure(const request& r, const host::host_info& host, const std::string& executable) {
-  figures f;
+record::peak_figures measure(const request& r, const host::host_info& host, const std::string& executable) {
+  record::peak_figures f;
   f.date = record::rfc3339_now();
   f.hostname = host.hostname;
   f.arch = host.arch;
@@ -246,7 +246,7 @@ input_error unusable_peak_file(const error& e) {
 
 } // namespace
 
-figures read_file(const std::filesystem::path& path) {
+record::peak_figures read_file(const std::filesystem::path& path) {
   const std::string name = path.string();
   // A peak file, or a whole report that holds peak figures: read as a report is, within its limits.
   std::string text;
@@ -255,14 +255,14 @@ figures read_file(const std::filesystem::path& path) {
   } catch (const error& e) {
     throw unusable_peak_file(e);
   }
-  figures f = parse_figures(text, name);
+  record::peak_figures f = parse_figures(text, name);
   f.file = std::filesystem::absolute(path).string();
   f.source = "file";
   return f;
 }
 
-figures parse_figures(const std::string& text, const std::string& name) {
-  figures f;
+record::peak_figures parse_figures(const std::string& text, const std::string& name) {
+  record::peak_figures f;
   try {
     const auto j = record::parse_document(text, name);
     const record::node root(j, name);
@@ -282,13 +282,13 @@ figures parse_figures(const std::string& text, const std::string& name) {
   return f;
 }
 
-std::optional<figures> read_cache(const host::host_info& host, std::string& why) {
+std::optional<record::peak_figures> read_cache(const host::host_info& host, std::string& why) {
   const auto path = cache_file(host);
   if (!std::filesystem::exists(path)) {
     why = fmt::format("no peak figures for this host ({} does not exist)", path.string());
     return std::nullopt;
   }
-  figures f;
+  record::peak_figures f;
   try {
     f = read_file(path);
   } catch (const error& e) {
@@ -304,10 +304,10 @@ std::optional<figures> read_cache(const host::host_info& host, std::string& why)
   return f;
 }
 
-std::string describe(const figures& f) {
+std::string describe(const record::peak_figures& f) {
   std::string out = fmt::format("peak of {} ({}, {} cores), LibTorch {} on {} thread{}, {}\n", f.hostname, f.cpu_model,
                                 f.cores, f.libtorch_version, f.threads, f.threads == 1 ? "" : "s", f.date);
-  const auto gemm = [](const gemm_figure& g) {
+  const auto gemm = [](const record::gemm_figure& g) {
     return fmt::format("{:.1f} GFLOP/s  ({}x{} matmul, median of {}, {})", g.gflops, g.n, g.n, g.samples_ns.size(),
                        g.route);
   };

@@ -10,14 +10,9 @@
 #include <string_view>
 #include <utility>
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
-#include "gbench/error.hpp"
-
 // Every rule here is PyTorch 2.13's (torch/autograd/profiler.py: profile._parse_kineto_results;
-// torch/autograd/profiler_util.py: EventList, FunctionEvent, FunctionEventAvg, _build_table), including
-// the order in which doubles are summed, so that the printed digits agree with Python's.
+// torch/autograd/profiler_util.py: EventList, FunctionEvent, FunctionEventAvg), including the order in which
+// doubles are summed, so that the printed digits agree with Python's. The table's text is table_text.cpp's.
 namespace gbench::profile {
 
 namespace {
@@ -215,64 +210,9 @@ double self_us(const std::vector<node>& nodes, const node& n) {
 
 double percent(double part, double total) { return total == 0 ? 0.0 : part * 100.0 / total; }
 
-// profiler_util._format_time.
-std::string format_time(double us) {
-  if (us >= 1e6) {
-    return fmt::format("{:.3f}s", us / 1e6);
-  }
-  if (us >= 1e3) {
-    return fmt::format("{:.3f}ms", us / 1e3);
-  }
-  return fmt::format("{:.3f}us", us);
-}
-
-// profiler_util._format_time_share; Python asserts the part is 0 too when the total is.
-std::string format_share(double us, double total_us) {
-  return total_us == 0 ? std::string("NaN") : fmt::format("{:.2f}%", us * 100.0 / total_us);
-}
-
-// Python pads and cuts strings by code points, not bytes.
-std::size_t code_points(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
-}
-
-std::string first_code_points(const std::string& s, std::size_t n) {
-  std::size_t seen = 0;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if ((static_cast<unsigned char>(s[i]) & 0xC0U) != 0x80U && seen++ == n) {
-      return s.substr(0, i);
-    }
-  }
-  return s;
-}
-
-std::string right_aligned(const std::string& s, std::size_t width) {
-  const std::size_t n = code_points(s);
-  return n >= width ? s : std::string(width - n, ' ') + s;
-}
-
-std::string shapes_cell(const op_stats& op) { return op.input_shapes.empty() ? std::string("[]") : op.input_shapes; }
-
-// The value that sort_by names, as Python reads it with getattr from a FunctionEventAvg.
-double sort_value(const op_stats& op, const std::string& key) {
-  if (key == "self_cpu_time_total") {
-    return op.self_cpu_us;
-  }
-  if (key == "cpu_time_total") {
-    return op.cpu_total_us;
-  }
-  if (key == "cpu_time") {
-    return op.cpu_avg_us();
-  }
-  return static_cast<double>(op.count);
-}
-
 } // namespace
 
 double op_stats::cpu_avg_us() const { return count == 0 ? 0.0 : cpu_total_us / static_cast<double>(count); }
-
-std::vector<std::string> sort_keys() { return {"self_cpu_time_total", "cpu_time_total", "cpu_time", "count"}; }
 
 table aggregate(const std::vector<event>& events, bool group_by_input_shape) {
   auto nodes = function_events(events);
@@ -301,99 +241,6 @@ table aggregate(const std::vector<event>& events, bool group_by_input_shape) {
     op.cpu_total_percent = op.is_async ? 0.0 : percent(op.cpu_total_us, t.self_cpu_total_us);
   }
   return t;
-}
-
-std::string format_table(const table& t, const std::string& sort_by, int row_limit, bool show_input_shapes) {
-  const auto keys = sort_keys();
-  if (!sort_by.empty() && std::find(keys.begin(), keys.end(), sort_by) == keys.end()) {
-    throw input_error(fmt::format("unknown profile sort key '{}'; expected one of {}", sort_by, fmt::join(keys, ", ")));
-  }
-  if (t.ops.empty()) {
-    return {};
-  }
-  std::vector<const op_stats*> rows;
-  for (const auto& op : t.ops) {
-    rows.push_back(&op);
-  }
-  if (!sort_by.empty()) {
-    // Python's sorted(reverse=True) is stable: equal keys keep the table's order.
-    std::stable_sort(rows.begin(), rows.end(), [&](const op_stats* a, const op_stats* b) {
-      return sort_value(*a, sort_by) > sort_value(*b, sort_by);
-    });
-  }
-
-  constexpr std::size_t max_name_width = 55;
-  constexpr std::size_t max_shapes_width = 80;
-  constexpr std::size_t column_width = 12;
-  std::size_t name_width = 0;
-  std::size_t shapes_width = 0;
-  bool has_shapes = false;
-  for (const auto* op : rows) {
-    name_width = std::max(name_width, code_points(op->name) + 4);
-    shapes_width = std::max(shapes_width, code_points(shapes_cell(*op)) + 4);
-    has_shapes = has_shapes || !op->input_shapes.empty();
-  }
-  name_width = std::min(name_width, max_name_width);
-  shapes_width = std::min(shapes_width, max_shapes_width);
-  has_shapes = has_shapes && show_input_shapes;
-
-  std::vector<std::size_t> widths{name_width};
-  widths.insert(widths.end(), 6, column_width);
-  if (has_shapes) {
-    widths.push_back(shapes_width);
-  }
-  // Every cell, the last one too, is followed by two spaces.
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string out;
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      out += right_aligned(cells[c], widths[c]) + "  ";
-    }
-    return out + "\n";
-  };
-  std::string rule;
-  for (const std::size_t w : widths) {
-    rule += std::string(w, '-') + "  ";
-  }
-  rule += "\n";
-
-  // Python sums in the printed order; summing in the same order keeps the last digit the same.
-  double total = 0;
-  for (const auto* op : rows) {
-    total += op->self_cpu_us;
-  }
-
-  std::vector<std::string> headers{"Name",      "Self CPU %",   "Self CPU", "CPU total %",
-                                   "CPU total", "CPU time avg", "# of Calls"};
-  if (has_shapes) {
-    headers.emplace_back("Input Shapes");
-  }
-  std::string out = rule + line(headers) + rule;
-  int printed = 0;
-  for (const auto* op : rows) {
-    if (printed == row_limit) {
-      break;
-    }
-    ++printed;
-    // Python appends "..." from 52 code points on, even when nothing was cut.
-    std::string name = op->name;
-    if (code_points(name) >= max_name_width - 3) {
-      name = first_code_points(name, max_name_width - 3) + "...";
-    }
-    std::vector<std::string> cells{name,
-                                   format_share(op->self_cpu_us, total),
-                                   format_time(op->self_cpu_us),
-                                   op->is_async ? std::string("0") : format_share(op->cpu_total_us, total),
-                                   format_time(op->cpu_total_us),
-                                   format_time(op->cpu_avg_us()),
-                                   std::to_string(op->count)};
-    if (has_shapes) {
-      cells.push_back(first_code_points(shapes_cell(*op), shapes_width));
-    }
-    out += line(cells);
-  }
-  out += rule;
-  out += "Self CPU time total: " + format_time(total) + "\n";
-  return out;
 }
 
 } // namespace gbench::profile

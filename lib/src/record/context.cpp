@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <random>
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -21,6 +22,8 @@ context make_context(const host::host_info& host, const std::vector<std::string>
   c.date = rfc3339_now();
   c.command_line = command_line;
   c.host = host;
+  std::random_device entropy;
+  c.session = fmt::format("{:08x}{:08x}", entropy(), entropy());
   return c;
 }
 
@@ -66,7 +69,7 @@ void from_json(const node& n, host::host_info& out) {
   read_optional(n, "load_average_1m", out.load_average);
 }
 
-nlohmann::json to_json(const evidence::knob_verdict& v) {
+nlohmann::json to_json(const record::knob_verdict& v) {
   nlohmann::json j{{"knob", v.knob},
                    {"verdict", v.effective ? "effective" : (v.emulated ? "emulated" : "inert")},
                    {"reason", v.reason}};
@@ -76,7 +79,7 @@ nlohmann::json to_json(const evidence::knob_verdict& v) {
   return j;
 }
 
-void from_json(const node& n, evidence::knob_verdict& out) {
+void from_json(const node& n, record::knob_verdict& out) {
   read(n, "knob", out.knob);
   const auto verdict = n.at("verdict");
   const std::string word = verdict.string();
@@ -102,6 +105,9 @@ nlohmann::json to_json(const context& c) {
   if (c.peak) {
     j["peak"] = to_json(*c.peak);
   }
+  if (!c.session.empty()) {
+    j["session"] = c.session;
+  }
   return j;
 }
 
@@ -113,6 +119,7 @@ void from_json(const node& n, context& out) {
   read_optional(n, "command_line", out.command_line);
   read_optional(n, "knobs", out.knobs);
   read_optional(n, "peak", out.peak);
+  read_optional(n, "session", out.session);
 }
 
 } // namespace gbench::record

@@ -25,7 +25,7 @@ void from_json(const node& n, accuracy& out) {
   read(n, "top1_agreement", out.top1_agreement);
 }
 
-nlohmann::json to_json(const evidence::layer_route& r) {
+nlohmann::json to_json(const record::layer_route& r) {
   nlohmann::json j{{"in_features", r.in_features},
                    {"out_features", r.out_features},
                    {"backend", r.backend},
@@ -50,7 +50,7 @@ nlohmann::json to_json(const evidence::layer_route& r) {
   return j;
 }
 
-void from_json(const node& n, evidence::layer_route& out) {
+void from_json(const node& n, record::layer_route& out) {
   read(n, "in_features", out.in_features);
   read(n, "out_features", out.out_features);
   read(n, "backend", out.backend);
@@ -67,13 +67,13 @@ void from_json(const node& n, evidence::layer_route& out) {
   read_optional(n, "reference", out.reference);
 }
 
-nlohmann::json to_json(const evidence::primitive_summary& p) {
+nlohmann::json to_json(const record::primitive_summary& p) {
   return {{"kind", p.kind},           {"implementation", p.implementation}, {"problem", p.problem},
           {"math", p.math},           {"src_dtype", p.src_dtype},           {"wei_dtype", p.wei_dtype},
           {"dst_dtype", p.dst_dtype}, {"execs", p.execs}};
 }
 
-void from_json(const node& n, evidence::primitive_summary& out) {
+void from_json(const node& n, record::primitive_summary& out) {
   read(n, "kind", out.kind);
   read_optional(n, "implementation", out.implementation);
   read_optional(n, "problem", out.problem);
@@ -136,7 +136,7 @@ void from_json(const node& n, batch_evidence& out) {
   read_optional(n, "onednn_verbose", out.verbose_lines);
   if (const auto ops = n.find("operators")) {
     for (const auto& item : ops->elements()) {
-      evidence::op_call op;
+      record::op_call op;
       read(item, "name", op.name);
       read_optional(item, "input_shapes", op.input_shapes);
       out.operators.push_back(std::move(op));

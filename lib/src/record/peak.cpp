@@ -15,12 +15,12 @@ void positive(const node& n, double& out) {
 
 } // namespace
 
-nlohmann::json to_json(const peak::gemm_figure& g) {
+nlohmann::json to_json(const record::gemm_figure& g) {
   return {{"dtype", g.dtype},         {"n", g.n},           {"samples_ns", g.samples_ns},
           {"median_ns", g.median_ns}, {"gflops", g.gflops}, {"route", g.route}};
 }
 
-void from_json(const node& n, peak::gemm_figure& out) {
+void from_json(const node& n, record::gemm_figure& out) {
   read(n, "dtype", out.dtype);
   read(n, "n", out.n);
   read(n, "samples_ns", out.samples_ns);
@@ -29,7 +29,7 @@ void from_json(const node& n, peak::gemm_figure& out) {
   read_optional(n, "route", out.route);
 }
 
-nlohmann::json to_json(const peak::figures& f) {
+nlohmann::json to_json(const record::peak_figures& f) {
   return {{"schema", peak_schema},
           {"schema_version", peak_schema_version},
           {"date", f.date},
@@ -54,7 +54,7 @@ nlohmann::json to_json(const peak::figures& f) {
           {"file", f.file}};
 }
 
-void from_json(const node& n, peak::figures& out) {
+void from_json(const node& n, record::peak_figures& out) {
   n.expect_object();
   const auto schema = n.at("schema");
   if (schema.string() != peak_schema) {
@@ -88,7 +88,7 @@ void from_json(const node& n, peak::figures& out) {
   read_optional(n, "file", out.file);
 }
 
-nlohmann::json to_json(const peak::roofline& r) {
+nlohmann::json to_json(const record::roofline& r) {
   return {{"flops_per_forward", r.flops},
           {"bytes_per_forward", r.bytes},
           {"intensity_flop_per_byte", r.intensity},
@@ -100,7 +100,7 @@ nlohmann::json to_json(const peak::roofline& r) {
           {"percent_of_bound", r.percent_of_bound}};
 }
 
-void from_json(const node& n, peak::roofline& out) {
+void from_json(const node& n, record::roofline& out) {
   read(n, "flops_per_forward", out.flops);
   read(n, "bytes_per_forward", out.bytes);
   read(n, "intensity_flop_per_byte", out.intensity);

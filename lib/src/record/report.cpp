@@ -1,7 +1,5 @@
 #include "gbench/record/report.hpp"
 
-#include <cmath>
-#include <limits>
 #include <fstream>
 
 #include <fmt/format.h>
@@ -13,169 +11,6 @@
 #include "gbench/util/files.hpp"
 
 namespace gbench::record {
-
-model_info describe(const config::model_spec& spec) {
-  return {.name = spec.name,
-          .description = spec.description,
-          .input_shape = spec.input_shape,
-          .hidden = spec.hidden,
-          .outputs = spec.outputs,
-          .parameters = spec.parameter_count(),
-          .weight_bytes = spec.weight_bytes(),
-          .flops_per_sample = spec.flops_per_sample(),
-          .flops_source = spec.flops_source,
-          .kind = spec.kind,
-          .file = spec.file,
-          .sha256 = spec.sha256,
-          .file_bytes = spec.file_bytes,
-          .inputs = spec.inputs,
-          .inputs_from = spec.inputs_from,
-          .sidecar = spec.sidecar,
-          .twin = spec.twin,
-          .sidecar_flops = spec.sidecar_flops};
-}
-
-config::model_spec spec_of(const model_info& m) {
-  // Field by field: the file fields below have defaults (-Wmissing-field-initializers).
-  config::model_spec spec;
-  spec.name = m.name;
-  spec.description = m.description;
-  spec.input_shape = m.input_shape;
-  spec.hidden = m.hidden;
-  spec.outputs = m.outputs;
-  if (m.kind != config::model_kind::mlp) {
-    spec.kind = m.kind;
-    spec.file = m.file;
-    spec.sha256 = m.sha256;
-    spec.file_bytes = m.file_bytes;
-    spec.inputs = m.inputs;
-    spec.inputs_from = m.inputs_from;
-    spec.sidecar = m.sidecar;
-    spec.twin = m.twin;
-    spec.file_parameters = m.parameters;
-    spec.file_weight_bytes = m.weight_bytes;
-    spec.file_flops = m.flops_per_sample;
-    spec.flops_source = m.flops_source;
-    spec.sidecar_flops = m.sidecar_flops;
-  }
-  return spec;
-}
-
-nlohmann::json to_json(const config::input_spec& in) {
-  nlohmann::json j{{"name", in.name}, {"shape", in.shape}, {"dtype", in.dtype}};
-  if (in.is_integer()) {
-    j["range"] = {in.low, in.high};
-  }
-  return j;
-}
-
-void from_json(const node& n, config::input_spec& out) {
-  read(n, "name", out.name);
-  read(n, "shape", out.shape);
-  read(n, "dtype", out.dtype);
-  if (const auto range = n.find("range")) {
-    const auto ends = range->elements();
-    if (ends.size() != 2) {
-      range->fail_type("[low, high]");
-    }
-    out.low = ends[0].integer();
-    out.high = ends[1].integer();
-  }
-}
-
-nlohmann::json to_json(const model_info& m) {
-  nlohmann::json j{{"name", m.name},
-          {"description", m.description},
-          {"input_shape", m.input_shape},
-          {"hidden", m.hidden},
-          {"outputs", m.outputs},
-          {"parameters", m.parameters},
-          {"weight_bytes", m.weight_bytes},
-          {"flops_per_sample", m.flops_per_sample}};
-  if (m.kind == config::model_kind::mlp) {
-    return j; // the MLP's FLOPs are its formula's; its reports stay as those of earlier versions
-  }
-  j["flops_source"] = m.flops_source;
-  j["kind"] = config::to_string(m.kind);
-  j["file"] = m.file;
-  j["sha256"] = m.sha256;
-  j["file_bytes"] = m.file_bytes;
-  j["inputs"] = nlohmann::json::array();
-  for (const auto& in : m.inputs) {
-    j["inputs"].push_back(to_json(in));
-  }
-  j["inputs_from"] = m.inputs_from;
-  j["sidecar"] = m.sidecar;
-  j["twin"] = m.twin;
-  j["sidecar_flops"] = or_null(m.sidecar_flops);
-  return j;
-}
-
-void from_json(const node& n, model_info& out) {
-  // The shape is what compare checks two reports by; the rest is read when there.
-  read(n, "name", out.name);
-  read(n, "input_shape", out.input_shape);
-  read(n, "hidden", out.hidden);
-  read(n, "outputs", out.outputs);
-  read_optional(n, "description", out.description);
-  read_optional(n, "parameters", out.parameters);
-  read_optional(n, "weight_bytes", out.weight_bytes);
-  read_optional(n, "flops_per_sample", out.flops_per_sample);
-  read_optional(n, "flops_source", out.flops_source);
-  if (const auto kind = n.find("kind")) {
-    const std::string word = kind->string();
-    if (word != "torchscript" && word != "aoti" && word != "mlp") {
-      kind->fail(fmt::format("expected \"torchscript\", \"aoti\" or \"mlp\", found \"{}\"", word));
-    }
-    out.kind = word == "aoti" ? config::model_kind::aoti
-                              : (word == "torchscript" ? config::model_kind::torchscript : config::model_kind::mlp);
-  }
-  read_optional(n, "file", out.file);
-  read_optional(n, "sha256", out.sha256);
-  read_optional(n, "file_bytes", out.file_bytes);
-  read_optional(n, "inputs", out.inputs);
-  read_optional(n, "inputs_from", out.inputs_from);
-  read_optional(n, "sidecar", out.sidecar);
-  read_optional(n, "twin", out.twin);
-  read_optional(n, "sidecar_flops", out.sidecar_flops);
-}
-
-nlohmann::json to_json(const settings& s) {
-  nlohmann::json j{{"batches", s.batches},
-          {"warmup", s.warmup},
-          {"iterations", s.iterations},
-          {"seed", s.seed},
-          {"repetitions", s.repetitions},
-          {"baseline", s.baseline},
-          {"alpha", s.alpha},
-          {"cosine_threshold", s.cosine_threshold},
-          {"threads", or_null(s.threads)},
-          {"managed_env", s.managed_env},
-          {"env_overrides", s.env_overrides}};
-  if (s.warmup_auto) { // written only when asked for: reports of older versions read and written again stay the same
-    j["warmup_auto"] = true;
-  }
-  if (s.timeout_s) {
-    j["timeout_s"] = *s.timeout_s;
-  }
-  return j;
-}
-
-void from_json(const node& n, settings& out) {
-  read(n, "batches", out.batches);
-  read_optional(n, "warmup", out.warmup);
-  read_optional(n, "warmup_auto", out.warmup_auto);
-  read_optional(n, "iterations", out.iterations);
-  read_optional(n, "seed", out.seed);
-  read_optional(n, "repetitions", out.repetitions);
-  read_optional(n, "baseline", out.baseline);
-  read_optional(n, "alpha", out.alpha);
-  read_optional(n, "cosine_threshold", out.cosine_threshold);
-  read_optional(n, "threads", out.threads);
-  read_optional(n, "timeout_s", out.timeout_s);
-  read_optional(n, "managed_env", out.managed_env);
-  read_optional(n, "env_overrides", out.env_overrides);
-}
 
 nlohmann::json to_json(const preset_comparison& c) {
   nlohmann::json j{{"preset", c.preset}, {"batch", c.batch}, {"status", status_word(c.ok)}};
@@ -196,20 +31,11 @@ nlohmann::json to_json(const preset_comparison& c) {
   }
   j["profiled_total_ns"] = or_null(c.profiled_total_ns);
   j["baseline"] = c.is_baseline;
-  if (c.speedup) {
-    j["speedup"] = *c.speedup;
-    j["speedup_ci95"] = {*c.ci_low, *c.ci_high};
-    j["p_value"] = *c.p_value;
-    j["p_value_runs"] = or_null(c.p_value_runs);
-    // Written only when known, so that reports of older versions read and written again stay the same.
-    if (c.p_value_processes) {
-      j["p_value_processes"] = *c.p_value_processes;
-      j["paired_by_round"] = c.paired_by_round;
-    }
-    if (c.mde) {
-      j["minimal_detectable_effect"] = *c.mde;
-    }
-    j["verdict"] = c.verdict;
+  if (c.vs_baseline) {
+    j["vs_baseline"] = to_json(*c.vs_baseline);
+  }
+  if (c.profiled_speedup) {
+    j["profiled_speedup"] = *c.profiled_speedup;
   }
   if (!c.process_estimates_ns.empty()) {
     j["processes"] = {{"estimates_ns", c.process_estimates_ns},
@@ -255,22 +81,8 @@ void from_json(const node& n, preset_comparison& out) {
   }
   read_optional(n, "profiled_total_ns", out.profiled_total_ns);
   read_optional(n, "baseline", out.is_baseline);
-  if (const auto s = n.find("speedup")) {
-    out.speedup = s->number();
-    const auto ci = n.at("speedup_ci95");
-    const auto bounds = ci.elements();
-    if (bounds.size() != 2) {
-      ci.fail_type("[low, high]");
-    }
-    out.ci_low = bounds[0].number();
-    out.ci_high = bounds[1].number();
-    read(n, "p_value", out.p_value);
-    read_optional(n, "p_value_runs", out.p_value_runs);
-    read_optional(n, "p_value_processes", out.p_value_processes);
-    read_optional(n, "paired_by_round", out.paired_by_round);
-    read_optional(n, "minimal_detectable_effect", out.mde);
-    read(n, "verdict", out.verdict);
-  }
+  read_optional(n, "vs_baseline", out.vs_baseline);
+  read_optional(n, "profiled_speedup", out.profiled_speedup);
   if (const auto p = n.find("processes")) {
     read_optional(*p, "estimates_ns", out.process_estimates_ns);
     read_optional(*p, "estimate_ns", out.estimate_ns);
@@ -293,48 +105,6 @@ void from_json(const node& n, preset_comparison& out) {
     read(*a, "cosine", out.cosine);
     read_optional(*a, "flagged", out.accuracy_flagged);
   }
-}
-
-nlohmann::json to_json(const precision_outcome& p) {
-  return {{"target", p.target},
-          {"reached", std::isfinite(p.reached) ? nlohmann::json(p.reached) : nlohmann::json(nullptr)},
-          {"rounds", p.rounds},
-          {"widest", p.widest},
-          {"stopped", p.stopped}};
-}
-
-void from_json(const node& n, precision_outcome& out) {
-  read(n, "target", out.target);
-  out.reached = std::numeric_limits<double>::infinity();
-  read_optional(n, "reached", out.reached);
-  read(n, "rounds", out.rounds);
-  read_optional(n, "widest", out.widest);
-  read(n, "stopped", out.stopped);
-}
-
-nlohmann::json to_json(const run_conditions& c) {
-  nlohmann::json j{{"cpus", c.cpus_mode},
-                   {"cpu_order", c.cpu_order},
-                   {"placement", c.placement_reason},
-                   {"other_load_before", c.other_load_before},
-                   {"steal_before", c.steal_before},
-                   {"other_load_during", c.other_load_during},
-                   {"steal_during", c.steal_during}};
-  if (c.precision) {
-    j["precision"] = to_json(*c.precision);
-  }
-  return j;
-}
-
-void from_json(const node& n, run_conditions& out) {
-  read(n, "cpus", out.cpus_mode);
-  read_optional(n, "cpu_order", out.cpu_order);
-  read_optional(n, "placement", out.placement_reason);
-  read_optional(n, "other_load_before", out.other_load_before);
-  read_optional(n, "steal_before", out.steal_before);
-  read_optional(n, "other_load_during", out.other_load_during);
-  read_optional(n, "steal_during", out.steal_during);
-  read_optional(n, "precision", out.precision);
 }
 
 nlohmann::json to_json(const report& r) {
@@ -378,11 +148,12 @@ void from_json(const node& n, report& out) {
     schema.fail(fmt::format("\"{}\" is not a graviton-bench report (expected \"graviton-bench-report\")", name));
   }
   const auto version_node = n.at("schema_version");
-  if (const std::int64_t version = version_node.integer(); version != schema_version) {
+  const std::int64_t version = version_node.integer();
+  if (version != schema_version && version != 1) {
     version_node.fail(version > schema_version
                           ? fmt::format("{} is newer than this graviton-bench reads ({}); use a newer graviton-bench",
                                         version, schema_version)
-                          : fmt::format("{} is not a schema version (expected {})", version, schema_version));
+                          : fmt::format("{} is not a schema version (expected 1 or {})", version, schema_version));
   }
   read_optional(n, "status", out.status);
   if (out.status != "complete" && out.status != "interrupted") {
@@ -393,7 +164,10 @@ void from_json(const node& n, report& out) {
   read_optional(n, "models", out.models);
   read(n, "settings", out.settings);
   read(n, "runs", out.runs);
-  read_optional(n, "comparison", out.comparison);
+  if (version == schema_version) {
+    // Version 1 laid its comparison out otherwise; it is computed again from the runs when needed.
+    read_optional(n, "comparison", out.comparison);
+  }
   read_optional(n, "conditions", out.conditions);
 }
 

@@ -16,12 +16,21 @@ void compute_statistics(batch_result& r, const config::model_spec& model) {
     std::vector<double> profiled(r.profile->samples_ns.begin(), r.profile->samples_ns.end());
     r.profile->summary_ns = stats::summarize(profiled);
   }
-  const double seconds = r.summary_ns.median * 1e-9;
+  const auto x = rates_at(r.summary_ns.median, r.batch, model.flops_per_sample(), static_cast<double>(model.weight_bytes()));
+  r.throughput = x.throughput;
+  r.gflops = x.gflops;
+  r.weight_gbps = x.weight_gbps;
+}
+
+rates rates_at(double median_ns, std::int64_t batch, double flops_per_sample, double weight_bytes) {
+  rates r;
+  const double seconds = median_ns * 1e-9;
   if (seconds > 0) {
-    r.throughput = static_cast<double>(r.batch) / seconds;
-    r.gflops = model.flops_per_sample() * static_cast<double>(r.batch) / seconds * 1e-9;
-    r.weight_gbps = static_cast<double>(model.weight_bytes()) / seconds * 1e-9;
+    r.throughput = static_cast<double>(batch) / seconds;
+    r.gflops = flops_per_sample * static_cast<double>(batch) / seconds * 1e-9;
+    r.weight_gbps = weight_bytes / seconds * 1e-9;
   }
+  return r;
 }
 
 bool preset_run::all_ok() const {
@@ -118,6 +127,20 @@ std::vector<double> as_doubles(const std::vector<std::int64_t>& v) { return {v.b
 
 } // namespace
 
+nlohmann::json to_json(const turn_plan& t) {
+  return {{"cycles", t.cycles}, {"forwards", t.forwards}, {"discarded", t.discarded}, {"target_s", t.target_s}};
+}
+
+void from_json(const node& n, turn_plan& out) {
+  read(n, "cycles", out.cycles);
+  read(n, "forwards", out.forwards);
+  read(n, "discarded", out.discarded);
+  read(n, "target_s", out.target_s);
+  if (out.cycles < 0 || out.forwards < 1 || out.discarded < 0) {
+    n.fail("expected cycles >= 0, forwards >= 1 and discarded >= 0");
+  }
+}
+
 nlohmann::json to_json(const batch_result& r) {
   nlohmann::json j{{"batch", r.batch}, {"status", status_word(r.ok)}};
   if (!r.ok) {
@@ -131,6 +154,9 @@ nlohmann::json to_json(const batch_result& r) {
   }
   if (r.chunk_size > 0) {
     j["settings"]["chunk_size"] = r.chunk_size;
+  }
+  if (r.turns) {
+    j["settings"]["turns"] = to_json(*r.turns);
   }
   j["samples_ns"] = r.samples_ns;
   j["statistics_ns"] = to_json(r.summary_ns);
@@ -174,6 +200,7 @@ void from_json(const node& n, batch_result& out) {
     if (out.chunk_size < 0) {
       settings->at("chunk_size").fail("is negative; chunks hold 0 (one chunk) or more samples");
     }
+    read_optional(*settings, "turns", out.turns);
   }
   if (const auto s = n.find("statistics_ns")) {
     from_json(*s, out.summary_ns);
@@ -194,9 +221,15 @@ void from_json(const node& n, batch_result& out) {
 }
 
 nlohmann::json to_json(const preset_run& r) {
-  nlohmann::json j{{"preset", to_json(r.preset)}, {"repetition", r.repetition}, {"status", status_word(r.ok)}};
+  nlohmann::json j{{"preset", to_json(r.preset)},
+                   {"repetition", r.repetition},
+                   {"design", name_of(r.design)},
+                   {"status", status_word(r.ok)}};
   if (!r.model.empty()) {
     j["model"] = r.model;
+  }
+  if (!r.build.empty()) {
+    j["build"] = r.build;
   }
   if (!r.ok) {
     j["error"] = r.error;
@@ -228,7 +261,9 @@ void from_json(const node& n, preset_run& out) {
   read(n, "preset", out.preset);
   out.ok = read_status(n);
   read_optional(n, "repetition", out.repetition);
+  read_optional(n, "design", out.design);
   read_optional(n, "model", out.model);
+  read_optional(n, "build", out.build);
   read_optional(n, "error", out.error);
   read_optional(n, "stderr_tail", out.stderr_tail);
   read_optional(n, "effective_env", out.effective_env);

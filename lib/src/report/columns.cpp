@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "gbench/error.hpp"
+
 namespace gbench::report {
 
 std::string format_duration_ns(double ns) {
@@ -31,7 +33,7 @@ std::string speedup_text(const record::preset_comparison& r) {
   if (r.is_baseline) {
     return "baseline";
   }
-  return r.speedup ? fmt::format("{:.2f}x", *r.speedup) : std::string("-");
+  return r.vs_baseline ? fmt::format("{:.2f}x", r.vs_baseline->speedup) : std::string("-");
 }
 
 // "155 mem" under the bandwidth roof, "176 fp32" or "378 bf16" under a compute roof.
@@ -43,7 +45,13 @@ std::string roof_text(const record::preset_comparison& r) {
 }
 
 std::string interval_text(const record::preset_comparison& r) {
-  return r.ci_low ? fmt::format("[{:.2f}, {:.2f}]", *r.ci_low, *r.ci_high) : std::string("-");
+  return r.vs_baseline && r.vs_baseline->speedup_low
+             ? fmt::format("[{:.2f}, {:.2f}]", *r.vs_baseline->speedup_low, *r.vs_baseline->speedup_high)
+             : std::string("-");
+}
+
+std::optional<double> p_of(const record::preset_comparison& r) {
+  return r.vs_baseline ? r.vs_baseline->p_value : std::nullopt;
 }
 
 std::string status_text(const record::preset_comparison& r) { return r.ok ? std::string("ok") : "failed: " + r.error; }
@@ -65,213 +73,230 @@ std::string note_text(const record::preset_comparison& r) {
 
 } // namespace
 
-const std::vector<column<record::preset_comparison>>& run_columns() {
-  static const std::vector<column<record::preset_comparison>> cols{
-      {"model", "model", false, [](const record::preset_comparison& r) { return r.model; },
-       [](const record::preset_comparison& r) { return r.model; }},
-      {"preset", "preset", false, [](const record::preset_comparison& r) { return r.preset; },
-       [](const record::preset_comparison& r) { return r.preset; }},
-      {"batch", "batch", true, [](const record::preset_comparison& r) { return std::to_string(r.batch); },
-       [](const record::preset_comparison& r) { return std::to_string(r.batch); }},
-      {"reps", "repetitions", true, [](const record::preset_comparison& r) { return std::to_string(r.repetitions); },
-       [](const record::preset_comparison& r) { return std::to_string(r.repetitions); }},
-      {"median", "median_ns", true, [](const record::preset_comparison& r) { return if_ok(r, format_duration_ns(r.summary_ns.median)); },
-       [](const record::preset_comparison& r) { return r.ok ? number(r.summary_ns.median) : ""; }},
-      {"IQR", "iqr_ns", true, [](const record::preset_comparison& r) { return if_ok(r, format_duration_ns(r.summary_ns.iqr)); },
-       [](const record::preset_comparison& r) { return r.ok ? number(r.summary_ns.iqr) : ""; }},
-      {"p90", "p90_ns", true, [](const record::preset_comparison& r) { return if_ok(r, format_duration_ns(r.summary_ns.p90)); },
-       [](const record::preset_comparison& r) { return r.ok ? number(r.summary_ns.p90) : ""; }},
-      {"samples/s", "throughput", true, [](const record::preset_comparison& r) { return if_ok(r, fmt::format("{:.1f}", r.throughput)); },
-       [](const record::preset_comparison& r) { return r.ok ? number(r.throughput) : ""; }},
-      {"GFLOP/s", "gflops", true, [](const record::preset_comparison& r) { return if_ok(r, fmt::format("{:.1f}", r.gflops)); },
-       [](const record::preset_comparison& r) { return r.ok ? number(r.gflops) : ""; }},
-      {"GB/s", "weight_gbps", true, [](const record::preset_comparison& r) { return if_ok(r, fmt::format("{:.2f}", r.weight_gbps)); },
-       [](const record::preset_comparison& r) { return r.ok ? number(r.weight_gbps) : ""; }},
-      {"between", "between_cv", true, [](const record::preset_comparison& r) { return percent_text(r.between_cv); },
-       [](const record::preset_comparison& r) { return optional_number(r.between_cv); }},
-      {"within", "within_cv", true, [](const record::preset_comparison& r) { return percent_text(r.within_cv); },
-       [](const record::preset_comparison& r) { return optional_number(r.within_cv); }},
-      {"FLOP/B", "intensity_flop_per_byte", true,
-       [](const record::preset_comparison& r) {
-         return r.roofline ? fmt::format("{:.1f}", r.roofline->intensity) : std::string("-");
-       },
-       [](const record::preset_comparison& r) { return r.roofline ? number(r.roofline->intensity) : std::string(); }},
-      {"roof GFLOP/s", "bound_gflops", true, roof_text,
-       [](const record::preset_comparison& r) { return r.roofline ? number(r.roofline->bound_gflops) : std::string(); }},
-      {"% roof", "percent_of_bound", true,
-       [](const record::preset_comparison& r) {
-         return r.roofline ? fmt::format("{:.0f}%", r.roofline->percent_of_bound) : std::string("-");
-       },
-       [](const record::preset_comparison& r) {
-         return r.roofline ? number(r.roofline->percent_of_bound) : std::string();
-       }},
-      {"speedup", "speedup", true, speedup_text, [](const record::preset_comparison& r) { return optional_number(r.speedup); }},
-      {"95% CI", "speedup_ci", true, interval_text,
-       [](const record::preset_comparison& r) { return r.ci_low ? fmt::format("{} {}", number(*r.ci_low), number(*r.ci_high)) : ""; }},
-      {"p", "p_value", true, [](const record::preset_comparison& r) { return r.p_value ? fmt::format("{:.3g}", *r.p_value) : std::string("-"); },
-       [](const record::preset_comparison& r) { return optional_number(r.p_value); }},
-      {"verdict", "verdict", false, [](const record::preset_comparison& r) { return r.verdict.empty() ? std::string("-") : r.verdict; },
-       [](const record::preset_comparison& r) { return r.verdict; }},
-      {"cosine", "cosine", true,
-       [](const record::preset_comparison& r) {
-         return r.cosine ? fmt::format("{:.6f}{}", *r.cosine, r.accuracy_flagged ? " LOW" : "") : std::string("-");
-       },
-       [](const record::preset_comparison& r) { return optional_number(r.cosine); }},
-      {"changed (evidence)", "attribution", false,
-       [](const record::preset_comparison& r) {
-         return r.attribution.empty() ? std::string(r.is_baseline ? "baseline" : "-") : r.attribution;
-       },
-       [](const record::preset_comparison& r) { return r.attribution; }},
-      {"note", "note", false, note_text,
-       [](const record::preset_comparison& r) { return note_text(r) == "-" ? std::string() : note_text(r); }},
-      {"status", "status", false, status_text, status_text},
-  };
-  return cols;
+namespace {
+
+using row_t = record::preset_comparison;
+using col_t = column<row_t>;
+
+bool compared(const row_t& r) { return r.vs_baseline.has_value(); }
+bool has_roofline(const row_t& r) { return r.roofline.has_value(); }
+bool has_cosine(const row_t& r) { return r.cosine.has_value(); }
+bool failed(const row_t& r) { return !r.ok; }
+
+// The short verdict of the default table: the comparison's verdict, the smallest change it could have shown
+// when it saw none ("n.s.": not significant; "mde": minimal detectable effect).
+std::string short_verdict(const row_t& r) {
+  if (!r.vs_baseline) {
+    return r.is_baseline ? "baseline" : "-";
+  }
+  const auto& c = *r.vs_baseline;
+  switch (c.verdict) {
+  case record::verdict::unchanged:
+    return c.mde ? fmt::format("n.s., mde {:.1f}%", 100.0 * *c.mde) : std::string("n.s.");
+  case record::verdict::inconclusive:
+    return fmt::format("inconclusive: -r {}", c.runs_needed);
+  default:
+    return verdict_text(c);
+  }
 }
 
-std::vector<column<record::preset_comparison>> run_columns_for(const std::vector<record::preset_comparison>& rows) {
-  const bool models =
-      std::any_of(rows.begin(), rows.end(), [](const record::preset_comparison& r) { return !r.model.empty(); });
-  std::vector<column<record::preset_comparison>> out;
-  for (const auto& c : run_columns()) {
-    if (c.key != "model" || models) {
-      out.push_back(c);
+std::vector<std::string> notes_of(const row_t& r) {
+  std::vector<std::string> out;
+  if (!r.inert_knobs.empty()) {
+    out.push_back(fmt::format("inert here: {}", fmt::join(r.inert_knobs, " ")));
+  }
+  if (!r.attribution.empty()) {
+    out.push_back(r.attribution);
+  }
+  for (const auto& f : r.flags) {
+    out.push_back(f);
+  }
+  if (r.vs_baseline) {
+    for (const auto& o : r.vs_baseline->outliers) {
+      out.push_back(o);
     }
+    if (!r.vs_baseline->note.empty() && r.vs_baseline->verdict != record::verdict::inconclusive) {
+      out.push_back(r.vs_baseline->note);
+    }
+  }
+  if (!r.ok) {
+    out.push_back("failed: " + r.error);
   }
   return out;
 }
 
-namespace {
-
-std::string model_text(const record::model_info& m) {
-  const double flops = m.flops_per_sample;
-  const bool file = m.kind != config::model_kind::mlp;
-  const std::string flops_text =
-      flops <= 0 ? std::string("FLOPs unknown")
-                 : (flops >= 1e8 ? fmt::format("{:.2f} GFLOP", flops * 1e-9) : fmt::format("{:.3f} MFLOP", flops * 1e-6)) +
-                       " per sample" + (file ? fmt::format(" ({})", m.flops_source) : "");
-  const std::string kind = file ? fmt::format("{}, sha256 {}, ", config::to_string(m.kind), m.sha256.substr(0, 12)) : "";
-  return fmt::format("{} ({}{} parameters, {})", m.name, kind, m.parameters, flops_text);
+std::vector<col_t> make_run_columns() {
+  const auto ok_text = [](auto f) { return [f](const row_t& r) { return if_ok(r, f(r)); }; };
+  return {
+      {"model", "model", false, [](const row_t& r) { return r.model; }, [](const row_t& r) { return r.model; }},
+      {"preset", "preset", false, [](const row_t& r) { return r.preset; }, [](const row_t& r) { return r.preset; }},
+      {"batch", "batch", true, [](const row_t& r) { return std::to_string(r.batch); },
+       [](const row_t& r) { return std::to_string(r.batch); }},
+      {"reps", "repetitions", true, [](const row_t& r) { return std::to_string(r.repetitions); },
+       [](const row_t& r) { return std::to_string(r.repetitions); }, false},
+      {"median", "median_ns", true, ok_text([](const row_t& r) { return format_duration_ns(r.summary_ns.median); }),
+       [](const row_t& r) { return r.ok ? number(r.summary_ns.median) : ""; }},
+      {"IQR", "iqr_ns", true, ok_text([](const row_t& r) { return format_duration_ns(r.summary_ns.iqr); }),
+       [](const row_t& r) { return r.ok ? number(r.summary_ns.iqr) : ""; }},
+      {"p90", "p90_ns", true, ok_text([](const row_t& r) { return format_duration_ns(r.summary_ns.p90); }),
+       [](const row_t& r) { return r.ok ? number(r.summary_ns.p90) : ""; }, false},
+      {"samples/s", "throughput", true, ok_text([](const row_t& r) { return fmt::format("{:.1f}", r.throughput); }),
+       [](const row_t& r) { return r.ok ? number(r.throughput) : ""; }},
+      {"GFLOP/s", "gflops", true, ok_text([](const row_t& r) { return fmt::format("{:.1f}", r.gflops); }),
+       [](const row_t& r) { return r.ok ? number(r.gflops) : ""; }},
+      {"GB/s", "weight_gbps", true, ok_text([](const row_t& r) { return fmt::format("{:.2f}", r.weight_gbps); }),
+       [](const row_t& r) { return r.ok ? number(r.weight_gbps) : ""; }, false},
+      {"between", "between_cv", true, [](const row_t& r) { return percent_text(r.between_cv); },
+       [](const row_t& r) { return optional_number(r.between_cv); }, false},
+      {"within", "within_cv", true, [](const row_t& r) { return percent_text(r.within_cv); },
+       [](const row_t& r) { return optional_number(r.within_cv); }, false},
+      {"FLOP/B", "intensity_flop_per_byte", true,
+       [](const row_t& r) { return r.roofline ? fmt::format("{:.1f}", r.roofline->intensity) : std::string("-"); },
+       [](const row_t& r) { return r.roofline ? number(r.roofline->intensity) : std::string(); }, false},
+      {"roof GFLOP/s", "bound_gflops", true, roof_text,
+       [](const row_t& r) { return r.roofline ? number(r.roofline->bound_gflops) : std::string(); }, false},
+      {"% roof", "percent_of_bound", true,
+       [](const row_t& r) {
+         return r.roofline ? fmt::format("{:.0f}%", r.roofline->percent_of_bound) : std::string("-");
+       },
+       [](const row_t& r) { return r.roofline ? number(r.roofline->percent_of_bound) : std::string(); }, true,
+       has_roofline},
+      {"speedup", "speedup", true, speedup_text,
+       [](const row_t& r) { return r.vs_baseline ? number(r.vs_baseline->speedup) : std::string(); }, true, compared},
+      {"95% CI", "speedup_ci", true, interval_text,
+       [](const row_t& r) {
+         return r.vs_baseline && r.vs_baseline->speedup_low
+                    ? fmt::format("{} {}", number(*r.vs_baseline->speedup_low), number(*r.vs_baseline->speedup_high))
+                    : std::string();
+       },
+       true, compared},
+      {"p", "p_value", true,
+       [](const row_t& r) { return p_of(r) ? fmt::format("{:.3g}", *p_of(r)) : std::string("-"); },
+       [](const row_t& r) { return optional_number(p_of(r)); }, false},
+      {"verdict", "verdict", false,
+       [](const row_t& r) { return r.vs_baseline ? verdict_text(*r.vs_baseline) : std::string("-"); },
+       [](const row_t& r) {
+         return r.vs_baseline ? std::string(record::name_of(r.vs_baseline->verdict)) : std::string();
+       },
+       true, compared},
+      {"cosine", "cosine", true,
+       [](const row_t& r) {
+         return r.cosine ? fmt::format("{:.6f}{}", *r.cosine, r.accuracy_flagged ? " LOW" : "") : std::string("-");
+       },
+       [](const row_t& r) { return optional_number(r.cosine); }, true, has_cosine},
+      {"changed (evidence)", "attribution", false,
+       [](const row_t& r) { return r.attribution.empty() ? std::string(r.is_baseline ? "baseline" : "-") : r.attribution; },
+       [](const row_t& r) { return r.attribution; }, false},
+      {"note", "note", false, note_text, [](const row_t& r) { return note_text(r) == "-" ? std::string() : note_text(r); },
+       false},
+      // The default table's numbered notes (numbered_notes), filled in by the reporter that shows them.
+      {"notes", "notes", false, [](const row_t&) { return std::string("-"); }, {}, true,
+       [](const row_t& r) { return !notes_of(r).empty(); }},
+      {"status", "status", false, status_text, status_text, true, failed},
+  };
 }
 
 } // namespace
 
-std::string model_line(const record::report& r) {
-  std::vector<std::string> models;
-  for (const auto& m : r.models.empty() ? std::vector{r.model} : r.models) {
-    models.push_back(model_text(m));
-  }
-  return fmt::format("model{} {}, {} + {} timed iterations, {} repetition{}", models.size() > 1 ? "s" : "",
-                     fmt::join(models, "; "),
-                     r.settings.warmup_auto ? std::string("warm-up until steady")
-                                            : fmt::format("{} warm-up", r.settings.warmup),
-                     r.settings.iterations, r.settings.repetitions, r.settings.repetitions == 1 ? "" : "s");
+const std::vector<column<record::preset_comparison>>& run_columns() {
+  static const std::vector<col_t> cols = make_run_columns();
+  return cols;
 }
 
-std::string peak_line(const record::report& r) {
-  if (!r.context.peak) {
-    return "roofline: no peak figures for this host (graviton-bench peak measures them once; or --peak FILE)";
-  }
-  const auto& p = *r.context.peak;
-  return fmt::format("roofline: fp32 GEMM {:.1f}{} GFLOP/s, triad {:.1f} GB/s, {} threads ({}{}, {})", p.fp32.gflops,
-                     p.bf16 ? fmt::format(", bf16 GEMM {:.1f}", p.bf16->gflops) : std::string(), p.triad.gbps,
-                     p.threads, p.source, p.file.empty() ? std::string() : " " + p.file, p.date);
-}
-
-std::vector<std::string> recipe_lines(const std::vector<record::preset_comparison>& rows) {
-  std::vector<std::string> lines;
-  for (const auto& row : rows) {
-    if (!row.speedup) {
-      continue;
-    }
-    // The row's baseline: the same model's baseline preset, else (forms of one network) the first model's row
-    // under the same preset.
-    const record::preset_comparison* found = nullptr;
-    for (const auto& base : rows) {
-      if (base.is_baseline && base.batch == row.batch && base.model == row.model && base.preset != row.preset) {
-        found = &base;
+std::vector<column<record::preset_comparison>> run_columns_for(const std::vector<record::preset_comparison>& rows,
+                                                               const std::vector<std::string>& selection) {
+  const bool models = std::any_of(rows.begin(), rows.end(), [](const row_t& r) { return !r.model.empty(); });
+  const auto wanted = [&](const col_t& c) { return c.key != "model" || models; };
+  std::vector<col_t> out;
+  if (selection.empty()) {
+    for (const auto& c : run_columns()) {
+      const bool informs = !c.informs || std::any_of(rows.begin(), rows.end(), c.informs);
+      if (c.by_default && informs && wanted(c)) {
+        out.push_back(c);
       }
     }
-    for (const auto& base : rows) {
-      if (found == nullptr && base.is_baseline && base.batch == row.batch && base.preset == row.preset &&
-          base.model != row.model) {
-        found = &base;
+    return out;
+  }
+  if (selection.size() == 1 && selection.front() == "all") {
+    for (const auto& c : run_columns()) {
+      if (wanted(c) && c.key != "notes") {
+        out.push_back(c);
       }
     }
-    if (found != nullptr) {
-      lines.push_back(recipe_line(row, *found));
-    }
+    return out;
   }
-  return lines;
+  for (const auto& name : selection) {
+    const auto& all = run_columns();
+    const auto it = std::find_if(all.begin(), all.end(), [&](const col_t& c) { return c.key == name || c.header == name; });
+    if (it == all.end()) {
+      std::vector<std::string> keys;
+      for (const auto& c : all) {
+        keys.push_back(c.key);
+      }
+      throw input_error(fmt::format("--columns: unknown column '{}'; valid columns: all, {}", name, fmt::join(keys, ", ")));
+    }
+    out.push_back(*it);
+  }
+  return out;
 }
 
-std::vector<std::string> effect_lines(const std::vector<record::preset_comparison>& rows) {
-  std::vector<std::string> lines;
-  std::vector<std::string> seen;
-  for (const auto& row : rows) {
-    const std::string who = row.model.empty() ? row.preset : fmt::format("{} {}", row.model, row.preset);
-    if (std::find(seen.begin(), seen.end(), who) != seen.end()) {
-      continue;
+std::vector<std::string> numbered_notes(const std::vector<record::preset_comparison>& rows,
+                                        std::vector<std::string>& numbers) {
+  std::vector<std::string> notes;
+  numbers.clear();
+  for (const auto& r : rows) {
+    std::vector<std::string> mine;
+    for (const auto& n : notes_of(r)) {
+      const std::string line = fmt::format("{} @ {}: {}", r.model.empty() ? r.preset : r.model + " " + r.preset, r.batch, n);
+      notes.push_back(line);
+      mine.push_back(std::to_string(notes.size()));
     }
-    seen.push_back(who);
-    for (const auto& e : row.effects) {
-      lines.push_back(fmt::format("{}: {}", who, e));
-    }
+    numbers.push_back(mine.empty() ? std::string("-") : fmt::format("{}", fmt::join(mine, " ")));
   }
-  for (const auto& row : rows) {
-    for (const auto& f : row.flags) {
-      lines.push_back(fmt::format("{} @ {}: {}", row.model.empty() ? row.preset : fmt::format("{} {}", row.model, row.preset),
-                                  row.batch, f));
-    }
-  }
-  return lines;
+  return notes;
 }
 
-std::vector<std::string> condition_lines(const record::report& r) {
-  std::vector<std::string> lines;
-  if (!r.conditions) {
-    return lines;
-  }
-  const auto& c = *r.conditions;
-  lines.push_back(fmt::format("placement: --cpus {} (CPUs in order {}; {}); other work on them: {:.0f}% before the "
-                              "run, {:.0f}% during it (this tool's processes excluded); hypervisor steal {:.0f}%",
-                              c.cpus_mode, fmt::join(c.cpu_order, ","), c.placement_reason,
-                              100.0 * c.other_load_before, 100.0 * c.other_load_during, 100.0 * c.steal_during));
-  if (c.precision) {
-    const auto& p = *c.precision;
-    lines.push_back(fmt::format("precision: widest 95% interval {} ({}) after {} round{}, target +-{:.1f}%: {}",
-                                std::isfinite(p.reached) ? fmt::format("+-{:.1f}%", 100.0 * p.reached)
-                                                         : std::string("not yet estimable"),
-                                p.widest, p.rounds, p.rounds == 1 ? "" : "s", 100.0 * p.target, p.stopped));
-  }
-  return lines;
+bool shows_notes(const std::vector<column<record::preset_comparison>>& cols) {
+  return std::any_of(cols.begin(), cols.end(), [](const col_t& c) { return c.key == "notes"; });
 }
 
-std::string recipe_line(const record::preset_comparison& row, const record::preset_comparison& baseline) {
-  // Without the profiler, the row's own speed-up and the figures it is the ratio of (the mean of each side's
-  // process estimates), so that the line never tells another story than the table; pooled medians can.
-  const bool estimates = row.speedup && row.estimate_ns && baseline.estimate_ns;
-  const double ratio = estimates ? *row.speedup : baseline.summary_ns.median / row.summary_ns.median;
-  const double mine = estimates ? *row.estimate_ns : row.summary_ns.median;
-  const double theirs = estimates ? *baseline.estimate_ns : baseline.summary_ns.median;
-  const char* basis = estimates ? "mean of the processes' estimates" : "median per forward";
-  if (!row.model.empty() && row.model != baseline.model) {
-    return fmt::format("{} vs {} ({}) @{}: {:.2f}x ({} vs {}, {})", row.model, baseline.model, row.preset, row.batch,
-                       ratio, format_duration_ns(mine), format_duration_ns(theirs), basis);
+std::vector<std::vector<std::string>> cells_with_notes(const std::vector<record::preset_comparison>& rows,
+                                                       const std::vector<column<record::preset_comparison>>& cols,
+                                                       const std::vector<std::string>& numbers) {
+  auto cells = text_cells(rows, cols);
+  for (std::size_t c = 0; c < cols.size(); ++c) {
+    for (std::size_t i = 0; i < cells.size() && i < numbers.size(); ++i) {
+      if (cols[c].key == "notes") {
+        cells[i][c] = numbers[i];
+      } else if (cols[c].key == "status" && shows_notes(cols)) {
+        cells[i][c] = rows[i].ok ? "ok" : "failed"; // the reason is a numbered note
+      } else if (cols[c].key == "verdict" && shows_notes(cols)) {
+        cells[i][c] = short_verdict(rows[i]);
+      }
+    }
   }
-  if (!row.model.empty()) {
-    return fmt::format("{}: {} vs {} @{}: {:.2f}x ({} vs {}, {})", row.model, row.preset, baseline.preset, row.batch,
-                       ratio, format_duration_ns(mine), format_duration_ns(theirs), basis);
+  return cells;
+}
+
+std::string verdict_text(const record::comparison& c) {
+  switch (c.verdict) {
+  case record::verdict::better:
+    return "faster";
+  case record::verdict::worse:
+    return "slower";
+  case record::verdict::unchanged:
+    return c.mde ? fmt::format("no significant difference (would detect >= {:.1f}%)", 100.0 * *c.mde)
+                 : std::string("no significant difference");
+  case record::verdict::too_few_samples:
+    return "too few samples";
+  case record::verdict::inconclusive:
+    // Short for the table; why is in docs/statistics.md and in compare's note.
+    return fmt::format("inconclusive: too few {}, -r {} or more",
+                       c.design == record::design::lockstep || c.design == record::design::duet ? "process sets"
+                                                                                                 : "runs",
+                       c.runs_needed);
   }
-  // What the evidence says changed, so that a speed-up is not read as the knob's when the backend made it.
-  const std::string changed = row.attribution.empty() ? std::string{} : ": " + row.attribution;
-  if (row.profiled_total_ns && baseline.profiled_total_ns) {
-    return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, profiled totals){}", row.preset, baseline.preset, row.batch,
-                       *baseline.profiled_total_ns / *row.profiled_total_ns, format_duration_ns(*row.profiled_total_ns),
-                       format_duration_ns(*baseline.profiled_total_ns), changed);
-  }
-  return fmt::format("{} vs {} @{}: {:.2f}x ({} vs {}, {}){}", row.preset, baseline.preset, row.batch, ratio,
-                     format_duration_ns(mine), format_duration_ns(theirs), basis, changed);
+  return "?";
 }
 
 } // namespace gbench::report

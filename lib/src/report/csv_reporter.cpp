@@ -23,8 +23,10 @@ std::string csv_field(const std::string& s) {
 // Machine-readable: the raw values (ns, ratios), not the human units of the table.
 class csv_reporter final : public reporter {
 public:
+  explicit csv_reporter(std::vector<std::string> columns) : columns_(std::move(columns)) {}
+
   void write(const record::report& r, std::ostream& out) const override {
-    const auto cols = run_columns_for(r.comparison);
+    const auto cols = run_columns_for(r.comparison, columns_);
     std::vector<std::string> keys;
     for (const auto& c : cols) {
       keys.push_back(c.key);
@@ -38,10 +40,15 @@ public:
       out << fmt::format("{}", fmt::join(fields, ",")) << '\n';
     }
   }
+
+private:
+  std::vector<std::string> columns_;
 };
 
 } // namespace
 
-std::unique_ptr<reporter> make_csv_reporter() { return std::make_unique<csv_reporter>(); }
+std::unique_ptr<reporter> make_csv_reporter(std::vector<std::string> columns) {
+  return std::make_unique<csv_reporter>(std::move(columns));
+}
 
 } // namespace gbench::report

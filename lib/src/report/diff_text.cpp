@@ -1,5 +1,7 @@
 #include "gbench/report/columns.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -36,32 +38,39 @@ std::string value_text(const compare::report_diff& r, double v) {
 } // namespace
 
 std::vector<column<compare::diff_row>> diff_columns(const compare::report_diff& r) {
+  const auto measured = [](const compare::diff_row& row, auto text) {
+    return row.comparison ? text(*row.comparison) : std::string("-");
+  };
   // No csv for a report diff: the value of each column is left empty.
   return {
       {"preset", "preset", false, [](const compare::diff_row& row) { return row.preset; }, {}},
       {"batch", "batch", true, [](const compare::diff_row& row) { return std::to_string(row.batch); }, {}},
       {"baseline", "baseline", true,
-       [&r](const compare::diff_row& row) { return row.measured ? value_text(r, row.baseline_value) : std::string("-"); }, {}},
-      {"candidate", "candidate", true,
-       [&r](const compare::diff_row& row) {
-         return row.measured ? value_text(r, row.candidate_value) : std::string("-");
+       [&r, measured](const compare::diff_row& row) {
+         return measured(row, [&](const record::comparison& c) { return value_text(r, c.baseline_value); });
        }, {}},
-      {"change", "change", true, [](const compare::diff_row& row) { return row.measured ? percent(row.ratio) : std::string("-"); }, {}},
+      {"candidate", "candidate", true,
+       [&r, measured](const compare::diff_row& row) {
+         return measured(row, [&](const record::comparison& c) { return value_text(r, c.candidate_value); });
+       }, {}},
+      {"change", "change", true,
+       [measured](const compare::diff_row& row) {
+         return measured(row, [](const record::comparison& c) { return percent(c.ratio); });
+       }, {}},
       {fmt::format("{:.0f}% CI", 100 * r.options.confidence), "ratio_ci", true,
        [](const compare::diff_row& row) {
-         return row.ratio_low ? fmt::format("[{}, {}]", percent(*row.ratio_low), percent(*row.ratio_high))
-                              : std::string("-");
+         return row.comparison && row.comparison->ratio_low
+                    ? fmt::format("[{}, {}]", percent(*row.comparison->ratio_low), percent(*row.comparison->ratio_high))
+                    : std::string("-");
        }, {}},
-      {"p-value", "p_value", true,
-       [](const compare::diff_row& row) { return row.measured ? p_text(row.p_value) : std::string("-"); }, {}},
-      {"p (runs)", "runs_p_value", true,
-       [](const compare::diff_row& row) { return row.runs_p_value ? p_text(*row.runs_p_value) : std::string("-"); }, {}},
+      {"p", "p_value", true,
+       [](const compare::diff_row& row) {
+         return row.comparison && row.comparison->p_value ? p_text(*row.comparison->p_value) : std::string("-");
+       }, {}},
       {"runs", "repetitions", true,
        [](const compare::diff_row& row) {
          return fmt::format("{} / {}", row.repetitions_baseline, row.repetitions_candidate);
        }, {}},
-      {"samples", "samples", true,
-       [](const compare::diff_row& row) { return fmt::format("{} / {}", row.n_baseline, row.n_candidate); }, {}},
       {"verdict", "verdict", false, [](const compare::diff_row& row) { return std::string(compare::name_of(row.result)); }, {}},
   };
 }
@@ -71,9 +80,24 @@ std::string metric_sentence(const compare::report_diff& r) {
   const std::string what = o.what == compare::metric::throughput
                                ? std::string("throughput (samples/s at the median), higher is better")
                                : fmt::format("{} time per forward, lower is better", compare::name_of(o.what));
-  return fmt::format("{}; Mann-Whitney U (two-sided) on the raw samples, and across runs when each side has "
-                     "several, alpha {}; threshold {:.1f}%",
-                     what, o.alpha, 100 * o.threshold);
+  // The test that decided, as each row's comparison names it; rows of one comparison usually share one.
+  std::vector<std::string> tests;
+  for (const auto& row : r.rows) {
+    if (row.comparison && row.comparison->p_value &&
+        std::find(tests.begin(), tests.end(), row.comparison->test) == tests.end()) {
+      tests.push_back(row.comparison->test);
+    }
+  }
+  const bool cycles = std::any_of(r.rows.begin(), r.rows.end(), [](const compare::diff_row& row) {
+    return row.comparison && (row.comparison->design == record::design::lockstep ||
+                              row.comparison->design == record::design::duet);
+  });
+  const char* pairing = cycles ? "; the builds of one lockstep run, paired by process set and cycle"
+                        : o.paired ? ""
+                                   : "; stored reports, not paired";
+  return fmt::format("{}; decided by {}, alpha {}; threshold {:.1f}%{}", what,
+                     tests.empty() ? std::string("no test (nothing measured on both sides)") : fmt::format("{}", fmt::join(tests, "; ")),
+                     o.alpha, 100 * o.threshold, pairing);
 }
 
 std::string summary_sentence(const compare::report_diff& r) {
@@ -120,8 +144,8 @@ std::vector<std::vector<std::string>> diff_body(const compare::report_diff& r, c
       geo[c] = "geomean";
     } else if (cols[c].header == "change") {
       geo[c] = r.geomean_ratio ? percent(*r.geomean_ratio) : std::string("-");
-    } else if (cols[c].header == "samples") {
-      geo[c] = fmt::format("{} pairs", r.geomean_count);
+    } else if (cols[c].header == "runs") {
+      geo[c] = fmt::format("{} rows", r.geomean_count);
     }
   }
   body.push_back(std::move(geo));

@@ -11,12 +11,19 @@ namespace {
 // For a review or a pull-request comment.
 class markdown_reporter final : public reporter {
 public:
+  explicit markdown_reporter(std::vector<std::string> columns) : columns_(std::move(columns)) {}
+
   void write(const record::report& r, std::ostream& out) const override {
-    const auto cols = run_columns_for(r.comparison);
+    const auto cols = run_columns_for(r.comparison, columns_);
+    std::vector<std::string> numbers;
+    const auto notes = numbered_notes(r.comparison, numbers);
     out << "*" << model_line(r) << "*\n\n*" << markdown_cell(peak_line(r)) << "*\n\n";
-    out << markdown_table(headers(cols), right_aligned(cols), text_cells(r.comparison, cols));
+    if (const auto line = comparison_line(r); !line.empty()) {
+      out << "*" << markdown_cell(line) << "*\n\n";
+    }
+    out << markdown_table(headers(cols), right_aligned(cols), cells_with_notes(r.comparison, cols, numbers));
     const auto recipe = recipe_lines(r.comparison);
-    const auto effects = effect_lines(r.comparison);
+    const auto effects = effect_lines(r.comparison, !shows_notes(cols));
     if (!recipe.empty() || !effects.empty()) {
       out << '\n';
     }
@@ -28,6 +35,12 @@ public:
     }
     for (const auto& line : condition_lines(r)) {
       out << "- " << markdown_cell(line) << '\n';
+    }
+    if (shows_notes(cols) && !notes.empty()) {
+      out << '\n';
+      for (std::size_t i = 0; i < notes.size(); ++i) {
+        out << i + 1 << ". " << markdown_cell(notes[i]) << '\n';
+      }
     }
   }
 
@@ -62,10 +75,15 @@ public:
   }
 
   [[nodiscard]] bool writes_diffs() const override { return true; }
+
+private:
+  std::vector<std::string> columns_;
 };
 
 } // namespace
 
-std::unique_ptr<reporter> make_markdown_reporter() { return std::make_unique<markdown_reporter>(); }
+std::unique_ptr<reporter> make_markdown_reporter(std::vector<std::string> columns) {
+  return std::make_unique<markdown_reporter>(std::move(columns));
+}
 
 } // namespace gbench::report

@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "gbench/error.hpp"
+#include "gbench/report/columns.hpp"
 #include "reporters.hpp"
 
 namespace gbench::report {
@@ -19,15 +20,19 @@ std::vector<std::string> reporter_formats() { return {"table", "markdown", "csv"
 
 std::vector<std::string> diff_formats() { return {"table", "markdown", "json"}; }
 
-std::unique_ptr<reporter> make_reporter(const std::string& format) {
+std::unique_ptr<reporter> make_reporter(const std::string& format, const reporter_options& options) {
+  if (options.columns) {
+    (void)run_columns_for({}, *options.columns); // an unknown column is refused before anything runs
+  }
+  const std::vector<std::string> every{"all"};
   if (format == "table") {
-    return make_table_reporter();
+    return make_table_reporter(options);
   }
   if (format == "markdown") {
-    return make_markdown_reporter();
+    return make_markdown_reporter(options.columns.value_or(every));
   }
   if (format == "csv") {
-    return make_csv_reporter();
+    return make_csv_reporter(options.columns.value_or(every));
   }
   if (format == "json") {
     return make_json_reporter();

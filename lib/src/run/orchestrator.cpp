@@ -18,13 +18,15 @@
 #include "gbench/evidence/onednn_verbose.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/record/stream.hpp"
-#include "gbench/run/allocator.hpp"
+#include "gbench/host/allocator.hpp"
 #include "gbench/run/worker.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/host/placement.hpp"
 #include "gbench/util/interrupt.hpp"
 #include "gbench/util/subprocess.hpp"
 #include "gbench/util/json_text.hpp"
+#include "gbench/run/lockstep.hpp"
+#include "orchestrator_parts.hpp"
 
 namespace gbench::run {
 
@@ -64,7 +66,7 @@ config::preset effective_preset(const plan& p, const config::preset& preset) {
   return out;
 }
 
-namespace {
+namespace detail {
 
 std::string value_of(const std::vector<std::string>& env, const std::string& key) {
   for (const auto& item : env) {
@@ -75,7 +77,7 @@ std::string value_of(const std::vector<std::string>& env, const std::string& key
   return {};
 }
 
-std::string gib(std::int64_t bytes) { return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024)); }
+namespace {
 
 // One line of a benchmark process's stream (record/stream.hpp) into the run.
 void read_line(const record::node& n, record::preset_run& run, bool& done) {
@@ -106,7 +108,8 @@ void read_line(const record::node& n, record::preset_run& run, bool& done) {
   }
 }
 
-// The records of the process's stream, in order. A torn last line (a process that died mid-write) ends it.
+} // namespace
+
 record::preset_run collect(const std::filesystem::path& out, const job& j) {
   record::preset_run run;
   run.preset = j.preset;
@@ -142,6 +145,12 @@ record::preset_run collect(const std::filesystem::path& out, const job& j) {
   return run;
 }
 
+} // namespace detail
+
+namespace {
+
+std::string gib(std::int64_t bytes) { return fmt::format("{:.1f} GiB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024)); }
+
 } // namespace
 
 void check_memory(const config::model_spec& model, const std::vector<std::int64_t>& batches,
@@ -160,104 +169,26 @@ void check_memory(const config::model_spec& model, const std::vector<std::int64_
   }
 }
 
-namespace {
 
-// oneDNN's exec lines between the markers of each batch, by batch.
-std::map<std::int64_t, std::string> split_by_batch(const std::string& out) {
-  std::map<std::int64_t, std::string> by_batch;
-  std::istringstream in(out);
-  // A plain flag beside the batch, not std::optional: GCC 12 at -O3 warns (-Wmaybe-uninitialized) about the
-  // optional's value inlined into the map lookup, which would fail a -Werror build.
-  bool inside = false;
-  std::int64_t current = 0;
-  const std::string begin = std::string(evidence_marker) + ",begin,";
-  const std::string end = std::string(evidence_marker) + ",end,";
-  for (std::string line; std::getline(in, line);) {
-    if (line.starts_with(begin)) {
-      current = std::stoll(line.substr(begin.size()));
-      inside = true;
-    } else if (line.starts_with(end)) {
-      inside = false;
-    } else if (inside && line.find(",exec,") != std::string::npos) {
-      by_batch[current] += line + "\n";
-    }
-  }
-  return by_batch;
-}
+namespace detail {
 
-void attach_routes(record::preset_run& run, const std::string& stdout_text, const job& j, bool cpu_has_bf16) {
-  if (!run.evidence) {
-    return;
-  }
-  const auto lines = split_by_batch(stdout_text);
-  run.evidence->onednn_isa = evidence::parse_onednn_isa(stdout_text);
-  evidence::route_facts facts;
-  facts.onednn_isa = run.evidence->onednn_isa;
-  evidence::set_weights_facts(facts, j.preset.settings, run.libtorch ? run.libtorch->weights : std::string{},
-                              run.libtorch ? run.libtorch->weights_kernel : std::string{});
-  facts.cpu_has_bf16 = cpu_has_bf16;
-  for (auto& e : run.evidence->batches) {
-    if (!e.ok) {
-      continue;
-    }
-    const auto it = lines.find(e.batch);
-    const std::string text = it == lines.end() ? std::string{} : it->second;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-      e.verbose_lines.push_back(line);
-    }
-    const auto execs = evidence::parse_onednn_verbose(text);
-    e.primitives = evidence::summarize_primitives(execs, facts.onednn_isa);
-    facts.ops = e.operators;
-    e.routes = evidence::route_layers(execs, e.batch, j.model.linear_layers(), 1, facts);
-  }
-}
-
-} // namespace
-
-namespace {
-
-// Lines Kineto writes on every profiled run (USDT probe markers around profiler_start/stop): kept in a failed
-// process's stderr tail, not shown on the terminal.
 const std::vector<std::string> quiet_stderr{"USDT:"};
 
-record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf16, double timeout, const util::temp_dir& tmp,
-                           const std::vector<std::string>& parent_env, const std::string& executable) {
-  const auto job_file = tmp.path() / fmt::format("job-{}.json", k);
-  const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", k);
-  util::write_file_atomically(job_file, util::json_dump(to_json(j)));
+std::vector<std::string> worker_environment(const plan& p, const job& j, const std::vector<std::string>& parent_env) {
   auto process_env = j.preset.env;
-  const allocator_library* allocator =
-      j.preset.settings.allocator ? find_allocator(*j.preset.settings.allocator) : nullptr;
+  const host::allocator_library* allocator =
+      j.preset.settings.allocator ? host::find_allocator(*j.preset.settings.allocator) : nullptr;
   if (allocator != nullptr && !allocator->soname.empty()) {
-    process_env["LD_PRELOAD"] = preload_value(*allocator, value_of(parent_env, "LD_PRELOAD"));
+    process_env["LD_PRELOAD"] = host::preload_value(*allocator, value_of(parent_env, "LD_PRELOAD"));
   }
-  const auto env = child_environment(parent_env, p.managed_env, process_env,
-                                     j.evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}
-                                                : std::map<std::string, std::string>{});
-  const auto argv =
-      util::wrapped_command({executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
-  const auto cpus = p.placement.cpus_for(j.preset.settings.threads.value_or(0));
-  const auto started = std::chrono::steady_clock::now();
-  util::child_status status;
-  {
-    // The child inherits this thread's CPUs from its first instruction, before OpenMP reads them.
-    const host::scoped_thread_affinity placed(cpus);
-    status = util::run_process(argv, env,
-                               {.forward_stderr = true,
-                                .capture_stdout = j.evidence,
-                                .timeout = std::chrono::duration<double>(timeout)},
-                               quiet_stderr);
-  }
-  record::preset_run run = collect(out_file, j);
-  run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  run.cpus = cpus;
-  if (j.evidence) {
-    attach_routes(run, status.stdout_text, j, cpu_has_bf16);
-    if (run.evidence) {
-      run.evidence->onednn_disabled = evidence::onednn_disabled_warning(status.stderr_tail);
-    }
-  }
+  return child_environment(parent_env, p.managed_env, process_env,
+                           j.evidence ? std::map<std::string, std::string>{{"ONEDNN_VERBOSE", "1"}}
+                                      : std::map<std::string, std::string>{});
+}
+
+void conclude_run(record::preset_run& run, const job& j, const util::child_status& status) {
+  const host::allocator_library* allocator =
+      j.preset.settings.allocator ? host::find_allocator(*j.preset.settings.allocator) : nullptr;
   const std::string loaded = run.allocator ? run.allocator->name : std::string();
   if (status.ok() && run.ok && allocator != nullptr && loaded != allocator->name) {
     // LD_PRELOAD can be ignored (a library of another architecture, a launcher that drops it): say so
@@ -285,6 +216,71 @@ record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf1
       }
     }
   }
+}
+
+job make_job(const plan& p, const config::model_spec& model, const config::preset& preset, int iterations,
+             bool evidence, bool open_ended) {
+  job j;
+  j.model = model;
+  j.preset = effective_preset(p, preset);
+  j.managed_env = p.managed_env;
+  for (const auto& [name, value] : j.preset.env) {
+    if (std::find(j.managed_env.begin(), j.managed_env.end(), name) == j.managed_env.end()) {
+      j.managed_env.push_back(name);
+    }
+  }
+  j.batches = p.batches;
+  j.warmup = p.warmup;
+  j.warmup_auto = p.warmup_auto;
+  j.max_warmup_s = p.max_warmup_s;
+  j.iterations = iterations;
+  j.chunk_s = p.chunk_s;
+  j.seed = p.seed;
+  j.verbose = p.verbose;
+  j.evidence = evidence;
+  j.profile = p.profile && !evidence;
+  j.record_shapes = p.record_shapes;
+  j.trace_dir = p.trace_dir;
+  j.min_time = p.min_time;
+  j.max_time = open_ended ? 0.0 : p.max_time; // in an open-ended run --max-time bounds the whole run
+  j.progress = p.progress;
+  return j;
+}
+
+} // namespace detail
+
+namespace {
+
+record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf16, double timeout, const util::temp_dir& tmp,
+                           const std::vector<std::string>& parent_env, const std::string& executable) {
+  const auto job_file = tmp.path() / fmt::format("job-{}.json", k);
+  const auto out_file = tmp.path() / fmt::format("result-{}.jsonl", k);
+  util::write_file_atomically(job_file, util::json_dump(to_json(j)));
+  const auto env = detail::worker_environment(p, j, parent_env);
+  const auto argv =
+      util::wrapped_command({executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
+  const auto cpus = p.placement.cpus_for(j.preset.settings.threads.value_or(0));
+  const auto started = std::chrono::steady_clock::now();
+  util::child_status status;
+  {
+    // The child inherits this thread's CPUs from its first instruction, before OpenMP reads them.
+    const host::scoped_thread_affinity placed(cpus);
+    status = util::run_process(argv, env,
+                               {.forward_stderr = true,
+                                .capture_stdout = j.evidence,
+                                .timeout = std::chrono::duration<double>(timeout)},
+                               detail::quiet_stderr);
+  }
+  record::preset_run run = detail::collect(out_file, j);
+  run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  run.cpus = cpus;
+  if (j.evidence) {
+    detail::attach_routes(run, status.stdout_text, j, cpu_has_bf16);
+    if (run.evidence) {
+      run.evidence->onednn_disabled = evidence::onednn_disabled_warning(status.stderr_tail);
+    }
+  }
+  detail::conclude_run(run, j, status);
   return run;
 }
 
@@ -293,6 +289,9 @@ record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf1
 std::vector<record::preset_run> execute(const plan& p, const std::string& executable, bool evidence,
                                         const std::function<void(const record::preset_run&)>& on_done,
                                         const next_round_fn& next_round) {
+  if (!evidence && p.schedule != schedule::rounds) {
+    return execute_lockstep(p, executable, on_done, next_round);
+  }
   util::temp_dir tmp;
   const auto parent_env = util::current_environment();
   std::vector<record::preset_run> runs;
@@ -328,30 +327,7 @@ std::vector<record::preset_run> execute(const plan& p, const std::string& execut
                        eta.c_str());
         }
       }
-      job j;
-      j.model = model;
-      j.preset = effective_preset(p, p.presets[i]);
-      j.managed_env = p.managed_env;
-      for (const auto& [name, value] : j.preset.env) {
-        if (std::find(j.managed_env.begin(), j.managed_env.end(), name) == j.managed_env.end()) {
-          j.managed_env.push_back(name);
-        }
-      }
-      j.batches = p.batches;
-      j.warmup = p.warmup;
-      j.warmup_auto = p.warmup_auto;
-      j.max_warmup_s = p.max_warmup_s;
-      j.iterations = iterations;
-      j.chunk_s = p.chunk_s;
-      j.seed = p.seed;
-      j.verbose = p.verbose;
-      j.evidence = evidence;
-      j.profile = p.profile && !evidence;
-      j.record_shapes = p.record_shapes;
-      j.trace_dir = p.trace_dir;
-      j.min_time = p.min_time;
-      j.max_time = open_ended ? 0.0 : p.max_time; // in an open-ended run --max-time bounds the whole run
-      j.progress = p.progress;
+      job j = detail::make_job(p, model, p.presets[i], iterations, evidence, open_ended);
       // A process past its time limit is stopped: the limit follows from this process's own work.
       plan sized = p;
       sized.model = j.model;

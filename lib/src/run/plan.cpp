@@ -1,5 +1,7 @@
 #include "gbench/run/plan.hpp"
 
+#include <unistd.h>
+
 #include <sched.h>
 
 #include <algorithm>
@@ -81,38 +83,136 @@ std::optional<int> number_or_word(const std::string& text, const std::string& wo
   return value;
 }
 
-} // namespace
+// --schedule, --turn-ms, --cycles.
+void apply_schedule(const plan_options& opt, plan& out) {
+  const std::size_t workers = out.presets.size() * std::max<std::size_t>(1, out.models.size()) *
+                              std::max<std::size_t>(1, opt.worker_bins.size() + opt.worker_env.size());
+  if (opt.schedule == "auto") {
+    out.schedule = workers >= 2 ? schedule::lockstep : schedule::rounds;
+  } else if (opt.schedule == "lockstep") {
+    out.schedule = schedule::lockstep;
+  } else if (opt.schedule == "duet") {
+    out.schedule = schedule::duet;
+  } else if (opt.schedule == "rounds") {
+    out.schedule = schedule::rounds;
+  } else {
+    throw input_error(fmt::format("--schedule: unknown schedule '{}'; valid schedules: auto, lockstep, duet, rounds",
+                                  opt.schedule));
+  }
+  if (!(opt.turn_ms >= 1 && opt.turn_ms <= 60000)) {
+    throw input_error(fmt::format("--turn-ms: {} is not a turn length; give milliseconds from 1 to 60000, e.g. 100",
+                                  opt.turn_ms));
+  }
+  if (opt.cycles < 1 || opt.cycles > 100000) {
+    throw input_error(fmt::format("--cycles: {} is not a number of cycles; give 1 to 100000, e.g. 10", opt.cycles));
+  }
+  out.turn_s = opt.turn_ms / 1000.0;
+  out.cycles = opt.cycles;
+}
 
-plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, const std::filesystem::path& models_dir) {
-  plan out;
-  // --model a.pt,a.pt2: several models side by side (eager against compiled), each a row.
+// --worker-bin and --worker-env: the builds of a lockstep run of several.
+void apply_builds(const plan_options& opt, const config::preset_catalog& catalog, plan& out) {
+  const auto find = [&](const std::string& label) {
+    return std::find_if(out.builds.begin(), out.builds.end(), [&](const build& b) { return b.label == label; });
+  };
+  for (const auto& item : opt.worker_bins) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
+      throw input_error(fmt::format("--worker-bin: '{}' is not LABEL=PATH, e.g. baseline=build-main/graviton-bench", item));
+    }
+    const std::string label = item.substr(0, eq);
+    if (find(label) != out.builds.end()) {
+      throw input_error(fmt::format("--worker-bin: build '{}' is given twice; give each build a label of its own", label));
+    }
+    const std::string path = item.substr(eq + 1);
+    if (::access(path.c_str(), X_OK) != 0) {
+      throw input_error(fmt::format("--worker-bin {}: {} is not an executable graviton-bench; give the path of a built "
+                                    "one",
+                                    label, path));
+    }
+    out.builds.push_back({label, path, {}});
+  }
+  for (const auto& item : opt.worker_env) {
+    const auto colon = item.find(':');
+    const std::string label = colon == std::string::npos ? std::string() : item.substr(0, colon);
+    auto it = find(label);
+    if (colon == std::string::npos || label.empty()) {
+      throw input_error(fmt::format("--worker-env: '{}' is not LABEL:KEY=VALUE, e.g. candidate:OMP_NUM_THREADS=1", item));
+    }
+    if (it == out.builds.end()) {
+      out.builds.push_back({label, {}, {}}); // this executable under another environment
+      it = out.builds.end() - 1;
+    }
+    auto [key, value] = config::parse_env_assignment(item.substr(colon + 1));
+    if (catalog.find_knob(key) != nullptr) {
+      catalog.check_value("--worker-env: ", key, value);
+    }
+    it->env[key] = value;
+  }
+  if (out.builds.size() == 1) {
+    throw input_error(fmt::format("--worker-bin / --worker-env: one build ('{}') given; builds are compared with each "
+                                  "other, give two or more",
+                                  out.builds.front().label));
+  }
+  if (!out.builds.empty() && out.schedule == schedule::rounds) {
+    throw input_error("--worker-bin / --worker-env run builds side by side: they need --schedule lockstep or duet");
+  }
+}
+
+// --preset: names, or "all"; each once.
+std::vector<config::preset> select_presets(const plan_options& opt, const config::preset_catalog& catalog) {
+  std::vector<config::preset> presets;
+  for (const auto& name : opt.presets) {
+    if (name == "all") {
+      for (const auto& p : catalog.presets()) {
+        presets.push_back(p);
+      }
+    } else {
+      presets.push_back(catalog.at(name));
+    }
+  }
+  // A preset named twice (default,default, or all with a name) would make two rows of one key, and reports are
+  // read by (preset, batch): refused, as a model named twice is. More runs of one preset: --repetitions.
+  for (auto p = presets.begin(); p != presets.end(); ++p) {
+    if (std::any_of(presets.begin(), p, [&](const config::preset& q) { return q.name == p->name; })) {
+      throw input_error(fmt::format("--preset: '{}' is given twice; name each preset once (--repetitions runs it "
+                                    "more than once)",
+                                    p->name));
+    }
+  }
+  return presets;
+}
+
+// --model a.pt,a.pt2: several models side by side (eager against compiled), each a row.
+std::vector<config::model_spec> load_models(const plan_options& opt, const std::filesystem::path& models_dir) {
+  std::vector<config::model_spec> models;
   for (std::size_t start = 0; start <= opt.model.size();) {
     const auto comma = std::min(opt.model.find(',', start), opt.model.size());
     auto model = config::load_model(opt.model.substr(start, comma - start), models_dir, opt.inputs);
     backend::inspect_model(model, opt.seed);
-    for (const auto& other : out.models) {
+    for (const auto& other : models) {
       if (other.name == model.name) {
         throw input_error(fmt::format("--model: '{}' is given twice; each model of a list needs a name of its own",
                                       model.name));
       }
     }
-    out.models.push_back(std::move(model));
+    models.push_back(std::move(model));
     start = comma + 1;
   }
+  return models;
+}
+
+} // namespace
+
+plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, const std::filesystem::path& models_dir) {
+  plan out;
+  out.models = load_models(opt, models_dir);
   out.model = out.models.front();
   if (out.models.size() == 1) {
     out.models.clear();
   }
   out.batches = parse_batches(opt.batches);
-  for (const auto& name : opt.presets) {
-    if (name == "all") {
-      for (const auto& p : catalog.presets()) {
-        out.presets.push_back(p);
-      }
-    } else {
-      out.presets.push_back(catalog.at(name));
-    }
-  }
+  out.presets = select_presets(opt, catalog);
   for (const auto& p : out.presets) {
     backend::check_settings(p.name, p.settings); // an engine this LibTorch lacks, before any process starts
   }
@@ -163,7 +263,21 @@ plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, c
   out.record_shapes = opt.record_shapes;
   out.trace_dir = opt.trace_dir;
   out.timeout = opt.timeout;
+  apply_schedule(opt, out);
+  apply_builds(opt, catalog, out);
   return out;
+}
+
+std::string_view name_of(schedule s) {
+  switch (s) {
+  case schedule::rounds:
+    return "rounds";
+  case schedule::lockstep:
+    return "lockstep";
+  case schedule::duet:
+    return "duet";
+  }
+  return "?";
 }
 
 double default_timeout(const plan& p, bool evidence) {
@@ -205,7 +319,10 @@ record::report begin_report(const plan& p, record::context context) {
                 .cosine_threshold = p.cosine_threshold,
                 .timeout_s = p.timeout < 0 ? default_timeout(p) : p.timeout,
                 .managed_env = p.managed_env,
-                .env_overrides = p.env_overrides};
+                .env_overrides = p.env_overrides,
+                .schedule = std::string(name_of(p.schedule)),
+                .turn_s = p.schedule == schedule::rounds ? 0.0 : p.turn_s,
+                .cycles = p.schedule == schedule::rounds ? 0 : p.cycles};
   return r;
 }
 

@@ -24,7 +24,9 @@ nlohmann::json to_json(const job& j) {
           {"min_time", j.min_time},
           {"max_time", j.max_time},
           {"progress", j.progress},
-          {"evidence", j.evidence}};
+          {"evidence", j.evidence},
+          {"conversation", j.conversation},
+          {"turn_discard", j.turn_discard}};
 }
 
 job job_from_json(const std::string& text, const std::string& name) {
@@ -51,6 +53,8 @@ job job_from_json(const std::string& text, const std::string& name) {
   record::read(n, "max_time", out.max_time);
   record::read(n, "progress", out.progress);
   record::read(n, "evidence", out.evidence);
+  record::read_optional(n, "conversation", out.conversation);
+  record::read_optional(n, "turn_discard", out.turn_discard);
   return out;
 }
 

@@ -24,7 +24,7 @@ std::vector<stats::process_samples> group_of(const std::vector<record::preset_ru
       continue;
     }
     for (const auto& b : run.batches) {
-      if (const auto p = b.batch == batch ? compare::samples_of(b, run.repetition) : std::nullopt) {
+      if (const auto p = b.batch == batch ? compare::samples_of(b, run.repetition, run.design != record::design::rounds) : std::nullopt) {
         group.push_back(*p);
       }
     }

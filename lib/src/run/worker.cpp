@@ -21,7 +21,7 @@
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
-#include "gbench/run/allocator.hpp"
+#include "gbench/host/allocator.hpp"
 #include "gbench/record/run.hpp"
 #include "gbench/record/stream.hpp"
 #include "gbench/run/result.hpp"
@@ -30,26 +30,11 @@
 #include "gbench/util/files.hpp"
 #include "gbench/util/interrupt.hpp"
 #include "gbench/util/json_text.hpp"
+#include "worker_parts.hpp"
 
-namespace gbench::run {
+namespace gbench::run::detail {
 
 namespace {
-
-class jsonl_writer {
-public:
-  explicit jsonl_writer(const std::filesystem::path& path) : out_(path, std::ios::app) {
-    if (!out_) {
-      throw output_error(fmt::format("{}: cannot be opened for writing", path.string()));
-    }
-  }
-  void write(const nlohmann::json& record) {
-    out_ << util::json_dump(record) << '\n';
-    out_.flush();
-  }
-
-private:
-  std::ofstream out_;
-};
 
 constexpr int predicted_shown = 8;
 
@@ -85,15 +70,11 @@ double median_ns(const std::vector<std::int64_t>& samples) {
   return stats::quantile_sorted(sorted, 0.5);
 }
 
-struct warm_up_result {
-  int forwards = 0;
-  bool steady = true;
-  double median_ns = 0; ///< of the last block: how long a forward takes now (0 with a fixed warm-up)
-};
-
 // Warm-up until steady state: blocks of forwards lasting about chunk_s each (at least 3 forwards), timed as
 // the measurement will be, until three blocks in a row are no faster than the best so far by 2%; at most
 // max_warmup_s. A fixed count is too few for a large model on a slow machine and wasted on a small one.
+} // namespace
+
 warm_up_result warm_up(const job& j, backend::mlp_session& session) {
   warm_up_result r;
   if (!j.warmup_auto) {
@@ -123,6 +104,29 @@ warm_up_result warm_up(const job& j, backend::mlp_session& session) {
     block = std::clamp(static_cast<int>(j.chunk_s * 1e9 / std::max(1.0, r.median_ns)), 3, 100000);
   }
 }
+
+void finish_batch(const job& j, backend::mlp_session& session, record::batch_result& b) {
+  if (j.profile) {
+    say(j, fmt::format("batch {}: profiling {} forwards", b.batch, j.iterations));
+    const std::string trace =
+        j.trace_dir.empty() ? std::string{}
+                            : (std::filesystem::path(j.trace_dir) /
+                               // a model file's name first: eager and compiled runs of a preset keep a trace each
+                               fmt::format("{}{}-b{}.json", j.model.is_file() ? j.model.name + "-" : "",
+                                           j.preset.name, b.batch))
+                                  .string();
+    std::vector<std::int64_t> profiled_ns;
+    const auto events = backend::profile_forwards(session, j.iterations, j.record_shapes, trace, &profiled_ns);
+    b.profile = record::batch_profile{.table = profile::aggregate(events, j.record_shapes),
+                                      .samples_ns = std::move(profiled_ns),
+                                      .summary_ns = {},
+                                      .trace_file = trace};
+  }
+  b.predicted = session.predicted_classes(predicted_shown);
+  record::compute_statistics(b, j.model);
+}
+
+namespace {
 
 // One forward per batch between markers on stdout, where oneDNN (ONEDNN_VERBOSE) prints its lines, so the
 // parent can tell which lines belong to which batch; then the accuracy against float64, after the marker.
@@ -159,6 +163,30 @@ void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& wri
 
 } // namespace
 
+} // namespace gbench::run::detail
+
+namespace gbench::run {
+
+namespace {
+
+// The process as it starts: its pid, the managed knobs it sees, the allocator in its memory map.
+record::process_context context_before_libtorch(const job& j) {
+  record::process_context context;
+  context.pid = ::getpid();
+  for (const auto& name : j.managed_env) {
+    if (const char* v = std::getenv(name.c_str())) {
+      context.effective_env[name] = v;
+    }
+  }
+  const auto allocator = host::allocator_of_this_process();
+  context.allocator = record::allocator_seen{allocator.name, allocator.library};
+  return context;
+}
+
+} // namespace
+
+using namespace detail;
+
 void run_worker(const std::filesystem::path& job_file, const std::filesystem::path& out) {
   if (!util::die_with_parent()) {
     throw error("the run that started this benchmark process has already ended; nothing to do");
@@ -167,15 +195,7 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
   jsonl_writer writer(out);
 
   // Read before LibTorch touches anything, so the record is what LibTorch itself will read.
-  record::process_context context;
-  context.pid = ::getpid();
-  for (const auto& name : j.managed_env) {
-    if (const char* v = std::getenv(name.c_str())) {
-      context.effective_env[name] = v;
-    }
-  }
-  const auto allocator = allocator_of_this_process();
-  context.allocator = record::allocator_seen{allocator.name, allocator.library};
+  auto context = context_before_libtorch(j);
   backend::apply_settings(j.preset.settings);
   const auto huge_before = host::anon_huge_pages_bytes();
   backend::mlp_session session(j.model, j.seed);
@@ -199,6 +219,10 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
 
   if (j.evidence) {
     run_evidence(j, session, writer, huge_before);
+    return;
+  }
+  if (j.conversation) {
+    converse(j, session, writer);
     return;
   }
   // Test-only: die by a signal after this many batches, as a crashing LibTorch would, so that tests can
@@ -228,24 +252,7 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
       const double by_count = std::ceil(static_cast<double>(b.samples_ns.size()) / 8.0);
       const auto n = static_cast<double>(b.samples_ns.size());
       b.chunk_size = static_cast<std::int64_t>(std::clamp(std::min(by_time, by_count), std::min(5.0, n), n));
-      if (j.profile) {
-        say(j, fmt::format("batch {}: profiling {} forwards", batch, j.iterations));
-        const std::string trace =
-            j.trace_dir.empty() ? std::string{}
-                                : (std::filesystem::path(j.trace_dir) /
-                                   // a model file's name first: eager and compiled runs of a preset keep a trace each
-                                   fmt::format("{}{}-b{}.json", j.model.is_file() ? j.model.name + "-" : "",
-                                               j.preset.name, batch))
-                                      .string();
-        std::vector<std::int64_t> profiled_ns;
-        const auto events = backend::profile_forwards(session, j.iterations, j.record_shapes, trace, &profiled_ns);
-        b.profile = record::batch_profile{.table = profile::aggregate(events, j.record_shapes),
-                                          .samples_ns = std::move(profiled_ns),
-                                          .summary_ns = {},
-                                          .trace_file = trace};
-      }
-      b.predicted = session.predicted_classes(predicted_shown);
-      record::compute_statistics(b, j.model);
+      finish_batch(j, session, b);
       b.ok = true;
       if (j.verbose) {
         std::cerr << fmt::format("[{} @ batch {}] predicted class of the first samples: {}\n", j.preset.name, batch,

@@ -75,24 +75,4 @@ trend mann_kendall(std::span<const double> values) {
   return t;
 }
 
-std::vector<bool> outlier_processes(std::span<const double> estimates, double limit) {
-  std::vector<bool> out(estimates.size(), false);
-  if (estimates.size() < 3) {
-    return out;
-  }
-  const double median = stats::median(std::vector<double>(estimates.begin(), estimates.end()));
-  std::vector<double> deviations;
-  for (const double x : estimates) {
-    deviations.push_back(std::abs(x - median));
-  }
-  const double mad = stats::median(deviations);
-  if (mad <= 0) {
-    return out;
-  }
-  for (std::size_t i = 0; i < estimates.size(); ++i) {
-    out[i] = 0.6745 * std::abs(estimates[i] - median) / mad > limit;
-  }
-  return out;
-}
-
 } // namespace gbench::stats

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "gbench/stats/distributions.hpp"
+#include "gbench/stats/group_test.hpp"
 
 namespace gbench::stats {
 
@@ -32,15 +33,15 @@ precision_status assess_precision(const std::vector<precision_row>& rows, double
         width = std::max(width, std::expm1(t * std::sqrt(var / static_cast<double>(row.preset.size()))));
         wanted = processes_for(var, 1, target, 1.0 - o.confidence, 0.5);
       }
-    } else if (row.preset.size() >= 2 && row.baseline.size() >= 2) {
+    } else if (!row.preset.empty() && !row.baseline.empty()) {
       const auto c = compare_groups(row.baseline, row.preset, o);
-      width = half_width(c.ratio, c.ci_low, c.ci_high);
-      if (c.t_low && c.t_high) {
-        const double centre = std::sqrt(*c.t_low * *c.t_high); // the t interval is symmetric in logs
-        width = std::max(width, half_width(centre, *c.t_low, *c.t_high));
+      if (c.p_value) {
+        width = half_width(c.ratio, c.ci_low, c.ci_high);
+        // Units for a t interval within +-target: power 0.5 leaves only the interval's own quantile.
+        wanted = units_needed(c, target, 1.0 - o.confidence, 0.5);
+      } else {
+        wanted = c.pairing == pairing::lockstep ? 3 : 2;
       }
-      // Processes for a t interval within +-target: power 0.5 leaves only the interval's own quantile.
-      wanted = processes_needed(c, target, 1.0 - o.confidence, 0.5);
     }
     if (width > s.worst || s.worst_row.empty()) {
       s.worst = std::max(s.worst, width);

@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "gbench/compare/preset_comparison.hpp"
 #include "gbench/stats/processes.hpp"
 
 namespace gbench::tune {
@@ -45,36 +44,18 @@ const entrant& entrant_of(const std::vector<entrant>& entrants, const std::strin
   return *std::find_if(entrants.begin(), entrants.end(), [&](const entrant& e) { return e.id == id; });
 }
 
-} // namespace
-
-versus compare_groups(const compare::sample_groups& baseline, const compare::sample_groups& candidate,
-                      std::int64_t batch, double alpha) {
-  compare::settings s;
-  s.alpha = alpha;
-  const auto c = compare::compare_samples(baseline, candidate, batch, compare::metric::median, s);
-  versus v;
-  // The engine's ratio is candidate / baseline time; a speed-up is its inverse, and so is its interval.
-  v.speedup = c.baseline_value / c.candidate_value;
-  v.ci_low = c.ratio_high ? 1.0 / *c.ratio_high : v.speedup;
-  v.ci_high = c.ratio_low ? 1.0 / *c.ratio_low : v.speedup;
-  v.p_value_processes = c.runs_p_value;
-  v.p_value_samples = c.p_value;
-  v.mde = c.mde;
-  v.processes_baseline = static_cast<int>(baseline.size());
-  v.processes_candidate = static_cast<int>(candidate.size());
-  v.verdict = c.verdict;
-  v.words = compare::preset_verdict(c);
-  v.significant = c.significant;
-  return v;
-}
-
-judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, std::int64_t batch) {
-  judgement out;
+// The entrants lined up for a round: those racing and those out (failed), the lowest estimate among the
+// measured, and the fewest processes of any entrant racing.
+struct field {
   std::vector<standing> racing;
   std::vector<standing> out_of_race;
   const entrant* best = nullptr;
   double best_estimate = 0;
   int fewest = min_processes;
+};
+
+field line_up(const std::vector<entrant>& entrants) {
+  field f;
   for (const auto& e : entrants) {
     standing s;
     s.id = e.id;
@@ -83,110 +64,141 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
     if (e.failure) {
       s.eliminated = true;
       s.reason = *e.failure;
-      out_of_race.push_back(std::move(s));
+      f.out_of_race.push_back(std::move(s));
       continue;
     }
-    fewest = std::min(fewest, s.processes);
-    if (s.processes > 0 && (best == nullptr || s.estimate_ns < best_estimate)) {
-      best = &e;
-      best_estimate = s.estimate_ns;
+    f.fewest = std::min(f.fewest, s.processes);
+    if (s.processes > 0 && (f.best == nullptr || s.estimate_ns < f.best_estimate)) {
+      f.best = &e;
+      f.best_estimate = s.estimate_ns;
     }
-    racing.push_back(std::move(s));
+    f.racing.push_back(std::move(s));
   }
-  if (best == nullptr) {
-    out.standings = std::move(racing);
-    out.standings.insert(out.standings.end(), out_of_race.begin(), out_of_race.end());
-    if (out.standings.empty() ||
-        std::all_of(out.standings.begin(), out.standings.end(), [](const standing& s) { return s.eliminated; })) {
-      out.finished = true;
-      out.why = entrants.empty() ? "no candidate" : "every candidate failed";
-    }
-    return out;
+  return f;
+}
+
+// A round in which no entrant has been measured: over only when every entrant failed, or there is none.
+judgement without_leader(field f, bool no_entrants) {
+  judgement out;
+  out.standings = std::move(f.racing);
+  out.standings.insert(out.standings.end(), f.out_of_race.begin(), f.out_of_race.end());
+  if (out.standings.empty() ||
+      std::all_of(out.standings.begin(), out.standings.end(), [](const standing& s) { return s.eliminated; })) {
+    out.finished = true;
+    out.why = no_entrants ? "no candidate" : "every candidate failed";
   }
-  std::string leader = best->id;
-  // Timings eliminate only once every candidate left has been measured in enough processes to be tested
-  // across them; until then a slow first process (placement, a slow episode of the machine) is not evidence.
-  out.ready = fewest >= min_processes;
-  const auto best_groups = measured(*best);
+  return out;
+}
+
+// The entrants still in the race, and how many of them tie with the best.
+struct tally {
   std::size_t left = 0;
   std::size_t ties = 0;
+};
+
+// Each entrant against the best by the comparison engine. Once `ready`, the engine's `worse` eliminates, and
+// `unchanged` with the interval within the tolerance is a tie.
+tally eliminate_slower(std::vector<standing>& racing, const std::vector<entrant>& entrants, const entrant& best,
+                       const race_rules& rules, std::int64_t batch, bool ready) {
+  tally t;
+  const auto best_groups = measured(best);
   for (auto& s : racing) {
-    ++left;
-    if (s.id == best->id || s.processes == 0) {
+    ++t.left;
+    if (s.id == best.id || s.processes == 0) {
       continue;
     }
-    const auto& e = entrant_of(entrants, s.id);
-    const auto c = compare_groups(best_groups, measured(e), batch, rules.alpha);
+    const auto c = compare_to(best_groups, measured(entrant_of(entrants, s.id)), batch, rules.alpha);
     s.vs_best = c;
-    if (!out.ready) {
+    if (!ready) {
       continue;
     }
-    if (c.verdict == compare::verdict::worse) {
+    if (c.verdict == record::verdict::worse) {
       s.eliminated = true;
-      --left;
-      // In the candidate's terms: how many times as long as the best it takes (1 / speed-up).
-      s.reason = fmt::format("slower than {}: {:.3g}x its time [{:.3g}, {:.3g}], Welch's t across {} vs {} processes "
-                             "p = {:.2g}",
-                             best->id, 1.0 / c.speedup, 1.0 / c.ci_high, 1.0 / c.ci_low, s.processes,
-                             c.processes_baseline, c.p_value_processes.value_or(1.0));
+      --t.left;
+      // In the candidate's terms: how many times as long as the best it takes: the engine's ratio.
+      s.reason = fmt::format("slower than {}: {:.3g}x its time [{:.3g}, {:.3g}], {} p = {:.2g}", best.id, c.ratio,
+                             c.ratio_low.value_or(c.ratio), c.ratio_high.value_or(c.ratio), c.test,
+                             c.p_value.value_or(1.0));
       continue;
     }
-    s.within_tolerance = c.verdict == compare::verdict::unchanged && c.ci_low >= 1.0 / (1.0 + rules.tolerance);
-    ties += s.within_tolerance ? 1 : 0;
+    s.within_tolerance = c.verdict == record::verdict::unchanged && c.speedup_low &&
+                         *c.speedup_low >= 1.0 / (1.0 + rules.tolerance);
+    t.ties += s.within_tolerance ? 1 : 0;
   }
-  // Successive halving, when the significance test has eliminated all it can this round and the race is not
-  // over: the candidates left differ by less than their processes resolve so far, so the slower half by
-  // estimate goes, and the faster half gets the next round's processes.
+  return t;
+}
+
+// What successive halving did in a round.
+struct halving {
+  bool halved = false;
+  bool simpler_kept = false;
+};
+
+// The last cut: two candidates the significance test could not separate. When the slower by estimate sets
+// fewer knobs and the gap is below what their processes could have shown, the extra knob has not been seen to
+// help, and it is left unset, as the tie rule does among candidates within the tolerance. Returns whether the
+// slower was kept (and made the leader).
+bool keep_the_simpler(standing& faster, standing& slower, const std::vector<entrant>& entrants, tally& t,
+                      std::string& leader) {
+  const double gap = slower.estimate_ns / faster.estimate_ns - 1.0;
+  const double mde = *slower.vs_best->mde;
+  if (!(entrant_of(entrants, slower.id).knobs_set < entrant_of(entrants, faster.id).knobs_set && gap < mde)) {
+    return false;
+  }
+  // Neither is within the tolerance (that would have ended the race as a tie), so no tie is undone.
+  faster.eliminated = true;
+  --t.left;
+  faster.reason = fmt::format("successive halving, last two: {:.3g}x the time of {} by estimate, below the {:.1f}% "
+                              "their processes could show ({} vs {} processes), and it sets more knobs: the one "
+                              "that sets fewer is kept",
+                              1.0 / (1.0 + gap), slower.id, 100.0 * mde, faster.processes, slower.processes);
+  slower.vs_best.reset();
+  leader = slower.id;
+  return true;
+}
+
+// Successive halving, when the significance test has eliminated all it can this round and the race is not
+// over: the candidates left differ by less than their processes resolve so far, so the slower half by
+// estimate goes, and the faster half gets the next round's processes.
+halving halve(field& f, const std::vector<entrant>& entrants, const race_rules& rules, tally& t,
+              std::string& leader) {
+  halving h;
   std::vector<standing*> live;
   int fewest_live = 0;
-  for (auto& s : racing) {
+  for (auto& s : f.racing) {
     if (!s.eliminated) {
       fewest_live = live.empty() ? s.processes : std::min(fewest_live, s.processes);
       live.push_back(&s);
     }
   }
-  const bool tied_out = ties + 1 == left;
-  bool halved = false;
-  bool simpler_kept = false;
-  if (rules.halving && out.ready && !tied_out &&
-      (live.size() > 2 || (live.size() == 2 && fewest_live >= rules.final_processes))) {
-    std::stable_sort(live.begin(), live.end(),
-                     [](const standing* a, const standing* b) { return a->estimate_ns < b->estimate_ns; });
-    const std::size_t keep = (live.size() + 1) / 2;
-    halved = true;
-    if (live.size() == 2 && live[0]->id == leader && live[1]->vs_best && live[1]->vs_best->mde) {
-      // The last cut: two candidates the significance test could not separate. When the slower by estimate sets
-      // fewer knobs and the gap is below what their processes could have shown, the extra knob has not been
-      // seen to help, and it is left unset, as the tie rule does among candidates within the tolerance.
-      const double gap = live[1]->estimate_ns / live[0]->estimate_ns - 1.0;
-      const double mde = *live[1]->vs_best->mde;
-      if (entrant_of(entrants, live[1]->id).knobs_set < entrant_of(entrants, live[0]->id).knobs_set && gap < mde) {
-        // Neither is within the tolerance (that would have ended the race as a tie), so no tie is undone.
-        auto& kept = *live[1];
-        auto& cut = *live[0];
-        cut.eliminated = true;
-        --left;
-        cut.reason = fmt::format("successive halving, last two: {:.3g}x the time of {} by estimate, below the {:.1f}% "
-                                 "their processes could show ({} vs {} processes), and it sets more knobs: the one "
-                                 "that sets fewer is kept",
-                                 1.0 / (1.0 + gap), kept.id, 100.0 * mde, cut.processes, kept.processes);
-        kept.vs_best.reset();
-        leader = kept.id;
-        simpler_kept = true;
-      }
-    }
-    for (std::size_t i = keep; i < live.size() && !simpler_kept; ++i) {
-      auto& s = *live[i];
-      s.eliminated = true;
-      ties -= s.within_tolerance ? 1 : 0;
-      s.within_tolerance = false;
-      --left;
-      s.reason = fmt::format("successive halving: in the slower half of {} by estimate, {:.3g}x the time of {} "
-                             "(not shown slower across processes, {} vs {} processes)",
-                             live.size(), s.estimate_ns / best_estimate, best->id, s.processes,
-                             processes_of(*best));
-    }
+  const bool tied_out = t.ties + 1 == t.left;
+  if (!rules.halving || tied_out ||
+      !(live.size() > 2 || (live.size() == 2 && fewest_live >= rules.final_processes))) {
+    return h;
   }
+  std::stable_sort(live.begin(), live.end(),
+                   [](const standing* a, const standing* b) { return a->estimate_ns < b->estimate_ns; });
+  const std::size_t keep = (live.size() + 1) / 2;
+  h.halved = true;
+  if (live.size() == 2 && live[0]->id == leader && live[1]->vs_best && live[1]->vs_best->mde) {
+    h.simpler_kept = keep_the_simpler(*live[0], *live[1], entrants, t, leader);
+  }
+  for (std::size_t i = keep; i < live.size() && !h.simpler_kept; ++i) {
+    auto& s = *live[i];
+    s.eliminated = true;
+    t.ties -= s.within_tolerance ? 1 : 0;
+    s.within_tolerance = false;
+    --t.left;
+    s.reason = fmt::format("successive halving: in the slower half of {} by estimate, {:.3g}x the time of {} "
+                           "(not shown slower across processes, {} vs {} processes)",
+                           live.size(), s.estimate_ns / f.best_estimate, f.best->id, s.processes,
+                           processes_of(*f.best));
+  }
+  return h;
+}
+
+// The leader first, then those measured by estimate, those not measured yet; eliminated entrants last.
+void order_standings(std::vector<standing>& racing, const std::string& leader) {
   std::stable_sort(racing.begin(), racing.end(), [&](const standing& a, const standing& b) {
     if (a.eliminated != b.eliminated) {
       return !a.eliminated;
@@ -199,37 +211,55 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
     }
     return a.estimate_ns < b.estimate_ns;
   });
-  out.best = leader;
-  out.standings = std::move(racing);
-  out.standings.insert(out.standings.end(), out_of_race.begin(), out_of_race.end());
-  if (left == 1) {
+}
+
+// The race is over when one entrant is left, or every other one ties with the best.
+void decide_finish(judgement& out, const tally& t, const halving& h, const race_rules& rules) {
+  if (t.left == 1) {
     out.finished = true;
-    out.why = simpler_kept ? fmt::format("one candidate left after successive halving: of the last two, with {} "
-                                         "processes each or more and a gap below what they could show, the one "
-                                         "that sets fewer knobs",
-                                         rules.final_processes)
-              : halved     ? fmt::format("one candidate left after successive halving: the faster by estimate of the "
-                                         "last two, with {} processes each or more",
-                                         rules.final_processes)
-                           : "one candidate left";
-  } else if (out.ready && ties + 1 == left) {
+    out.why = h.simpler_kept ? fmt::format("one candidate left after successive halving: of the last two, with {} "
+                                           "processes each or more and a gap below what they could show, the one "
+                                           "that sets fewer knobs",
+                                           rules.final_processes)
+              : h.halved     ? fmt::format("one candidate left after successive halving: the faster by estimate of "
+                                           "the last two, with {} processes each or more",
+                                           rules.final_processes)
+                             : "one candidate left";
+  } else if (out.ready && t.ties + 1 == t.left) {
     out.finished = true;
     out.why = fmt::format("the others are within {:.1f}% of the best (interval included), with no significant "
                           "difference across processes",
                           100.0 * rules.tolerance);
   }
-  return out;
 }
 
-nlohmann::json to_json(const versus& v) {
-  return {{"speedup", v.speedup},
-          {"speedup_ci95", {v.ci_low, v.ci_high}},
-          {"p_value_processes", v.p_value_processes ? nlohmann::json(*v.p_value_processes) : nlohmann::json(nullptr)},
-          {"p_value", v.p_value_samples},
-          {"minimal_detectable_effect", v.mde ? nlohmann::json(*v.mde) : nlohmann::json(nullptr)},
-          {"processes", {v.processes_baseline, v.processes_candidate}},
-          {"verdict", std::string(compare::name_of(v.verdict))},
-          {"verdict_words", v.words}};
+} // namespace
+
+record::comparison compare_to(const compare::sample_groups& baseline, const compare::sample_groups& candidate,
+                              std::int64_t batch, double alpha) {
+  compare::settings s;
+  s.alpha = alpha;
+  return compare::compare_samples(baseline, candidate, batch, compare::metric::median, s);
+}
+
+judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, std::int64_t batch) {
+  auto f = line_up(entrants);
+  if (f.best == nullptr) {
+    return without_leader(std::move(f), entrants.empty());
+  }
+  judgement out;
+  std::string leader = f.best->id;
+  // Timings eliminate only once every candidate left has been measured in enough processes to be tested
+  // across them; until then a slow first process (placement, a slow episode of the machine) is not evidence.
+  out.ready = f.fewest >= min_processes;
+  auto t = eliminate_slower(f.racing, entrants, *f.best, rules, batch, out.ready);
+  const auto h = out.ready ? halve(f, entrants, rules, t, leader) : halving{};
+  order_standings(f.racing, leader);
+  out.best = leader;
+  out.standings = std::move(f.racing);
+  out.standings.insert(out.standings.end(), f.out_of_race.begin(), f.out_of_race.end());
+  decide_finish(out, t, h, rules);
+  return out;
 }
 
 nlohmann::json to_json(const standing& s) {
@@ -242,7 +272,7 @@ nlohmann::json to_json(const standing& s) {
     j["reason"] = s.reason;
   }
   if (s.vs_best) {
-    j["vs_best"] = to_json(*s.vs_best);
+    j["vs_best"] = record::to_json(*s.vs_best);
   }
   return j;
 }

@@ -36,7 +36,7 @@ nlohmann::json to_json(const search_result& r) {
     nlohmann::json out{{"batch", o.batch},
                        {"winner", o.winner},
                        {"winner_preset", record::to_json(o.winner_preset)},
-                       {"vs_default", o.vs_default ? to_json(*o.vs_default) : nlohmann::json(nullptr)},
+                       {"vs_default", o.vs_default ? record::to_json(*o.vs_default) : nlohmann::json(nullptr)},
                        {"basis", o.basis},
                        {"note", o.note},
                        {"finalists", nlohmann::json::array()},

@@ -6,7 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "gbench/error.hpp"
-#include "gbench/run/allocator.hpp"
+#include "gbench/host/allocator.hpp"
 
 namespace gbench::tune {
 
@@ -47,10 +47,10 @@ std::string same_as_unset(dimension_kind kind, const space_facts& facts) {
 
 // The doctor's verdict on one value of weights_dtype: the bf16 probe speaks for "bf16" under the setting's own
 // name, the quantized forms have one each.
-const evidence::knob_verdict* value_verdict(const space_facts& facts, const std::string& value) {
+const record::knob_verdict* value_verdict(const space_facts& facts, const std::string& value) {
   const std::string name = value == "bf16" ? std::string("weights_dtype") : "weights_dtype=" + value;
   const auto it = std::find_if(facts.verdicts.begin(), facts.verdicts.end(),
-                               [&](const evidence::knob_verdict& v) { return v.knob == name; });
+                               [&](const record::knob_verdict& v) { return v.knob == name; });
   return it == facts.verdicts.end() ? nullptr : &*it;
 }
 
@@ -119,7 +119,7 @@ search_space build_space(const config::preset_catalog& catalog, const space_fact
     const auto verdict = d.kind == dimension_kind::weights_dtype // judged value by value below
                              ? facts.verdicts.end()
                              : std::find_if(facts.verdicts.begin(), facts.verdicts.end(),
-                                            [&](const evidence::knob_verdict& v) { return v.knob == k->name; });
+                                            [&](const record::knob_verdict& v) { return v.knob == k->name; });
     if (d.kind == dimension_kind::weights_dtype) {
       d.verdict = "effective";
       d.reason = "each value judged on its own";
@@ -144,7 +144,7 @@ search_space build_space(const config::preset_catalog& catalog, const space_fact
         config::check_setting_value(origin, k->name, v);
       }
       if (d.kind == dimension_kind::allocator) {
-        run::require_allocator(v);
+        host::require_allocator(v);
       }
       if (d.kind == dimension_kind::weights_dtype && v != unset_twin) {
         if (const auto* judged = value_verdict(facts, v); judged != nullptr && !judged->effective) {

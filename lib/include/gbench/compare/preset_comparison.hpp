@@ -18,8 +18,4 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
 /// TorchScript module and its AOTInductor package), so that timing one against the other means something.
 bool same_network(const record::model_info& a, const record::model_info& b);
 
-/// The engine's verdict in the words of a preset comparison: faster, slower, no significant difference (with
-/// the smallest change it would have detected), too few samples, inconclusive (with the repetitions needed).
-std::string preset_verdict(const change& c);
-
 } // namespace gbench::compare

@@ -1,15 +1,18 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "gbench/compare/engine.hpp"
-#include "gbench/report/stored_report.hpp"
+#include "gbench/compare/stored_report.hpp"
+#include "gbench/record/report.hpp"
 
 /// Comparing a candidate's report with a baseline's: what a CI job needs to pass or fail a change.
 namespace gbench::compare {
@@ -36,15 +39,17 @@ enum class outcome {
 };
 std::string_view name_of(outcome o);
 
-/// One (preset, batch) present in both reports; the engine's figures are set when `measured`.
-struct diff_row : change {
+/// One (preset, batch) present in both reports; `comparison` is set when both measured it.
+struct diff_row {
   std::string preset;
   std::int64_t batch = 0;
   outcome result = outcome::unchanged;
-  bool measured = false;          ///< both reports measured it
+  std::optional<record::comparison> comparison; ///< the engine's, when both reports measured it
   int repetitions_baseline = 0;   ///< runs[] entries (processes), all reports of a side pooled
   int repetitions_candidate = 0;
   std::string decide_command;     ///< inconclusive: a command that would measure enough runs
+  std::string note;               ///< a failure, the command that would decide, a pairing that could not be made
+  [[nodiscard]] bool measured() const { return comparison.has_value(); }
 };
 
 /// The comparison of two reports.
@@ -55,7 +60,7 @@ struct report_diff {
   std::string baseline_about;  ///< tool version and sha, date, CPU, LibTorch: one line
   std::string candidate_about;
   std::string model_name;
-  std::vector<report::fact_difference> differences; ///< allowed by allow_mismatch, else diff_reports threw
+  std::vector<fact_difference> differences;          ///< allowed by allow_mismatch, else diff_reports threw
   std::vector<diff_row> rows;                        ///< baseline order
   std::vector<std::string> only_in_baseline;         ///< "preset @ batch" measured on one side only
   std::vector<std::string> only_in_candidate;
@@ -72,8 +77,7 @@ struct report_diff {
 /// Compares every (preset, batch) present in both reports. Throws mismatch_error naming every differing
 /// fact unless options.allow_mismatch; report_error when the reports share no (preset, batch);
 /// input_error when alpha, threshold or confidence are out of range.
-report_diff diff_reports(const report::stored_report& baseline, const report::stored_report& candidate,
-                         const diff_options& options);
+report_diff diff_reports(const stored_report& baseline, const stored_report& candidate, const diff_options& options);
 
 /// The comparison output (`"schema": "graviton-bench-comparison"`, schemas/comparison.schema.json).
 nlohmann::json to_json(const report_diff& d);

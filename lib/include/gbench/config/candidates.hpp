@@ -18,7 +18,7 @@ struct candidate_range {
   std::int64_t increment = 0; ///< "step": 64 adds
 };
 
-/// The values `tune` tries for a knob or setting, besides leaving it unset (README, "Tuning").
+/// The values `tune` tries for a knob or setting, besides leaving it unset (docs/tune.md).
 struct candidates {
   std::vector<std::string> values;      ///< a list
   std::optional<candidate_range> range; ///< or a range

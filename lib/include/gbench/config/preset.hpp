@@ -20,7 +20,7 @@ struct knob {
   std::vector<std::string> values; ///< allowed values (compared ignoring case); empty: any
   bool integer = false;            ///< the value must be a whole number
   config::candidates candidates;   ///< what `tune` tries besides unset; none declared: not searched
-  std::string group;               ///< `tune` searches the knobs of one group together (README, "Tuning")
+  std::string group;               ///< `tune` searches the knobs of one group together (docs/tune.md)
 };
 
 /// LibTorch settings a preset applies through the C++ API in the benchmark process.
@@ -92,7 +92,7 @@ private:
   std::vector<preset> presets_;
 };
 
-/// Loads a presets file (schema in README, "Presets"); errors name the file, the line and the fix.
+/// Loads a presets file (schema in docs/presets.md); errors name the file, the line and the fix.
 /// `known` holds knobs declared earlier (the built-in file) that this file's presets may use.
 preset_catalog load_presets(const std::filesystem::path& path, const preset_catalog* known = nullptr);
 /// The same for a file already read and parsed (config::load_json_document, parse_json_document).

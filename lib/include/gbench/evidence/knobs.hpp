@@ -3,24 +3,15 @@
 #include <string>
 #include <vector>
 
-
 #include "gbench/backend/libtorch.hpp"
 #include "gbench/host/host_info.hpp"
+#include "gbench/record/context.hpp"
 
 namespace gbench::evidence {
 
-/// Whether a knob can change how this model runs on this host with this LibTorch, and why.
-struct knob_verdict {
-  std::string knob;   ///< an environment variable, or "matmul_precision" for the LibTorch setting
-  bool effective = false;
-  std::string reason; ///< the facts or the observation it was decided from
-  std::string basis = "facts"; ///< "facts" (host and build) or "probe" (a small matmul observed in a worker)
-  bool emulated = false;       ///< the setting changed the data but not the arithmetic (bf16 data computed in fp32)
-};
-
 /// Decides, from facts of the host (architecture, ISA features, kernel THP mode) and of the LibTorch build
 /// (oneDNN, ACL, BLAS), whether each of the recipe's knobs can act on an fp32 MLP here.
-std::vector<knob_verdict> assess_knobs(const host::host_info& host, const backend::libtorch_info& torch);
+std::vector<record::knob_verdict> assess_knobs(const host::host_info& host, const backend::libtorch_info& torch);
 
 /// Whether oneDNN on this CPU computes in bf16: AVX-512 (avx512bw, vl, dq), AVX-NE-CONVERT or AMX on x86,
 /// the BF16 extension on aarch64. The same test as LibTorch's mkldnn_bf16_device_check.

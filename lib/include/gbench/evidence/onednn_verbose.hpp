@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gbench/config/preset.hpp"
+#include "gbench/record/evidence.hpp"
 
 namespace gbench::profile {
 struct event;
@@ -53,11 +54,7 @@ bool is_reference_implementation(const std::string& implementation);
 /// Empty when the text has none.
 std::string onednn_disabled_warning(const std::string& stderr_text);
 
-/// One operator of a forward as LibTorch's profiler named it, with its input shapes as Python prints them.
-struct op_call {
-  std::string name;
-  std::string input_shapes;
-};
+using op_call = record::op_call;
 
 /// The operators that computed the Linear-like layers of a forward, in the order they started: aten::addmm,
 /// aten::mm, aten::bmm, quantized::linear_dynamic, quantized::linear, aten::_weight_int8pack_mm,
@@ -90,48 +87,8 @@ kernel_math math_of(const primitive_exec& e, const std::string& onednn_isa = {})
 /// The distinct primitives of a forward: executions with the same kind, implementation, problem and math,
 /// counted. Every primitive oneDNN ran (convolution, matmul, inner product, reorder, eltwise, ...), not only
 /// the Linear layers, in the order first seen.
-struct primitive_summary {
-  std::string kind;
-  std::string implementation;
-  std::string problem; ///< shapes, as oneDNN writes them
-  std::string math;
-  std::string src_dtype;
-  std::string wei_dtype;
-  std::string dst_dtype;
-  int execs = 0;
-};
-std::vector<primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs,
+std::vector<record::primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs,
                                                     const std::string& onednn_isa = {});
-
-/// Which backend computed one Linear layer of a model.
-struct layer_route {
-  std::int64_t in_features = 0;
-  std::int64_t out_features = 0;
-  /// "onednn" when oneDNN executed a matching matmul or inner product on every forward; "blas" when no
-  /// oneDNN execution matched (PyTorch then took its BLAS path, which prints nothing); "mixed" when some
-  /// forwards matched and some did not (PyTorch disables oneDNN for the process after a failure). A quantized
-  /// layer outside oneDNN: the engine or kernel of its operator ("fbgemm", "qnnpack", "aten", "kleidiai",
-  /// "reference").
-  std::string backend;
-  std::string implementation; ///< the matching executions' implementation (the most frequent); empty for blas
-  std::string isa;            ///< its ISA suffix (primitive_exec::isa)
-  std::string src_dtype;      ///< operand data types of those executions; for blas, the layer's own
-  std::string wei_dtype;
-  std::string dst_dtype;
-  std::string fpmath;         ///< attr-fpmath of those executions; empty when none
-  /// What the layer computed in (kernel_math::math): "bf16", "f32", "int8" or "int4"; for blas, "f32" for fp32
-  /// operands and for bf16 operands on a CPU without bf16 instructions, empty when the BLAS kernel is not
-  /// observable.
-  std::string math;
-  std::string math_basis; ///< kernel_math::basis
-  int execs = 0; ///< matching executions attributed to this layer
-  /// The operator that computed it, from the profiler (aten::addmm, quantized::linear_dynamic,
-  /// aten::_weight_int8pack_mm, aten::_dyn_quant_matmul_4bit); empty when not recorded.
-  std::string op;
-  /// A reference kernel (slow path) served it: oneDNN's ref:any or gemm:ref, int8 weights on fp32 activations,
-  /// int4 without KleidiAI.
-  bool reference = false;
-};
 
 /// What the verbose log cannot show, for route_layers.
 struct route_facts {
@@ -163,7 +120,7 @@ void set_weights_facts(route_facts& facts, const config::torch_settings& setting
 /// a matching oneDNN execution is attributed to the engine or kernel that runs that operator
 /// (facts.weights_kernel): backend "fbgemm", "qnnpack", "aten", "kleidiai" or "reference", math "int8" or "int4".
 /// Throws input_error when batch or forwards is not positive.
-std::vector<layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
+std::vector<record::layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
                                       const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards,
                                       const route_facts& facts = {});
 

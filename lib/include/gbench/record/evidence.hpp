@@ -7,10 +7,58 @@
 
 #include <nlohmann/json.hpp>
 
-#include "gbench/evidence/onednn_verbose.hpp"
 #include "gbench/record/json_reader.hpp"
 
 namespace gbench::record {
+
+/// One distinct oneDNN primitive of a forward: executions with the same kind, implementation, problem and math,
+/// counted.
+struct primitive_summary {
+  std::string kind;
+  std::string implementation;
+  std::string problem; ///< shapes, as oneDNN writes them
+  std::string math;
+  std::string src_dtype;
+  std::string wei_dtype;
+  std::string dst_dtype;
+  int execs = 0;
+};
+
+/// Which backend computed one Linear layer of a model.
+struct layer_route {
+  std::int64_t in_features = 0;
+  std::int64_t out_features = 0;
+  /// "onednn" when oneDNN executed a matching matmul or inner product on every forward; "blas" when no
+  /// oneDNN execution matched (PyTorch then took its BLAS path, which prints nothing); "mixed" when some
+  /// forwards matched and some did not (PyTorch disables oneDNN for the process after a failure). A quantized
+  /// layer outside oneDNN: the engine or kernel of its operator ("fbgemm", "qnnpack", "aten", "kleidiai",
+  /// "reference").
+  std::string backend;
+  std::string implementation; ///< the matching executions' implementation (the most frequent); empty for blas
+  std::string isa;            ///< the ISA suffix of that implementation (brg_matmul:avx512_core -> avx512_core)
+  std::string src_dtype;      ///< operand data types of those executions; for blas, the layer's own
+  std::string wei_dtype;
+  std::string dst_dtype;
+  std::string fpmath;         ///< attr-fpmath of those executions; empty when none
+  /// What the layer computed in (evidence::kernel_math::math): "bf16", "f32", "int8" or "int4"; for blas, "f32" for
+  /// fp32 operands and for bf16 operands on a CPU without bf16 instructions, empty when the BLAS kernel is not
+  /// observable.
+  std::string math;
+  std::string math_basis; ///< evidence::kernel_math::basis
+  int execs = 0; ///< matching executions attributed to this layer
+  /// The operator that computed it, from the profiler (aten::addmm, quantized::linear_dynamic,
+  /// aten::_weight_int8pack_mm, aten::_dyn_quant_matmul_4bit); empty when not recorded.
+  std::string op;
+  /// A reference kernel (slow path) served it: oneDNN's ref:any or gemm:ref, int8 weights on fp32 activations,
+  /// int4 without KleidiAI.
+  bool reference = false;
+};
+
+/// One operator of a forward as LibTorch's profiler named it, with its input shapes as Python prints them.
+struct op_call {
+  std::string name;
+  std::string input_shapes;
+};
 
 /// How close a preset's logits came to float64's on one batch.
 struct accuracy {
@@ -27,10 +75,10 @@ struct batch_evidence {
   std::int64_t batch = 0;
   bool ok = false;
   std::string error;                         ///< when !ok
-  std::vector<evidence::layer_route> routes; ///< one per Linear of the built-in MLP, in order
-  std::vector<evidence::primitive_summary> primitives; ///< every distinct oneDNN primitive of the forward
+  std::vector<record::layer_route> routes; ///< one per Linear of the built-in MLP, in order
+  std::vector<record::primitive_summary> primitives; ///< every distinct oneDNN primitive of the forward
   std::vector<std::string> verbose_lines;    ///< oneDNN's exec lines of this forward
-  std::vector<evidence::op_call> operators;  ///< the profiler's layer operators of this forward (layer_operators)
+  std::vector<record::op_call> operators;   ///< the profiler's layer operators of this forward (layer_operators)
   record::accuracy accuracy;
   // Judged against the baseline preset's evidence (evidence::judge):
   std::string attribution;        ///< what changed at this batch: backend, math, e.g. "backend MKL -> oneDNN ..."
@@ -54,10 +102,10 @@ struct run_evidence {
 
 nlohmann::json to_json(const accuracy& a);
 void from_json(const node& n, accuracy& out);
-nlohmann::json to_json(const evidence::layer_route& r);
-nlohmann::json to_json(const evidence::primitive_summary& p);
-void from_json(const node& n, evidence::primitive_summary& out);
-void from_json(const node& n, evidence::layer_route& out);
+nlohmann::json to_json(const record::layer_route& r);
+nlohmann::json to_json(const record::primitive_summary& p);
+void from_json(const node& n, record::primitive_summary& out);
+void from_json(const node& n, record::layer_route& out);
 nlohmann::json to_json(const batch_evidence& e);
 void from_json(const node& n, batch_evidence& out);
 nlohmann::json to_json(const run_evidence& e);

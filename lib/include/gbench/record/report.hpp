@@ -10,63 +10,20 @@
 #include <nlohmann/json.hpp>
 
 #include "gbench/config/model_spec.hpp"
-#include "gbench/peak/roofline.hpp"
+#include "gbench/record/roofline.hpp"
+#include "gbench/record/comparison.hpp"
 #include "gbench/record/context.hpp"
 #include "gbench/record/json_reader.hpp"
+#include "gbench/record/model.hpp"
 #include "gbench/record/run.hpp"
+#include "gbench/record/settings.hpp"
 #include "gbench/stats/summary.hpp"
 
 namespace gbench::record {
 
-/// Version of the JSON report layout (README, "Report schema"); bumped on any incompatible change.
-inline constexpr int schema_version = 1;
-
-/// The model block of a report: its shape and the figures derived from it.
-struct model_info {
-  std::string name;
-  std::string description;
-  std::vector<std::int64_t> input_shape;
-  std::vector<std::int64_t> hidden;
-  std::int64_t outputs = 0;
-  std::int64_t parameters = 0;
-  std::int64_t weight_bytes = 0;  ///< bytes of all weights: what a forward reads at least once
-  double flops_per_sample = 0;
-  std::string flops_source = "model shape"; ///< config::model_spec::flops_source
-  // A model file's (README, "Model files"); kind "mlp" and the rest empty for the built-in MLP:
-  config::model_kind kind = config::model_kind::mlp;
-  std::string file;
-  std::string sha256;
-  std::int64_t file_bytes = 0;
-  std::vector<config::input_spec> inputs;
-  std::string inputs_from;
-  std::string sidecar;
-  std::string twin;
-  std::optional<double> sidecar_flops;
-};
-
-/// The model block of a model spec.
-model_info describe(const config::model_spec& spec);
-nlohmann::json to_json(const config::input_spec& in);
-void from_json(const node& n, config::input_spec& out);
-/// The spec a model block describes.
-config::model_spec spec_of(const model_info& m);
-
-/// How the runs were asked for.
-struct settings {
-  std::vector<std::int64_t> batches;
-  int warmup = 0;
-  bool warmup_auto = false;    ///< warm-up until steady state (each result says how many forwards it took)
-  int iterations = 0;
-  std::uint64_t seed = 0;
-  std::optional<int> threads;  ///< --threads, overriding the presets'
-  int repetitions = 1;         ///< with --repetitions auto, the rounds it took
-  std::string baseline = "default"; ///< the preset speed-ups are measured against
-  double alpha = 0.05;              ///< significance level of the comparison
-  double cosine_threshold = 0.99;   ///< --verify: accuracy below this is flagged in every format
-  std::optional<double> timeout_s;  ///< each preset process's time limit (0: none); absent in older reports
-  std::vector<std::string> managed_env;
-  std::map<std::string, std::string> env_overrides;
-};
+/// Version of the JSON report layout (docs/schema.md); bumped on any incompatible change. Version 1 reports are
+/// read too, without their comparison block (its layout changed): the runs are all a comparison needs.
+inline constexpr int schema_version = 2;
 
 /// One preset at one batch size, its repetitions pooled, and how it compares with the baseline preset.
 struct preset_comparison {
@@ -82,13 +39,11 @@ struct preset_comparison {
   double weight_gbps = 0;
   std::optional<double> profiled_total_ns; ///< median over repetitions of the profile's self CPU time total
   bool is_baseline = false;
-  // Against the baseline at the same batch (absent for the baseline itself or when either failed):
-  std::optional<double> speedup;      ///< baseline median / this median: above 1 is faster
-  std::optional<double> ci_low;       ///< 95% bootstrap interval of the speedup
-  std::optional<double> ci_high;
-  std::optional<double> p_value;      ///< two-sided Mann-Whitney U on the raw samples
-  std::optional<double> p_value_runs; ///< the same test on the repetitions' medians, when they are enough
-  std::string verdict;                ///< faster, slower, no significant difference, too few samples
+  /// Against the baseline at the same batch (absent for the baseline itself or when either failed): the
+  /// comparison engine's conclusion, as every other comparison carries it (record/comparison.hpp).
+  std::optional<record::comparison> vs_baseline;
+  /// The recipe's own ratio: the baseline's profiled total over this row's, when both were profiled.
+  std::optional<double> profiled_speedup;
   std::vector<std::string> effects;   ///< from --verify: what the preset's knobs were seen to do
   /// From --verify: what the evidence says changed against the default preset at this batch (backend, math),
   /// e.g. "backend MKL -> oneDNN brg_matmul:avx512_core; math unchanged (fp32)"; empty without evidence.
@@ -102,36 +57,12 @@ struct preset_comparison {
   std::optional<double> estimate_high_ns;
   std::optional<double> between_cv;         ///< variance component between processes, as a CV
   std::optional<double> within_cv;          ///< between chunks within a process, as a CV
-  std::optional<double> p_value_processes;  ///< Welch's t on log process estimates (2+ processes a side)
-  bool paired_by_round = false;             ///< that test was the paired t-test on the rounds' differences
-  std::optional<double> mde;                ///< smallest relative change the test would detect (80% power)
   std::vector<std::string> flags;           ///< outlier processes, drift, warm-up that never settled
   std::vector<std::string> inert_knobs;     ///< knobs this preset sets that cannot act on this host
-  std::optional<peak::roofline> roofline; ///< against the report's peak figures, when it has some
+  std::optional<record::roofline> roofline; ///< against the report's peak figures, when it has some
 };
 
-/// How a run until precise (--precision, --repetitions auto) ended.
-struct precision_outcome {
-  double target = 0;       ///< relative half-width asked for (0.03 for +-3%)
-  double reached = 0;      ///< the widest relative half-width at the end (infinite: not estimable)
-  int rounds = 0;          ///< rounds of every preset once
-  std::string widest;      ///< the row with the widest interval, "bf16 @ 32"
-  std::string stopped;     ///< "precision reached" or why not
-};
-
-/// Where the processes ran and what else ran there.
-struct run_conditions {
-  std::string cpus_mode;        ///< --cpus: auto, none or list
-  std::vector<int> cpu_order;   ///< CPUs by preference; a process of n threads got the first n
-  std::string placement_reason;
-  double other_load_before = 0; ///< share of those CPUs that other work used in the half second before
-  double steal_before = 0;      ///< share the hypervisor took
-  double other_load_during = 0; ///< the same over the whole run, this tool's own processes excluded
-  double steal_during = 0;
-  std::optional<precision_outcome> precision;
-};
-
-/// The results of one invocation, with what is needed to read them later (README, "Report schema").
+/// The results of one invocation, with what is needed to read them later (docs/schema.md).
 struct report {
   /// "complete", or "interrupted": SIGINT or SIGTERM stopped the run; `runs` holds what had finished (the
   /// interrupted process with the batches it completed).
@@ -145,14 +76,6 @@ struct report {
   std::optional<run_conditions> conditions;  ///< absent in reports of older versions
 };
 
-nlohmann::json to_json(const model_info& m);
-void from_json(const node& n, model_info& out);
-nlohmann::json to_json(const settings& s);
-void from_json(const node& n, settings& out);
-nlohmann::json to_json(const precision_outcome& p);
-void from_json(const node& n, precision_outcome& out);
-nlohmann::json to_json(const run_conditions& c);
-void from_json(const node& n, run_conditions& out);
 nlohmann::json to_json(const preset_comparison& c);
 void from_json(const node& n, preset_comparison& out);
 /// The whole report, "schema" and "schema_version" first.

@@ -12,6 +12,7 @@
 #include "gbench/config/model_spec.hpp"
 #include "gbench/config/preset.hpp"
 #include "gbench/profile/aggregate.hpp"
+#include "gbench/record/comparison.hpp"
 #include "gbench/record/evidence.hpp"
 #include "gbench/record/json_reader.hpp"
 #include "gbench/stats/summary.hpp"
@@ -24,6 +25,14 @@ struct batch_profile {
   std::vector<std::int64_t> samples_ns; ///< each profiled forward's time, from the profiler's events
   stats::summary summary_ns;            ///< of samples_ns, when there are any
   std::string trace_file;               ///< the Chrome trace written for this batch, if any
+};
+
+/// How a lockstep worker timed a batch: in turns, one per cycle, each turn a chunk of its samples.
+struct turn_plan {
+  int cycles = 0;           ///< turns it took (its chunks, in cycle order)
+  std::int64_t forwards = 0; ///< timed forwards per turn (the chunk size)
+  int discarded = 0;        ///< untimed forwards at the start of every turn
+  double target_s = 0;      ///< the turn length asked for, in seconds (at least one forward)
 };
 
 /// Timing of one batch size under one preset.
@@ -41,7 +50,17 @@ struct batch_result {
   double weight_gbps = 0;               ///< weight bytes per forward / median
   std::vector<std::int64_t> predicted;  ///< predicted classes of the first samples
   std::optional<batch_profile> profile; ///< the profiled forwards, unless profiling was off
+  std::optional<turn_plan> turns;       ///< a lockstep worker's turns
 };
+
+/// What a median time per forward means for a model: samples per second, GFLOP/s and weight GB/s. The one place
+/// these are derived, for a process's batch and for a row of processes alike.
+struct rates {
+  double throughput = 0;  ///< samples per second
+  double gflops = 0;      ///< model FLOPs per forward / median
+  double weight_gbps = 0; ///< weight bytes per forward / median
+};
+rates rates_at(double median_ns, std::int64_t batch, double flops_per_sample, double weight_bytes);
 
 /// Derives the summaries, throughput, GFLOP/s and GB/s from the samples.
 void compute_statistics(batch_result& r, const config::model_spec& model);
@@ -56,7 +75,12 @@ struct allocator_seen {
 struct preset_run {
   config::preset preset;
   std::string model;        ///< the model's name when the plan has several (--model a.pt,a.pt2); else empty
-  int repetition = 1;       ///< 1-based, when the plan repeats every preset
+  std::string build;        ///< the build whose worker ran it, when several ran side by side; else empty
+  int repetition = 1;       ///< 1-based round, or process set of a lockstep run
+  /// How it ran beside the other presets: rounds (a process alone, one preset after another), lockstep (a
+  /// co-resident worker taking turns with the others' workers; its chunks are its turns, one per cycle) or duet
+  /// (its windows at the same time as theirs, on CPUs of its own).
+  record::design design = record::design::rounds;
   bool ok = false;          ///< the process ran to the end
   std::string error;        ///< how it failed, when !ok
   std::string stderr_tail;  ///< its stderr's last lines, when !ok
@@ -83,6 +107,8 @@ nlohmann::json to_json(const config::preset& p);
 void from_json(const node& n, config::preset& out);
 nlohmann::json to_json(const allocator_seen& a);
 void from_json(const node& n, allocator_seen& out);
+nlohmann::json to_json(const turn_plan& t);
+void from_json(const node& n, turn_plan& out);
 nlohmann::json to_json(const batch_result& r);
 void from_json(const node& n, batch_result& out);
 nlohmann::json to_json(const preset_run& r);

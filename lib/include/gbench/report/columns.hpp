@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gbench/compare/report_diff.hpp"
@@ -13,11 +14,19 @@ namespace gbench::report {
 
 /// A column: the human text (table, markdown) and the machine value (csv) of a row.
 template <class Row> struct column {
+  using cell_fn = std::function<std::string(const Row&)>;
+  column(std::string header_, std::string key_, bool numeric_, cell_fn text_, cell_fn value_ = {},
+         bool by_default_ = true, std::function<bool(const Row&)> informs_ = {})
+      : header(std::move(header_)), key(std::move(key_)), numeric(numeric_), text(std::move(text_)),
+        value(std::move(value_)), by_default(by_default_), informs(std::move(informs_)) {}
   std::string header; ///< for people: table and markdown
   std::string key;    ///< for machines: csv header
   bool numeric;       ///< right-aligned
-  std::function<std::string(const Row&)> text;
-  std::function<std::string(const Row&)> value; ///< raw number or word for csv
+  cell_fn text;
+  cell_fn value;      ///< raw number or word for csv
+  /// In the default table, when some row has information in it (`informs`; none: always).
+  bool by_default;
+  std::function<bool(const Row&)> informs;
 };
 
 template <class Row> std::vector<std::string> headers(const std::vector<column<Row>>& cols) {
@@ -56,11 +65,29 @@ std::string format_duration_ns(double ns);
 // ---- a run: one row per preset and batch --------------------------------------------------------------
 
 const std::vector<column<record::preset_comparison>>& run_columns();
-/// The run columns these rows fill: `model` only when the report has several models.
-std::vector<column<record::preset_comparison>> run_columns_for(const std::vector<record::preset_comparison>& rows);
+
+/// Which run columns to show (--columns): empty for the default table, the columns that carry information for these
+/// rows (no comparison without a second preset, no roofline without peak figures, no evidence without --verify);
+/// "all" for every column; else the named ones (key or header), in the order given. `model` only with several
+/// models. Throws input_error naming --columns and the valid names for an unknown one.
+std::vector<column<record::preset_comparison>> run_columns_for(const std::vector<record::preset_comparison>& rows,
+                                                               const std::vector<std::string>& selection = {"all"});
+
+/// The notes of the default table, numbered: what a row's note column refers to (inert knobs, the evidence's
+/// account of what changed, flags on its processes, the comparison's outliers and note). `numbers` gets, per row,
+/// the numbers of its notes ("1 2"), or "-".
+std::vector<std::string> numbered_notes(const std::vector<record::preset_comparison>& rows,
+                                        std::vector<std::string>& numbers);
+
+/// A comparison's verdict in the words of a preset row: faster, slower, no significant difference (with the
+/// smallest change it would have detected), too few samples, inconclusive (with the runs or sets needed).
+std::string verdict_text(const record::comparison& c);
 
 /// "model tiny-mlp (... parameters, ... per sample), W warm-up + N timed iterations, R repetitions".
 std::string model_line(const record::report& r);
+/// "speed-ups decided by <the test>, alpha 0.05": the test that decided the rows' comparisons, as each names it;
+/// empty when nothing was compared.
+std::string comparison_line(const record::report& r);
 /// What the roofline columns are held against: the report's peak figures and where they came from.
 std::string peak_line(const record::report& r);
 
@@ -72,7 +99,15 @@ std::vector<std::string> recipe_lines(const std::vector<record::preset_compariso
 /// "preset: effect" for each preset's observed knob effects (--verify).
 /// Where the processes ran, the other work on those CPUs, and how a run until precise ended.
 std::vector<std::string> condition_lines(const record::report& r);
-std::vector<std::string> effect_lines(const std::vector<record::preset_comparison>& rows);
+/// With `flags`, the processes' flags after the effects (when no numbered note holds them).
+std::vector<std::string> effect_lines(const std::vector<record::preset_comparison>& rows, bool flags = true);
+
+/// Whether the columns hold the numbered notes' column.
+bool shows_notes(const std::vector<column<record::preset_comparison>>& cols);
+/// The cells of the rows, the numbered notes' column filled with `numbers` (numbered_notes).
+std::vector<std::vector<std::string>> cells_with_notes(const std::vector<record::preset_comparison>& rows,
+                                                       const std::vector<column<record::preset_comparison>>& cols,
+                                                       const std::vector<std::string>& numbers);
 
 // ---- a report diff: one row per (preset, batch) in both reports -----------------------------------------
 

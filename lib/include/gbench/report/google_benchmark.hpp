@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "gbench/report/stored_report.hpp"
+#include "gbench/compare/stored_report.hpp"
 
 namespace gbench::report {
 
@@ -16,6 +16,6 @@ namespace gbench::report {
 /// writes for repetitions (mean, median, stddev, cv) and p90, p99. graviton-bench measures wall-clock time
 /// only: cpu_time repeats real_time, which the format requires. A failed (preset, batch) is one entry with
 /// error_occurred and error_message, as Google Benchmark writes a benchmark that called SkipWithError.
-nlohmann::json to_google_benchmark_json(const stored_report& r);
+nlohmann::json to_google_benchmark_json(const compare::stored_report& r);
 
 } // namespace gbench::report

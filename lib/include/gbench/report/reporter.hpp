@@ -1,12 +1,16 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "gbench/backend/libtorch.hpp"
 #include "gbench/compare/report_diff.hpp"
+#include "gbench/host/host_info.hpp"
 #include "gbench/record/report.hpp"
+#include "gbench/report/profile_text.hpp"
 
 namespace gbench::report {
 
@@ -24,10 +28,28 @@ public:
   /// A comparison of two reports (graviton-bench compare), for the formats where writes_diffs().
   virtual void write(const compare::report_diff& d, std::ostream& out) const;
   [[nodiscard]] virtual bool writes_diffs() const { return false; }
+  /// doctor, as it goes: the host and LibTorch facts, then the knobs' verdicts, then the evidence of each preset.
+  virtual void write_host(const host::host_info& /*host*/, const backend::libtorch_info& /*torch*/,
+                          std::ostream& /*out*/) const {}
+  virtual void write_knobs(const std::vector<record::knob_verdict>& /*verdicts*/, std::ostream& /*out*/) const {}
+  virtual void write_evidence(const std::vector<record::preset_run>& /*runs*/, double /*cosine_threshold*/,
+                              std::ostream& /*out*/) const {}
 };
 
-/// "table", "markdown", "csv", "json" or "jsonl"; throws input_error naming --format otherwise.
-std::unique_ptr<reporter> make_reporter(const std::string& format);
+/// How a reporter lays a run out.
+struct reporter_options {
+  /// --columns: the run columns of the table, markdown and csv (report/columns.hpp, run_columns_for); none given:
+  /// the table shows the columns that carry information, markdown and csv every column.
+  std::optional<std::vector<std::string>> columns;
+  /// The table: PyTorch's operator table of each preset and batch after the results, when the runs profiled.
+  std::optional<profile_view> profiles;
+  /// The table: what the evidence showed per preset (--verify), accuracy flagged below this cosine.
+  std::optional<double> evidence_cosine_threshold;
+};
+
+/// "table", "markdown", "csv", "json" or "jsonl"; throws input_error naming --format otherwise, or --columns for
+/// an unknown column.
+std::unique_ptr<reporter> make_reporter(const std::string& format, const reporter_options& options = {});
 std::vector<std::string> reporter_formats();
 
 /// The same for `compare`: "table", "markdown" or "json".

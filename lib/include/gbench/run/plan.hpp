@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gbench/config/model_spec.hpp"
@@ -40,6 +41,30 @@ struct plan_options {
   bool record_shapes = false;
   std::string trace_dir;
   double timeout = -1; ///< seconds per preset process; negative: derived from the plan (run::default_timeout)
+  /// How the presets' processes share the machine: "auto" (lockstep with two presets or models or more, else
+  /// rounds), "lockstep", "duet" or "rounds" (docs/statistics.md).
+  std::string schedule = "auto";
+  double turn_ms = 100; ///< lockstep: a turn's length (at least one forward)
+  int cycles = 10;      ///< lockstep: cycles per batch in each process set
+  /// --worker-bin LABEL=PATH: builds whose workers run beside each other in lockstep, each preset once per build.
+  std::vector<std::string> worker_bins;
+  /// --worker-env LABEL:KEY=VALUE: a variable set in one build's workers (a build may be this executable with
+  /// another environment).
+  std::vector<std::string> worker_env;
+};
+
+/// One build of a lockstep run of several: its workers are its executable's, with its environment on top.
+struct build {
+  std::string label;
+  std::string executable; ///< empty: the graviton-bench that runs the plan
+  std::map<std::string, std::string> env;
+};
+
+/// How the presets' processes share the machine.
+enum class schedule {
+  rounds,   ///< one process after another, every preset once a round, every other round reversed
+  lockstep, ///< co-resident workers taking turns (run/lockstep.hpp)
+  duet,     ///< co-resident workers timing their windows at the same time, each on CPUs of its own
 };
 
 /// A benchmark over presets and batch sizes, each preset in a process of its own.
@@ -74,7 +99,15 @@ struct plan {
   std::string baseline = "default"; ///< the preset speed-ups are measured against
   double alpha = 0.05;              ///< significance level of the comparison
   double cosine_threshold = 0.99;   ///< --verify: flag accuracy below this
+  run::schedule schedule = run::schedule::rounds;
+  double turn_s = 0.1;  ///< lockstep and duet: a turn's (a window's) length, at least one forward
+  int cycles = 10;      ///< lockstep and duet: cycles per batch in each process set
+  int turn_discard = 0; ///< lockstep: untimed forwards at the start of each turn
+  std::vector<run::build> builds; ///< several builds side by side (lockstep only); empty: this one
 };
+
+/// "rounds", "lockstep" or "duet".
+std::string_view name_of(schedule s);
 
 /// The time limit of one preset's process when none is given: 120 s to start (LibTorch's load and the model's
 /// initialisation, under emulation too), plus every planned forward (warm-up, timed, profiled) at 1 GFLOP/s, about

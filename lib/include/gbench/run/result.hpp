@@ -31,6 +31,10 @@ struct job {
   double max_time = 0;   ///< but stop adding chunks after this many seconds (0: no limit)
   bool progress = false; ///< say on stderr what is running (the parent's stderr is a terminal)
   bool evidence = false; ///< instead of timing: one forward per batch for oneDNN's verbose lines, accuracy, THP
+  /// A lockstep worker: after loading, it takes its orders on stdin and answers on descriptor 3 (run/turns.hpp),
+  /// timing turns of forwards when the orchestrator says, instead of every batch on its own.
+  bool conversation = false;
+  int turn_discard = 0;  ///< forwards each turn runs untimed before its timed ones (a switch's cold caches)
 };
 
 nlohmann::json to_json(const job& j);

@@ -43,8 +43,4 @@ struct trend {
 /// The trend of values in time order; fewer than 4 points give no evidence (p = 1).
 trend mann_kendall(std::span<const double> values);
 
-/// Which of a preset's process estimates are outliers among them: modified z-score (0.6745 (x - median) /
-/// MAD) beyond `limit` (Iglewicz and Hoaglin's 3.5). Needs at least 3 processes and a non-zero MAD; else none.
-std::vector<bool> outlier_processes(std::span<const double> estimates, double limit = 3.5);
-
 } // namespace gbench::stats

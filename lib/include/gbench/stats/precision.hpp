@@ -19,12 +19,12 @@ struct precision_row {
 
 /// The widest interval among the rows.
 struct precision_status {
-  /// Relative half-width of the widest 95% interval: the larger of the bootstrap's and (with two processes
-  /// or more a side) Student's t interval's distance from the estimate, over the estimate. Infinite while a
-  /// row has fewer than two processes a side: the variance between processes is then unknown.
+  /// Relative half-width of the widest 95% interval: of a speed-up, the interval of the test that decides it
+  /// (stats/group_test.hpp); of one preset's estimate, the larger of its bootstrap's and Student's t interval.
+  /// Infinite while a row has too few units (processes, rounds or process sets) for a variance between them.
   double worst = std::numeric_limits<double>::infinity();
   std::string worst_row;
-  int processes_wanted = 0; ///< processes a side the widest row would need to reach the target, at its variance
+  int processes_wanted = 0; ///< units (processes a side, rounds, sets) the widest row needs for the target
 };
 
 /// Assesses `rows` against a relative `target` half-width (0.03 for ±3%).

@@ -25,6 +25,9 @@ struct process_samples {
   /// ran in the same round ran next to each other, so the machine's slow drift (its speed wanders by several
   /// percent over seconds) fell on both alike: compare_groups pairs them.
   std::size_t round = 0;
+  /// A co-resident worker that took turns with the others (lockstep): `round` is its process set and chunk k
+  /// is its turn in cycle k of that set, next to the same cycle's turns of the other workers.
+  bool lockstep = false;
 };
 
 /// The median of each chunk, in order.
@@ -67,6 +70,7 @@ struct process_test_options {
   double power = 0.80;     ///< of the minimal detectable effect
   int resamples = 2000;
   std::uint64_t seed = 0;  ///< the same data and seed give the same intervals on every standard library
+  double trim = 0.2;       ///< share cut at each end by the trimmed tests (stats/robust.hpp)
 };
 
 /// Estimate and interval of one group. The bootstrap resamples processes with replacement, then the
@@ -75,51 +79,6 @@ struct process_test_options {
 /// every estimate; the percentile interval of the draws is recentred (in logs) on the estimate, because the
 /// lowest of resampled chunk medians is biased low. Throws input_error when the group is empty or holds a process without samples.
 group_estimate estimate_group(std::span<const process_samples> group, const process_test_options& o);
-
-/// A comparison of two groups, a and b, on their estimates.
-struct group_comparison {
-  double ratio = 1;            ///< estimate(a) / estimate(b)
-  double ci_low = 1;           ///< hierarchical bootstrap interval of the ratio
-  double ci_high = 1;
-  /// Whether the processes were paired by round: every process of both groups has a round, each round holds
-  /// one process of each group, and both groups hold the same two rounds or more. Then the test is the paired
-  /// t-test on the differences of log estimates within rounds, and the bootstrap resamples rounds.
-  bool paired = false;
-  /// Welch's t-test on the logarithms of the process estimates (a ratio is a difference of logs), or the
-  /// paired t-test when paired, when each side has at least two processes; else absent: the variance between
-  /// processes is unknown.
-  std::optional<double> p_value;
-  std::optional<double> df;              ///< Welch-Satterthwaite degrees of freedom, or rounds - 1 when paired
-  std::optional<double> t_low;           ///< the t interval of the ratio at `confidence`
-  std::optional<double> t_high;
-  /// The smallest relative change (e.g. 0.041 for 4.1%) the test would detect with probability `power` at
-  /// `alpha`, from the observed variance of process estimates.
-  std::optional<double> mde;
-  bool significant = false;    ///< p_value < alpha and the bootstrap interval excludes 1
-  /// Variances of the log process estimates the test rests on: of each group, and when paired of the
-  /// differences within rounds. What one more process a side (round) would buy follows from them.
-  double log_var_a = 0;
-  double log_var_b = 0;
-  double log_var_diff = 0;
-};
-
-group_comparison compare_groups(std::span<const process_samples> a, std::span<const process_samples> b,
-                                const process_test_options& o);
-
-/// Processes a side that make `mde` at most `target` (relative), given the variance of log process
-/// estimates `var_a`, `var_b` (per process): the smallest n >= 2 with (t_{1-alpha/2} + t_power) *
-/// sqrt((var_a + var_b) / n) <= log(1 + target), or `cap` when none up to it does.
-int processes_needed(double var_a, double var_b, double target, double alpha, double power, int cap = 1000);
-
-/// The search behind processes_needed: the smallest n >= 2 with (t_{1-alpha/2} + t_power) * sqrt(var / n) <=
-/// log(1 + target) at sides * (n - 1) degrees of freedom, or `cap` when none up to it does. `sides` is 1 for
-/// one group or pairs, 2 for two independent groups (var the sum of theirs). With power 0.5 (t_power = 0) it is
-/// the n whose t interval at confidence 1 - alpha is within +-target.
-int processes_for(double var, int sides, double target, double alpha, double power, int cap = 1000);
-
-/// The same for the test `c` made: from the variances of its groups, or when paired of its differences
-/// (then the answer is rounds: n - 1 degrees of freedom on var_diff / n).
-int processes_needed(const group_comparison& c, double target, double alpha, double power, int cap = 1000);
 
 /// Chunks per process that minimise the cost of a given precision (Kalibera and Jones): more processes when
 /// the variance lies between them, longer processes when it lies within. `process_overhead_s` is a process's

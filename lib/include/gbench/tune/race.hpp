@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gbench/compare/engine.hpp"
+#include "gbench/record/comparison.hpp"
 #include "gbench/record/run.hpp"
 
 namespace gbench::tune {
@@ -26,25 +27,9 @@ struct entrant {
   int knobs_set = 0; ///< knobs and settings it sets: the last halving cut keeps the simpler of two it cannot tell apart
 };
 
-/// A candidate against a baseline, from the comparison engine (compare::compare_samples), as a speed-up.
-struct versus {
-  double speedup = 0; ///< baseline estimate / candidate estimate (each the mean of its processes' lowest chunk
-                      ///< medians): above 1 the candidate is faster
-  double ci_low = 0;  ///< the engine's hierarchical bootstrap interval (95%) of the speed-up
-  double ci_high = 0;
-  std::optional<double> p_value_processes; ///< Welch's t on the log process estimates: the test that decides
-  double p_value_samples = 1;              ///< Mann-Whitney U on the raw samples: information only
-  std::optional<double> mde;               ///< the smallest change the processes could have shown
-  int processes_baseline = 0;
-  int processes_candidate = 0;
-  compare::verdict verdict = compare::verdict::inconclusive; ///< better: the candidate is faster
-  std::string words;                                         ///< compare::preset_verdict: faster, slower, ...
-  bool significant = false;
-};
-
-/// The engine's comparison of two sides' processes at one batch (median metric, no threshold).
-versus compare_groups(const compare::sample_groups& baseline, const compare::sample_groups& candidate,
-                      std::int64_t batch, double alpha);
+/// A candidate against a baseline at one batch: the comparison engine's record (median metric, no threshold).
+record::comparison compare_to(const compare::sample_groups& baseline, const compare::sample_groups& candidate,
+                              std::int64_t batch, double alpha);
 
 struct race_rules {
   double alpha = 0.05;     ///< significance level of the comparison engine
@@ -64,7 +49,7 @@ struct standing {
   std::string id;
   double estimate_ns = 0; ///< the mean of its processes' estimates (lowest chunk median), as the engine has it
   int processes = 0;
-  std::optional<versus> vs_best; ///< the best as baseline; absent for the best itself
+  std::optional<record::comparison> vs_best; ///< the best as baseline; absent for the best itself
   bool eliminated = false;
   std::string reason;            ///< why it was eliminated
   bool within_tolerance = false; ///< unchanged across processes, interval within the tolerance of the best
@@ -88,7 +73,6 @@ struct judgement {
 /// left or every other one is within the tolerance.
 judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, std::int64_t batch = 1);
 
-nlohmann::json to_json(const versus& v);
 nlohmann::json to_json(const standing& s);
 
 } // namespace gbench::tune

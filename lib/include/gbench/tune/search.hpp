@@ -73,7 +73,7 @@ struct batch_outcome {
   std::string winner;
   assignment winner_assignment;
   config::preset winner_preset;
-  std::optional<versus> vs_default; ///< default as baseline, the winner as candidate
+  std::optional<record::comparison> vs_default; ///< default as baseline, the winner as candidate
   std::string basis;                ///< which processes vs_default rests on
   std::string note;                 ///< e.g. why default was kept
   std::vector<standing> finalists;  ///< the last race's survivors, best first
@@ -98,7 +98,7 @@ struct search_result {
 };
 
 /// Searches the space for the fastest configuration at each batch that passes the accuracy guard, racing
-/// candidates in interleaved processes (README, "Tuning"). `now` gives seconds since the search began; `say`
+/// candidates in interleaved processes (docs/tune.md). `now` gives seconds since the search began; `say`
 /// receives progress lines. Deterministic for a deterministic runner and clock.
 search_result search(const search_space& space, const search_options& options, const process_runner& runner,
                      const std::function<double()>& now, const std::function<void(const std::string&)>& say = {});

@@ -9,7 +9,7 @@
 #include "gbench/config/preset.hpp"
 #include "gbench/evidence/knobs.hpp"
 
-/// `graviton-bench tune`: the search space, the race and the search that drives it (README, "Tuning").
+/// `graviton-bench tune`: the search space, the race and the search that drives it (docs/tune.md).
 namespace gbench::tune {
 
 enum class dimension_kind { env, matmul_precision, threads, allocator, weights_dtype };
@@ -46,7 +46,7 @@ struct search_space {
 
 /// What build_space needs to know of the host and LibTorch.
 struct space_facts {
-  std::vector<evidence::knob_verdict> verdicts; ///< the doctor's (evidence::assess_knobs)
+  std::vector<record::knob_verdict> verdicts; ///< the doctor's (evidence::assess_knobs)
   int cores = 1;
   int default_threads = 1; ///< LibTorch's own thread count: the same configuration as threads unset
 };
