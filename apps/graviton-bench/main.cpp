@@ -82,6 +82,9 @@ int run_command_line(int argc, char** argv) {
   gbench::app::tune_options tune_opt;
   tune_opt.command_line = run_opt.command_line;
   auto* tune = gbench::app::setup_tune(app, tune_opt);
+  gbench::app::recipe_options recipe_opt;
+  recipe_opt.command_line = run_opt.command_line;
+  auto* recipe = gbench::app::setup_recipe(app, recipe_opt);
 
   try {
     app.parse(argc, argv);
@@ -126,6 +129,9 @@ int run_command_line(int argc, char** argv) {
     }
     if (peak->parsed()) {
       return gbench::app::run_peak(peak_opt);
+    }
+    if (recipe->parsed()) {
+      return gbench::app::run_recipe(recipe_opt);
     }
     if (peak_worker->parsed()) {
       return gbench::app::run_peak_worker(peak_worker_opt);

@@ -9,6 +9,7 @@
 #include "gbench/backend/profiler.hpp"
 #include "gbench/config/model_spec.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/evidence/routes.hpp"
 #include "gbench/host/host_info.hpp"
 
 using namespace gbench;

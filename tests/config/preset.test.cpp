@@ -77,7 +77,7 @@ TEST_CASE("knob values are checked against their declaration", "[config][presets
   CHECK_THAT(error_of([&] { (void)load_presets(number, &builtin); }), Contains("must be a string"));
   const auto dtype = write_temp(dir, "d.json", "{\"presets\": [\n  {\"name\": \"x\",\n   \"weights_dtype\": \"fp16\"}]}");
   CHECK_THAT(error_of([&] { (void)load_presets(dtype, &builtin); }),
-             Contains("d.json:3") && Contains("weights_dtype must be \"f32\" or \"bf16\", got \"fp16\""));
+             Contains("d.json:3") && Contains("weights_dtype must be one of \"f32\", \"bf16\", \"int8-dynamic\", \"int8\", \"int4\", got \"fp16\""));
   const auto good = write_temp(dir, "g.json", R"({"presets": [{"name": "x", "weights_dtype": "bf16"}]})");
   const auto loaded = load_presets(good, &builtin);
   CHECK(loaded.at("x").settings.weights_dtype == "bf16");

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "gbench/evidence/cross_check.hpp"
+#include "gbench/evidence/routes.hpp"
 #include "gbench/util/files.hpp"
 
 using namespace gbench::evidence;

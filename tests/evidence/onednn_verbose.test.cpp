@@ -68,6 +68,7 @@
 
 #include "gbench/error.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/evidence/routes.hpp"
 #include "gbench/util/files.hpp"
 #include "gbench/profile/aggregate.hpp"
 

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "gbench/evidence/routes.hpp"
+
 namespace gbench::evidence {
 
 namespace {
@@ -230,32 +232,6 @@ std::string contradiction_message(const std::string& expected, const std::string
       "one of the two is wrong, so neither is reported as the effect",
       expected, why, observed, max_rel_error,
       baseline_max_rel_error ? fmt::format(", default preset {:.2e}", *baseline_max_rel_error) : "");
-}
-
-// A model file has no Linear routes: what its operators and oneDNN primitives say it computed in, and the one
-// that says so.
-std::pair<std::string, std::string> model_file_precision(const record::batch_evidence& e) {
-  for (const char* level : {"int4", "int8"}) {
-    for (const auto& op : e.operators) {
-      const bool int4 = op.name == "aten::_dyn_quant_matmul_4bit" || op.name == "aten::_weight_int4pack_mm";
-      const bool quantized = op.name.starts_with("quantized::") || op.name == "aten::_weight_int8pack_mm" || int4;
-      if (quantized && (int4 ? "int4" : "int8") == std::string(level)) {
-        return {level, fmt::format("operator {}", op.name)};
-      }
-    }
-    for (const auto& p : e.primitives) {
-      if (p.math == level) {
-        return {level, fmt::format("{} {}", p.kind, p.implementation)};
-      }
-    }
-  }
-  for (const auto& p : e.primitives) {
-    if (p.math == "bf16") {
-      return {"bf16", fmt::format("{} {} computed in bf16", p.kind, p.implementation)};
-    }
-  }
-  return {"fp32", e.primitives.empty() ? std::string("no oneDNN primitive, no quantized operator")
-                                       : std::string("every oneDNN primitive in fp32")};
 }
 
 } // namespace

@@ -11,6 +11,7 @@
 #include "gbench/evidence/cross_check.hpp"
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/evidence/routes.hpp"
 #include "gbench/run/worker.hpp"
 #include "orchestrator_parts.hpp"
 

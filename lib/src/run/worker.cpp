@@ -18,6 +18,7 @@
 #include "gbench/backend/profiler.hpp"
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/evidence/routes.hpp"
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
