@@ -52,12 +52,17 @@ UNTESTED = {
     "run/turns.cpp": "the worker's side of the lockstep conversation: tests/app/lockstep.test.cpp",
     "run/worker.cpp": "the worker process itself (__worker): every end-to-end test in tests/app/ runs it",
     "session/doctor.cpp": "the doctor command's flow below apps/: tests/app/doctor.test.cpp runs it",
+    "session/peak.cpp": "the peak command's flow below apps/ (cache, measure, files): tests/app/peak.test.cpp runs it",
     "session/run_session.cpp": "a run's flow below apps/ (plan, processes, reporters, files): the runs of the binary "
                                "in tests/app/",
+    "session/tune.cpp": "the tune command's flow below apps/ (space, runners, search, output, files): "
+                        "tests/app/tune.test.cpp runs it",
     "tune/search_json.cpp": "tune::search's result as JSON: tests/tune/search.test.cpp, and against the schema in "
                             "tests/app/tune.test.cpp",
     "tune/search_processes.cpp": "a part of tune::search (lib/src/tune/searcher.hpp): tests/tune/search.test.cpp",
     "tune/stage_race.cpp": "a part of tune::search (lib/src/tune/searcher.hpp): tests/tune/search.test.cpp",
+    "tune/stage_sets.cpp": "a part of tune::search (lib/src/tune/searcher.hpp), its races in lockstep: "
+                           "tests/tune/search.test.cpp",
     "util/interrupt.cpp": "signal handlers of the main process: tests/app/hostile.test.cpp signals the binary",
 }
 

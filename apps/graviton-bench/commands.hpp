@@ -120,6 +120,9 @@ struct tune_options {
   bool no_halving = false;
   double cosine_threshold = 0.99;
   double min_top1 = 0;
+  std::string schedule = "lockstep"; ///< a stage's candidates: lockstep (co-resident workers taking turns) or rounds
+  double turn_ms = 100;              ///< lockstep: a turn's length
+  int cycles = 10;                   ///< lockstep: cycles per batch in each process set
   std::string warmup = "auto"; ///< a count, or "auto": until steady state (run::plan_options::warmup)
   int iterations = 30;
   double min_time = 0;

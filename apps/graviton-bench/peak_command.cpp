@@ -1,16 +1,10 @@
 #include <iostream>
 
-#include <fmt/format.h>
-
 #include "commands.hpp"
 #include "gbench/backend/libtorch.hpp"
-#include "gbench/error.hpp"
-#include "gbench/host/host_info.hpp"
 #include "gbench/peak/peak.hpp"
-#include "gbench/record/peak.hpp"
-#include "gbench/util/files.hpp"
+#include "gbench/session/peak.hpp"
 #include "gbench/util/subprocess.hpp"
-#include "gbench/util/json_text.hpp"
 #include "paths.hpp"
 
 namespace gbench::app {
@@ -50,61 +44,22 @@ CLI::App* setup_peak(CLI::App& app, peak_options& opt) {
 }
 
 int run_peak(const peak_options& opt) {
-  const auto host = host::query_host();
-  if (!opt.json_path.empty()) {
-    util::check_writable(opt.json_path, "--json");
-  }
-  if (opt.use_cache) {
-    std::string why;
-    if (const auto cached = peak::read_cache(host, why)) {
-      std::cout << peak::describe(*cached) << fmt::format("(cached in {})\n", cached->file);
-      if (!opt.json_path.empty()) {
-        util::write_file_atomically(opt.json_path, util::json_dump(record::to_json(*cached), 2) + "\n");
-      }
-      return 0;
-    }
-    std::cerr << fmt::format("peak: {}; measuring\n", why);
-  }
-  if (host.load_average > 0.5 * host.cores) {
-    std::cerr << fmt::format("warning: the machine is busy (1-minute load average {:.1f} on {} cores); the peak "
-                             "figures will be low, and every roofline percentage held against them high\n",
-                             host.load_average, host.cores);
-  }
-  peak::request r;
-  r.gemm_n = opt.gemm_n;
-  r.repeats = opt.repeats;
-  r.warmup = opt.warmup;
+  session::peak_request request;
+  request.measure.gemm_n = opt.gemm_n;
+  request.measure.repeats = opt.repeats;
+  request.measure.warmup = opt.warmup;
   if (opt.triad_mib) {
-    r.triad_bytes = *opt.triad_mib * 1024 * 1024;
+    request.measure.triad_bytes = *opt.triad_mib * 1024 * 1024;
   }
-  r.threads = opt.threads;
+  request.measure.threads = opt.threads;
   const auto catalog = load_catalog(config_dir(opt.configs), "");
   for (const auto& k : catalog.knobs()) {
-    r.managed_env.push_back(k.name);
+    request.measure.managed_env.push_back(k.name);
   }
-  auto figures = peak::measure(r, host, util::self_executable());
-
-  const auto cache = peak::cache_file(host);
-  std::error_code ec;
-  std::filesystem::create_directories(cache.parent_path(), ec);
-  try {
-    figures.file = cache.string();
-    util::write_file_atomically(cache, util::json_dump(record::to_json(figures), 2) + "\n");
-  } catch (const output_error& e) {
-    figures.file.clear();
-    std::cerr << fmt::format("warning: the per-host cache cannot be written ({}); runs will not find these figures "
-                             "unless given --peak FILE\n",
-                             e.what());
-  }
-  std::cout << peak::describe(figures);
-  if (!figures.file.empty()) {
-    std::cout << fmt::format("(cached in {})\n", figures.file);
-  }
-  if (!opt.json_path.empty()) {
-    util::write_file_atomically(opt.json_path, util::json_dump(record::to_json(figures), 2) + "\n");
-    std::cerr << fmt::format("peak figures written to {}\n", opt.json_path);
-  }
-  return 0;
+  request.use_cache = opt.use_cache;
+  request.json_path = opt.json_path;
+  request.executable = util::self_executable();
+  return session::run_peak(request, std::cout);
 }
 
 CLI::App* setup_peak_worker(CLI::App& app, peak_worker_options& opt) {

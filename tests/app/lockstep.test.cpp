@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -100,4 +101,37 @@ TEST_CASE("lockstep: a schedule, turn or cycle count that cannot be is refused",
   CHECK_THAT(run_cli(tiny({"--worker-env", "solo:OMP_NUM_THREADS=1"})).stderr_tail, Contains("one build ('solo') given"));
   CHECK_THAT(run_cli(tiny({"--worker-env", "a:X=1", "--worker-env", "b:X=2", "--schedule", "rounds"})).stderr_tail,
              Contains("need --schedule lockstep or duet"));
+}
+
+TEST_CASE("duet: each worker on CPUs of its own, the blocks rotated every process set", "[lockstep][e2e]") {
+  const auto cpus = std::thread::hardware_concurrency();
+  if (cpus < 2) {
+    WARN("NOT TESTED: a duet of two one-thread workers needs two CPUs; this machine has " << cpus);
+    return;
+  }
+  gbench::util::temp_dir dir;
+  const auto path = dir.path() / "r.json";
+  auto args = tiny({"--preset", "default,bf16", "-r", "2", "--cpus", "0,1", "--json", path.string()});
+  REQUIRE(args[9] == "--schedule");
+  args[10] = "duet"; // tiny() asks for lockstep
+  const auto r = run_cli(args);
+  INFO(r.stderr_tail);
+  REQUIRE(r.exit_code == 0);
+  const auto report = json::parse(gbench::util::read_text_file(path));
+  gbench_test::check_schema(report, "report");
+  CHECK(report["settings"]["schedule"] == "duet");
+  REQUIRE(report["runs"].size() == 4);
+  // runs: default and bf16 of set 1, then of set 2; each pinned to one CPU, never the other's in its set.
+  std::vector<std::vector<int>> pinned;
+  for (const auto& run : report["runs"]) {
+    CHECK(run["design"] == "duet");
+    pinned.push_back(run["cpus"].get<std::vector<int>>());
+  }
+  for (const auto& p : pinned) {
+    CHECK(p.size() == 1);
+  }
+  CHECK(pinned[0] != pinned[1]);
+  CHECK(pinned[2] != pinned[3]);
+  CHECK(pinned[0] == pinned[3]); // default's CPU in set 1 is bf16's in set 2
+  CHECK(pinned[1] == pinned[2]);
 }

@@ -25,15 +25,16 @@ using gbench_test::run_cli;
 const char* const test_space = R"({
   "knobs": {
     "GBENCH_TUNE_TEST_KNOB": { "description": "read by nothing", "integer": true, "candidates": ["1"] },
-    "GBENCH_TEST_ABORT_AFTER_BATCHES": { "description": "test only: the benchmark process aborts",
-                                         "integer": true, "candidates": ["1"], "group": "crash" }
+    "GBENCH_TEST_ABORT_AFTER_TURNS": { "description": "test only: the lockstep worker aborts",
+                                       "integer": true, "candidates": ["3"], "group": "crash" }
   },
   "presets": []
 })";
 
 std::vector<std::string> quick(std::vector<std::string> more) {
-  std::vector<std::string> args{"tune", "--model", "tiny-mlp", "--batch",      "4", "--warmup",
-                                "1",    "--iters", "20",       "--max-rounds", "4", "-q"};
+  std::vector<std::string> args{"tune",   "--model", "tiny-mlp", "--batch",   "4",  "--warmup", "1",
+                                "--iters", "20",    "--max-rounds", "4",     "--cycles", "4", "--turn-ms",
+                                "10",      "-q"};
   args.insert(args.end(), more.begin(), more.end());
   return args;
 }
@@ -76,7 +77,8 @@ TEST_CASE("tune: bad input exits 3 with the fix", "[tune][cli][tune-e2e]") {
   CHECK_THAT(r.stderr_tail, Contains("'-1' is not a seed"));
 }
 
-TEST_CASE("tune: a crashing candidate is eliminated, the winner is written as a preset that runs again",
+TEST_CASE("tune: a stage races in lockstep, a crashing worker is eliminated, the winner is written as a preset that "
+          "runs again",
           "[tune][cli][tune-e2e]") {
   gbench::util::temp_dir dir;
   const auto space = dir.path() / "space.json";
@@ -84,12 +86,13 @@ TEST_CASE("tune: a crashing candidate is eliminated, the winner is written as a 
   const auto presets = dir.path() / "tuned.json";
   const auto report = dir.path() / "tune.json";
   const auto r =
-      run_cli(quick({"--presets", space.string(), "--knobs", "GBENCH_TUNE_TEST_KNOB,GBENCH_TEST_ABORT_AFTER_BATCHES",
+      run_cli(quick({"--presets", space.string(), "--knobs", "GBENCH_TUNE_TEST_KNOB,GBENCH_TEST_ABORT_AFTER_TURNS",
                      "--json", report.string(), "--write-presets", presets.string()}));
   INFO(r.stdout_text << r.stderr_tail);
   CHECK(r.exit_code == 6); // a candidate's process failed; the search still finished
   CHECK_THAT(r.stdout_text, Contains("batch 4") && Contains("winner: "));
-  CHECK_THAT(r.stdout_text, Contains("GBENCH_TEST_ABORT_AFTER_BATCHES=1 (stage crash, round 1): its process failed"));
+  CHECK_THAT(r.stdout_text, Contains("GBENCH_TEST_ABORT_AFTER_TURNS=3 (stage crash, round 1): its process failed"));
+  CHECK_THAT(r.stdout_text, Contains("races\n") && Contains("crash: lockstep, 1 process set of co-resident workers"));
   CHECK_THAT(r.stdout_text, Contains("the full grid of 4 configurations"));
   const auto j = nlohmann::json::parse(gbench::util::read_text_file(report));
   CHECK(j["schema"] == "graviton-bench-tune");
@@ -99,11 +102,23 @@ TEST_CASE("tune: a crashing candidate is eliminated, the winner is written as a 
   CHECK(out["winner_preset"]["name"] == "tuned-b4");
   CHECK_FALSE(j["search"]["processes"].empty());
   CHECK(j["search"]["stages"].size() >= 2);
+  // Every race in lockstep: its rounds process sets of co-resident workers, judged across the sets.
+  CHECK(j["search"]["options"]["schedule"] == "lockstep");
+  CHECK(j["search"]["options"]["cycles"] == 4);
+  for (const auto& s : j["search"]["stages"]) {
+    CHECK(s["design"] == "lockstep");
+    for (const auto& x : s["standings"]) {
+      if (x.contains("vs_best")) {
+        CHECK(x["vs_best"]["design"] == "lockstep");
+      }
+    }
+  }
   // Every timed process went the way of a run's: placed on CPUs, warmed up until steady, samples in chunks.
   for (const auto& p : j["search"]["processes"]) {
     if (p["kind"] != "timed" || p["run"]["status"] != "ok") {
       continue;
     }
+    CHECK(p["run"]["design"] == "lockstep");
     CHECK_FALSE(p["run"]["cpus"].empty());
     for (const auto& b : p["run"]["results"]) {
       CHECK(b["settings"]["chunk_size"].get<int>() > 0);

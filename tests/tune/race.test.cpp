@@ -2,6 +2,8 @@
 // verdict across processes, never on the samples of single processes.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include <random>
 
 #include <fmt/format.h>
@@ -268,4 +270,39 @@ TEST_CASE("race: the last cut keeps the candidate that sets fewer knobs when the
   fewer.processes.resize(3);
   const auto early = gbench::tune::judge({more, fewer}, rules);
   CHECK_FALSE(early.finished);
+}
+
+TEST_CASE("race: in lockstep the paired turns rank the candidates, not a lucky lowest turn", "[tune][race][lockstep]") {
+  // Three workers of four process sets, 8 cycles of 5 forwards each. The machine's speed drifts by up to 30% from
+  // cycle to cycle, alike for all. "steady" is 3% faster than "lucky" in every cycle, but "lucky" has one
+  // turn in each set at half its time, which sets its estimate (its lowest turn median) lowest of all.
+  std::vector<gbench::tune::entrant> field{{"lucky", {}, {}}, {"steady", {}, {}}, {"slow", {}, {}}};
+  for (std::size_t set = 1; set <= 4; ++set) {
+    for (std::size_t w = 0; w < field.size(); ++w) {
+      gbench::stats::process_samples p;
+      p.chunk_size = 5;
+      p.round = set;
+      p.lockstep = true;
+      for (int k = 0; k < 8; ++k) {
+        const double drift = 1.0 + 0.3 * std::sin(1.3 * k + static_cast<double>(set));
+        const double base = w == 0 ? 100.0 : w == 1 ? 97.0 : 120.0;
+        const double lucky = w == 0 && k == static_cast<int>(set) ? 0.5 : 1.0;
+        for (int i = 0; i < 5; ++i) {
+          p.samples.push_back(base * drift * lucky * (1.0 + 0.001 * ((i + k + w) % 3)));
+        }
+      }
+      field[w].processes.push_back(p);
+    }
+  }
+  gbench::tune::race_rules rules;
+  const auto j = gbench::tune::judge(field, rules, 8);
+  CHECK(standing_of(j, "lucky").estimate_ns < standing_of(j, "steady").estimate_ns); // the estimate would pick lucky
+  CHECK(j.best == "steady");
+  REQUIRE(standing_of(j, "lucky").vs_best);
+  CHECK(standing_of(j, "lucky").vs_best->design == gbench::record::design::lockstep);
+  CHECK(standing_of(j, "lucky").vs_best->ratio == Approx(100.0 / 97.0).epsilon(0.01));
+  CHECK(standing_of(j, "slow").eliminated);
+  CHECK_THAT(standing_of(j, "slow").reason, Contains("process sets"));
+  // Halving cuts by the paired ratio: of the two left, lucky is the slower half, even though its estimate is lower.
+  CHECK(j.standings.front().id == "steady");
 }

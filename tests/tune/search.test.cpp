@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 #include <string>
 #include <vector>
@@ -82,6 +83,49 @@ gbench::record::preset_run fake_run(const gbench::tune::process_request& req, in
     run.batches.push_back(r);
   }
   return run;
+}
+
+// The base time of a candidate in fake_run's terms (ns per sample at batch b).
+double base_ns(const gbench::config::preset& p, std::int64_t b) {
+  double us = 100;
+  if (p.env.count("FAST") != 0) {
+    us -= 30;
+  }
+  if (p.settings.threads == 1) {
+    us -= 10;
+  }
+  return us * 1000.0 * static_cast<double>(b);
+}
+
+// A fake process set in lockstep: every worker's turn k ran in the same seconds as the others' turn k, so the
+// machine's drift (here up to +-20% from cycle to cycle, far more than the noise) falls on all of them alike.
+std::vector<gbench::record::preset_run> fake_set(const std::vector<gbench::tune::process_request>& requests, int& sets) {
+  const int set = ++sets;
+  constexpr int cycles = 8;
+  constexpr int forwards = 5;
+  std::vector<gbench::record::preset_run> runs;
+  for (std::size_t w = 0; w < requests.size(); ++w) {
+    const auto& req = requests[w];
+    gbench::record::preset_run run;
+    run.preset = req.preset;
+    run.ok = true;
+    run.design = gbench::record::design::lockstep;
+    for (const auto b : req.batches) {
+      gbench::record::batch_result r;
+      r.batch = b;
+      r.ok = true;
+      r.chunk_size = forwards;
+      for (int k = 0; k < cycles; ++k) {
+        const double drift = 1.0 + 0.2 * std::sin(1.7 * k + set);
+        for (const double v : process(base_ns(req.preset, b) * drift, 300, static_cast<std::uint64_t>(set * 1000 + k * 10 + w), forwards)) {
+          r.samples_ns.push_back(static_cast<std::int64_t>(v));
+        }
+      }
+      run.batches.push_back(r);
+    }
+    runs.push_back(run);
+  }
+  return runs;
 }
 
 } // namespace
@@ -236,4 +280,132 @@ TEST_CASE("search: a race too large to run is refused before any process starts"
   CHECK_THROWS_WITH(gbench::tune::search(space, opt, runner, [] { return 0.0; }),
                     Contains("--strategy joint: the grid holds 2002 configurations") && Contains("--strategy staged"));
   CHECK(started == 0);
+}
+
+TEST_CASE("search: in lockstep each round is a process set, judged by the lockstep test, and eliminates",
+          "[tune][search][lockstep]") {
+  const auto c = catalog_of(space_file);
+  const auto space = gbench::tune::build_space(c, facts({{"MIN_DIM", false, "inert"}}));
+  gbench::tune::search_options opt;
+  opt.batches = {8, 2};
+  opt.max_rounds = 8;
+  opt.schedule = "lockstep";
+  int counter = 0;
+  int sets = 0;
+  int timed_alone = 0;
+  std::vector<std::size_t> set_sizes;
+  gbench::tune::lockstep_runner lockstep;
+  lockstep.run = [&](const std::vector<gbench::tune::process_request>& requests, int set) {
+    CHECK(set >= 1);
+    CHECK(set <= opt.max_rounds);
+    set_sizes.push_back(requests.size());
+    for (const auto& r : requests) {
+      CHECK(r.batches == requests.front().batches); // every worker of a set runs the same batches
+    }
+    return fake_set(requests, sets);
+  };
+  lockstep.fits = [](std::size_t, const std::vector<std::int64_t>&) { return std::string(); };
+  double clock = 0;
+  const auto r = gbench::tune::search(
+      space, opt,
+      [&](const gbench::tune::process_request& req) {
+        clock += 1;
+        timed_alone += req.evidence ? 0 : 1;
+        return fake_run(req, counter);
+      },
+      [&] { return clock; }, {}, lockstep);
+  CHECK(timed_alone == 0); // only the screening ran alone
+  REQUIRE_FALSE(set_sizes.empty());
+  CHECK(*std::max_element(set_sizes.begin(), set_sizes.end()) >= 2);
+  for (const auto& s : r.stages) {
+    INFO(s.name << " at batch " << s.batch);
+    CHECK(s.design == "lockstep");
+    CHECK(s.note.empty());
+  }
+  REQUIRE(r.outcomes.size() == 2);
+  for (const auto& o : r.outcomes) {
+    INFO("batch " << o.batch);
+    CHECK_THAT(o.winner, Contains("FAST=ON") && Contains("threads=1"));
+    REQUIRE(o.vs_default);
+    CHECK(o.vs_default->design == gbench::record::design::lockstep);
+    CHECK(o.vs_default->verdict == gbench::record::verdict::better);
+    CHECK(o.vs_default->speedup == Approx(100.0 / 60.0).epsilon(0.02));
+    CHECK_THAT(o.basis, Contains("confirmation race in lockstep"));
+    // Elimination still works: on the lockstep test once every candidate has two sets, or by halving.
+    bool on_timings = false;
+    for (const auto& e : o.eliminated) {
+      if (e.reason.find("slower than") != std::string::npos) {
+        INFO(e.candidate << ": " << e.reason);
+        CHECK(e.round >= gbench::tune::min_processes);
+        CHECK_THAT(e.reason, Contains("process sets"));
+        on_timings = true;
+      }
+    }
+    CHECK(on_timings);
+  }
+  // Each worker of a set is recorded with its set and its share of the set's time.
+  for (const auto& p : r.processes) {
+    if (!p.evidence) {
+      CHECK(p.round >= 1);
+      CHECK(p.run.design == gbench::record::design::lockstep);
+    }
+  }
+  const auto j = gbench::tune::to_json(r);
+  CHECK(j["options"]["schedule"] == "lockstep");
+  CHECK(j["stages"][0]["design"] == "lockstep");
+}
+
+TEST_CASE("search: when the workers would not fit in memory together, the stage races in rounds and says why",
+          "[tune][search][lockstep]") {
+  const auto c = catalog_of(space_file);
+  const auto space = gbench::tune::build_space(c, facts({{"MIN_DIM", false, "inert"}}));
+  gbench::tune::search_options opt;
+  opt.batches = {8};
+  opt.max_rounds = 8;
+  opt.schedule = "lockstep";
+  int counter = 0;
+  int sets = 0;
+  gbench::tune::lockstep_runner lockstep;
+  lockstep.run = [&](const std::vector<gbench::tune::process_request>& requests, int) {
+    return fake_set(requests, sets);
+  };
+  // Three workers fit, four do not: the math stage (four candidates) falls back, the two-candidate races do not.
+  lockstep.fits = [](std::size_t workers, const std::vector<std::int64_t>&) {
+    return workers > 3 ? std::string("the 4 candidates' workers would not fit in memory together (0.1 GiB available)")
+                       : std::string();
+  };
+  double clock = 0;
+  std::vector<std::string> said;
+  const auto r = gbench::tune::search(
+      space, opt,
+      [&](const gbench::tune::process_request& req) {
+        clock += 1;
+        return fake_run(req, counter);
+      },
+      [&] { return clock; }, [&](const std::string& line) { said.push_back(line); }, lockstep);
+  bool fell_back = false;
+  bool raced_in_lockstep = false;
+  for (const auto& s : r.stages) {
+    INFO(s.name << ": " << s.design << " " << s.note);
+    if (s.design == "rounds") {
+      fell_back = true;
+      CHECK(s.candidates.size() > 3);
+      CHECK_THAT(s.note, Contains("would not fit in memory together") && Contains("race in rounds"));
+    } else {
+      raced_in_lockstep = raced_in_lockstep || s.rounds > 0;
+      CHECK(s.note.empty());
+    }
+  }
+  CHECK(fell_back);
+  CHECK(raced_in_lockstep);
+  CHECK(std::any_of(said.begin(), said.end(), [](const std::string& l) { return l.find("instead of lockstep") != std::string::npos; }));
+  // The fallback's eliminations are the rounds' (Welch's t across processes).
+  REQUIRE(r.outcomes.size() == 1);
+  CHECK_THAT(r.outcomes.front().winner, Contains("FAST=ON"));
+  const auto j = gbench::tune::to_json(r);
+  bool noted = false;
+  for (const auto& s : j["stages"]) {
+    noted = noted || (s["design"] == "rounds" && s.contains("note"));
+  }
+  CHECK(noted);
 }

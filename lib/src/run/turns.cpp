@@ -44,7 +44,7 @@ void start_batch(const job& j, backend::mlp_session& session, std::int64_t batch
   cur->result.batch = batch;
   try {
     session.prepare(batch);
-    const auto warm = warm_up(j, session);
+    const auto warm = warm_up(j, session, 1);
     cur->result.warmup = warm.forwards;
     cur->result.warmup_steady = warm.steady;
     // A forward's time now, for the orchestrator to size the turns: the warm-up's last block, or a few forwards.

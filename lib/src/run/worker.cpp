@@ -71,12 +71,12 @@ double median_ns(const std::vector<std::int64_t>& samples) {
   return stats::quantile_sorted(sorted, 0.5);
 }
 
-// Warm-up until steady state: blocks of forwards lasting about chunk_s each (at least 3 forwards), timed as
+// Warm-up until steady state: blocks of forwards lasting about chunk_s each (at least min_block forwards), timed as
 // the measurement will be, until three blocks in a row are no faster than the best so far by 2%; at most
 // max_warmup_s. A fixed count is too few for a large model on a slow machine and wasted on a small one.
 } // namespace
 
-warm_up_result warm_up(const job& j, backend::mlp_session& session) {
+warm_up_result warm_up(const job& j, backend::mlp_session& session, int min_block) {
   warm_up_result r;
   if (!j.warmup_auto) {
     session.warm_up(j.warmup);
@@ -86,7 +86,8 @@ warm_up_result warm_up(const job& j, backend::mlp_session& session) {
   stats::steady_state detector;
   const double budget_ns = j.max_warmup_s * 1e9;
   double spent_ns = 0;
-  int block = 3;
+  min_block = std::max(1, min_block);
+  int block = std::max(3, min_block); // the first block holds the cold forwards
   for (;;) {
     const auto samples = session.time_forwards(block);
     r.forwards += block;
@@ -102,7 +103,7 @@ warm_up_result warm_up(const job& j, backend::mlp_session& session) {
       r.steady = false;
       return r;
     }
-    block = std::clamp(static_cast<int>(j.chunk_s * 1e9 / std::max(1.0, r.median_ns)), 3, 100000);
+    block = std::clamp(static_cast<int>(j.chunk_s * 1e9 / std::max(1.0, r.median_ns)), min_block, 100000);
   }
 }
 

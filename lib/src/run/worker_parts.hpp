@@ -41,8 +41,10 @@ struct warm_up_result {
   double median_ns = 0; ///< of the last block: how long a forward takes now (0 with a fixed warm-up)
 };
 
-/// The job's warm-up at the prepared batch: a fixed count, or until steady state (at most max_warmup_s).
-warm_up_result warm_up(const job& j, backend::mlp_session& session);
+/// The job's warm-up at the prepared batch: a fixed count, or until steady state (at most max_warmup_s), in blocks
+/// of at least `min_block` forwards. A worker in lockstep takes blocks of one forward: its turns are paired with its
+/// neighbours' anyway, and blocks of three made a set of the recipe's MLP spend two thirds of its time warming up.
+warm_up_result warm_up(const job& j, backend::mlp_session& session, int min_block = 3);
 
 /// After the timed forwards of a batch: its profile (as many forwards again, when the job profiles), the predicted
 /// classes, the statistics.

@@ -52,7 +52,18 @@ struct field {
   const entrant* best = nullptr;
   double best_estimate = 0;
   int fewest = min_processes;
+  bool paired = false; ///< every process measured is a lockstep worker: ranked by the paired ratio
 };
+
+// How many times as long as the best a standing takes: under lockstep the engine's paired ratio (the turns of a
+// cycle ran in the same seconds; an estimate, a process's lowest turn, is set by one lucky turn), else the ratio
+// of the estimates.
+double time_vs_best(const standing& s, const field& f) {
+  if (f.paired && s.vs_best) {
+    return s.vs_best->ratio;
+  }
+  return f.best_estimate > 0 ? s.estimate_ns / f.best_estimate : 1.0;
+}
 
 field line_up(const std::vector<entrant>& entrants) {
   field f;
@@ -74,7 +85,32 @@ field line_up(const std::vector<entrant>& entrants) {
     }
     f.racing.push_back(std::move(s));
   }
+  f.paired = f.best != nullptr;
+  for (const auto& e : entrants) {
+    for (const auto& p : e.processes) {
+      f.paired = f.paired && (p.samples.empty() || p.lockstep);
+    }
+  }
   return f;
+}
+
+// Under lockstep the leader is the fastest by the paired ratio against the lowest estimate, not by estimate.
+void lead_by_pairs(field& f, const std::vector<entrant>& entrants, std::int64_t batch, double alpha) {
+  const auto base = measured(*f.best);
+  const entrant* best = f.best;
+  double lowest = 1.0;
+  for (const auto& s : f.racing) {
+    if (s.id == f.best->id || s.processes == 0) {
+      continue;
+    }
+    const auto& e = entrant_of(entrants, s.id);
+    if (const double r = compare_to(base, measured(e), batch, alpha).ratio; r < lowest) {
+      lowest = r;
+      best = &e;
+    }
+  }
+  f.best = best;
+  f.best_estimate = estimate_of(*best);
 }
 
 // A round in which no entrant has been measured: over only when every entrant failed, or there is none.
@@ -138,9 +174,9 @@ struct halving {
 // fewer knobs and the gap is below what their processes could have shown, the extra knob has not been seen to
 // help, and it is left unset, as the tie rule does among candidates within the tolerance. Returns whether the
 // slower was kept (and made the leader).
-bool keep_the_simpler(standing& faster, standing& slower, const std::vector<entrant>& entrants, tally& t,
-                      std::string& leader) {
-  const double gap = slower.estimate_ns / faster.estimate_ns - 1.0;
+bool keep_the_simpler(standing& faster, standing& slower, const std::vector<entrant>& entrants, const field& f,
+                      tally& t, std::string& leader) {
+  const double gap = time_vs_best(slower, f) - 1.0;
   const double mde = *slower.vs_best->mde;
   if (!(entrant_of(entrants, slower.id).knobs_set < entrant_of(entrants, faster.id).knobs_set && gap < mde)) {
     return false;
@@ -148,10 +184,11 @@ bool keep_the_simpler(standing& faster, standing& slower, const std::vector<entr
   // Neither is within the tolerance (that would have ended the race as a tie), so no tie is undone.
   faster.eliminated = true;
   --t.left;
-  faster.reason = fmt::format("successive halving, last two: {:.3g}x the time of {} by estimate, below the {:.1f}% "
+  faster.reason = fmt::format("successive halving, last two: {:.3g}x the time of {} {}, below the {:.1f}% "
                               "their processes could show ({} vs {} processes), and it sets more knobs: the one "
                               "that sets fewer is kept",
-                              1.0 / (1.0 + gap), slower.id, 100.0 * mde, faster.processes, slower.processes);
+                              1.0 / (1.0 + gap), slower.id, f.paired ? "in paired turns" : "by estimate", 100.0 * mde,
+                              faster.processes, slower.processes);
   slower.vs_best.reset();
   leader = slower.id;
   return true;
@@ -177,11 +214,11 @@ halving halve(field& f, const std::vector<entrant>& entrants, const race_rules& 
     return h;
   }
   std::stable_sort(live.begin(), live.end(),
-                   [](const standing* a, const standing* b) { return a->estimate_ns < b->estimate_ns; });
+                   [&](const standing* a, const standing* b) { return time_vs_best(*a, f) < time_vs_best(*b, f); });
   const std::size_t keep = (live.size() + 1) / 2;
   h.halved = true;
   if (live.size() == 2 && live[0]->id == leader && live[1]->vs_best && live[1]->vs_best->mde) {
-    h.simpler_kept = keep_the_simpler(*live[0], *live[1], entrants, t, leader);
+    h.simpler_kept = keep_the_simpler(*live[0], *live[1], entrants, f, t, leader);
   }
   for (std::size_t i = keep; i < live.size() && !h.simpler_kept; ++i) {
     auto& s = *live[i];
@@ -189,16 +226,17 @@ halving halve(field& f, const std::vector<entrant>& entrants, const race_rules& 
     t.ties -= s.within_tolerance ? 1 : 0;
     s.within_tolerance = false;
     --t.left;
-    s.reason = fmt::format("successive halving: in the slower half of {} by estimate, {:.3g}x the time of {} "
+    s.reason = fmt::format("successive halving: in the slower half of {} {}, {:.3g}x the time of {} "
                            "(not shown slower across processes, {} vs {} processes)",
-                           live.size(), s.estimate_ns / f.best_estimate, f.best->id, s.processes,
-                           processes_of(*f.best));
+                           live.size(), f.paired ? "in paired turns" : "by estimate", time_vs_best(s, f), f.best->id,
+                           s.processes, processes_of(*f.best));
   }
   return h;
 }
 
-// The leader first, then those measured by estimate, those not measured yet; eliminated entrants last.
-void order_standings(std::vector<standing>& racing, const std::string& leader) {
+// The leader first, then those measured by their time against the best, those not measured yet; eliminated
+// entrants last.
+void order_standings(std::vector<standing>& racing, const std::string& leader, const field& f) {
   std::stable_sort(racing.begin(), racing.end(), [&](const standing& a, const standing& b) {
     if (a.eliminated != b.eliminated) {
       return !a.eliminated;
@@ -209,21 +247,21 @@ void order_standings(std::vector<standing>& racing, const std::string& leader) {
     if ((a.processes == 0) != (b.processes == 0)) {
       return a.processes != 0;
     }
-    return a.estimate_ns < b.estimate_ns;
+    return time_vs_best(a, f) < time_vs_best(b, f);
   });
 }
 
 // The race is over when one entrant is left, or every other one ties with the best.
-void decide_finish(judgement& out, const tally& t, const halving& h, const race_rules& rules) {
+void decide_finish(judgement& out, const tally& t, const halving& h, const race_rules& rules, bool paired) {
   if (t.left == 1) {
     out.finished = true;
     out.why = h.simpler_kept ? fmt::format("one candidate left after successive halving: of the last two, with {} "
                                            "processes each or more and a gap below what they could show, the one "
                                            "that sets fewer knobs",
                                            rules.final_processes)
-              : h.halved     ? fmt::format("one candidate left after successive halving: the faster by estimate of "
-                                           "the last two, with {} processes each or more",
-                                           rules.final_processes)
+              : h.halved     ? fmt::format("one candidate left after successive halving: the faster {} of the last "
+                                           "two, with {} processes each or more",
+                                           paired ? "in paired turns" : "by estimate", rules.final_processes)
                              : "one candidate left";
   } else if (out.ready && t.ties + 1 == t.left) {
     out.finished = true;
@@ -247,6 +285,9 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
   if (f.best == nullptr) {
     return without_leader(std::move(f), entrants.empty());
   }
+  if (f.paired) {
+    lead_by_pairs(f, entrants, batch, rules.alpha);
+  }
   judgement out;
   std::string leader = f.best->id;
   // Timings eliminate only once every candidate left has been measured in enough processes to be tested
@@ -254,11 +295,11 @@ judgement judge(const std::vector<entrant>& entrants, const race_rules& rules, s
   out.ready = f.fewest >= min_processes;
   auto t = eliminate_slower(f.racing, entrants, *f.best, rules, batch, out.ready);
   const auto h = out.ready ? halve(f, entrants, rules, t, leader) : halving{};
-  order_standings(f.racing, leader);
+  order_standings(f.racing, leader, f);
   out.best = leader;
   out.standings = std::move(f.racing);
   out.standings.insert(out.standings.end(), f.out_of_race.begin(), f.out_of_race.end());
-  decide_finish(out, t, h, rules);
+  decide_finish(out, t, h, rules, f.paired);
   return out;
 }
 

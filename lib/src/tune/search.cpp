@@ -12,9 +12,28 @@ namespace gbench::tune {
 
 namespace detail {
 
+namespace {
+
+// Which processes a winner's comparison with default rests on.
+std::string basis_of(const record::comparison& c, std::size_t def, std::size_t win, bool confirmed_here,
+                     bool interrupted) {
+  if (!confirmed_here) {
+    return fmt::format("{} processes of default, {} of the winner, pooled across stages: the {} before a "
+                       "confirmation race",
+                       def, win, interrupted ? "search was interrupted" : "budget ran out");
+  }
+  return c.design == record::design::lockstep
+             ? fmt::format("confirmation race in lockstep: {} process sets of default and the winner taking turns",
+                           std::min(def, win))
+             : fmt::format("confirmation race: {} processes of default, {} of the winner, interleaved", def, win);
+}
+
+} // namespace
+
 searcher::searcher(const search_space& space, const search_options& options, const process_runner& runner,
-                   const std::function<double()>& now, const std::function<void(const std::string&)>& say)
-    : space_(space), opt_(options), runner_(runner), now_(now), say_(say) {
+                   const std::function<double()>& now, const std::function<void(const std::string&)>& say,
+                   const lockstep_runner& sets)
+    : space_(space), opt_(options), runner_(runner), now_(now), say_(say), sets_(sets) {
   result_.space = space;
   result_.options = options;
 }
@@ -79,7 +98,9 @@ std::string searcher::register_candidate(const assignment& a) {
   return name;
 }
 
-// A candidate's timed processes at a batch, across stages (`stage` empty) or in one stage.
+// A candidate's timed processes at a batch, across stages (`stage` empty) or in one stage. Within one stage a
+// lockstep worker keeps its process set, so that the engine pairs it with the other side's worker of that set;
+// pooled across stages the sets of different stages are not the same seconds, and every process counts alone.
 compare::sample_groups searcher::processes_of(const std::string& name, std::int64_t b,
                                               const std::string& stage) const {
   compare::sample_groups out;
@@ -87,8 +108,9 @@ compare::sample_groups searcher::processes_of(const std::string& name, std::int6
     if (p.evidence || p.candidate != name || (!stage.empty() && p.stage != stage)) {
       continue;
     }
+    const int set = !stage.empty() && p.run.design == record::design::lockstep ? p.round : 0;
     for (const auto& r : p.run.batches) {
-      if (const auto samples = r.batch == b ? compare::samples_of(r) : std::nullopt) {
+      if (const auto samples = r.batch == b ? compare::samples_of(r, set, set > 0) : std::nullopt) {
         out.push_back(*samples);
       }
     }
@@ -127,13 +149,7 @@ void searcher::settle_winner(batch_outcome& o, std::int64_t b, bool confirmed_he
     const auto win = processes_of(o.winner, b, confirmed_here ? "confirm" : "");
     if (!def.empty() && !win.empty()) {
       o.vs_default = compare_to(def, win, b, opt_.rules.alpha);
-      o.basis = confirmed_here
-                    ? fmt::format("confirmation race: {} processes of default, {} of the winner, interleaved",
-                                  def.size(), win.size())
-                    : fmt::format("{} processes of default, {} of the winner, pooled across stages: the {} before "
-                                  "a confirmation race",
-                                  def.size(), win.size(),
-                                  result_.interrupted ? "search was interrupted" : "budget ran out");
+      o.basis = basis_of(*o.vs_default, def.size(), win.size(), confirmed_here, result_.interrupted);
     }
     // A configuration is recommended only on evidence across processes that it beats leaving every knob unset.
     if (!o.vs_default || o.vs_default->verdict != record::verdict::better) {
@@ -200,8 +216,9 @@ void searcher::estimate_grid(const std::map<std::int64_t, assignment>& winners) 
 } // namespace detail
 
 search_result search(const search_space& space, const search_options& options, const process_runner& runner,
-                     const std::function<double()>& now, const std::function<void(const std::string&)>& say) {
-  return detail::searcher(space, options, runner, now, say).run();
+                     const std::function<double()>& now, const std::function<void(const std::string&)>& say,
+                     const lockstep_runner& sets) {
+  return detail::searcher(space, options, runner, now, say, sets).run();
 }
 
 } // namespace gbench::tune

@@ -24,7 +24,12 @@ nlohmann::json to_json(const search_result& r) {
                   {"budget_s", r.options.budget_s},
                   {"max_rounds", r.options.max_rounds},
                   {"cosine_threshold", r.options.cosine_threshold},
-                  {"min_top1", r.options.min_top1}};
+                  {"min_top1", r.options.min_top1},
+                  {"schedule", r.options.schedule}};
+  if (r.options.schedule == "lockstep") {
+    j["options"]["turn_s"] = r.options.turn_s;
+    j["options"]["cycles"] = r.options.cycles;
+  }
   j["wall_s"] = r.wall_s;
   j["budget_spent"] = r.budget_spent;
   j["interrupted"] = r.interrupted;
@@ -55,9 +60,12 @@ nlohmann::json to_json(const search_result& r) {
   }
   j["stages"] = nlohmann::json::array();
   for (const auto& s : r.stages) {
-    nlohmann::json st{
-        {"stage", s.name},    {"batch", s.batch}, {"candidates", s.candidates},          {"rounds", s.rounds},
-        {"winner", s.winner}, {"why", s.why},     {"standings", nlohmann::json::array()}};
+    nlohmann::json st{{"stage", s.name},   {"batch", s.batch},   {"candidates", s.candidates},
+                      {"rounds", s.rounds}, {"design", s.design}, {"winner", s.winner},
+                      {"why", s.why},       {"standings", nlohmann::json::array()}};
+    if (!s.note.empty()) {
+      st["note"] = s.note;
+    }
     for (const auto& x : s.standings) {
       st["standings"].push_back(to_json(x));
     }

@@ -19,8 +19,9 @@ double searcher::mean_process_s() const {
   return n == 0 ? 0.0 : sum / n;
 }
 
-// Whether the budget allows one more process (estimated at the mean of the timed ones so far).
-bool searcher::affordable() {
+// Whether the budget allows so many more processes (each estimated at the mean of the timed ones so far; a
+// lockstep worker at its share of its set).
+bool searcher::affordable(std::size_t processes) {
   if (result_.budget_spent || result_.interrupted) {
     return false;
   }
@@ -29,7 +30,7 @@ bool searcher::affordable() {
     say("interrupted: no further process is started");
     return false;
   }
-  if (opt_.budget_s > 0 && now_() + mean_process_s() > opt_.budget_s) {
+  if (opt_.budget_s > 0 && now_() + static_cast<double>(processes) * mean_process_s() > opt_.budget_s) {
     result_.budget_spent = true;
     result_.budget_too_small = !first_stage_done_ && !first_round_done_;
     say(fmt::format("budget of {:.0f} s spent after {:.0f} s", opt_.budget_s, now_()));

@@ -79,15 +79,8 @@ std::vector<std::string> search_space::groups() const {
   return out;
 }
 
-search_space build_space(const config::preset_catalog& catalog, const space_facts& facts,
-                         const std::vector<std::string>& only) {
-  std::vector<const config::knob*> declared;
-  for (const auto& k : catalog.knobs()) {
-    declared.push_back(&k);
-  }
-  for (const auto& k : catalog.search_settings()) {
-    declared.push_back(&k);
-  }
+// --knobs: every name must declare candidates.
+void check_only(const std::vector<const config::knob*>& declared, const std::vector<std::string>& only) {
   for (const auto& name : only) {
     const bool known = std::any_of(declared.begin(), declared.end(),
                                    [&](const config::knob* k) { return k->name == name && k->candidates.declared(); });
@@ -103,6 +96,18 @@ search_space build_space(const config::preset_catalog& catalog, const space_fact
                                     name, fmt::join(searchable, ", ")));
     }
   }
+}
+
+search_space build_space(const config::preset_catalog& catalog, const space_facts& facts,
+                         const std::vector<std::string>& only) {
+  std::vector<const config::knob*> declared;
+  for (const auto& k : catalog.knobs()) {
+    declared.push_back(&k);
+  }
+  for (const auto& k : catalog.search_settings()) {
+    declared.push_back(&k);
+  }
+  check_only(declared, only);
   search_space space;
   for (const auto* k : declared) {
     if (!k->candidates.declared() || (!only.empty() && std::find(only.begin(), only.end(), k->name) == only.end())) {

@@ -1,6 +1,6 @@
 // One stage of the search: each batch's field of candidates, screened for accuracy, raced in interleaved rounds
-// of processes and judged after each round (race.cpp) until one is left, the rest tie, or the rounds, the budget
-// or an interrupt end it.
+// of processes (or in process sets, stage_sets.cpp) and judged after each round (race.cpp) until one is left,
+// the rest tie, or the rounds, the budget or an interrupt end it.
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -42,14 +42,15 @@ std::vector<std::int64_t> batches_of(const std::string& name, const std::set<std
   return batches;
 }
 
-// A process's samples at each of its batches to its entrant there, or the failure that eliminates it.
+} // namespace
+
 void record_process(const record::preset_run& run, const std::string& name, const std::vector<std::int64_t>& batches,
-                    entrant_map& entrants) {
+                    entrant_map& entrants, int set) {
   for (const auto b : batches) {
     auto& e = *std::find_if(entrants[b].begin(), entrants[b].end(), [&](const entrant& x) { return x.id == name; });
     const auto r = std::find_if(run.batches.begin(), run.batches.end(),
                                 [&](const record::batch_result& x) { return x.batch == b; });
-    const auto samples = r != run.batches.end() ? compare::samples_of(*r) : std::nullopt;
+    const auto samples = r != run.batches.end() ? compare::samples_of(*r, set, set > 0) : std::nullopt;
     if (!run.ok) {
       e.failure = fmt::format("its process failed: {}", run.error);
     } else if (samples) {
@@ -59,8 +60,6 @@ void record_process(const record::preset_run& run, const std::string& name, cons
     }
   }
 }
-
-} // namespace
 
 // Races each batch's field of candidates in interleaved rounds; returns the winner per batch.
 std::map<std::int64_t, std::string> searcher::race(const std::string& stage, const field_map& fields,
@@ -91,8 +90,9 @@ std::map<std::int64_t, std::string> searcher::race(const std::string& stage, con
       rec.why = field.empty() ? "no candidate passed the screening" : "one candidate passed the screening";
     }
   }
+  const bool lockstep = choose_design(open, entrants, records);
   for (int round = 1; round <= opt_.max_rounds && !open.empty(); ++round) {
-    if (run_round(stage, round, open, entrants)) {
+    if (lockstep ? run_sets(stage, round, open, entrants) : run_round(stage, round, open, entrants)) {
       first_round_done_ = true;
     }
     judge_round(stage, round, confirmation, open, entrants, records);

@@ -85,6 +85,7 @@ struct plan {
   std::optional<int> threads; ///< overrides the presets' threads
   bool verbose = false;
   int repetitions = 1;        ///< runs of every preset, interleaved: A B C A B C ...; 0: until next_round stops
+  int first_set = 1;          ///< lockstep: the number of the first process set (its repetition, its turn order's seed)
   std::optional<double> precision; ///< with repetitions 0: the relative half-width to reach (0.03 for +-3%)
   host::placement placement;  ///< where every process runs (--cpus)
   double min_time = 0;        ///< seconds of timed forwards at least (in chunks of `iterations`)

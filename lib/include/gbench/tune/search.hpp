@@ -24,6 +24,12 @@ struct search_options {
   int max_rounds = 10;            ///< per stage; then the best by estimate is taken, said as such
   double cosine_threshold = 0.99; ///< accuracy guard: rejected below this cosine similarity to float64
   double min_top1 = 0;            ///< accuracy guard: rejected below this top-1 agreement with float64 (0: off)
+  /// "lockstep": each round of a stage is one process set, its candidates co-resident workers taking turns
+  /// (run/lockstep.hpp), judged by the lockstep test, when a set_runner is given and they fit in memory together;
+  /// "rounds": a process per candidate, one after another.
+  std::string schedule = "rounds";
+  double turn_s = 0;  ///< lockstep: a turn's length, as the set runner's plan has it (for the report)
+  int cycles = 0;     ///< lockstep: cycles per batch in each process set (for the report)
 };
 
 /// One benchmark process the search asks for: a configuration at some batches, timed or as evidence.
@@ -37,13 +43,28 @@ struct process_request {
 /// recorded samples.
 using process_runner = std::function<record::preset_run(const process_request&)>;
 
+/// Runs process set `set` (1, 2, ... within a stage): every request's candidate as a co-resident worker, all at the
+/// same batches, taking turns (run::execute_lockstep, the set's own turn order); a run per request, in order (fewer
+/// when an interrupt stopped it before they started).
+using set_runner = std::function<std::vector<record::preset_run>(const std::vector<process_request>&, int set)>;
+
+/// Whether so many co-resident workers fit in memory together at these batches (run::coresident_fit): empty when
+/// they do, else why not, in a few words.
+using fit_check = std::function<std::string(std::size_t workers, const std::vector<std::int64_t>& batches)>;
+
+/// What a lockstep race needs: the process sets and the memory check before each stage.
+struct lockstep_runner {
+  set_runner run;
+  fit_check fits;
+};
+
 /// Every process the search ran.
 struct process_record {
   std::string stage;
-  int round = 0; ///< 0: the accuracy screening (evidence)
+  int round = 0; ///< 0: the accuracy screening (evidence); under lockstep, the process set
   std::string candidate;
   bool evidence = false;
-  double wall_s = 0;
+  double wall_s = 0; ///< under lockstep, its share of its set's wall time (the set's over its workers)
   record::preset_run run;
 };
 
@@ -62,6 +83,8 @@ struct stage_record {
   std::int64_t batch = 0;
   std::vector<std::string> candidates;
   int rounds = 0;
+  std::string design = "rounds"; ///< "lockstep": each round a process set of co-resident workers; "rounds"
+  std::string note;              ///< why a lockstep search raced this stage in rounds; empty otherwise
   std::string winner;
   std::string why; ///< why it ended
   std::vector<standing> standings;
@@ -98,10 +121,13 @@ struct search_result {
 };
 
 /// Searches the space for the fastest configuration at each batch that passes the accuracy guard, racing
-/// candidates in interleaved processes (docs/tune.md). `now` gives seconds since the search began; `say`
-/// receives progress lines. Deterministic for a deterministic runner and clock.
+/// candidates in interleaved processes, or with options.schedule "lockstep" in process sets of co-resident
+/// workers from `sets` (docs/tune.md). `runner` runs the screening's processes and the races in rounds. `now`
+/// gives seconds since the search began; `say` receives progress lines. Deterministic for deterministic runners
+/// and clock.
 search_result search(const search_space& space, const search_options& options, const process_runner& runner,
-                     const std::function<double()>& now, const std::function<void(const std::string&)>& say = {});
+                     const std::function<double()>& now, const std::function<void(const std::string&)>& say = {},
+                     const lockstep_runner& sets = {});
 
 nlohmann::json to_json(const search_result& r);
 
