@@ -45,41 +45,6 @@ void mlp_session::use_bf16_weights() {
   }
 }
 
-namespace {
-
-// Runs `f` with LibTorch's warnings dropped: the quantized-tensor constructors warn that they are deprecated (moving
-// to torchao), once per process, on the benchmark's stderr. The ATen operators they feed are what C++ calls.
-template <typename F> void without_warnings(F&& f) {
-  struct quiet final : c10::WarningHandler {
-    void process(const c10::Warning&) override {}
-  } handler;
-  const c10::WarningUtils::WarningHandlerGuard guard(&handler);
-  f();
-}
-
-// The quantized engine of this moment, as presets name it.
-std::string engine_now() {
-  switch (at::globalContext().qEngine()) {
-  case at::QEngine::X86:
-    return "x86";
-  case at::QEngine::FBGEMM:
-    return "fbgemm";
-  case at::QEngine::ONEDNN:
-    return "onednn";
-  case at::QEngine::QNNPACK:
-    return "qnnpack";
-  default:
-    return "none";
-  }
-}
-
-// Per-channel symmetric int8 scales of a weight [out, in]: the largest magnitude of each row over `levels`.
-torch::Tensor row_scales(const torch::Tensor& w, double levels) {
-  return w.abs().amax(1).clamp_min(1e-12) / levels;
-}
-
-} // namespace
-
 mlp_session::weights_outcome mlp_session::use_weights(const config::torch_settings& settings, bool cpu_has_bf16) {
   const std::string asked = settings.weights_dtype.value_or("f32");
   weights_outcome out;
@@ -87,43 +52,27 @@ mlp_session::weights_outcome mlp_session::use_weights(const config::torch_settin
     return out;
   }
   if (impl_->file) {
-    out.status = "not applicable";
-    out.detail = c10::str("weights_dtype ", asked,
-                          " converts the built-in MLP's Linear layers; a model file's weights "
-                          "are the file's own: quantize at export instead (scripts/export-models --quantize "
-                          "int8-dynamic for TorchScript)");
-    return out;
+    return {"f32", "not applicable",
+            c10::str("weights_dtype ", asked, " converts the built-in MLP's Linear layers; a model file's weights are "
+                     "the file's own: quantize at export instead (scripts/export-models --quantize int8-dynamic for "
+                     "TorchScript)"), ""};
   }
   c10::InferenceMode guard;
   auto& m = *impl_;
   if (asked == "bf16") {
     use_bf16_weights();
-    out = {"bf16", "effective", "bf16 weights and biases converted once, the input cast to bf16 every forward", ""};
-    return out;
+    return {"bf16", "effective", "bf16 weights and biases converted once, the input cast to bf16 every forward", ""};
   }
   if (asked == "int8-dynamic") {
-    use_usable_engine(); // LibTorch's own choice where it can run here, else the first engine that can
-    const std::string engine = engine_now();
+    // LibTorch's own choice where it can run here, else the first engine that can; "none" without any.
+    const std::string engine = use_usable_engine();
     if (engine == "none") {
       out.status = "inert";
       out.detail = "this LibTorch has no quantized engine (at::Context::supportedQEngines is empty)";
       return out;
     }
     m.reduce_range = engine == "x86" || engine == "fbgemm";
-    without_warnings([&] {
-      static const auto prepack =
-          c10::Dispatcher::singleton()
-              .findSchemaOrThrow("quantized::linear_prepack", "")
-              .typed<c10::intrusive_ptr<LinearPackedParamsBase>(at::Tensor, std::optional<at::Tensor>)>();
-      for (auto* linear : m.linears) {
-        const auto& w = linear->weight;
-        // Symmetric over [-128, 127], as torch.ao's per-channel weight observer for dynamic quantization.
-        const auto scales = row_scales(w, 127.5).to(torch::kDouble);
-        const auto zero_points = torch::zeros({w.size(0)}, torch::kLong);
-        const auto qweight = at::quantize_per_channel(w, scales, zero_points, 0, torch::kQInt8);
-        m.dynamic_packed.push_back(prepack.call(qweight, linear->bias));
-      }
-    });
+    prepack_dynamic(m.linears, m.dynamic_packed);
     out = {"int8-dynamic", "effective",
            c10::str("quantized::linear_dynamic on per-channel int8 weights prepacked once by quantized::linear_prepack "
                     "(engine ",
@@ -142,20 +91,7 @@ mlp_session::weights_outcome mlp_session::use_weights(const config::torch_settin
       return out;
     }
     m.int8_activations = activations == "bf16" ? torch::kBFloat16 : torch::kFloat32;
-    std::vector<std::string> kept;
-    for (std::size_t i = 0; i < m.linears.size(); ++i) {
-      const auto& w = m.linears[i]->weight;
-      m.int8_biases.push_back(m.linears[i]->bias.to(m.int8_activations).contiguous());
-      if (w.size(1) % 16 != 0) {
-        kept.push_back(c10::str("layer ", i + 1, " (", w.size(1), " inputs)"));
-        m.int8_weights.push_back(w.to(m.int8_activations).contiguous());
-        m.int8_scales.emplace_back();
-        continue;
-      }
-      const auto scales = row_scales(w, 127.0);
-      m.int8_weights.push_back((w / scales.unsqueeze(1)).round().clamp(-128, 127).to(torch::kChar).contiguous());
-      m.int8_scales.push_back(scales.to(m.int8_activations).contiguous());
-    }
+    const auto kept = quantize_int8(m.linears, m.int8_activations, m.int8_weights, m.int8_scales, m.int8_biases);
     out = {"int8", "effective",
            c10::str("aten::_weight_int8pack_mm on per-channel int8 weights, ",
                     activations == "bf16" ? "bf16 activations"
@@ -167,8 +103,6 @@ mlp_session::weights_outcome mlp_session::use_weights(const config::torch_settin
            activations == "bf16" ? "aten" : "reference"};
     return out;
   }
-  // int4: group-wise symmetric 4-bit weights, two to a byte, offset by 8 (the layout of PyTorch's own tests of
-  // these operators); bf16 scales for groups, fp32 ones for a whole row, as KleidiAI's kernels take them.
   const bool fallback = settings.int4_fallback.value_or(false);
   if (!at::hasKleidiAI() && !fallback) {
     out.status = "inert";
@@ -178,28 +112,7 @@ mlp_session::weights_outcome mlp_session::use_weights(const config::torch_settin
   }
   const std::int64_t group = settings.int4_group_size.value_or(32);
   std::vector<std::string> per_row;
-  bool reference = false;
-  for (std::size_t i = 0; i < m.linears.size(); ++i) {
-    const auto& w = m.linears[i]->weight;
-    const std::int64_t in = w.size(1);
-    const std::int64_t out_features = w.size(0);
-    const std::int64_t g = in % group == 0 ? group : in;
-    if (g != group) {
-      per_row.push_back(c10::str("layer ", i + 1, " (", in, " inputs)"));
-    }
-    const auto groups = w.reshape({-1, g});
-    const auto scales = groups.abs().amax(1, true).clamp_min(1e-12) / 7.0;
-    const auto q = (groups / scales + 8.5).to(torch::kInt).clamp_max(15);
-    const auto even = q.slice(1, 0, g, 2);
-    const auto odd = q.slice(1, 1, g, 2);
-    const auto packed_bytes = (odd * 16 + even).to(torch::kByte).contiguous();
-    const auto scale_vector = scales.reshape({-1}).to(g < in ? torch::kBFloat16 : torch::kFloat32).contiguous();
-    auto packed = at::_dyn_quant_pack_4bit_weight(packed_bytes, scale_vector, m.linears[i]->bias, g, in, out_features);
-    // KleidiAI packs into its own byte layout; PyTorch's reference path keeps float32 values.
-    reference = reference || packed.scalar_type() != torch::kByte;
-    m.int4_packed.push_back(std::move(packed));
-    m.int4_groups.push_back(g);
-  }
+  const bool reference = pack_int4(m.linears, group, m.int4_packed, m.int4_groups, per_row);
   if (reference && !fallback) {
     m.int4_packed.clear();
     m.int4_groups.clear();
@@ -209,15 +122,7 @@ mlp_session::weights_outcome mlp_session::use_weights(const config::torch_settin
                  "run them, slow; int4_fallback: true runs it anyway";
     return out;
   }
-  out = {"int4", "effective",
-         c10::str("aten::_dyn_quant_matmul_4bit on 4-bit weights in groups of ", group,
-                  per_row.empty() ? std::string{}
-                                  : c10::str(" (per row for ", c10::Join(", ", per_row), ": ", group,
-                                             " does not divide their width)"),
-                  reference ? ", on PyTorch's reference kernel (asked for by int4_fallback: slow)"
-                            : ", packed for KleidiAI by aten::_dyn_quant_pack_4bit_weight",
-                  ", activations quantized to int8 every forward"),
-         reference ? "reference" : "kleidiai"};
+  out = int4_outcome(group, per_row, reference);
   return out;
 }
 

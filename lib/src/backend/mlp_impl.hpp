@@ -119,4 +119,20 @@ struct mlp_session::impl {
   [[nodiscard]] torch::Tensor run() const { return file ? file->forward() : forward(input); }
 };
 
+/// The weight forms of mlp_session::use_weights (mlp_weights.cpp).
+/// int8-dynamic: per-channel int8 weights prepacked once by quantized::linear_prepack with the fp32 bias.
+void prepack_dynamic(const std::vector<torch::nn::LinearImpl*>& linears,
+                     std::vector<c10::intrusive_ptr<LinearPackedParamsBase>>& packed);
+/// int8 weight-only: int8 weights and scales, biases in `act`; the layers kept in `act` (width not a multiple of 16).
+std::vector<std::string> quantize_int8(const std::vector<torch::nn::LinearImpl*>& linears, torch::ScalarType act,
+                                       std::vector<torch::Tensor>& weights, std::vector<torch::Tensor>& scales_out,
+                                       std::vector<torch::Tensor>& biases);
+/// int4: group-wise 4-bit weights packed by aten::_dyn_quant_pack_4bit_weight; true when PyTorch's reference path
+/// (not KleidiAI) took them.
+bool pack_int4(const std::vector<torch::nn::LinearImpl*>& linears, std::int64_t group,
+               std::vector<torch::Tensor>& packed_out, std::vector<std::int64_t>& groups_out,
+               std::vector<std::string>& per_row);
+/// What an effective int4 form says of itself.
+mlp_session::weights_outcome int4_outcome(std::int64_t group, const std::vector<std::string>& per_row, bool reference);
+
 } // namespace gbench::backend

@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "gbench/config/json_file.hpp"
+#include "gbench/config/preset_settings.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/allocator.hpp"
 #include "gbench/util/json_text.hpp"
@@ -212,20 +213,6 @@ const std::vector<std::string>& searchable_settings() {
   return names;
 }
 
-const std::vector<std::string>& weights_dtypes() {
-  static const std::vector<std::string> names{"f32", "bf16", "int8-dynamic", "int8", "int4"};
-  return names;
-}
-
-const std::vector<std::string>& quantized_engines() {
-  static const std::vector<std::string> names{"x86", "fbgemm", "onednn", "qnnpack"};
-  return names;
-}
-
-bool is_quantized(const std::string& weights_dtype) {
-  return weights_dtype == "int8-dynamic" || weights_dtype == "int8" || weights_dtype == "int4";
-}
-
 void check_setting_value(const std::string& origin, const std::string& name, const std::string& value) {
   if (name == "matmul_precision") {
     if (value != "highest" && value != "high" && value != "medium") {
@@ -387,50 +374,7 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
       }
       p.settings.threads = v.get<int>();
     }
-    // A string setting with a fixed set of values.
-    const auto one_of = [&](const char* key, const std::vector<std::string>& values) -> std::optional<std::string> {
-      if (!item.contains(key)) {
-        return std::nullopt;
-      }
-      const auto& v = item[key];
-      if (!v.is_string() || std::find(values.begin(), values.end(), v.get<std::string>()) == values.end()) {
-        std::vector<std::string> quoted;
-        for (const auto& x : values) {
-          quoted.push_back(fmt::format("\"{}\"", x));
-        }
-        throw input_error(fmt::format("{}{}: {} must be one of {}, got {}", doc.where(doc.line_of_key(key, from)), what,
-                                      key, fmt::join(quoted, ", "), v.dump()));
-      }
-      return v.get<std::string>();
-    };
-    p.settings.weights_dtype = one_of("weights_dtype", weights_dtypes());
-    p.settings.fp32_precision = one_of("fp32_precision", {"ieee", "bf16", "tf32"});
-    p.settings.quantized_engine = one_of("quantized_engine", quantized_engines());
-    p.settings.int8_activations = one_of("int8_activations", {"bf16", "f32"});
-    if (item.contains("int4_group_size")) {
-      const auto& v = item["int4_group_size"];
-      if (!v.is_number_integer() || v.get<std::int64_t>() < 32 || v.get<std::int64_t>() > 65536 ||
-          v.get<std::int64_t>() % 32 != 0) {
-        throw input_error(fmt::format("{}{}: int4_group_size must be a multiple of 32 from 32 to 65536 (KleidiAI's "
-                                      "group-wise kernels take such groups), got {}",
-                                      doc.where(doc.line_of_key("int4_group_size", from)), what, v.dump()));
-      }
-      p.settings.int4_group_size = v.get<int>();
-    }
-    if (item.contains("int4_fallback")) {
-      if (!item["int4_fallback"].is_boolean()) {
-        throw input_error(fmt::format("{}{}: int4_fallback must be true or false",
-                                      doc.where(doc.line_of_key("int4_fallback", from)), what));
-      }
-      p.settings.int4_fallback = item["int4_fallback"].get<bool>();
-    }
-    if (p.settings.matmul_precision && p.settings.fp32_precision) {
-      throw input_error(fmt::format(
-          "{}{} sets both matmul_precision and fp32_precision; PyTorch throws when its legacy float32 precision API "
-          "(matmul_precision) and the new one (fp32_precision) are mixed in one process: keep one of the two "
-          "(fp32_precision \"bf16\" asks oneDNN's matmul for what matmul_precision \"medium\" asks)",
-          doc.where(doc.line_of_key("fp32_precision", from)), what));
-    }
+    read_precision_settings(doc, from, item, what, p.settings);
     if (item.contains("allocator")) {
       const auto& v = item["allocator"];
       const std::string line = doc.where(doc.line_of_key("allocator", from));

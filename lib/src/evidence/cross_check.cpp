@@ -196,6 +196,33 @@ std::string weights_effect(const record::preset_run& r, const std::string& asked
   return fmt::format("weights {}: observed ({} of {} layer runs on {})", asked, served, layers, fmt::join(where, ", "));
 }
 
+// What went wrong in the process, loudly: reference kernels (slow paths), oneDNN turned off mid-run.
+void warn_slow_or_disabled(record::preset_run& r) {
+  auto& ev = *r.evidence;
+  std::vector<std::string> slow;
+  for (const auto& e : ev.batches) {
+    for (std::size_t l = 0; l < e.routes.size(); ++l) {
+      if (e.routes[l].reference) {
+        slow.push_back(fmt::format("layer {} at batch {}: {}", l + 1, e.batch, place(e.routes[l], blas_of(r))));
+      }
+    }
+    for (const auto& p : e.primitives) {
+      if (e.routes.empty() && is_reference_implementation(p.implementation)) {
+        slow.push_back(fmt::format("{} {} at batch {}", p.kind, p.implementation, e.batch));
+      }
+    }
+  }
+  if (!slow.empty()) {
+    ev.effects.push_back(fmt::format("REFERENCE KERNEL (slow path): {}", fmt::join(slow, "; ")));
+  }
+  if (!ev.onednn_disabled.empty()) {
+    ev.effects.push_back(fmt::format("ONEDNN DISABLED MID-RUN: PyTorch switched this process to BLAS after a failed "
+                                     "oneDNN matmul, so every later matmul ran on BLAS whatever the preset asked "
+                                     "(\"{}\")",
+                                     ev.onednn_disabled));
+  }
+}
+
 } // namespace
 
 std::string expected_precision(const std::vector<record::layer_route>& routes) {
@@ -360,28 +387,7 @@ void judge(std::vector<record::preset_run>& runs, const record::preset_run* base
     if (const auto w = r.preset.settings.weights_dtype.value_or("f32"); w != "f32" && w != "bf16") {
       ev.effects.push_back(weights_effect(r, w));
     }
-    std::vector<std::string> slow;
-    for (const auto& e : ev.batches) {
-      for (std::size_t l = 0; l < e.routes.size(); ++l) {
-        if (e.routes[l].reference) {
-          slow.push_back(fmt::format("layer {} at batch {}: {}", l + 1, e.batch, place(e.routes[l], blas_of(r))));
-        }
-      }
-      for (const auto& p : e.primitives) {
-        if (e.routes.empty() && is_reference_implementation(p.implementation)) {
-          slow.push_back(fmt::format("{} {} at batch {}", p.kind, p.implementation, e.batch));
-        }
-      }
-    }
-    if (!slow.empty()) {
-      ev.effects.push_back(fmt::format("REFERENCE KERNEL (slow path): {}", fmt::join(slow, "; ")));
-    }
-    if (!ev.onednn_disabled.empty()) {
-      ev.effects.push_back(fmt::format("ONEDNN DISABLED MID-RUN: PyTorch switched this process to BLAS after a failed "
-                                       "oneDNN matmul, so every later matmul ran on BLAS whatever the preset asked "
-                                       "(\"{}\")",
-                                       ev.onednn_disabled));
-    }
+    warn_slow_or_disabled(r);
     for (const auto& e : ev.batches) {
       if (!e.contradiction.empty()) {
         ev.effects.push_back(fmt::format("batch {}: {}", e.batch, e.contradiction));

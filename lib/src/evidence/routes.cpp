@@ -90,6 +90,21 @@ void quantized_route(record::layer_route& r, const std::string& op, const route_
   r.reference = kernel == "reference" || (!dynamic && !int4 && facts.operand_dtype == "f32");
 }
 
+// PyTorch's BLAS path prints nothing: the operands are the model's, the kernel is not observable.
+void blas_route(record::layer_route& r, const route_facts& facts) {
+  r.backend = "blas";
+  r.src_dtype = r.wei_dtype = r.dst_dtype = facts.operand_dtype;
+  if (facts.operand_dtype != "bf16") {
+    r.math = facts.operand_dtype;
+    r.math_basis = fmt::format("{} data", facts.operand_dtype);
+  } else if (!facts.cpu_has_bf16) {
+    r.math = "f32";
+    r.math_basis = "bf16 data computed in fp32 outside oneDNN, emulated: this CPU has no bf16 instructions";
+  } else {
+    r.math_basis = "bf16 data outside oneDNN; the BLAS kernel is not observable";
+  }
+}
+
 } // namespace
 
 std::vector<op_call> layer_operators(const std::vector<profile::event>& events) {
@@ -174,18 +189,7 @@ std::vector<record::layer_route> route_layers(const std::vector<primitive_exec>&
       continue;
     }
     if (matching.empty()) {
-      // PyTorch's BLAS path prints nothing: the operands are the model's, the kernel is not observable.
-      r.backend = "blas";
-      r.src_dtype = r.wei_dtype = r.dst_dtype = facts.operand_dtype;
-      if (facts.operand_dtype != "bf16") {
-        r.math = facts.operand_dtype;
-        r.math_basis = fmt::format("{} data", facts.operand_dtype);
-      } else if (!facts.cpu_has_bf16) {
-        r.math = "f32";
-        r.math_basis = "bf16 data computed in fp32 outside oneDNN, emulated: this CPU has no bf16 instructions";
-      } else {
-        r.math_basis = "bf16 data outside oneDNN; the BLAS kernel is not observable";
-      }
+      blas_route(r, facts);
       routes.push_back(std::move(r));
       continue;
     }

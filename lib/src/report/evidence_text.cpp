@@ -12,6 +12,28 @@
 
 namespace gbench::report {
 
+namespace {
+
+// "aten::addmm x3, quantized::linear_dynamic x1": each operator with its count, in the order first seen.
+std::string counted_operators(const std::vector<record::op_call>& operators) {
+  std::vector<std::pair<std::string, int>> counted;
+  for (const auto& op : operators) {
+    const auto it = std::find_if(counted.begin(), counted.end(), [&](const auto& c) { return c.first == op.name; });
+    if (it == counted.end()) {
+      counted.emplace_back(op.name, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  std::vector<std::string> items;
+  for (const auto& [name, n] : counted) {
+    items.push_back(fmt::format("{} x{}", name, n));
+  }
+  return fmt::format("{}", fmt::join(items, ", "));
+}
+
+} // namespace
+
 void print_evidence(const std::vector<record::preset_run>& runs, double cosine_threshold, std::ostream& out) {
   for (const auto& r : runs) {
     if (r.repetition != 1) {
@@ -48,22 +70,8 @@ void print_evidence(const std::vector<record::preset_run>& runs, double cosine_t
                              evidence::is_reference_implementation(p.implementation) ? "  REFERENCE KERNEL (slow path)" : "");
         }
         // And the operators that computed its matrix products (quantized ones print nothing to oneDNN).
-        std::vector<std::pair<std::string, int>> counted;
-        for (const auto& op : e.operators) {
-          const auto it =
-              std::find_if(counted.begin(), counted.end(), [&](const auto& c) { return c.first == op.name; });
-          if (it == counted.end()) {
-            counted.emplace_back(op.name, 1);
-          } else {
-            ++it->second;
-          }
-        }
-        if (!counted.empty()) {
-          std::vector<std::string> items;
-          for (const auto& [name, n] : counted) {
-            items.push_back(fmt::format("{} x{}", name, n));
-          }
-          out << fmt::format("      matrix operators: {}\n", fmt::join(items, ", "));
+        if (!e.operators.empty()) {
+          out << fmt::format("      matrix operators: {}\n", counted_operators(e.operators));
         }
       }
       if (!e.accuracy.unavailable.empty()) {

@@ -189,6 +189,25 @@ record::process_context context_before_libtorch(const job& j) {
 
 using namespace detail;
 
+namespace {
+
+// The weights' form is set up once, at load, like LibTorch's settings; the process's record says what came of it.
+void set_up_weights(const job& j, backend::mlp_session& session, backend::libtorch_info& libtorch) {
+  const auto weights =
+      session.use_weights(j.preset.settings, config::is_quantized(j.preset.settings.weights_dtype.value_or("f32")) &&
+                                                 evidence::cpu_has_bf16_instructions(host::query_host()));
+  if (weights.status == "inert" || weights.status == "not applicable") {
+    std::cerr << fmt::format("{}: weights_dtype {} {} here: {}\n", j.preset.name,
+                             j.preset.settings.weights_dtype.value_or("f32"), weights.status, weights.detail);
+  }
+  libtorch.weights = weights.weights;
+  libtorch.weights_status = weights.status;
+  libtorch.weights_detail = weights.detail;
+  libtorch.weights_kernel = weights.kernel;
+}
+
+} // namespace
+
 void run_worker(const std::filesystem::path& job_file, const std::filesystem::path& out) {
   if (!util::die_with_parent()) {
     throw error("the run that started this benchmark process has already ended; nothing to do");
@@ -201,19 +220,8 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
   backend::apply_settings(j.preset.settings);
   const auto huge_before = host::anon_huge_pages_bytes();
   backend::mlp_session session(j.model, j.seed);
-  // The weights' form is set up once, at load, like LibTorch's settings above.
-  const auto weights =
-      session.use_weights(j.preset.settings, config::is_quantized(j.preset.settings.weights_dtype.value_or("f32")) &&
-                                                 evidence::cpu_has_bf16_instructions(host::query_host()));
-  if (weights.status == "inert" || weights.status == "not applicable") {
-    std::cerr << fmt::format("{}: weights_dtype {} {} here: {}\n", j.preset.name,
-                             j.preset.settings.weights_dtype.value_or("f32"), weights.status, weights.detail);
-  }
   context.libtorch = backend::query_libtorch();
-  context.libtorch.weights = weights.weights;
-  context.libtorch.weights_status = weights.status;
-  context.libtorch.weights_detail = weights.detail;
-  context.libtorch.weights_kernel = weights.kernel;
+  set_up_weights(j, session, context.libtorch);
   writer.write(record::stream_line("context", context));
   if (j.verbose) {
     std::cerr << session.describe() << '\n';
