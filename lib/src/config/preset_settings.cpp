@@ -6,6 +6,7 @@
 #include <fmt/ranges.h>
 
 #include "gbench/error.hpp"
+#include "gbench/host/allocator.hpp"
 
 namespace gbench::config {
 
@@ -23,6 +24,9 @@ bool is_quantized(const std::string& weights_dtype) {
   return weights_dtype == "int8-dynamic" || weights_dtype == "int8" || weights_dtype == "int4";
 }
 
+namespace {
+
+// The settings of the weights' forms and of the float32 precision APIs.
 void read_precision_settings(const json_document& doc, std::size_t from, const nlohmann::ordered_json& item,
                              const std::string& what, torch_settings& out) {
   // A string setting with a fixed set of values.
@@ -68,6 +72,47 @@ void read_precision_settings(const json_document& doc, std::size_t from, const n
         "(matmul_precision) and the new one (fp32_precision) are mixed in one process: keep one of the two "
         "(fp32_precision \"bf16\" asks oneDNN's matmul for what matmul_precision \"medium\" asks)",
         doc.where(doc.line_of_key("fp32_precision", from)), what));
+  }
+}
+
+} // namespace
+
+void read_torch_settings(const json_document& doc, std::size_t from, const nlohmann::ordered_json& item,
+                         const std::string& what, torch_settings& out) {
+  if (item.contains("matmul_precision")) {
+    const auto& v = item["matmul_precision"];
+    const std::string line = doc.where(doc.line_of_key("matmul_precision", from));
+    if (!v.is_string() || (v != "highest" && v != "high" && v != "medium")) {
+      throw input_error(fmt::format("{}{}: matmul_precision must be \"highest\", \"high\" or \"medium\", got {}", line,
+                                    what, v.dump()));
+    }
+    out.matmul_precision = v.get<std::string>();
+  }
+  if (item.contains("mkldnn")) {
+    if (!item["mkldnn"].is_boolean()) {
+      throw input_error(fmt::format("{}{}: mkldnn must be true or false", doc.where(doc.line_of_key("mkldnn", from)), what));
+    }
+    out.mkldnn = item["mkldnn"].get<bool>();
+  }
+  if (item.contains("threads")) {
+    const auto& v = item["threads"];
+    if (!v.is_number_integer() || v.get<std::int64_t>() <= 0 || v.get<std::int64_t>() > 4096 ||
+        (v.is_number_unsigned() && v.get<std::uint64_t>() > 4096)) {
+      throw input_error(fmt::format("{}{}: threads must be a whole number from 1 to 4096, got {}",
+                                    doc.where(doc.line_of_key("threads", from)), what, v.dump()));
+    }
+    out.threads = v.get<int>();
+  }
+  read_precision_settings(doc, from, item, what, out);
+  if (item.contains("allocator")) {
+    const auto& v = item["allocator"];
+    const std::string line = doc.where(doc.line_of_key("allocator", from));
+    if (!v.is_string()) {
+      throw input_error(fmt::format("{}{}: allocator must be a string, one of {}", line, what,
+                                    fmt::join(host::allocator_names(), ", ")));
+    }
+    check_setting_value(fmt::format("{}{}: ", line, what), "allocator", v.get<std::string>());
+    out.allocator = v.get<std::string>();
   }
 }
 
