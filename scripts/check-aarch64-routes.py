@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Checks the routing that the recipe describes in the report of `graviton-bench doctor` run on an emulated
 Graviton3 (scripts/test-aarch64 runs it). Every line printed is read from the report: the routes come from
-oneDNN's verbose log of the run, parsed per linear layer.
+oneDNN's verbose log of the run and the profiler's operators, parsed per linear layer.
 
     python3 scripts/check-aarch64-routes.py DOCTOR.json
+    python3 scripts/check-aarch64-routes.py --quantized DOCTOR.json
     python3 scripts/check-aarch64-routes.py --help      this text
+
+The first form checks the recipe's presets (default, bf16, openblas, thp); --quantized checks the quantized
+presets (int8-dynamic, int8-weights, int4-kleidiai) and fp32-precision-bf16: the operator and engine of every
+layer, KleidiAI's features, and the accuracy against float64. Timings under emulation mean nothing and none is read.
 
 Exit status: 0 when every expected route was observed, 1 when one was not (each check says what was seen),
 2 when the command line is wrong or the report cannot be read.
@@ -16,6 +21,9 @@ args = sys.argv[1:]
 if args and args[0] in ("-h", "--help"):
     print(__doc__.strip())
     sys.exit(0)
+quantized = bool(args) and args[0] == "--quantized"
+if quantized:
+    args = args[1:]
 for a in args:
     if a.startswith("-"):
         print(f"check-aarch64-routes.py: unknown option '{a}' (see --help)", file=sys.stderr)
@@ -69,6 +77,72 @@ def growth(name):
     e = runs()[name]["evidence"]
     return ((e.get("anon_huge_pages_after") or 0) - (e.get("anon_huge_pages_before") or 0)) / 2**20
 
+
+def accuracy(preset, batch):
+    for b in runs()[preset]["evidence"]["batches"]:
+        if b["batch"] == batch and b.get("status") == "ok":
+            return b["accuracy"]
+    return {}
+
+
+def check_quantized():
+    """The quantized presets and the new float32 precision API on the emulated Graviton3."""
+    host = ctx["host"]
+    print("quantized forms (emulated; from the doctor's report)")
+    check(host["arch"] == "aarch64", "host is aarch64", host["arch"])
+    features = host["isa_features"]
+    check(all(f in features for f in ("asimddp", "i8mm")),
+          "CPU has the dot product and I8MM that KleidiAI's int4 kernels use (auxiliary vector)", " ".join(features))
+    verdicts = {k["knob"]: (k["verdict"], k["reason"]) for k in ctx["knobs"]}
+    for name in ("weights_dtype=int8-dynamic", "weights_dtype=int8", "weights_dtype=int4", "fp32_precision"):
+        verdict, reason = verdicts.get(name, ("missing", ""))
+        check(verdict == "effective", f"doctor calls {name} effective", f"{verdict}: {reason}")
+    batch = 32
+    expected = {"int8-dynamic": ("quantized::linear_dynamic", "int8"), "int8-weights": ("aten::_weight_int8pack_mm", "int8"),
+                "int4-kleidiai": ("aten::_dyn_quant_matmul_4bit", "int4")}
+    for preset, (op, math) in expected.items():
+        lt = runs()[preset].get("libtorch", {})
+        check(lt.get("weights_status") == "effective", f"{preset}: weights form applied at load",
+              f"{lt.get('weights_status')} ({lt.get('weights_detail', '')})")
+        rs = routes(preset, batch)
+        seen = "no evidence" if rs is None else "; ".join(
+            f"{r['in_features']}->{r['out_features']} {r.get('op', '?')} on {r['backend']}"
+            f"{' ' + r['implementation'] if r['backend'] == 'onednn' else ''} ({r['math']})"
+            f"{' REFERENCE KERNEL' if r.get('reference') else ''}" for r in rs)
+        check(rs is not None and all(r.get("op") == op and r["math"] == math for r in rs),
+              f"{preset}, batch {batch}: every linear on {op}, {math}", seen)
+        if rs is not None and any(r.get("reference") for r in rs):
+            print(f"  info {preset}: a reference kernel (slow path) served some layer: {seen}")
+        a = accuracy(preset, batch)
+        check(a.get("cosine", 0) >= 0.99, f"{preset}, batch {batch}: cosine to float64 at least 0.99",
+              f"cosine {a.get('cosine')}, max rel error {a.get('max_rel_error')}")
+    rs = routes("int4-kleidiai", batch)
+    lt = runs()["int4-kleidiai"].get("libtorch", {})
+    check(bool(lt.get("kleidiai")) and lt.get("weights_kernel") == "kleidiai" and rs is not None and
+          all(r["backend"] == "kleidiai" for r in rs),
+          "int4-kleidiai: LibTorch has KleidiAI and it packed the weights (no reference fallback)",
+          f"kleidiai={lt.get('kleidiai')} kernel={lt.get('weights_kernel')}")
+    rs = routes("int8-dynamic", batch)
+    lt = runs()["int8-dynamic"].get("libtorch", {})
+    print(f"  info int8-dynamic: quantized engine {lt.get('quantized_engine')} of {lt.get('quantized_engines')}, "
+          f"served by {sorted({r['backend'] for r in rs or []})}")
+    rs = routes("fp32-precision-bf16", batch)
+    check(rs is not None and all(acl(r, "bf16") for r in rs),
+          f"fp32-precision-bf16, batch {batch}: every linear on ACL with bf16 math", show(rs))
+    lt = runs()["fp32-precision-bf16"].get("libtorch", {})
+    check(lt.get("fp32_precision_api") == "fp32_precision", "fp32-precision-bf16: the process used the new API",
+          lt.get("fp32_precision_api"))
+    for name, run in runs().items():
+        disabled = run.get("evidence", {}).get("onednn_disabled")
+        check(not disabled, f"{name}: oneDNN stayed enabled for the whole process", disabled or "yes")
+
+
+if quantized:
+    check_quantized()
+    if failures:
+        print(f"{len(failures)} expected route(s) not observed", file=sys.stderr)
+        sys.exit(1)
+    sys.exit(0)
 
 host, lt = ctx["host"], report["runs"][0]["libtorch"]
 print("routing proof (emulated; from the doctor's report)")

@@ -3,7 +3,11 @@
 Seeded random weights, nothing downloaded. Run through scripts/export-models (which picks .venv's Python).
 Each model STEM gets STEM.pt, STEM.pt2 (unless --no-aoti) and STEM.json, the sidecar both share: inputs
 (one sample's shape, dtype, value range of integer inputs), a description, and the FLOPs of one sample as
-torch.utils.flop_counter counts them.
+torch.utils.flop_counter counts them. Beside the plain package, STEM.frozen.pt2 is compiled with Inductor's
+freezing (TORCHINDUCTOR_FREEZING=1: weights folded in as constants) and CPU weight prepacking, where this PyTorch
+has both. --quantize int8-dynamic adds STEM.int8-dynamic.pt: every nn.Linear dynamically quantized to int8
+(torch.ao.quantization.quantize_dynamic), whose float model STEM.pt graviton-bench takes the float64 reference
+from.
 """
 
 import argparse
@@ -164,6 +168,10 @@ def catalogue():
     }
 
 
+# Quantized variants each set writes besides those of --quantize: the test suite's check of a model quantized at
+# export (tests/backend/model_file.test.cpp).
+SET_QUANTIZED = {"test": {"tiny-mlp": ["int8-dynamic"]}}
+
 # What each set writes: (model, with an AOTInductor package)
 SETS = {
     "examples": [("recipe-mlp", True), ("encoder", True), ("cnn", True)],
@@ -193,7 +201,16 @@ def flops_per_sample(model, inputs):
     return counter.get_total_flops() / inputs[0].shape[0]
 
 
-def export_one(name, torchscript, aoti, out_dir, seed, log):
+def freezing_configs():
+    """Inductor's options for a frozen package with CPU weight prepacking, or None where this PyTorch lacks them."""
+    from torch._inductor import config
+
+    if not hasattr(config, "freezing") or not hasattr(config, "cpp") or not hasattr(config.cpp, "weight_prepack"):
+        return None
+    return {"freezing": True, "cpp.weight_prepack": True}
+
+
+def export_one(name, torchscript, aoti, out_dir, seed, log, variants=()):
     description, make, inputs = catalogue()[name]
     # Seeded so that the built-in MLP of graviton-bench (torch::nn with torch::manual_seed(seed)) gets the
     # same weights as the recipe MLP here: both initialise layer by layer from the default generator.
@@ -216,6 +233,33 @@ def export_one(name, torchscript, aoti, out_dir, seed, log):
         export_torchscript(name, model, sample, out_dir, log)
     if aoti:
         export_aoti(name, model, sample, len(inputs), out_dir, log)
+    if "frozen" in variants:
+        configs = freezing_configs()
+        if configs is None:
+            log(f"{name}.frozen.pt2: skipped, torch {torch.__version__} has no Inductor freezing or weight prepacking")
+        else:
+            export_aoti(name, model, sample, len(inputs), out_dir, log, variant="frozen", configs=configs)
+    if "int8-dynamic" in variants:
+        export_quantized(name, model, sample, out_dir, log)
+
+
+def export_quantized(name, model, sample, out_dir, log):
+    """STEM.int8-dynamic.pt: every nn.Linear quantized dynamically (per-tensor int8 weights, activations quantized
+    at run time), traced. The packed weights are repacked at load for the loading process's quantized engine."""
+    import copy
+    import warnings
+
+    started = time.monotonic()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization's deprecation notice (moving to torchao)
+        quantized = torch.ao.quantization.quantize_dynamic(copy.deepcopy(model), {nn.Linear}, dtype=torch.qint8)
+        with torch.no_grad():
+            traced = torch.jit.trace(quantized, sample)
+    tmp = out_dir / f".{name}.int8-dynamic.pt.tmp"
+    traced.save(str(tmp))
+    os.replace(tmp, out_dir / f"{name}.int8-dynamic.pt")
+    log(f"{name}.int8-dynamic.pt: TorchScript, Linear layers quantized to int8 (dynamic), in "
+        f"{time.monotonic() - started:.1f} s")
 
 
 def export_torchscript(name, model, sample, out_dir, log):
@@ -228,20 +272,24 @@ def export_torchscript(name, model, sample, out_dir, log):
     log(f"{name}.pt: TorchScript in {time.monotonic() - started:.1f} s")
 
 
-def export_aoti(name, model, sample, count, out_dir, log):
+def export_aoti(name, model, sample, count, out_dir, log, variant=None, configs=None):
     started = time.monotonic()
+    stem = f"{name}.{variant}" if variant else name
     batch = torch.export.Dim("batch", min=1, max=4096)
     with torch.no_grad():
         program = torch.export.export(model, sample, dynamic_shapes=[{0: batch} for _ in range(count)])
-        tmp = out_dir / f".{name}.tmp.pt2"
+        tmp = out_dir / f".{stem}.tmp.pt2"
         # The metadata lets graviton-bench refuse a package of another architecture or PyTorch with a clear
         # message before dlopen fails on it.
         metadata = {"gbench_torch_version": torch.__version__, "gbench_arch": platform.machine()}
+        if variant:
+            metadata["gbench_variant"] = variant
         torch._inductor.aoti_compile_and_package(
-            program, package_path=str(tmp), inductor_configs={"aot_inductor.metadata": metadata}
+            program, package_path=str(tmp), inductor_configs={"aot_inductor.metadata": metadata, **(configs or {})}
         )
-    os.replace(tmp, out_dir / f"{name}.pt2")
-    log(f"{name}.pt2: AOTInductor package in {time.monotonic() - started:.1f} s")
+    os.replace(tmp, out_dir / f"{stem}.pt2")
+    what = f" with {', '.join(f'{k}={v}' for k, v in configs.items())}" if configs else ""
+    log(f"{stem}.pt2: AOTInductor package{what} in {time.monotonic() - started:.1f} s")
 
 
 def relabelled_package(source, target, changes):
@@ -265,6 +313,11 @@ def main():
     parser.add_argument("--set", choices=sorted(SETS), default="examples")
     parser.add_argument("--only", help="comma-separated model names of the set")
     parser.add_argument("--no-aoti", action="store_true", help="TorchScript and sidecars only")
+    parser.add_argument("--no-frozen", action="store_true",
+                        help="no STEM.frozen.pt2 (Inductor freezing and CPU weight prepacking) beside each package")
+    parser.add_argument("--quantize", choices=["int8-dynamic"], action="append", default=[],
+                        help="also write STEM.int8-dynamic.pt: the TorchScript model with every Linear quantized "
+                             "dynamically to int8")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--force", action="store_true", help="export even when the cache is current")
     args = parser.parse_args()
@@ -285,16 +338,22 @@ def main():
     for name, aoti in wanted:
         key = f"{script_hash} torch {torch.__version__} seed {args.seed}"
         # One stamp per file, so that sets sharing a model (with or without its package) do not redo each other.
+        files = ["pt", "pt2"] if aoti else ["pt"]
+        if aoti and not args.no_frozen and args.set != "test":
+            files.append("frozen.pt2")
+        files += [f"{q}.pt" for q in dict.fromkeys(args.quantize + SET_QUANTIZED.get(args.set, {}).get(name, []))]
         todo = []
-        for ext in ["pt", "pt2"] if aoti else ["pt"]:
+        for ext in files:
             stamp = out_dir / f".{name}.{ext}.stamp"
             current = stamp.exists() and stamp.read_text() == key and (out_dir / f"{name}.{ext}").exists()
             if args.force or not current or not (out_dir / f"{name}.json").exists():
                 todo.append(ext)
         if todo:
-            export_one(name, "pt" in todo, "pt2" in todo, out_dir, args.seed, log)
+            variants = [ext.split(".")[0] for ext in todo if ext not in ("pt", "pt2")]
+            export_one(name, "pt" in todo, "pt2" in todo, out_dir, args.seed, log, variants)
             for ext in todo:
-                (out_dir / f".{name}.{ext}.stamp").write_text(key)
+                if (out_dir / f"{name}.{ext}").exists():
+                    (out_dir / f".{name}.{ext}.stamp").write_text(key)
     if args.set == "test" and not args.no_aoti and (out_dir / "tiny-mlp.pt2").exists():
         other_arch = {"gbench_arch": "riscv64", "AOTI_MACHINE": "riscv64"}
         relabelled_package(out_dir / "tiny-mlp.pt2", out_dir / "other-arch.pt2", other_arch)

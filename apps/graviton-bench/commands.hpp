@@ -100,6 +100,7 @@ struct peak_worker_options {
   int repeats = 0;
   std::optional<int> threads;
   bool bf16 = false;
+  bool int8 = false;
   std::string out;
 };
 CLI::App* setup_peak_worker(CLI::App& app, peak_worker_options& opt);
@@ -135,6 +136,29 @@ struct tune_options {
 };
 CLI::App* setup_tune(CLI::App& app, tune_options& opt);
 int run_tune(const tune_options& opt);
+
+struct recipe_options {
+  std::string recipe_file;     ///< empty: configs/recipe.json
+  std::string model;           ///< empty: the recipe's
+  std::optional<int> threads;
+  std::string repetitions = "1";
+  std::string warmup = "auto";
+  int iterations = 100;
+  double min_time = 0;
+  double max_time = 0;
+  double turn_ms = 100;
+  int cycles = 10;
+  std::string cpus = "auto";
+  std::string peak;
+  std::string configs;
+  std::string presets_file;
+  std::string json_path;       ///< the recipe's rows as JSON (schemas/recipe.schema.json)
+  std::string report_path;     ///< the full report of the run
+  bool quiet = false;
+  std::vector<std::string> command_line;
+};
+CLI::App* setup_recipe(CLI::App& app, recipe_options& opt);
+int run_recipe(const recipe_options& opt);
 
 struct serve_options {
   std::string model = "recipe-mlp";

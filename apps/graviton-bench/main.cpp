@@ -38,6 +38,7 @@ struct commands {
   gbench::app::peak_options peak;
   gbench::app::peak_worker_options peak_worker;
   gbench::app::tune_options tune;
+  gbench::app::recipe_options recipe;
   gbench::app::serve_options serve;
   CLI::App* presets_app = nullptr;
   CLI::App* doctor_app = nullptr;
@@ -47,6 +48,7 @@ struct commands {
   CLI::App* peak_app = nullptr;
   CLI::App* peak_worker_app = nullptr;
   CLI::App* tune_app = nullptr;
+  CLI::App* recipe_app = nullptr;
   CLI::App* serve_app = nullptr;
 };
 
@@ -70,6 +72,8 @@ void setup(CLI::App& app, commands& c, int argc, char** argv) {
   c.peak_worker_app = gbench::app::setup_peak_worker(app, c.peak_worker);
   c.tune.command_line = c.run.command_line;
   c.tune_app = gbench::app::setup_tune(app, c.tune);
+  c.recipe.command_line = c.run.command_line;
+  c.recipe_app = gbench::app::setup_recipe(app, c.recipe);
   c.serve.command_line = c.run.command_line;
   c.serve_app = gbench::app::setup_serve(app, c.serve);
 }
@@ -109,6 +113,9 @@ int dispatch(const commands& c) {
   }
   if (c.peak_worker_app->parsed()) {
     return gbench::app::run_peak_worker(c.peak_worker);
+  }
+  if (c.recipe_app->parsed()) {
+    return gbench::app::run_recipe(c.recipe);
   }
   return gbench::app::run_run(c.run);
 }

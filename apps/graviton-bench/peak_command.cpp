@@ -12,7 +12,7 @@ namespace gbench::app {
 CLI::App* setup_peak(CLI::App& app, peak_options& opt) {
   constexpr auto last = CLI::MultiOptionPolicy::TakeLast;
   auto* sub = app.add_subcommand(
-      "peak", "Measure this machine's ceilings with LibTorch: fp32 and bf16 GEMM GFLOP/s, STREAM triad GB/s");
+      "peak", "Measure this machine's ceilings with LibTorch: fp32, bf16 and int8 GEMM GFLOP/s (GOP/s), STREAM triad GB/s");
   sub->add_option("--json", opt.json_path, "Also write the figures to this file (for --peak FILE elsewhere)")
       ->multi_option_policy(last);
   sub->add_option("--gemm-size", opt.gemm_n, "Side of the square matrices")
@@ -70,6 +70,7 @@ CLI::App* setup_peak_worker(CLI::App& app, peak_worker_options& opt) {
   sub->add_option("--repeats", opt.repeats)->required();
   sub->add_option("--threads", opt.threads);
   sub->add_flag("--bf16", opt.bf16);
+  sub->add_flag("--int8", opt.int8);
   sub->add_option("--out", opt.out)->required();
   return sub;
 }
@@ -80,7 +81,7 @@ int run_peak_worker(const peak_worker_options& opt) {
     settings.threads = opt.threads;
     backend::apply_settings(settings);
   }
-  peak::run_kernels(opt.gemm_n, opt.bf16, opt.triad_bytes, opt.warmup, opt.repeats, opt.out);
+  peak::run_kernels(opt.gemm_n, opt.bf16, opt.int8, opt.triad_bytes, opt.warmup, opt.repeats, opt.out);
   return 0;
 }
 

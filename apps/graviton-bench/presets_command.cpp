@@ -38,6 +38,19 @@ int run_presets(const presets_options& opt) {
     if (p.settings.weights_dtype) {
       parts.push_back("weights_dtype=" + *p.settings.weights_dtype);
     }
+    for (const auto& [name, value] : {std::pair{"fp32_precision", p.settings.fp32_precision},
+                                      {"quantized_engine", p.settings.quantized_engine},
+                                      {"int8_activations", p.settings.int8_activations}}) {
+      if (value) {
+        parts.push_back(fmt::format("{}={}", name, *value));
+      }
+    }
+    if (p.settings.int4_group_size) {
+      parts.push_back(fmt::format("int4_group_size={}", *p.settings.int4_group_size));
+    }
+    if (p.settings.int4_fallback) {
+      parts.push_back(fmt::format("int4_fallback={}", *p.settings.int4_fallback));
+    }
     std::cout << fmt::format("{:<{}}  {}\n{:<{}}  sets: {}\n", p.name, width, p.description, "", width,
                              parts.empty() ? std::string("nothing (every knob unset)") : fmt::format("{}", fmt::join(parts, " ")));
   }

@@ -169,3 +169,27 @@ TEST_CASE("bad AOTInductor packages: truncated, another architecture or PyTorch,
   const auto compiled = message_of([&] { (void)inspected(exported("tiny-mlp.pt2"), {"9x9"}); });
   CHECK_THAT(compiled, Contains("rejected its inputs") && Contains("[2, 9, 9]"));
 }
+
+TEST_CASE("a model quantized at export: its operators, its float twin's reference, presets not applicable",
+          "[models][quantized]") {
+  const auto spec = inspected(exported("tiny-mlp.int8-dynamic.pt"));
+  // STEM.int8-dynamic.pt shares STEM.json and takes STEM.pt's float64 copy as the reference.
+  CHECK(spec.inputs_from == (models_dir / "tiny-mlp.json").string());
+  CHECK(spec.twin == (models_dir / "tiny-mlp.pt").string());
+  gbench::backend::mlp_session session(spec, 0);
+  gbench::config::torch_settings quantize;
+  quantize.weights_dtype = "int8-dynamic";
+  const auto outcome = session.use_weights(quantize, true);
+  CHECK(outcome.status == "not applicable");
+  CHECK_THAT(outcome.detail, Contains("quantize at export") && Contains("--quantize int8-dynamic"));
+  session.prepare(8);
+  std::int64_t dynamic = 0;
+  for (const auto& e : gbench::backend::profile_forwards(session, 1, false, "")) {
+    dynamic += e.name == "quantized::linear_dynamic" ? 1 : 0;
+  }
+  CHECK(dynamic == 3);
+  const auto accuracy = session.compare_with_float64();
+  REQUIRE(accuracy.available);
+  CHECK(accuracy.cosine > 0.999);
+  CHECK(accuracy.max_rel_error > 1e-4); // int8, against the float model's float64 copy
+}

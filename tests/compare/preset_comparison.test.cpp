@@ -8,7 +8,11 @@
 
 #include "gbench/compare/preset_comparison.hpp"
 #include "gbench/config/model_spec.hpp"
+#include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/evidence/routes.hpp"
 #include "gbench/report/columns.hpp"
+#include "gbench/util/files.hpp"
+#include "peak_figures.hpp"
 
 using Catch::Matchers::Contains;
 using Catch::Matchers::Equals;
@@ -163,4 +167,62 @@ TEST_CASE("one process a side cannot make a verdict: inconclusive, with the repe
   REQUIRE(rows[1].vs_baseline);
   CHECK_THAT(report::verdict_text(*rows[1].vs_baseline), Equals("inconclusive: too few runs, -r 3 or more"));
   CHECK(rows[1].vs_baseline->speedup == Approx(2.0).epsilon(0.02)); // the measurement is shown, only the verdict is withheld
+}
+
+TEST_CASE("recorded evidence of an avx512_bf16 CPU without AMX: x86-bf16 under the fp32 roof, x86-bf16-weights "
+          "under the bf16 one",
+          "[comparison][roofline]") {
+  // oneDNN's verbose log of F.linear on 32x256 by 128x256 under ONEDNN_MAX_CPU_ISA=AVX512_CORE_BF16, what a Zen 4
+  // offers (tests/evidence/onednn_verbose.test.cpp says where the logs come from): precision 'medium' runs
+  // brg_matmul:avx512_core with attr-fpmath:bf16 (bf16 allowed, fp32 used), bf16 weights avx512_core_bf16.
+  const auto model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  const auto routes_of = [](const std::string& file) {
+    const auto text = util::read_text_file(GBENCH_TEST_DATA "/onednn/" + file);
+    evidence::route_facts facts;
+    facts.onednn_isa = evidence::parse_onednn_isa(text);
+    facts.cpu_has_bf16 = true;
+    facts.operand_dtype = file.find("f32") == std::string::npos ? "bf16" : "f32";
+    return evidence::route_layers(evidence::parse_onednn_verbose(text), 32, {{256, 128}}, 1, facts);
+  };
+  record::report r;
+  r.model = record::describe(model);
+  r.settings.batches = {32};
+  // The knob verdicts say medium acts here (it does reach oneDNN): only the evidence tells fp32 from bf16 math.
+  r.context.knobs = {{"matmul_precision", true, "oneDNN with attr-fpmath:bf16", "probe", false},
+                     {"weights_dtype", true, "bf16 kernels", "probe", false}};
+  r.context.peak = gbench_test::sample_figures(true);
+  for (const auto& [name, file] : {std::pair<std::string, std::string>{"default", ""},
+                                   {"x86-bf16", "x86-avx512-core-bf16-linear-f32-medium.txt"},
+                                   {"x86-bf16-weights", "x86-avx512-core-bf16-linear-bf16.txt"}}) {
+    auto run = synthetic_run(name, 1, 32, around(1'000'000, 20));
+    if (name == "x86-bf16") {
+      run.preset.settings.matmul_precision = "medium";
+    }
+    if (name == "x86-bf16-weights") {
+      run.preset.settings.weights_dtype = "bf16";
+    }
+    if (!file.empty()) {
+      run.evidence = record::run_evidence{};
+      record::batch_evidence e;
+      e.batch = 32;
+      e.ok = true;
+      e.routes = routes_of(file);
+      run.evidence->batches.push_back(e);
+    }
+    r.runs.push_back(run);
+  }
+  const auto rows = compare::compare_presets(r);
+  const auto ceiling = [&](const std::string& preset) {
+    const auto row = std::find_if(rows.begin(), rows.end(), [&](const auto& x) { return x.preset == preset; });
+    REQUIRE(row != rows.end());
+    REQUIRE(row->roofline);
+    return row->roofline->ceiling;
+  };
+  CHECK(ceiling("x86-bf16") == "fp32");
+  CHECK(ceiling("x86-bf16-weights") == "bf16");
+  CHECK(ceiling("default") == "fp32");
+  const auto weights = std::find_if(rows.begin(), rows.end(), [](const auto& x) { return x.preset == "x86-bf16-weights"; });
+  const auto plain = std::find_if(rows.begin(), rows.end(), [](const auto& x) { return x.preset == "default"; });
+  CHECK(weights->roofline->bytes < 0.6 * plain->roofline->bytes); // bf16 weights and activations: half the bytes
+  CHECK_THAT(weights->roofline->basis, Contains("evidence at batch 32: most FLOPs in bf16"));
 }

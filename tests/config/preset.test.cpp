@@ -73,7 +73,7 @@ TEST_CASE("knob values are checked against their declaration", "[config][presets
   CHECK_THAT(error_of([&] { (void)load_presets(number, &builtin); }), Contains("must be a string"));
   const auto dtype = write_temp(dir, "d.json", "{\"presets\": [\n  {\"name\": \"x\",\n   \"weights_dtype\": \"fp16\"}]}");
   CHECK_THAT(error_of([&] { (void)load_presets(dtype, &builtin); }),
-             Contains("d.json:3") && Contains("weights_dtype must be \"f32\" or \"bf16\", got \"fp16\""));
+             Contains("d.json:3") && Contains("weights_dtype must be one of \"f32\", \"bf16\", \"int8-dynamic\", \"int8\", \"int4\", got \"fp16\""));
   const auto good = write_temp(dir, "g.json", R"({"presets": [{"name": "x", "weights_dtype": "bf16"}]})");
   const auto loaded = load_presets(good, &builtin);
   CHECK(loaded.at("x").settings.weights_dtype == "bf16");
@@ -119,4 +119,38 @@ TEST_CASE("knob values that are huge or hold newlines or '=' are refused", "[hos
   const auto r = run_cli({"--model", "tiny-mlp", "--batch", "1", "--env", "DNNL_DEFAULT_FPMATH_MODE=BF16=1"});
   CHECK(r.exit_code == 3);
   CHECK_THAT(r.stderr_tail, Contains("contains '='"));
+}
+
+TEST_CASE("the shipped quantized presets and the precision search group", "[config][presets][quantized]") {
+  const auto c = load_presets(GBENCH_CONFIGS "/presets.json");
+  CHECK(c.at("int8-dynamic").settings.weights_dtype == "int8-dynamic");
+  CHECK_FALSE(c.at("int8-dynamic").settings.quantized_engine.has_value()); // the platform's own engine
+  CHECK(c.at("int8-weights").settings.weights_dtype == "int8");
+  CHECK_FALSE(c.at("int8-weights").settings.int8_activations.has_value()); // bf16: the slow path only when asked
+  CHECK(c.at("int4-kleidiai").settings.weights_dtype == "int4");
+  CHECK(c.at("int4-kleidiai").settings.int4_group_size == 32);
+  CHECK_FALSE(c.at("int4-kleidiai").settings.int4_fallback.has_value());
+  CHECK(c.at("fp32-precision-bf16").settings.fp32_precision == "bf16");
+  CHECK_FALSE(c.at("fp32-precision-bf16").settings.matmul_precision.has_value());
+  for (const auto& p : c.presets()) {
+    INFO(p.name);
+    CHECK_FALSE((p.settings.matmul_precision && p.settings.fp32_precision));
+  }
+  const auto& search = c.search_settings();
+  const auto it = std::find_if(search.begin(), search.end(), [](const knob& k) { return k.name == "weights_dtype"; });
+  REQUIRE(it != search.end());
+  CHECK(it->group == "precision");
+  CHECK(it->candidates.values == std::vector<std::string>{"bf16", "int8-dynamic", "int8", "int4"});
+}
+
+TEST_CASE("weights_dtype is a setting tune may search", "[config][presets][quantized]") {
+  CHECK(std::find(searchable_settings().begin(), searchable_settings().end(), "weights_dtype") !=
+        searchable_settings().end());
+  check_setting_value("", "weights_dtype", "int4");
+  CHECK_THROWS_WITH(check_setting_value("x: ", "weights_dtype", "fp8"),
+                    Contains("x: weights_dtype fp8 is not a valid value") && Contains("int8-dynamic"));
+  CHECK(is_quantized("int8-dynamic"));
+  CHECK(is_quantized("int4"));
+  CHECK_FALSE(is_quantized("bf16"));
+  CHECK_FALSE(is_quantized("f32"));
 }

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "gbench/evidence/cross_check.hpp"
+#include "gbench/evidence/routes.hpp"
 #include "gbench/util/files.hpp"
 
 using namespace gbench::evidence;
@@ -130,4 +131,81 @@ TEST_CASE("judge: Zen 4's x86-bf16 is a backend change, x86-bf16-weights is bf16
   runs.push_back(evidence_run("claims-bf16", routes_from("x86-amx-linear-f32-medium.txt"), 9.58e-7));
   judge(runs, &baseline);
   CHECK_THAT(runs.back().evidence->effects.back(), Contains("batch 32: CONTRADICTION"));
+}
+
+TEST_CASE("judge: quantized forms, reference kernels and oneDNN disabled mid-run", "[evidence][quantized]") {
+  std::vector<gbench::record::preset_run> runs;
+  runs.push_back(evidence_run("default", route_layers({}, 32, {{256, 128}}, 1), 3.1e-7));
+  route_facts fbgemm;
+  fbgemm.weights = "int8-dynamic";
+  fbgemm.weights_kernel = "fbgemm";
+  runs.push_back(evidence_run("int8-dynamic", route_layers({}, 32, {{256, 128}}, 1, fbgemm), 1.3e-2));
+  runs.back().preset.settings.weights_dtype = "int8-dynamic";
+  runs.back().libtorch->weights = "int8-dynamic";
+  runs.back().libtorch->weights_status = "effective";
+  runs.push_back(evidence_run("int4-kleidiai", route_layers({}, 32, {{256, 128}}, 1), 3.1e-7));
+  runs.back().preset.settings.weights_dtype = "int4";
+  runs.back().libtorch->weights = "f32";
+  runs.back().libtorch->weights_status = "inert";
+  runs.back().libtorch->weights_detail = "no KleidiAI in this LibTorch";
+  route_facts reference = fbgemm;
+  reference.weights = "int8";
+  reference.weights_kernel = "reference";
+  runs.push_back(evidence_run("int8-f32", route_layers({}, 32, {{256, 128}}, 1, reference), 6.6e-3));
+  runs.back().preset.settings.weights_dtype = "int8";
+  runs.back().preset.settings.int8_activations = "f32";
+  runs.push_back(evidence_run("disabled", route_layers({}, 32, {{256, 128}}, 1), 3.1e-7));
+  runs.back().evidence->onednn_disabled =
+      "[W1206 02:53:48.046377281 LinearAlgebra.cpp:1531] Warning: mkldnn_matmul failed, switching to BLAS gemm:x";
+  const auto baseline = runs[0];
+  judge(runs, &baseline);
+
+  // int8 moves the logits as far as bf16 does: an int8-level error, no contradiction.
+  const auto& dynamic = *runs[1].evidence;
+  CHECK(dynamic.batches[0].expected_precision == "int8");
+  CHECK(dynamic.batches[0].observed_precision == "int8");
+  CHECK(dynamic.batches[0].contradiction.empty());
+  CHECK(dynamic.batches[0].attribution == "backend MKL -> FBGEMM quantized::linear_dynamic; math fp32 -> int8");
+  REQUIRE(!dynamic.effects.empty());
+  CHECK_THAT(dynamic.effects[0], Contains("weights int8-dynamic: observed (1 of 1 layer runs on FBGEMM"));
+  // Routes that say int8 beside an fp32-level error are a contradiction like any other.
+  CHECK_THAT(contradiction(runs[1].evidence->batches[0].routes, 3.1e-7, 3.1e-7),
+             Contains("CONTRADICTION") && Contains("routes say int8 math"));
+
+  CHECK_THAT(runs[2].evidence->effects.at(0), Contains("weights int4: inert here (no KleidiAI in this LibTorch)"));
+
+  CHECK_THAT(describe_route(runs[3].evidence->batches[0].routes[0], "mkl"), Contains("REFERENCE KERNEL (slow path)"));
+  bool flagged = false;
+  for (const auto& effect : runs[3].evidence->effects) {
+    flagged = flagged || (effect.find("REFERENCE KERNEL (slow path): layer 1 at batch 32") != std::string::npos);
+  }
+  CHECK(flagged);
+
+  REQUIRE(!runs[4].evidence->effects.empty());
+  CHECK_THAT(runs[4].evidence->effects[0], Contains("ONEDNN DISABLED MID-RUN") && Contains("mkldnn_matmul failed"));
+  CHECK(runs[0].evidence->effects.empty()); // nothing flagged where nothing happened
+}
+
+TEST_CASE("judge: a model quantized at export is int8 by its operators, under every preset", "[evidence][quantized]") {
+  // A model file has no Linear routes: its operators say what it computed in. Its error is as large under the
+  // default preset as under any other, so the baseline's ratio cannot decide.
+  std::vector<gbench::record::preset_run> runs;
+  for (const char* name : {"default", "int8-dynamic"}) {
+    runs.push_back(evidence_run(name, {}, 1.59e-2));
+    runs.back().evidence->batches[0].operators = {{"quantized::linear_dynamic", ""}, {"quantized::linear_dynamic", ""}};
+  }
+  const auto baseline = runs[0];
+  judge(runs, &baseline);
+  // No quantized operator, no primitive: fp32 predicted, against an error far above fp32's.
+  std::vector<gbench::record::preset_run> plain{evidence_run("fp32-file", {}, 1.59e-2)};
+  judge(plain, nullptr);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const auto& b = runs[i].evidence->batches[0];
+    INFO(runs[i].preset.name);
+    CHECK(b.expected_precision == "int8");
+    CHECK(b.observed_precision == "int8");
+    CHECK(b.contradiction.empty());
+  }
+  CHECK_THAT(plain[0].evidence->batches[0].contradiction,
+             Contains("routes say fp32 math (no oneDNN primitive, no quantized operator)"));
 }

@@ -9,6 +9,7 @@
 
 #include "gbench/error.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/evidence/routes.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

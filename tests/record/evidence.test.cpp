@@ -23,7 +23,9 @@ TEST_CASE("a preset's evidence survives its own to_json, every batch and route o
                .fpmath = "bf16",
                .math = "bf16",
                .math_basis = "AMX computes in bf16",
-               .execs = 1}};
+               .execs = 1,
+               .op = {},
+               .reference = false}};
   e.primitives = {{"matmul", "brg_matmul:avx512_core_amx", "32x256:256x128", "bf16", "f32", "f32", "f32", 1}};
   e.verbose_lines = {"onednn_verbose,v1,primitive,exec,cpu,matmul,brg_matmul:avx512_core_amx"};
   e.accuracy = {

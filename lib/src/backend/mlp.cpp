@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "gbench/backend/libtorch.hpp"
 #include "gbench/backend/mlp_tensors.hpp"
 #include "mlp_impl.hpp"
 
@@ -42,6 +43,87 @@ void mlp_session::use_bf16_weights() {
     impl_->bf16_weights.push_back(linear->weight.to(torch::kBFloat16).contiguous());
     impl_->bf16_biases.push_back(linear->bias.to(torch::kBFloat16).contiguous());
   }
+}
+
+mlp_session::weights_outcome mlp_session::use_weights(const config::torch_settings& settings, bool cpu_has_bf16) {
+  const std::string asked = settings.weights_dtype.value_or("f32");
+  weights_outcome out;
+  if (asked == "f32") {
+    return out;
+  }
+  if (impl_->file) {
+    return {"f32", "not applicable",
+            c10::str("weights_dtype ", asked, " converts the built-in MLP's Linear layers; a model file's weights are "
+                     "the file's own: quantize at export instead (scripts/export-models --quantize int8-dynamic for "
+                     "TorchScript)"), ""};
+  }
+  c10::InferenceMode guard;
+  auto& m = *impl_;
+  if (asked == "bf16") {
+    use_bf16_weights();
+    return {"bf16", "effective", "bf16 weights and biases converted once, the input cast to bf16 every forward", ""};
+  }
+  if (asked == "int8-dynamic") {
+    // LibTorch's own choice where it can run here, else the first engine that can; "none" without any.
+    const std::string engine = use_usable_engine();
+    if (engine == "none") {
+      out.status = "inert";
+      out.detail = "this LibTorch has no quantized engine (at::Context::supportedQEngines is empty)";
+      return out;
+    }
+    m.reduce_range = engine == "x86" || engine == "fbgemm";
+    prepack_dynamic(m.linears, m.dynamic_packed);
+    out = {"int8-dynamic", "effective",
+           c10::str("quantized::linear_dynamic on per-channel int8 weights prepacked once by quantized::linear_prepack "
+                    "(engine ",
+                    engine, engine == "x86" || engine == "fbgemm" ? ": FBGEMM's kernels" : "",
+                    "), activations quantized every forward"),
+           engine == "x86" ? std::string("fbgemm") : engine};
+    return out;
+  }
+  if (asked == "int8") {
+    const std::string activations = settings.int8_activations.value_or("bf16");
+    if (activations == "bf16" && !cpu_has_bf16) {
+      out.status = "inert";
+      out.detail = "int8 weights with bf16 activations need bf16 instructions (avx512_bf16, AMX or AVX-NE-CONVERT on "
+                   "x86, BF16 on aarch64), which this CPU lacks; int8_activations \"f32\" runs PyTorch's fp32 "
+                   "kernel instead, a slow reference path";
+      return out;
+    }
+    m.int8_activations = activations == "bf16" ? torch::kBFloat16 : torch::kFloat32;
+    const auto kept = quantize_int8(m.linears, m.int8_activations, m.int8_weights, m.int8_scales, m.int8_biases);
+    out = {"int8", "effective",
+           c10::str("aten::_weight_int8pack_mm on per-channel int8 weights, ",
+                    activations == "bf16" ? "bf16 activations"
+                                          : "fp32 activations (asked for by int8_activations: a slow reference path)",
+                    kept.empty() ? std::string{}
+                                 : c10::str("; ", c10::Join(", ", kept), " kept in ", activations,
+                                            ": the operator needs an input width that is a multiple of 16 (PyTorch "
+                                            "2.13's kernel crashes on others)")),
+           activations == "bf16" ? "aten" : "reference"};
+    return out;
+  }
+  const bool fallback = settings.int4_fallback.value_or(false);
+  if (!at::hasKleidiAI() && !fallback) {
+    out.status = "inert";
+    out.detail = "no KleidiAI in this LibTorch (at::hasKleidiAI() is false): aten::_dyn_quant_matmul_4bit would run "
+                 "PyTorch's reference kernel, slow; int4_fallback: true runs it anyway";
+    return out;
+  }
+  const std::int64_t group = settings.int4_group_size.value_or(32);
+  std::vector<std::string> per_row;
+  const bool reference = pack_int4(m.linears, group, m.int4_packed, m.int4_groups, per_row);
+  if (reference && !fallback) {
+    m.int4_packed.clear();
+    m.int4_groups.clear();
+    out.status = "inert";
+    out.detail = "this LibTorch has KleidiAI, but it declined the weights (it needs the CPU's dot-product "
+                 "instructions, and a group size that is a multiple of 32): only PyTorch's reference kernel would "
+                 "run them, slow; int4_fallback: true runs it anyway";
+    return out;
+  }
+  out = int4_outcome(group, per_row, reference);
+  return out;
 }
 
 std::string mlp_session::describe() const {
@@ -197,7 +279,17 @@ mlp_session::accuracy mlp_session::compare_with_float64() {
     if (!model) {
       return a;
     }
-    reference = file_reference(impl_->inputs, *model).reshape(logits.sizes());
+    try {
+      reference = file_reference(impl_->inputs, *model).reshape(logits.sizes());
+    } catch (const c10::Error& e) {
+      // A model quantized at export holds packed int8 weights that no float64 copy can run.
+      a.unavailable =
+          c10::str("unavailable: the float64 copy of ", impl_->spec.twin.empty() ? impl_->spec.file : impl_->spec.twin,
+                   " cannot run (", e.what_without_backtrace(),
+                   "); a model quantized at export takes its "
+                   "reference from its float model STEM.pt beside it (scripts/export-models writes both)");
+      return a;
+    }
   } else {
     // The same layers in float64: weights and input are converted exactly, and no float64 path reduces precision.
     auto h = torch::flatten(impl_->input.to(torch::kFloat64), 1);

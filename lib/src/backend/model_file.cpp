@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gbench/backend/libtorch.hpp"
 #include "gbench/backend/profiler.hpp"
 #include "gbench/error.hpp"
 #include "mlp_impl.hpp"
@@ -103,8 +104,26 @@ private:
   std::vector<torch::Tensor> inputs_;
 };
 
+// Forwards LibTorch's warnings but those that quantized tensors are deprecated (moving to torchao): a model
+// quantized at export makes them when its packed weights are restored, and they say nothing about the run.
+class quiet_quantized_deprecation final : public c10::WarningHandler {
+public:
+  quiet_quantized_deprecation() : previous_(c10::WarningUtils::get_warning_handler()) {}
+  void process(const c10::Warning& warning) override {
+    if (warning.msg().find("quantized tensor creation functions") == std::string::npos) {
+      previous_->process(warning);
+    }
+  }
+
+private:
+  c10::WarningHandler* previous_;
+};
+
 std::unique_ptr<torchscript_model> load_torchscript(const std::string& file) {
   try {
+    quiet_quantized_deprecation handler;
+    const c10::WarningUtils::WarningHandlerGuard guard(&handler);
+    use_usable_engine(); // a model quantized at export repacks its weights for the engine of this moment
     return std::make_unique<torchscript_model>(torch::jit::load(file));
   } catch (const std::exception& e) {
     throw input_error(c10::str("--model ", file, ": not a loadable TorchScript model (", short_message(e), "); give a file written by torch.jit.save (a truncated or torch.save'd file is not one)"));
@@ -211,7 +230,8 @@ std::unique_ptr<file_model> load_file_model(const config::model_spec& spec) {
 }
 
 std::unique_ptr<file_model> load_float64_reference(const config::model_spec& spec, std::string& why) {
-  const std::string file = spec.kind == config::model_kind::aoti ? spec.twin : spec.file;
+  const std::string file =
+      spec.twin.empty() ? (spec.kind == config::model_kind::aoti ? std::string{} : spec.file) : spec.twin;
   if (file.empty()) {
     why = c10::str("unavailable: an AOTInductor package cannot be converted to float64, and no TorchScript twin ", std::filesystem::path(spec.file).replace_extension(".pt").filename().string(), " was found beside it to take the float64 reference from");
     return nullptr;
@@ -246,8 +266,10 @@ void inspect_model(config::model_spec& spec, std::uint64_t seed) {
   }
   mlp_session session(spec, seed);
   // A .pt2's constants are its weights as Inductor kept them (some folded); its twin has the network's own.
-  const auto [count, bytes] = spec.twin.empty() ? session.impl_->file->parameters()
-                                                : load_torchscript(spec.twin)->parameters();
+  // A TorchScript variant (quantized at export) counts its own: its weights are what it reads.
+  const auto [count, bytes] = spec.twin.empty() || spec.kind != config::model_kind::aoti
+                                  ? session.impl_->file->parameters()
+                                  : load_torchscript(spec.twin)->parameters();
   spec.file_parameters = count;
   spec.file_weight_bytes = bytes;
   double flops = 0;

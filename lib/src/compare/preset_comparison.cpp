@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "gbench/evidence/routes.hpp"
 #include "gbench/record/roofline.hpp"
 #include "gbench/stats/drift.hpp"
 #include "gbench/stats/robust.hpp"
@@ -195,13 +196,21 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
     const auto& model = model_of(p.row.model);
     summarize(p, model);
     p.row.inert_knobs = inert_knobs_of(r, p.row.preset);
+    for (const auto& run : r.runs) { // what the evidence says went wrong in the process: oneDNN off, slow paths
+      if (run.preset.name == p.row.preset && run.model == p.row.model && run.evidence) {
+        const auto flags = evidence::evidence_flags(*run.evidence, p.row.batch);
+        p.row.flags.insert(p.row.flags.end(), flags.begin(), flags.end());
+        break;
+      }
+    }
     // Where the result stands against the host's ceilings, when the report has them.
     if (r.context.peak && p.row.ok) {
-      const auto run = std::find_if(r.runs.begin(), r.runs.end(), [&](const record::preset_run& x) {
-        return x.preset.name == p.row.preset && x.model == p.row.model;
-      });
+      // The run that carries the preset's evidence, when one does: the roof follows what ran.
+      const auto same = [&](const record::preset_run& x) { return x.preset.name == p.row.preset && x.model == p.row.model; };
+      auto run = std::find_if(r.runs.begin(), r.runs.end(), [&](const record::preset_run& x) { return same(x) && x.evidence; });
+      run = run == r.runs.end() ? std::find_if(r.runs.begin(), r.runs.end(), same) : run;
       p.row.roofline = record::make_roofline(record::spec_of(model), p.row.batch, p.row.gflops, *r.context.peak,
-                                           record::computes_in_bf16(run->preset, r.context.knobs));
+                                           record::roof_basis_of(*run, p.row.batch, r.context.knobs));
     }
   }
   // Several forms of one network (eager against compiled: the same inputs and outputs): each against the first

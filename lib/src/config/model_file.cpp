@@ -244,6 +244,16 @@ input_spec parse_input(const std::string& text, std::size_t index) {
   return in;
 }
 
+// A variant of a model that scripts/export-models writes beside it, STEM.VARIANT.pt or STEM.VARIANT.pt2 (VARIANT
+// int8-dynamic: quantized at export; frozen: an AOTInductor package compiled with freezing): STEM with the folder;
+// empty for any other name.
+std::filesystem::path variant_base(const std::filesystem::path& model_file) {
+  const auto stem = model_file.stem();
+  const auto variant = stem.extension().string();
+  return variant == ".int8-dynamic" || variant == ".frozen" ? model_file.parent_path() / stem.stem()
+                                                            : std::filesystem::path{};
+}
+
 std::filesystem::path find_sidecar(const std::filesystem::path& model_file) {
   auto own = model_file;
   own += ".json";
@@ -252,7 +262,18 @@ std::filesystem::path find_sidecar(const std::filesystem::path& model_file) {
   }
   auto shared = model_file;
   shared.replace_extension(".json");
-  return std::filesystem::is_regular_file(shared) ? shared : std::filesystem::path{};
+  if (std::filesystem::is_regular_file(shared)) {
+    return shared;
+  }
+  // A variant shares the sidecar of the model it was made from: the same inputs, the same network.
+  if (const auto base = variant_base(model_file); !base.empty()) {
+    auto of_base = base;
+    of_base += ".json";
+    if (std::filesystem::is_regular_file(of_base)) {
+      return of_base;
+    }
+  }
+  return {};
 }
 
 void read_sidecar(const std::filesystem::path& path, model_spec& spec) {
@@ -329,11 +350,19 @@ model_spec load_model_file(const std::filesystem::path& path, const std::vector<
                                   "argument (e.g. --input 3x224x224:float32) or a sidecar {} naming them",
                                   path.string(), std::filesystem::path(path).replace_extension(".json").string()));
   }
+  // The TorchScript model that gives the float64 reference: a .pt2's STEM.pt, a variant's (STEM.VARIANT.pt2 or
+  // .pt, e.g. quantized at export) STEM.pt.
+  std::vector<std::filesystem::path> twins;
   if (spec.kind == model_kind::aoti) {
-    auto twin = path;
-    twin.replace_extension(".pt");
+    twins.push_back(std::filesystem::path(path).replace_extension(".pt"));
+  }
+  if (const auto base = variant_base(path); !base.empty()) {
+    twins.push_back(std::filesystem::path(base) += ".pt");
+  }
+  for (const auto& twin : twins) {
     if (std::filesystem::is_regular_file(twin)) {
       spec.twin = std::filesystem::absolute(twin).lexically_normal().string();
+      break;
     }
   }
   spec.input_shape = spec.inputs.front().shape;

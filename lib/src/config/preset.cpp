@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "gbench/config/json_file.hpp"
+#include "gbench/config/preset_settings.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/allocator.hpp"
 #include "gbench/util/json_text.hpp"
@@ -208,7 +209,7 @@ void preset_catalog::check_value(const std::string& origin, const std::string& n
 }
 
 const std::vector<std::string>& searchable_settings() {
-  static const std::vector<std::string> names{"matmul_precision", "threads", "allocator"};
+  static const std::vector<std::string> names{"matmul_precision", "threads", "allocator", "weights_dtype"};
   return names;
 }
 
@@ -225,6 +226,11 @@ void check_setting_value(const std::string& origin, const std::string& name, con
     if (host::find_allocator(value) == nullptr) {
       throw input_error(fmt::format("{}allocator {} is not a valid value; expected one of {}", origin, value,
                                     fmt::join(host::allocator_names(), ", ")));
+    }
+  } else if (name == "weights_dtype") {
+    if (std::find(weights_dtypes().begin(), weights_dtypes().end(), value) == weights_dtypes().end()) {
+      throw input_error(fmt::format("{}weights_dtype {} is not a valid value; expected one of {}", origin, value,
+                                    fmt::join(weights_dtypes(), ", ")));
     }
   } else {
     throw input_error(fmt::format("{}unknown setting '{}'; expected one of {}", origin, name,
@@ -244,22 +250,11 @@ preset_catalog load_presets(const std::filesystem::path& path, const preset_cata
   return presets_from_document(load_json_document(path), known);
 }
 
-preset_catalog presets_from_document(const json_document& doc, const preset_catalog* known) {
-  const auto& root = doc.value;
-  if (!root.is_object()) {
-    throw input_error(fmt::format("{}a presets file must be a JSON object with keys schema_version, knobs, presets",
-                                  doc.where(1)));
-  }
-  check_keys(doc, 0, root, {"schema_version", "knobs", "search", "presets"}, "presets file");
-  if (root.contains("schema_version") && root["schema_version"] != 1) {
-    throw input_error(fmt::format("{}schema_version {} is not supported; this graviton-bench reads version 1",
-                                  doc.where(doc.line_of_key("schema_version")), root["schema_version"].dump()));
-  }
-  preset_catalog catalog;
-  if (known != nullptr) {
-    catalog.merge(*known);
-  }
-  preset_catalog added;
+namespace {
+
+// The "knobs" block: each declaration, added to `catalog` and `added`, its candidates checked.
+void read_knobs(const json_document& doc, const nlohmann::ordered_json& root, preset_catalog& catalog,
+                preset_catalog& added) {
   if (root.contains("knobs")) {
     if (!root["knobs"].is_object()) {
       throw input_error(fmt::format("{}'knobs' must be an object mapping variable names to their declarations",
@@ -280,6 +275,11 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
       catalog.check_value(fmt::format("{}candidates of knob '{}': ", doc.where(doc.line_of_key(k.name)), k.name), k.name, v);
     }
   }
+}
+
+// The "search" block: the settings tune may search, each with its candidates checked.
+void read_search(const json_document& doc, const nlohmann::ordered_json& root, preset_catalog& catalog,
+                 preset_catalog& added) {
   if (root.contains("search")) {
     if (!root["search"].is_object()) {
       throw input_error(fmt::format("{}'search' must be an object mapping {} to their candidates",
@@ -303,6 +303,28 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
       added.add_search_setting(std::move(k));
     }
   }
+}
+
+} // namespace
+
+preset_catalog presets_from_document(const json_document& doc, const preset_catalog* known) {
+  const auto& root = doc.value;
+  if (!root.is_object()) {
+    throw input_error(fmt::format("{}a presets file must be a JSON object with keys schema_version, knobs, presets",
+                                  doc.where(1)));
+  }
+  check_keys(doc, 0, root, {"schema_version", "knobs", "search", "presets"}, "presets file");
+  if (root.contains("schema_version") && root["schema_version"] != 1) {
+    throw input_error(fmt::format("{}schema_version {} is not supported; this graviton-bench reads version 1",
+                                  doc.where(doc.line_of_key("schema_version")), root["schema_version"].dump()));
+  }
+  preset_catalog catalog;
+  if (known != nullptr) {
+    catalog.merge(*known);
+  }
+  preset_catalog added;
+  read_knobs(doc, root, catalog, added);
+  read_search(doc, root, catalog, added);
   if (!root.contains("presets") || !root["presets"].is_array()) {
     throw input_error(fmt::format("{}'presets' must be an array of preset objects", doc.where(doc.line_of_key("presets"))));
   }
@@ -320,7 +342,9 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
     p.name = item["name"].get<std::string>();
     const std::string what = fmt::format("preset '{}'", p.name);
     check_keys(doc, from, item,
-               {"name", "description", "env", "matmul_precision", "mkldnn", "threads", "weights_dtype", "allocator"},
+               {"name", "description", "env", "matmul_precision", "fp32_precision", "mkldnn", "threads",
+                "weights_dtype", "quantized_engine", "int8_activations", "int4_group_size", "int4_fallback",
+                "allocator"},
                what);
     if (item.contains("description")) {
       if (!item["description"].is_string()) {
@@ -342,48 +366,7 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
         p.env[key] = value.get<std::string>();
       }
     }
-    if (item.contains("matmul_precision")) {
-      const auto& v = item["matmul_precision"];
-      const std::string line = doc.where(doc.line_of_key("matmul_precision", from));
-      if (!v.is_string() || (v != "highest" && v != "high" && v != "medium")) {
-        throw input_error(fmt::format("{}{}: matmul_precision must be \"highest\", \"high\" or \"medium\", got {}", line,
-                                      what, v.dump()));
-      }
-      p.settings.matmul_precision = v.get<std::string>();
-    }
-    if (item.contains("mkldnn")) {
-      if (!item["mkldnn"].is_boolean()) {
-        throw input_error(fmt::format("{}{}: mkldnn must be true or false", doc.where(doc.line_of_key("mkldnn", from)), what));
-      }
-      p.settings.mkldnn = item["mkldnn"].get<bool>();
-    }
-    if (item.contains("threads")) {
-      const auto& v = item["threads"];
-      if (!v.is_number_integer() || v.get<std::int64_t>() <= 0 || v.get<std::int64_t>() > 4096 ||
-          (v.is_number_unsigned() && v.get<std::uint64_t>() > 4096)) {
-        throw input_error(fmt::format("{}{}: threads must be a whole number from 1 to 4096, got {}",
-                                      doc.where(doc.line_of_key("threads", from)), what, v.dump()));
-      }
-      p.settings.threads = v.get<int>();
-    }
-    if (item.contains("weights_dtype")) {
-      const auto& v = item["weights_dtype"];
-      if (!v.is_string() || (v != "f32" && v != "bf16")) {
-        throw input_error(fmt::format("{}{}: weights_dtype must be \"f32\" or \"bf16\", got {}",
-                                      doc.where(doc.line_of_key("weights_dtype", from)), what, v.dump()));
-      }
-      p.settings.weights_dtype = v.get<std::string>();
-    }
-    if (item.contains("allocator")) {
-      const auto& v = item["allocator"];
-      const std::string line = doc.where(doc.line_of_key("allocator", from));
-      if (!v.is_string()) {
-        throw input_error(fmt::format("{}{}: allocator must be a string, one of {}", line, what,
-                                      fmt::join(host::allocator_names(), ", ")));
-      }
-      check_setting_value(fmt::format("{}{}: ", line, what), "allocator", v.get<std::string>());
-      p.settings.allocator = v.get<std::string>();
-    }
+    read_torch_settings(doc, from, item, what, p.settings);
     if (added.find(p.name) != nullptr) {
       throw input_error(fmt::format("{}{} is defined twice in this file", where, what));
     }

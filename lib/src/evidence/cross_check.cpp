@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <set>
 #include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include "gbench/evidence/routes.hpp"
 
 namespace gbench::evidence {
 
@@ -26,7 +29,23 @@ std::string place(const record::layer_route& r, const std::string& blas) {
   if (r.backend == "mixed") {
     return fmt::format("oneDNN {} and {} (mixed)", r.implementation, blas_display_name(blas));
   }
+  if (r.backend != "onednn") { // a quantized operator outside oneDNN: its engine or kernel
+    static const std::map<std::string, std::string> names{{"fbgemm", "FBGEMM"},
+                                                          {"qnnpack", "QNNPACK"},
+                                                          {"aten", "ATen"},
+                                                          {"kleidiai", "KleidiAI"},
+                                                          {"reference", "reference kernel"}};
+    const auto it = names.find(r.backend);
+    return fmt::format("{} {}", it == names.end() ? r.backend : it->second, r.implementation);
+  }
+  if (!r.op.empty() && r.op.starts_with("quantized::")) {
+    return fmt::format("oneDNN {} ({})", r.implementation, r.op);
+  }
   return fmt::format("oneDNN {}", r.implementation);
+}
+
+bool quantized_math(const std::string& math) {
+  return math == "int8" || math == "int4";
 }
 
 // "what unchanged (x)" or "what a -> b [on k of n layers]", over the layers' values before and after.
@@ -83,7 +102,7 @@ std::string blas_of(const record::preset_run& r) { return r.libtorch ? r.libtorc
 bool sets_bf16(const config::preset& p) {
   return p.env.count("DNNL_DEFAULT_FPMATH_MODE") != 0 || p.env.count("ONEDNN_DEFAULT_FPMATH_MODE") != 0 ||
          p.settings.matmul_precision.value_or("highest") == "medium" ||
-         p.settings.weights_dtype.value_or("f32") == "bf16";
+         p.settings.fp32_precision.value_or("ieee") == "bf16" || p.settings.weights_dtype.value_or("f32") == "bf16";
 }
 
 std::int64_t huge_page_growth(const record::preset_run& r) {
@@ -148,9 +167,71 @@ std::string bf16_effect(const record::preset_run& r, const record::preset_run* b
   return fmt::format("bf16 math: not observed on this host ({}: {})", place(*shown, blas_of(r)), shown->math_basis);
 }
 
+// What a quantized weights_dtype was seen to do: the operator and engine of every layer, or why it is inert.
+std::string weights_effect(const record::preset_run& r, const std::string& asked) {
+  const std::string status = r.libtorch ? r.libtorch->weights_status : std::string{};
+  const std::string detail = r.libtorch ? r.libtorch->weights_detail : std::string{};
+  if (status == "inert" || status == "not applicable") {
+    return fmt::format("weights {}: {} here ({})", asked, status, detail);
+  }
+  int layers = 0;
+  int served = 0;
+  std::vector<std::string> where;
+  for (const auto& e : batches_of(r)) {
+    for (const auto& route : routes_of(e)) {
+      ++layers;
+      if (quantized_math(route.math)) {
+        ++served;
+        const auto p = place(route, blas_of(r));
+        if (std::find(where.begin(), where.end(), p) == where.end()) {
+          where.push_back(p);
+        }
+      }
+    }
+  }
+  if (served == 0) {
+    return fmt::format("weights {}: not observed (no layer ran a quantized operator{})", asked,
+                       detail.empty() ? "" : "; " + detail);
+  }
+  return fmt::format("weights {}: observed ({} of {} layer runs on {})", asked, served, layers, fmt::join(where, ", "));
+}
+
+// What went wrong in the process, loudly: reference kernels (slow paths), oneDNN turned off mid-run.
+void warn_slow_or_disabled(record::preset_run& r) {
+  auto& ev = *r.evidence;
+  std::vector<std::string> slow;
+  for (const auto& e : ev.batches) {
+    for (std::size_t l = 0; l < e.routes.size(); ++l) {
+      if (e.routes[l].reference) {
+        slow.push_back(fmt::format("layer {} at batch {}: {}", l + 1, e.batch, place(e.routes[l], blas_of(r))));
+      }
+    }
+    for (const auto& p : e.primitives) {
+      if (e.routes.empty() && is_reference_implementation(p.implementation)) {
+        slow.push_back(fmt::format("{} {} at batch {}", p.kind, p.implementation, e.batch));
+      }
+    }
+  }
+  if (!slow.empty()) {
+    ev.effects.push_back(fmt::format("REFERENCE KERNEL (slow path): {}", fmt::join(slow, "; ")));
+  }
+  if (!ev.onednn_disabled.empty()) {
+    ev.effects.push_back(fmt::format("ONEDNN DISABLED MID-RUN: PyTorch switched this process to BLAS after a failed "
+                                     "oneDNN matmul, so every later matmul ran on BLAS whatever the preset asked "
+                                     "(\"{}\")",
+                                     ev.onednn_disabled));
+  }
+}
+
 } // namespace
 
 std::string expected_precision(const std::vector<record::layer_route>& routes) {
+  // The coarsest math any layer used sets the error's level: int4, then int8, then bf16.
+  for (const char* level : {"int4", "int8"}) {
+    if (std::any_of(routes.begin(), routes.end(), [&](const record::layer_route& r) { return r.math == level; })) {
+      return level;
+    }
+  }
   const bool bf16 = std::any_of(routes.begin(), routes.end(), [](const record::layer_route& r) {
     return r.math == "bf16" || r.src_dtype == "bf16" || r.wei_dtype == "bf16";
   });
@@ -163,24 +244,36 @@ std::string observed_precision(double max_rel_error, std::optional<double> basel
   return above_floor && above_baseline ? "bf16" : "fp32";
 }
 
+namespace {
+
+std::string contradiction_message(const std::string& expected, const std::string& why, double max_rel_error,
+                                  std::optional<double> baseline_max_rel_error) {
+  const auto observed = observed_precision(max_rel_error, baseline_max_rel_error);
+  // int8 and int4 move logits at least as far as bf16 does: a reduced-precision error is what they predict, whatever
+  // the baseline's (a model quantized at export is as far off under every preset).
+  if (expected == observed || (quantized_math(expected) && max_rel_error >= bf16_error_floor)) {
+    return {};
+  }
+  return fmt::format(
+      "CONTRADICTION: the routes say {} math ({}) but the accuracy is {}-level (max rel error {:.2e}{}); "
+      "one of the two is wrong, so neither is reported as the effect",
+      expected, why, observed, max_rel_error,
+      baseline_max_rel_error ? fmt::format(", default preset {:.2e}", *baseline_max_rel_error) : "");
+}
+
+} // namespace
+
 std::string contradiction(const std::vector<record::layer_route>& routes, double max_rel_error,
                           std::optional<double> baseline_max_rel_error) {
   const auto expected = expected_precision(routes);
-  const auto observed = observed_precision(max_rel_error, baseline_max_rel_error);
-  if (expected == observed) {
-    return {};
-  }
   std::string why;
   for (const auto& r : routes) {
-    if (expected == "fp32" || r.math == "bf16" || r.src_dtype == "bf16" || r.wei_dtype == "bf16") {
+    if (expected == "fp32" || r.math == expected || r.src_dtype == "bf16" || r.wei_dtype == "bf16") {
       why = fmt::format("{}->{}: {}", r.in_features, r.out_features, r.math_basis);
       break;
     }
   }
-  return fmt::format("CONTRADICTION: the routes say {} math ({}) but the accuracy is {}-level (max rel error {:.2e}{}); "
-                     "one of the two is wrong, so neither is reported as the effect",
-                     expected, why, observed, max_rel_error,
-                     baseline_max_rel_error ? fmt::format(", default preset {:.2e}", *baseline_max_rel_error) : "");
+  return contradiction_message(expected, why, max_rel_error, baseline_max_rel_error);
 }
 
 std::string blas_display_name(const std::string& blas) {
@@ -215,11 +308,12 @@ std::string attribution(const std::vector<record::layer_route>& routes, const st
 }
 
 std::string describe_route(const record::layer_route& r, const std::string& blas) {
-  if (r.math_basis == fmt::format("{} data", r.math)) {
+  const std::string slow = r.reference ? "; REFERENCE KERNEL (slow path)" : "";
+  if (r.math_basis == fmt::format("{} data", r.math) && slow.empty()) {
     return fmt::format("{}->{} {}, {}", r.in_features, r.out_features, place(r, blas), math_name(r.math));
   }
-  return fmt::format("{}->{} {}, {} ({})", r.in_features, r.out_features, place(r, blas), math_name(r.math),
-                     r.math_basis);
+  return fmt::format("{}->{} {}, {} ({}{})", r.in_features, r.out_features, place(r, blas), math_name(r.math),
+                     r.math_basis, slow);
 }
 
 void judge(std::vector<record::preset_run>& runs, const record::preset_run* baseline) {
@@ -235,11 +329,19 @@ void judge(std::vector<record::preset_run>& runs, const record::preset_run* base
         continue; // without a float64 reference there is no error to judge the precision by
       }
       const auto* base = is_baseline ? nullptr : batch_of(baseline, e.batch);
-      e.baseline_max_rel_error =
-          base != nullptr ? std::optional<double>(base->accuracy.max_rel_error) : std::nullopt;
-      e.expected_precision = expected_precision(e.routes);
+      e.baseline_max_rel_error = base != nullptr ? std::optional<double>(base->accuracy.max_rel_error) : std::nullopt;
       e.observed_precision = observed_precision(e.accuracy.max_rel_error, e.baseline_max_rel_error);
-      e.contradiction = contradiction(e.routes, e.accuracy.max_rel_error, e.baseline_max_rel_error);
+      if (e.routes.empty()) { // a model file: its operators and primitives
+        const auto [expected, why] = model_file_precision(e);
+        e.expected_precision = expected;
+        e.contradiction = contradiction_message(expected, why, e.accuracy.max_rel_error, e.baseline_max_rel_error);
+      } else {
+        e.expected_precision = expected_precision(e.routes);
+        e.contradiction = contradiction(e.routes, e.accuracy.max_rel_error, e.baseline_max_rel_error);
+      }
+      if (quantized_math(e.expected_precision) && e.accuracy.max_rel_error >= bf16_error_floor) {
+        e.observed_precision = e.expected_precision; // a reduced-precision error, as int8 or int4 predicts
+      }
       e.attribution = base != nullptr ? attribution(e.routes, base->routes, blas_of(r)) : std::string{};
     }
     if (sets_bf16(r.preset)) {
@@ -282,6 +384,10 @@ void judge(std::vector<record::preset_run>& runs, const record::preset_run* base
                                        : "transparent huge pages: no effect observed on this host (no more huge pages "
                                          "than under the default preset)");
     }
+    if (const auto w = r.preset.settings.weights_dtype.value_or("f32"); w != "f32" && w != "bf16") {
+      ev.effects.push_back(weights_effect(r, w));
+    }
+    warn_slow_or_disabled(r);
     for (const auto& e : ev.batches) {
       if (!e.contradiction.empty()) {
         ev.effects.push_back(fmt::format("batch {}: {}", e.batch, e.contradiction));

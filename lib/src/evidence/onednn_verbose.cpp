@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "gbench/error.hpp"
+#include "gbench/profile/aggregate.hpp"
 
 namespace gbench::evidence {
 
@@ -202,21 +203,35 @@ std::optional<primitive_exec> parse_line(std::string_view line) {
   return e;
 }
 
-// The most frequent value; the first seen wins a tie, so the answer does not depend on map order.
-std::string most_frequent(const std::vector<std::string>& values) {
-  std::string best;
-  std::size_t best_count = 0;
-  for (const auto& v : values) {
-    const auto count = static_cast<std::size_t>(std::count(values.begin(), values.end(), v));
-    if (count > best_count) {
-      best = v;
-      best_count = count;
+} // namespace
+
+bool is_reference_implementation(const std::string& implementation) {
+  // ref:any, ref_int8:any, gemm:ref, ref_fused:any: a "ref" at the start of a part of the name.
+  for (const auto part : split(implementation, ':')) {
+    if (part.starts_with("ref")) {
+      return true;
     }
   }
-  return best;
+  for (const auto part : split(implementation, '+')) { // conv:any+ref:any
+    if (part.starts_with("ref")) {
+      return true;
+    }
+  }
+  return false;
 }
 
-} // namespace
+std::string onednn_disabled_warning(const std::string& stderr_text) {
+  // PyTorch's wording (aten/src/ATen/native/LinearAlgebra.cpp): TORCH_WARN("mkldnn_matmul failed, switching to BLAS
+  // gemm:", e.what()) in addmm, "... switching to baddbmm:" in bmm, printed by c10 as
+  // "[W1206 02:53:48.046377281 LinearAlgebra.cpp:1531] Warning: mkldnn_matmul failed, ... (function ...)". Both
+  // strings are in the aarch64 wheel's libtorch_cpu.so of 2.13.0.
+  for (const auto line : split(stderr_text, '\n')) {
+    if (line.find("mkldnn_matmul failed, switching to") != std::string_view::npos) {
+      return std::string(trim(line));
+    }
+  }
+  return {};
+}
 
 std::string parse_onednn_isa(const std::string& text) {
   constexpr std::string_view key = ",info,cpu,isa:";
@@ -249,6 +264,11 @@ std::optional<bool> onednn_isa_has_bf16(const std::string& onednn_isa) {
 
 kernel_math math_of(const primitive_exec& e, const std::string& onednn_isa) {
   const bool acl = e.implementation.find("acl") != std::string::npos;
+  const auto int8 = [](const std::string& t) { return t == "s8" || t == "u8"; };
+  if (int8(e.src_dtype) && int8(e.wei_dtype)) {
+    return {"int8", fmt::format("int8 data ({} activations, {} weights) on {}", e.src_dtype, e.wei_dtype,
+                                e.isa.empty() ? e.implementation : e.isa)};
+  }
   const bool bf16_operands = e.src_dtype == "bf16" || e.wei_dtype == "bf16";
   if (bf16_operands) {
     std::optional<bool> native;
@@ -311,78 +331,6 @@ std::vector<primitive_exec> parse_onednn_verbose(const std::string& text) {
     }
   }
   return execs;
-}
-
-std::vector<record::layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
-                                      const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards,
-                                      const route_facts& facts) {
-  if (batch < 1) {
-    throw input_error(
-        fmt::format("route_layers: batch is {}; give the batch size the verbose log was taken at", batch));
-  }
-  if (forwards < 1) {
-    throw input_error(fmt::format("route_layers: forwards is {}; give the number of forward passes logged", forwards));
-  }
-  // A matmul cannot tell a layer (a, b) from a layer (b, a) given transposed weights, so shapes are
-  // compared unordered.
-  const auto shape_key = [](std::int64_t a, std::int64_t b) { return std::pair{std::min(a, b), std::max(a, b)}; };
-  std::map<std::pair<std::int64_t, std::int64_t>, int> layers_of_shape;
-  for (const auto& [in, out] : layers) {
-    if (in < 1 || out < 1) {
-      throw input_error(fmt::format("route_layers: layer {}x{} has a non-positive size", in, out));
-    }
-    ++layers_of_shape[shape_key(in, out)];
-  }
-
-  std::vector<record::layer_route> routes;
-  for (const auto& [in, out] : layers) {
-    std::vector<const primitive_exec*> matching;
-    for (const auto& e : execs) {
-      if ((e.kind == "matmul" || e.kind == "inner_product") && e.m == batch &&
-          shape_key(e.k, e.n) == shape_key(in, out)) {
-        matching.push_back(&e);
-      }
-    }
-    record::layer_route r;
-    r.in_features = in;
-    r.out_features = out;
-    r.execs = static_cast<int>(matching.size()) / layers_of_shape[shape_key(in, out)];
-    if (matching.empty()) {
-      // PyTorch's BLAS path prints nothing: the operands are the model's, the kernel is not observable.
-      r.backend = "blas";
-      r.src_dtype = r.wei_dtype = r.dst_dtype = facts.operand_dtype;
-      if (facts.operand_dtype != "bf16") {
-        r.math = facts.operand_dtype;
-        r.math_basis = fmt::format("{} data", facts.operand_dtype);
-      } else if (!facts.cpu_has_bf16) {
-        r.math = "f32";
-        r.math_basis = "bf16 data computed in fp32 outside oneDNN, emulated: this CPU has no bf16 instructions";
-      } else {
-        r.math_basis = "bf16 data outside oneDNN; the BLAS kernel is not observable";
-      }
-      routes.push_back(std::move(r));
-      continue;
-    }
-    r.backend = r.execs >= forwards ? "onednn" : "mixed";
-    std::vector<std::string> implementations;
-    for (const auto* e : matching) {
-      implementations.push_back(e->implementation);
-    }
-    r.implementation = most_frequent(implementations);
-    // The first execution of the most frequent implementation speaks for it: its operands and attributes.
-    const auto* chosen = *std::find_if(matching.begin(), matching.end(),
-                                       [&](const primitive_exec* e) { return e->implementation == r.implementation; });
-    r.isa = chosen->isa;
-    r.src_dtype = chosen->src_dtype;
-    r.wei_dtype = chosen->wei_dtype;
-    r.dst_dtype = chosen->dst_dtype;
-    r.fpmath = chosen->fpmath;
-    auto km = math_of(*chosen, facts.onednn_isa);
-    r.math = std::move(km.math);
-    r.math_basis = std::move(km.basis);
-    routes.push_back(std::move(r));
-  }
-  return routes;
 }
 
 } // namespace gbench::evidence

@@ -58,10 +58,12 @@ constexpr std::array<arm_part, 7> arm_parts{{
     {0x41, 0xd0d, "Cortex-A77"},
 }};
 
-// Features worth reporting for the knobs: bf16 GEMM paths on both architectures, SVE, int8 matmul.
-constexpr std::array<std::string_view, 16> interesting{
-    "avx2",     "avx512f",     "avx512bw", "avx512vl", "avx512dq", "avx512_bf16", "avx_ne_convert", "amx_bf16",
-    "amx_tile", "avx512_fp16", "asimd",    "bf16",     "sve",      "sve2",        "i8mm",           "svebf16"};
+// Features worth reporting for the knobs: bf16 GEMM paths on both architectures, SVE, int8 dot products (VNNI,
+// AMX-INT8, SDOT, I8MM: the int8 roof of peak).
+constexpr std::array<std::string_view, 21> interesting{
+    "avx2",           "avx512f",  "avx512bw", "avx512vl",    "avx512dq", "avx512_bf16", "avx512_vnni",
+    "avx_vnni",       "amx_int8", "avx_ne_convert", "amx_bf16", "amx_tile", "avx512_fp16", "amx_fp16",
+    "asimd",          "asimddp",  "bf16",     "sve",      "sve2",        "i8mm",     "svebf16"};
 
 #if defined(__aarch64__) && defined(__linux__)
 // The Arm features from the kernel's auxiliary vector rather than from /proc/cpuinfo's text: the same answer on
@@ -70,7 +72,8 @@ constexpr std::array<std::string_view, 16> interesting{
 std::vector<std::string> arm_hwcap_features() {
   const unsigned long hw = getauxval(AT_HWCAP);
   const unsigned long hw2 = getauxval(AT_HWCAP2);
-  const std::array<std::pair<bool, const char*>, 6> bits{{{(hw & HWCAP_ASIMD) != 0, "asimd"},
+  const std::array<std::pair<bool, const char*>, 7> bits{{{(hw & HWCAP_ASIMD) != 0, "asimd"},
+                                                          {(hw & HWCAP_ASIMDDP) != 0, "asimddp"},
                                                           {(hw2 & HWCAP2_BF16) != 0, "bf16"},
                                                           {(hw & HWCAP_SVE) != 0, "sve"},
                                                           {(hw2 & HWCAP2_SVE2) != 0, "sve2"},

@@ -74,8 +74,8 @@ std::string route_between(const std::string& out, const std::string& dtype, cons
   }
   const auto execs = evidence::parse_onednn_verbose(out.substr(b, e - b));
   for (const auto& x : execs) {
-    if (x.kind == "matmul" || x.kind == "inner_product") {
-      return fmt::format("oneDNN {} ({} src, {} weights{})", x.implementation, x.src_dtype, x.wei_dtype,
+    if (x.kind == "matmul" || x.kind == "inner_product" || x.kind == "gemm_api") {
+      return fmt::format("oneDNN {} ({} src, {} weights{})", x.implementation.empty() ? x.kind : x.implementation, x.src_dtype, x.wei_dtype,
                          x.fpmath.empty() ? "" : ", fpmath " + x.fpmath);
     }
   }
@@ -118,6 +118,22 @@ std::string bf16_hardware(const host::host_info& host) {
   return out;
 }
 
+std::string int8_hardware(const host::host_info& host) {
+  const std::vector<std::pair<const char*, const char*>> features =
+      host.arch == "aarch64" ? std::vector<std::pair<const char*, const char*>>{{"i8mm", "I8MM (smmla)"},
+                                                                                 {"asimddp", "dot product (sdot)"}}
+                             : std::vector<std::pair<const char*, const char*>>{{"amx_int8", "AMX (amx_int8)"},
+                                                                                 {"avx512_vnni", "AVX-512 VNNI (avx512_vnni)"},
+                                                                                 {"avx_vnni", "AVX-VNNI (avx_vnni)"}};
+  std::string out;
+  for (const auto& [flag, words] : features) {
+    if (host.has_feature(flag)) {
+      out += (out.empty() ? "" : " and ") + std::string(words);
+    }
+  }
+  return out;
+}
+
 std::int64_t last_level_cache_bytes() {
   std::int64_t best = 0;
   int best_level = 0;
@@ -154,6 +170,13 @@ record::peak_figures measure(const request& r, const host::host_info& host, cons
                                   "a bf16 product would be emulated, so none was measured",
                                   host.arch, host.arch == "aarch64" ? ", BF16 extension" : "");
   }
+  f.int8_hardware = int8_hardware(host);
+  const bool int8 = !f.int8_hardware.empty();
+  if (!int8) {
+    f.int8_hardware = fmt::format("none: this {} CPU has no int8 dot-product instructions ({}); an int8 product "
+                                  "would be widened to 16 or 32 bits, so none was measured",
+                                  host.arch, host.arch == "aarch64" ? "no SDOT, no I8MM" : "no VNNI, no AMX-INT8");
+  }
   const std::int64_t llc = last_level_cache_bytes();
   // STREAM's rule: each array at least 4 times the last-level cache, so that no pass is served from it.
   const std::int64_t bytes = r.triad_bytes.value_or(std::max<std::int64_t>(4 * llc, 256 * mib));
@@ -175,6 +198,9 @@ record::peak_figures measure(const request& r, const host::host_info& host, cons
   if (bf16) {
     args.emplace_back("--bf16");
   }
+  if (int8) {
+    args.emplace_back("--int8");
+  }
   if (r.threads) {
     args.insert(args.end(), {"--threads", std::to_string(*r.threads)});
   }
@@ -194,6 +220,10 @@ record::peak_figures measure(const request& r, const host::host_info& host, cons
     f.bf16 = gemm_from(j.at("bfloat16"), "bfloat16", r.gemm_n);
     f.bf16->route = route_between(status.stdout_text, "bfloat16", blas);
   }
+  if (j.contains("int8")) {
+    f.int8 = gemm_from(j.at("int8"), "int8", r.gemm_n);
+    f.int8->route = route_between(status.stdout_text, "int8", blas);
+  }
   f.triad.bytes_per_array = bytes;
   f.triad.llc_bytes = llc;
   f.triad.samples_ns = j.at("triad").get<std::vector<std::int64_t>>();
@@ -203,7 +233,7 @@ record::peak_figures measure(const request& r, const host::host_info& host, cons
   return f;
 }
 
-void run_kernels(std::int64_t gemm_n, bool bf16, std::int64_t triad_bytes, int warmup, int repeats,
+void run_kernels(std::int64_t gemm_n, bool bf16, bool int8, std::int64_t triad_bytes, int warmup, int repeats,
                  const std::filesystem::path& out) {
   nlohmann::json j;
   j["libtorch"] = record::to_json(backend::query_libtorch());
@@ -219,6 +249,9 @@ void run_kernels(std::int64_t gemm_n, bool bf16, std::int64_t triad_bytes, int w
   product(backend::gemm_dtype::float32, "float32");
   if (bf16) {
     product(backend::gemm_dtype::bfloat16, "bfloat16");
+  }
+  if (int8) {
+    product(backend::gemm_dtype::int8, "int8");
   }
   j["triad"] = backend::time_triad(triad_bytes / 4, warmup, repeats);
   util::write_file_atomically(out, util::json_dump(j) + "\n");
@@ -314,6 +347,10 @@ std::string describe(const record::peak_figures& f) {
   out += fmt::format("  fp32 GEMM   {}\n", gemm(f.fp32));
   out += f.bf16 ? fmt::format("  bf16 GEMM   {}\n              bf16 hardware: {}\n", gemm(*f.bf16), f.bf16_hardware)
                 : fmt::format("  bf16 GEMM   not measured: {}\n", f.bf16_hardware);
+  out += f.int8 ? fmt::format("  int8 GEMM   {} (GOP/s)\n              int8 hardware: {}\n", gemm(*f.int8),
+                              f.int8_hardware)
+                : fmt::format("  int8 GEMM   not measured: {}\n", f.int8_hardware.empty() ? "figures measured before "
+                                                                                             "int8 was" : f.int8_hardware);
   out += fmt::format("  bandwidth   {:.1f} GB/s  (STREAM triad, 3 arrays of {} MiB, last-level cache {}, median of {})\n",
                      f.triad.gbps, f.triad.bytes_per_array / (1024 * 1024),
                      f.triad.llc_bytes > 0 ? fmt::format("{} MiB", f.triad.llc_bytes / (1024 * 1024)) : "unknown",

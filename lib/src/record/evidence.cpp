@@ -38,10 +38,14 @@ nlohmann::json to_json(const record::layer_route& r) {
                                    {"wei_dtype", &r.wei_dtype},
                                    {"dst_dtype", &r.dst_dtype},
                                    {"fpmath", &r.fpmath},
-                                   {"math_basis", &r.math_basis}}) {
+                                   {"math_basis", &r.math_basis},
+                                   {"op", &r.op}}) {
     if (!value->empty()) {
       j[key] = *value;
     }
+  }
+  if (r.reference) {
+    j["reference"] = true;
   }
   return j;
 }
@@ -59,6 +63,8 @@ void from_json(const node& n, record::layer_route& out) {
   read_optional(n, "math", out.math);
   read_optional(n, "math_basis", out.math_basis);
   read_optional(n, "execs", out.execs);
+  read_optional(n, "op", out.op);
+  read_optional(n, "reference", out.reference);
 }
 
 nlohmann::json to_json(const record::primitive_summary& p) {
@@ -97,6 +103,13 @@ nlohmann::json to_json(const batch_evidence& e) {
     j["primitives"] = std::move(primitives);
   }
   j["onednn_verbose"] = e.verbose_lines;
+  if (!e.operators.empty()) { // written when recorded: reports of earlier versions read back unchanged
+    nlohmann::json ops = nlohmann::json::array();
+    for (const auto& op : e.operators) {
+      ops.push_back({{"name", op.name}, {"input_shapes", op.input_shapes}});
+    }
+    j["operators"] = std::move(ops);
+  }
   j["accuracy"] = to_json(e.accuracy);
   if (!e.expected_precision.empty()) {
     j["cross_check"] = {{"expected_precision", e.expected_precision},
@@ -121,6 +134,14 @@ void from_json(const node& n, batch_evidence& out) {
   read_optional(n, "routes", out.routes);
   read_optional(n, "primitives", out.primitives);
   read_optional(n, "onednn_verbose", out.verbose_lines);
+  if (const auto ops = n.find("operators")) {
+    for (const auto& item : ops->elements()) {
+      record::op_call op;
+      read(item, "name", op.name);
+      read_optional(item, "input_shapes", op.input_shapes);
+      out.operators.push_back(std::move(op));
+    }
+  }
   read(n, "accuracy", out.accuracy);
   if (const auto check = n.find("cross_check")) {
     read_optional(*check, "expected_precision", out.expected_precision);
@@ -143,6 +164,9 @@ nlohmann::json to_json(const run_evidence& e) {
   if (!e.onednn_isa.empty()) {
     j["onednn_isa"] = e.onednn_isa;
   }
+  if (!e.onednn_disabled.empty()) {
+    j["onednn_disabled"] = e.onednn_disabled;
+  }
   return j;
 }
 
@@ -151,6 +175,7 @@ void from_json(const node& n, run_evidence& out) {
   read_optional(n, "anon_huge_pages_before", out.huge_pages_before);
   read_optional(n, "anon_huge_pages_after", out.huge_pages_after);
   read_optional(n, "onednn_isa", out.onednn_isa);
+  read_optional(n, "onednn_disabled", out.onednn_disabled);
   read_optional(n, "effects", out.effects);
 }
 

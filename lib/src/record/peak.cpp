@@ -44,6 +44,8 @@ nlohmann::json to_json(const record::peak_figures& f) {
           {"fp32_gemm", to_json(f.fp32)},
           {"bf16_gemm", f.bf16 ? to_json(*f.bf16) : nlohmann::json(nullptr)},
           {"bf16_hardware", f.bf16_hardware},
+          {"int8_gemm", f.int8 ? to_json(*f.int8) : nlohmann::json(nullptr)},
+          {"int8_hardware", f.int8_hardware},
           {"triad",
            {{"bytes_per_array", f.triad.bytes_per_array},
             {"llc_bytes", f.triad.llc_bytes},
@@ -78,6 +80,8 @@ void from_json(const node& n, record::peak_figures& out) {
   read(n, "fp32_gemm", out.fp32);
   read_optional(n, "bf16_gemm", out.bf16);
   read_optional(n, "bf16_hardware", out.bf16_hardware);
+  read_optional(n, "int8_gemm", out.int8); // absent in figures measured before int8 was
+  read_optional(n, "int8_hardware", out.int8_hardware);
   const auto t = n.at("triad");
   read(t, "bytes_per_array", out.triad.bytes_per_array);
   read_optional(t, "llc_bytes", out.triad.llc_bytes);
@@ -97,7 +101,8 @@ nlohmann::json to_json(const record::roofline& r) {
           {"bandwidth_gbps", r.bandwidth_gbps},
           {"bound_gflops", r.bound_gflops},
           {"bound", r.memory_bound ? "memory" : "compute"},
-          {"percent_of_bound", r.percent_of_bound}};
+          {"percent_of_bound", r.percent_of_bound},
+          {"basis", r.basis}};
 }
 
 void from_json(const node& n, record::roofline& out) {
@@ -113,6 +118,7 @@ void from_json(const node& n, record::roofline& out) {
     bound.fail(fmt::format("expected \"memory\" or \"compute\", found \"{}\"", bound.string()));
   }
   out.memory_bound = bound.string() == "memory";
+  read_optional(n, "basis", out.basis);
   read(n, "percent_of_bound", out.percent_of_bound);
 }
 

@@ -63,19 +63,39 @@ void from_json(const node& n, profile::table& out) {
 }
 
 nlohmann::json to_json(const backend::libtorch_info& info) {
-  return {{"version", info.version},
-          {"onednn_version", info.onednn_version},
-          {"blas", info.blas},
-          {"cpu_capability", info.cpu_capability},
-          {"mkldnn", info.mkldnn},
-          {"acl", info.acl},
-          {"mkl", info.mkl},
-          {"openmp", info.openmp},
-          {"cxx11_abi", info.cxx11_abi},
-          {"threads", info.threads},
-          {"mkldnn_enabled", info.mkldnn_enabled},
-          {"matmul_precision", info.matmul_precision},
-          {"mkldnn_matmul_precision", info.mkldnn_matmul_precision}};
+  nlohmann::json j{{"version", info.version},
+                   {"onednn_version", info.onednn_version},
+                   {"blas", info.blas},
+                   {"cpu_capability", info.cpu_capability},
+                   {"mkldnn", info.mkldnn},
+                   {"acl", info.acl},
+                   {"mkl", info.mkl},
+                   {"openmp", info.openmp},
+                   {"cxx11_abi", info.cxx11_abi},
+                   {"threads", info.threads},
+                   {"mkldnn_enabled", info.mkldnn_enabled},
+                   {"matmul_precision", info.matmul_precision},
+                   {"mkldnn_matmul_precision", info.mkldnn_matmul_precision}};
+  // Written when known, so that reports from before these fields read back as they were.
+  if (info.fp32_precision_api != "none") {
+    j["fp32_precision_api"] = info.fp32_precision_api;
+  }
+  if (info.kleidiai) {
+    j["kleidiai"] = true;
+  }
+  if (!info.quantized_engines.empty()) {
+    j["quantized_engine"] = info.quantized_engine;
+    j["quantized_engines"] = info.quantized_engines;
+  }
+  for (const auto& [key, value] : {std::pair<const char*, const std::string*>{"weights", &info.weights},
+                                   {"weights_status", &info.weights_status},
+                                   {"weights_detail", &info.weights_detail},
+                                   {"weights_kernel", &info.weights_kernel}}) {
+    if (!value->empty()) {
+      j[key] = *value;
+    }
+  }
+  return j;
 }
 
 void from_json(const node& n, backend::libtorch_info& out) {
@@ -92,6 +112,14 @@ void from_json(const node& n, backend::libtorch_info& out) {
   read_optional(n, "mkldnn_enabled", out.mkldnn_enabled);
   read_optional(n, "matmul_precision", out.matmul_precision);
   read_optional(n, "mkldnn_matmul_precision", out.mkldnn_matmul_precision);
+  read_optional(n, "fp32_precision_api", out.fp32_precision_api);
+  read_optional(n, "kleidiai", out.kleidiai);
+  read_optional(n, "quantized_engine", out.quantized_engine);
+  read_optional(n, "quantized_engines", out.quantized_engines);
+  read_optional(n, "weights", out.weights);
+  read_optional(n, "weights_status", out.weights_status);
+  read_optional(n, "weights_detail", out.weights_detail);
+  read_optional(n, "weights_kernel", out.weights_kernel);
 }
 
 } // namespace gbench::record

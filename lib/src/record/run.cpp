@@ -54,6 +54,21 @@ nlohmann::json to_json(const config::torch_settings& s) {
   if (s.allocator) {
     j["allocator"] = *s.allocator;
   }
+  if (s.fp32_precision) {
+    j["fp32_precision"] = *s.fp32_precision;
+  }
+  if (s.quantized_engine) {
+    j["quantized_engine"] = *s.quantized_engine;
+  }
+  if (s.int8_activations) {
+    j["int8_activations"] = *s.int8_activations;
+  }
+  if (s.int4_group_size) {
+    j["int4_group_size"] = *s.int4_group_size;
+  }
+  if (s.int4_fallback) {
+    j["int4_fallback"] = *s.int4_fallback;
+  }
   return j;
 }
 
@@ -63,6 +78,11 @@ void from_json(const node& n, config::torch_settings& out) {
   read_optional(n, "threads", out.threads);
   read_optional(n, "weights_dtype", out.weights_dtype);
   read_optional(n, "allocator", out.allocator);
+  read_optional(n, "fp32_precision", out.fp32_precision);
+  read_optional(n, "quantized_engine", out.quantized_engine);
+  read_optional(n, "int8_activations", out.int8_activations);
+  read_optional(n, "int4_group_size", out.int4_group_size);
+  read_optional(n, "int4_fallback", out.int4_fallback);
 }
 
 nlohmann::json to_json(const allocator_seen& a) { return {{"name", a.name}, {"library", a.library}}; }

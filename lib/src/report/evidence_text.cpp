@@ -8,8 +8,31 @@
 
 #include "gbench/evidence/cross_check.hpp"
 #include "gbench/evidence/knobs.hpp"
+#include "gbench/evidence/onednn_verbose.hpp"
 
 namespace gbench::report {
+
+namespace {
+
+// "aten::addmm x3, quantized::linear_dynamic x1": each operator with its count, in the order first seen.
+std::string counted_operators(const std::vector<record::op_call>& operators) {
+  std::vector<std::pair<std::string, int>> counted;
+  for (const auto& op : operators) {
+    const auto it = std::find_if(counted.begin(), counted.end(), [&](const auto& c) { return c.first == op.name; });
+    if (it == counted.end()) {
+      counted.emplace_back(op.name, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  std::vector<std::string> items;
+  for (const auto& [name, n] : counted) {
+    items.push_back(fmt::format("{} x{}", name, n));
+  }
+  return fmt::format("{}", fmt::join(items, ", "));
+}
+
+} // namespace
 
 void print_evidence(const std::vector<record::preset_run>& runs, double cosine_threshold, std::ostream& out) {
   for (const auto& r : runs) {
@@ -43,7 +66,12 @@ void print_evidence(const std::vector<record::preset_run>& runs, double cosine_t
                                                            "native kernel)")
                                              : fmt::format("{} distinct oneDNN primitives", e.primitives.size()));
         for (const auto& p : e.primitives) {
-          out << fmt::format("        {} {} ({}) {} x{}\n", p.kind, p.implementation, p.math, p.problem, p.execs);
+          out << fmt::format("        {} {} ({}) {} x{}{}\n", p.kind, p.implementation, p.math, p.problem, p.execs,
+                             evidence::is_reference_implementation(p.implementation) ? "  REFERENCE KERNEL (slow path)" : "");
+        }
+        // And the operators that computed its matrix products (quantized ones print nothing to oneDNN).
+        if (!e.operators.empty()) {
+          out << fmt::format("      matrix operators: {}\n", counted_operators(e.operators));
         }
       }
       if (!e.accuracy.unavailable.empty()) {
@@ -72,6 +100,7 @@ void print_evidence(const std::vector<record::preset_run>& runs, double cosine_t
     if (!ev.onednn_isa.empty()) {
       out << fmt::format("    oneDNN dispatches for: {}\n", ev.onednn_isa);
     }
+
     for (const auto& effect : ev.effects) {
       if (effect.find("CONTRADICTION") == std::string::npos) { // already shown under its batch
         out << fmt::format("    {}\n", effect);

@@ -11,6 +11,7 @@
 #include "gbench/evidence/cross_check.hpp"
 #include "gbench/evidence/knobs.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/evidence/routes.hpp"
 #include "gbench/run/worker.hpp"
 #include "orchestrator_parts.hpp"
 
@@ -95,6 +96,9 @@ std::vector<probe_setting> probe_settings() {
   out.push_back({"matmul_precision", precision});
   out.push_back({"DNNL_DEFAULT_FPMATH_MODE",
                  {"probe-fpmath", "DNNL_DEFAULT_FPMATH_MODE=BF16", {{"DNNL_DEFAULT_FPMATH_MODE", "BF16"}}, {}}});
+  config::preset fp32{"probe-fp32-precision", "float32 precision 'bf16' for oneDNN's matmul (the new API)", {}, {}};
+  fp32.settings.fp32_precision = "bf16";
+  out.push_back({"fp32_precision", fp32});
   config::preset weights{"probe-bf16-weights", "bf16 weights and input", {}, {}};
   weights.settings.weights_dtype = "bf16";
   out.push_back({"weights_dtype", weights});
@@ -229,7 +233,8 @@ void attach_routes(record::preset_run& run, const std::string& stdout_text, cons
   run.evidence->onednn_isa = evidence::parse_onednn_isa(stdout_text);
   evidence::route_facts facts;
   facts.onednn_isa = run.evidence->onednn_isa;
-  facts.operand_dtype = j.preset.settings.weights_dtype.value_or("f32");
+  evidence::set_weights_facts(facts, j.preset.settings, run.libtorch ? run.libtorch->weights : std::string{},
+                              run.libtorch ? run.libtorch->weights_kernel : std::string{});
   facts.cpu_has_bf16 = cpu_has_bf16;
   for (auto& e : run.evidence->batches) {
     if (!e.ok) {
@@ -243,6 +248,7 @@ void attach_routes(record::preset_run& run, const std::string& stdout_text, cons
     }
     const auto execs = evidence::parse_onednn_verbose(text);
     e.primitives = evidence::summarize_primitives(execs, facts.onednn_isa);
+    facts.ops = e.operators;
     e.routes = evidence::route_layers(execs, e.batch, j.model.linear_layers(), 1, facts);
   }
 }

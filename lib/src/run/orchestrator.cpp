@@ -276,6 +276,9 @@ record::preset_run run_one(const plan& p, job j, std::size_t k, bool cpu_has_bf1
   run.cpus = cpus;
   if (j.evidence) {
     detail::attach_routes(run, status.stdout_text, j, cpu_has_bf16);
+    if (run.evidence) {
+      run.evidence->onednn_disabled = evidence::onednn_disabled_warning(status.stderr_tail);
+    }
   }
   detail::conclude_run(run, j, status);
   return run;

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "gbench/backend/libtorch.hpp"
 #include "gbench/backend/model_file.hpp"
 #include "gbench/error.hpp"
 
@@ -212,6 +213,9 @@ plan make_plan(const plan_options& opt, const config::preset_catalog& catalog, c
   }
   out.batches = parse_batches(opt.batches);
   out.presets = select_presets(opt, catalog);
+  for (const auto& p : out.presets) {
+    backend::check_settings(p.name, p.settings); // an engine this LibTorch lacks, before any process starts
+  }
   for (const auto& k : catalog.knobs()) {
     out.managed_env.push_back(k.name);
   }

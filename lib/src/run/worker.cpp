@@ -16,6 +16,9 @@
 #include "gbench/backend/libtorch.hpp"
 #include "gbench/backend/mlp.hpp"
 #include "gbench/backend/profiler.hpp"
+#include "gbench/evidence/knobs.hpp"
+#include "gbench/evidence/onednn_verbose.hpp"
+#include "gbench/evidence/routes.hpp"
 #include "gbench/profile/aggregate.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
@@ -139,7 +142,8 @@ void run_evidence(const job& j, backend::mlp_session& session, jsonl_writer& wri
       std::fflush(stdout);
       std::printf("%s,begin,%lld\n", evidence_marker, static_cast<long long>(batch));
       std::fflush(stdout);
-      session.warm_up(1);
+      // Under the profiler, for the operators that computed each layer (quantized ones print nothing to oneDNN).
+      e.operators = evidence::layer_operators(backend::profile_forwards(session, 1, true, ""));
       std::fflush(stdout);
       std::printf("%s,end,%lld\n", evidence_marker, static_cast<long long>(batch));
       std::fflush(stdout);
@@ -185,6 +189,25 @@ record::process_context context_before_libtorch(const job& j) {
 
 using namespace detail;
 
+namespace {
+
+// The weights' form is set up once, at load, like LibTorch's settings; the process's record says what came of it.
+void set_up_weights(const job& j, backend::mlp_session& session, backend::libtorch_info& libtorch) {
+  const auto weights =
+      session.use_weights(j.preset.settings, config::is_quantized(j.preset.settings.weights_dtype.value_or("f32")) &&
+                                                 evidence::cpu_has_bf16_instructions(host::query_host()));
+  if (weights.status == "inert" || weights.status == "not applicable") {
+    std::cerr << fmt::format("{}: weights_dtype {} {} here: {}\n", j.preset.name,
+                             j.preset.settings.weights_dtype.value_or("f32"), weights.status, weights.detail);
+  }
+  libtorch.weights = weights.weights;
+  libtorch.weights_status = weights.status;
+  libtorch.weights_detail = weights.detail;
+  libtorch.weights_kernel = weights.kernel;
+}
+
+} // namespace
+
 void run_worker(const std::filesystem::path& job_file, const std::filesystem::path& out) {
   if (!util::die_with_parent()) {
     throw error("the run that started this benchmark process has already ended; nothing to do");
@@ -197,10 +220,8 @@ void run_worker(const std::filesystem::path& job_file, const std::filesystem::pa
   backend::apply_settings(j.preset.settings);
   const auto huge_before = host::anon_huge_pages_bytes();
   backend::mlp_session session(j.model, j.seed);
-  if (j.preset.settings.weights_dtype.value_or("f32") == "bf16") {
-    session.use_bf16_weights();
-  }
   context.libtorch = backend::query_libtorch();
+  set_up_weights(j, session, context.libtorch);
   writer.write(record::stream_line("context", context));
   if (j.verbose) {
     std::cerr << session.describe() << '\n';

@@ -35,6 +35,9 @@ nlohmann::ordered_json preset_item(const config::preset& p) {
   if (p.settings.allocator) {
     item["allocator"] = *p.settings.allocator;
   }
+  if (p.settings.weights_dtype) {
+    item["weights_dtype"] = *p.settings.weights_dtype;
+  }
   return item;
 }
 

@@ -22,6 +22,9 @@ dimension_kind kind_of(const std::string& name) {
   if (name == "allocator") {
     return dimension_kind::allocator;
   }
+  if (name == "weights_dtype") {
+    return dimension_kind::weights_dtype;
+  }
   return dimension_kind::env;
 }
 
@@ -34,10 +37,21 @@ std::string same_as_unset(dimension_kind kind, const space_facts& facts) {
     return std::to_string(facts.default_threads);
   case dimension_kind::allocator:
     return "glibc";
+  case dimension_kind::weights_dtype:
+    return "f32";
   case dimension_kind::env:
     break;
   }
   return {};
+}
+
+// The doctor's verdict on one value of weights_dtype: the bf16 probe speaks for "bf16" under the setting's own
+// name, the quantized forms have one each.
+const record::knob_verdict* value_verdict(const space_facts& facts, const std::string& value) {
+  const std::string name = value == "bf16" ? std::string("weights_dtype") : "weights_dtype=" + value;
+  const auto it = std::find_if(facts.verdicts.begin(), facts.verdicts.end(),
+                               [&](const record::knob_verdict& v) { return v.knob == name; });
+  return it == facts.verdicts.end() ? nullptr : &*it;
 }
 
 } // namespace
@@ -84,6 +98,57 @@ void check_only(const std::vector<const config::knob*>& declared, const std::vec
   }
 }
 
+namespace {
+
+// A value of weights_dtype the doctor calls inert here: left out, with its reason, once.
+bool pruned_value(search_space& space, const space_facts& facts, const std::string& knob, const std::string& v) {
+  const auto* judged = value_verdict(facts, v);
+  if (judged == nullptr || judged->effective) {
+    return false;
+  }
+  const std::string name = fmt::format("{}={}", knob, v);
+  if (std::none_of(space.pruned.begin(), space.pruned.end(), [&](const pruned_dimension& p) { return p.name == name; })) {
+    space.pruned.push_back({name, fmt::format("inert here: {}", judged->reason)});
+  }
+  return true;
+}
+
+// The weights' type decides which kernels run at all: its stage follows the math stage (which it may make moot)
+// and comes before routes, memory and threads, which are then tuned for the kernels it chose.
+void precision_after_math(std::vector<std::string>& groups) {
+  const auto precision = std::find(groups.begin(), groups.end(), std::string("precision"));
+  const auto math = std::find(groups.begin(), groups.end(), std::string("math"));
+  if (precision != groups.end() && math != groups.end() && precision > math + 1) {
+    std::rotate(math + 1, precision, precision + 1);
+  }
+}
+
+// The doctor's verdict on a dimension: false (and the dimension pruned with the reason) when inert here. The
+// weights' type is judged value by value instead (pruned_value).
+bool judged_effective(dimension& d, const space_facts& facts, search_space& space) {
+  if (d.kind == dimension_kind::weights_dtype) {
+    d.verdict = "effective";
+    d.reason = "each value judged on its own";
+    return true;
+  }
+  const auto verdict = std::find_if(facts.verdicts.begin(), facts.verdicts.end(),
+                                    [&](const record::knob_verdict& v) { return v.knob == d.name; });
+  if (verdict == facts.verdicts.end()) {
+    d.verdict = "no verdict";
+    d.reason = "the doctor does not assess it: searched";
+    return true;
+  }
+  if (!verdict->effective) {
+    space.pruned.push_back({d.name, fmt::format("inert here: {}", verdict->reason)});
+    return false;
+  }
+  d.verdict = "effective";
+  d.reason = verdict->reason;
+  return true;
+}
+
+} // namespace
+
 search_space build_space(const config::preset_catalog& catalog, const space_facts& facts,
                          const std::vector<std::string>& only) {
   std::vector<const config::knob*> declared;
@@ -107,18 +172,8 @@ search_space build_space(const config::preset_catalog& catalog, const space_fact
         space.declared_groups.end()) {
       space.declared_groups.push_back(d.group);
     }
-    const auto verdict = std::find_if(facts.verdicts.begin(), facts.verdicts.end(),
-                                      [&](const record::knob_verdict& v) { return v.knob == k->name; });
-    if (verdict != facts.verdicts.end()) {
-      if (!verdict->effective) {
-        space.pruned.push_back({k->name, fmt::format("inert here: {}", verdict->reason)});
-        continue;
-      }
-      d.verdict = "effective";
-      d.reason = verdict->reason;
-    } else {
-      d.verdict = "no verdict";
-      d.reason = "the doctor does not assess it: searched";
+    if (!judged_effective(d, facts, space)) {
+      continue;
     }
     const std::string origin = fmt::format("candidates of {}: ", k->name);
     const std::string unset_twin = same_as_unset(d.kind, facts);
@@ -132,17 +187,26 @@ search_space build_space(const config::preset_catalog& catalog, const space_fact
       if (d.kind == dimension_kind::allocator) {
         host::require_allocator(v);
       }
+      if (d.kind == dimension_kind::weights_dtype && v != unset_twin && pruned_value(space, facts, k->name, v)) {
+        continue;
+      }
       if (v != unset_twin && std::find(d.values.begin(), d.values.end(), v) == d.values.end()) {
         d.values.push_back(v);
       }
     }
     if (d.values.size() < 2) {
-      space.pruned.push_back({k->name, fmt::format("its candidates are all the same as leaving it unset ({})",
-                                                   unset_twin.empty() ? "unset" : unset_twin)});
+      const bool values_pruned = std::any_of(space.pruned.begin(), space.pruned.end(), [&](const pruned_dimension& p) {
+        return p.name.starts_with(k->name + "=");
+      });
+      space.pruned.push_back(
+          {k->name, values_pruned ? std::string("every candidate is inert here (above) or the same as leaving it unset")
+                                  : fmt::format("its candidates are all the same as leaving it unset ({})",
+                                                unset_twin.empty() ? "unset" : unset_twin)});
       continue;
     }
     space.dimensions.push_back(std::move(d));
   }
+  precision_after_math(space.declared_groups);
   if (space.dimensions.empty()) {
     std::vector<std::string> why;
     for (const auto& p : space.pruned) {
@@ -189,6 +253,9 @@ config::preset preset_of(const search_space& space, const assignment& a, const s
       break;
     case dimension_kind::allocator:
       p.settings.allocator = it->second;
+      break;
+    case dimension_kind::weights_dtype:
+      p.settings.weights_dtype = it->second;
       break;
     }
   }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "gbench/config/model_spec.hpp"
+#include "gbench/config/preset.hpp"
 
 namespace gbench::profile {
 struct event;
@@ -28,6 +29,24 @@ public:
   /// bf16 and computes in bf16 tensors (the x86 counterpart of ACL's fast-math, which prepacks bf16 weights).
   /// The fp32 parameters are kept for compare_with_float64's reference.
   void use_bf16_weights();
+
+  /// What a preset's weights_dtype became in this process.
+  struct weights_outcome {
+    std::string weights = "f32"; ///< what the Linear layers compute with now: f32, bf16, int8-dynamic, int8, int4
+    std::string status;          ///< "effective", "inert" or "not applicable"; empty when the preset asks for f32
+    std::string detail;          ///< the operator and engine that serve the layers, or why the form is inert
+    std::string kernel;          ///< backend::libtorch_info::weights_kernel
+  };
+  /// Sets up the Linear layers once in the form of the settings' weights_dtype (config::torch_settings): bf16
+  /// (use_bf16_weights), int8-dynamic (per-channel int8 weights, quantized::linear_prepack with the quantized
+  /// engine of this moment, quantized::linear_dynamic every forward), int8 (per-channel int8 weights,
+  /// aten::_weight_int8pack_mm on bf16 activations, or fp32 ones with int8_activations "f32"), int4 (group-wise
+  /// 4-bit weights packed by aten::_dyn_quant_pack_4bit_weight, aten::_dyn_quant_matmul_4bit). A form whose fast
+  /// kernel cannot run here is inert and the model stays fp32: int8 on bf16 activations where the CPU has no bf16
+  /// instructions (`cpu_has_bf16`), int4 where LibTorch has no KleidiAI or KleidiAI declines the weights, unless
+  /// int4_fallback asks for PyTorch's reference kernel. A model file is never converted ("not applicable":
+  /// quantize it at export). The fp32 parameters stay for compare_with_float64's reference.
+  weights_outcome use_weights(const config::torch_settings& settings, bool cpu_has_bf16);
 
   /// The module as torch::nn prints it.
   [[nodiscard]] std::string describe() const;

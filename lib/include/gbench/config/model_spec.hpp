@@ -50,7 +50,9 @@ struct model_spec {
   std::vector<input_spec> inputs;    ///< one per forward argument
   std::string inputs_from;           ///< "--input" or the sidecar's path
   std::string sidecar;               ///< the sidecar read, if any
-  std::string twin;                  ///< .pt2: its TorchScript twin (the float64 reference), if found
+  /// The TorchScript model whose float64 copy is the reference, if found: a .pt2's STEM.pt; a variant's
+  /// (STEM.VARIANT.pt or .pt2, written beside the model by scripts/export-models) STEM.pt.
+  std::string twin;
   std::int64_t file_parameters = 0;  ///< counted by inspection
   std::int64_t file_weight_bytes = 0;
   double file_flops = 0;             ///< per sample; 0 when unknown

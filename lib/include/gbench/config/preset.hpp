@@ -25,12 +25,32 @@ struct knob {
 
 /// LibTorch settings a preset applies through the C++ API in the benchmark process.
 struct torch_settings {
-  std::optional<std::string> matmul_precision; ///< "highest", "high" or "medium" (bf16 fast-math on x86)
+  /// "highest", "high" or "medium" (bf16 fast-math on x86): the legacy float32 matmul precision API
+  /// (at::Context::setFloat32MatmulPrecision). A preset sets it or fp32_precision, never both.
+  std::optional<std::string> matmul_precision;
+  /// "ieee", "bf16" or "tf32": the float32 precision API of PyTorch 2.9 and later for oneDNN's matmul
+  /// (at::Context::setFloat32Precision(MKLDNN, MATMUL, ...)); PyTorch throws when it is mixed with
+  /// matmul_precision in one process.
+  std::optional<std::string> fp32_precision;
   std::optional<bool> mkldnn;                  ///< enable or disable oneDNN (at::Context::setUserEnabledMkldnn)
   std::optional<int> threads;                  ///< intra-op threads (at::set_num_threads)
-  /// "bf16": the Linear weights and biases are converted to bf16 once when the model is built and the input
-  /// is cast to bf16 in every forward; "f32" (or unset): the model stays fp32.
+  /// What the built-in MLP's Linear layers compute with, set up once when the model is built (weights_dtypes()):
+  /// "f32" (or unset): the fp32 model; "bf16": weights and biases converted to bf16, the input cast every
+  /// forward; "int8-dynamic": quantized::linear_prepack of per-channel int8 weights, quantized::linear_dynamic;
+  /// "int8": int8 weights with per-channel scales, aten::_weight_int8pack_mm; "int4": group-wise 4-bit weights,
+  /// aten::_dyn_quant_pack_4bit_weight and aten::_dyn_quant_matmul_4bit (KleidiAI).
   std::optional<std::string> weights_dtype;
+  /// The engine of quantized::linear_dynamic: "x86", "fbgemm", "onednn" or "qnnpack"
+  /// (at::Context::setQEngine, before the model is built); unset: the platform's own choice.
+  std::optional<std::string> quantized_engine;
+  /// The activations of weights_dtype "int8": "bf16" (the default; inert on a CPU without bf16 instructions)
+  /// or "f32", PyTorch's reference kernel, slow: it runs only when a preset asks for it.
+  std::optional<std::string> int8_activations;
+  /// The group size of weights_dtype "int4" (a multiple of 32 dividing every layer's input width; default 32).
+  std::optional<int> int4_group_size;
+  /// true: weights_dtype "int4" runs PyTorch's reference kernel where LibTorch has no KleidiAI (slow); unset or
+  /// false: it is inert there and the model stays fp32.
+  std::optional<bool> int4_fallback;
   /// malloc of the process: "glibc", "tcmalloc" or "jemalloc", preloaded (LD_PRELOAD) when the process starts
   /// and checked inside it; unset: whatever the environment gives
   std::optional<std::string> allocator;
@@ -81,7 +101,18 @@ preset_catalog presets_from_document(const json_document& doc, const preset_cata
 /// The settings a presets file's "search" may declare, and a preset may set.
 const std::vector<std::string>& searchable_settings();
 
-/// Checks one value of a setting (matmul_precision, threads, allocator); throws input_error naming `origin`.
+/// The values of weights_dtype: f32, bf16, int8-dynamic, int8, int4.
+const std::vector<std::string>& weights_dtypes();
+
+/// The values of quantized_engine: x86, fbgemm, onednn, qnnpack (which of them a LibTorch supports is its own
+/// business: backend::check_settings).
+const std::vector<std::string>& quantized_engines();
+
+/// Whether a weights_dtype is one of the quantized forms (int8-dynamic, int8, int4).
+bool is_quantized(const std::string& weights_dtype);
+
+/// Checks one value of a setting (matmul_precision, threads, allocator, weights_dtype); throws input_error naming
+/// `origin`.
 void check_setting_value(const std::string& origin, const std::string& name, const std::string& value);
 
 /// Parses "KEY=VALUE"; throws input_error naming the option on a malformed item.

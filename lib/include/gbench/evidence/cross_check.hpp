@@ -15,8 +15,9 @@ constexpr double bf16_error_floor = 1e-4;
 /// ...and, when the baseline preset's error is known, from this multiple of it.
 constexpr double bf16_error_ratio = 10.0;
 
-/// "bf16" when the routes predict a bf16-level error (some layer computed in bf16 or held bf16 operands),
-/// else "fp32".
+/// The error level the routes predict: "int4" or "int8" when some layer computed in it, else "bf16" when some layer
+/// computed in bf16 or held bf16 operands, else "fp32". int8 and int4 agree with any error from bf16_error_floor
+/// on, whatever the baseline's (contradiction, judge).
 std::string expected_precision(const std::vector<record::layer_route>& routes);
 
 /// "bf16" when max_rel_error is bf16-level (at least bf16_error_floor and, given the baseline's error,

@@ -39,6 +39,16 @@ struct primitive_exec {
 /// exec:check, graph lines, MKL-DNN 0.x `mkldnn_verbose` lines and any text that is not oneDNN's are skipped.
 std::vector<primitive_exec> parse_onednn_verbose(const std::string& text);
 
+/// Whether an implementation name is one of oneDNN's reference kernels (ref:any, gemm:ref, ref_int8:any, ...):
+/// plain C++ loops, a slow path that a tuned kernel should have served.
+bool is_reference_implementation(const std::string& implementation);
+
+/// A line of a process's stderr that says PyTorch disabled oneDNN for the rest of the process: aarch64 LibTorch
+/// warns "mkldnn_matmul failed, switching to BLAS gemm:" (or "... to baddbmm:") and calls
+/// setUserEnabledMkldnn(false) after a failed oneDNN matmul, and every later matmul of that process goes to BLAS.
+/// Empty when the text has none.
+std::string onednn_disabled_warning(const std::string& stderr_text);
+
 /// oneDNN's statement of the CPU it dispatches for, from its `info,cpu,isa:` line (e.g. "Intel AVX-512 with
 /// Intel DL Boost and bfloat16 support"); empty when the text has none (no primitive was created).
 std::string parse_onednn_isa(const std::string& text);
@@ -53,7 +63,8 @@ struct kernel_math {
   std::string basis; ///< the evidence in words, e.g. "bf16 allowed, fp32 used" or "bf16 data on a bf16 kernel"
 };
 
-/// bf16 math only when the kernel computes in bf16: bf16 operands on a kernel with bf16 instructions (its
+/// int8 math for 8-bit integer operands (u8 or s8 activations with s8 weights: quantized::linear_dynamic on
+/// oneDNN). bf16 math only when the kernel computes in bf16: bf16 operands on a kernel with bf16 instructions (its
 /// ISA, or oneDNN's ISA statement `onednn_isa` when the name has none), fp32 operands with attr-fpmath:bf16
 /// on an AMX or bf16 kernel (oneDNN down-converts fp32 only there) or on ACL (fast-math). attr-fpmath:bf16
 /// on any other fp32 kernel is "bf16 allowed, fp32 used"; bf16 operands on a kernel without bf16
@@ -65,22 +76,5 @@ kernel_math math_of(const primitive_exec& e, const std::string& onednn_isa = {})
 /// the Linear layers, in the order first seen.
 std::vector<record::primitive_summary> summarize_primitives(const std::vector<primitive_exec>& execs,
                                                     const std::string& onednn_isa = {});
-
-/// What the verbose log cannot show, for route_layers.
-struct route_facts {
-  std::string onednn_isa;            ///< parse_onednn_isa of the process's log
-  std::string operand_dtype = "f32"; ///< the layers' weight and input data type as the model holds them
-  /// Whether the CPU has bf16 instructions at all (for BLAS routes, which print nothing): a CPU without them
-  /// cannot compute in bf16, whatever ran; one with them may or may not.
-  bool cpu_has_bf16 = false;
-};
-
-/// Attributes oneDNN executions to the Linear layers (in_features, out_features) of a model that ran
-/// `forwards` forward passes at this batch size. An execution matches a layer when M == batch and
-/// (K, N) is (in, out) or, for weights given transposed, (out, in). Layers of the same shape share the
-/// matching executions evenly. Throws input_error when batch or forwards is not positive.
-std::vector<record::layer_route> route_layers(const std::vector<primitive_exec>& execs, std::int64_t batch,
-                                      const std::vector<std::pair<std::int64_t, std::int64_t>>& layers, int forwards,
-                                      const route_facts& facts = {});
 
 } // namespace gbench::evidence

@@ -34,6 +34,10 @@ record::peak_figures measure(const request& r, const host::host_info& host, cons
 /// and a bf16 product would be emulated.
 std::string bf16_hardware(const host::host_info& host);
 
+/// What computes int8 dot products on this CPU in words ("AMX (amx_int8) and AVX-512 VNNI (avx512_vnni)",
+/// "I8MM (smmla) and dot product (sdot)"), or empty when nothing does and an int8 product would be widened.
+std::string int8_hardware(const host::host_info& host);
+
 /// The last-level cache in bytes from sysfs, 0 when unknown.
 std::int64_t last_level_cache_bytes();
 
@@ -55,7 +59,7 @@ std::string describe(const record::peak_figures& f);
 
 /// The hidden worker's side: runs the kernels and writes their samples as JSON to `out`. Prints markers
 /// around each product on stdout, where oneDNN's verbose lines go, so the parent can tell who computed it.
-void run_kernels(std::int64_t gemm_n, bool bf16, std::int64_t triad_bytes, int warmup, int repeats,
+void run_kernels(std::int64_t gemm_n, bool bf16, bool int8, std::int64_t triad_bytes, int warmup, int repeats,
                  const std::filesystem::path& out);
 
 } // namespace gbench::peak

@@ -30,7 +30,9 @@ struct layer_route {
   std::int64_t out_features = 0;
   /// "onednn" when oneDNN executed a matching matmul or inner product on every forward; "blas" when no
   /// oneDNN execution matched (PyTorch then took its BLAS path, which prints nothing); "mixed" when some
-  /// forwards matched and some did not (PyTorch disables oneDNN for the process after a failure).
+  /// forwards matched and some did not (PyTorch disables oneDNN for the process after a failure). A quantized
+  /// layer outside oneDNN: the engine or kernel of its operator ("fbgemm", "qnnpack", "aten", "kleidiai",
+  /// "reference").
   std::string backend;
   std::string implementation; ///< the matching executions' implementation (the most frequent); empty for blas
   std::string isa;            ///< the ISA suffix of that implementation (brg_matmul:avx512_core -> avx512_core)
@@ -38,11 +40,24 @@ struct layer_route {
   std::string wei_dtype;
   std::string dst_dtype;
   std::string fpmath;         ///< attr-fpmath of those executions; empty when none
-  /// What the layer computed in (evidence::kernel_math::math): "bf16" or "f32"; for blas, "f32" for fp32 operands and
-  /// for bf16 operands on a CPU without bf16 instructions, empty when the BLAS kernel is not observable.
+  /// What the layer computed in (evidence::kernel_math::math): "bf16", "f32", "int8" or "int4"; for blas, "f32" for
+  /// fp32 operands and for bf16 operands on a CPU without bf16 instructions, empty when the BLAS kernel is not
+  /// observable.
   std::string math;
   std::string math_basis; ///< evidence::kernel_math::basis
   int execs = 0; ///< matching executions attributed to this layer
+  /// The operator that computed it, from the profiler (aten::addmm, quantized::linear_dynamic,
+  /// aten::_weight_int8pack_mm, aten::_dyn_quant_matmul_4bit); empty when not recorded.
+  std::string op;
+  /// A reference kernel (slow path) served it: oneDNN's ref:any or gemm:ref, int8 weights on fp32 activations,
+  /// int4 without KleidiAI.
+  bool reference = false;
+};
+
+/// One operator of a forward as LibTorch's profiler named it, with its input shapes as Python prints them.
+struct op_call {
+  std::string name;
+  std::string input_shapes;
 };
 
 /// How close a preset's logits came to float64's on one batch.
@@ -63,6 +78,7 @@ struct batch_evidence {
   std::vector<record::layer_route> routes; ///< one per Linear of the built-in MLP, in order
   std::vector<record::primitive_summary> primitives; ///< every distinct oneDNN primitive of the forward
   std::vector<std::string> verbose_lines;    ///< oneDNN's exec lines of this forward
+  std::vector<record::op_call> operators;   ///< the profiler's layer operators of this forward (layer_operators)
   record::accuracy accuracy;
   // Judged against the baseline preset's evidence (evidence::judge):
   std::string attribution;        ///< what changed at this batch: backend, math, e.g. "backend MKL -> oneDNN ..."
@@ -78,6 +94,9 @@ struct run_evidence {
   std::optional<std::int64_t> huge_pages_before; ///< AnonHugePages before the model was built
   std::optional<std::int64_t> huge_pages_after;  ///< and after its forwards
   std::string onednn_isa; ///< oneDNN's `info,cpu,isa:` statement in the evidence process
+  /// PyTorch's warning that it disabled oneDNN for the rest of the process (evidence::onednn_disabled_warning),
+  /// when the process's stderr carried it
+  std::string onednn_disabled;
   std::vector<std::string> effects; ///< per knob the preset sets: what was observed, or "no effect observed"
 };
 

@@ -13,7 +13,7 @@ namespace gbench::record {
 
 /// A square matrix product's rate.
 struct gemm_figure {
-  std::string dtype; ///< "float32" or "bfloat16"
+  std::string dtype; ///< "float32", "bfloat16" or "int8" (int8 operands, int32 sums: gflops is then GOP/s)
   std::int64_t n = 0;
   std::vector<std::int64_t> samples_ns; ///< one product each
   double median_ns = 0;
@@ -44,6 +44,8 @@ struct peak_figures {
   gemm_figure fp32;
   std::optional<gemm_figure> bf16; ///< measured only where the CPU computes bf16 natively
   std::string bf16_hardware;       ///< what computes bf16 here (AMX, AVX-512 BF16, ...), or why it was not measured
+  std::optional<gemm_figure> int8; ///< measured only where the CPU has int8 dot-product instructions
+  std::string int8_hardware;       ///< which (VNNI, AMX-INT8, SDOT, I8MM), or why none was measured
   triad_figure triad;
   std::string source = "measured"; ///< measured, cache (the per-host file) or file (--peak FILE)
   std::string file;                ///< the file they were read from or written to
@@ -54,7 +56,10 @@ struct roofline {
   double flops = 0;          ///< per forward: 2*in*out per Linear per sample
   double bytes = 0;          ///< per forward, see bytes_per_forward
   double intensity = 0;      ///< flops / bytes
-  std::string ceiling;       ///< the compute peak used: "fp32" or "bf16"
+  std::string ceiling;       ///< the compute peak used: "fp32", "bf16" or "int8"
+  /// Why that ceiling and these bytes: what the evidence showed ran (the math of the layers, the weights' stored
+  /// type), or the preset's settings when the run has no evidence; and a ceiling that was wanted but not measured.
+  std::string basis;
   double peak_gflops = 0;    ///< that peak
   double bandwidth_gbps = 0; ///< the triad's
   double bound_gflops = 0;   ///< min(peak, intensity * bandwidth)

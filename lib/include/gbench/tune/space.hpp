@@ -12,7 +12,7 @@
 /// `graviton-bench tune`: the search space, the race and the search that drives it (docs/tune.md).
 namespace gbench::tune {
 
-enum class dimension_kind { env, matmul_precision, threads, allocator };
+enum class dimension_kind { env, matmul_precision, threads, allocator, weights_dtype };
 
 /// One knob or setting to search, with the values to try. The first value is always "" (unset: LibTorch's
 /// own choice), the configuration every speed-up is measured against.
@@ -52,7 +52,9 @@ struct space_facts {
 };
 
 /// The space of the catalog's declarations with candidates: knobs the doctor calls inert are pruned with its
-/// reason; `only` (if not empty) keeps just those names. Every candidate value is checked against its
+/// reason, and so are the values of weights_dtype it calls inert (verdicts "weights_dtype" for bf16 and
+/// "weights_dtype=VALUE" for the others), each listed as "weights_dtype=VALUE"; `only` (if not empty) keeps just
+/// those names. Every candidate value is checked against its
 /// declaration, and an allocator against what is installed. Throws input_error (exit 3) on a refused value, an
 /// unknown name in `only`, a missing allocator library, or a space with nothing left to search.
 search_space build_space(const config::preset_catalog& catalog, const space_facts& facts,
