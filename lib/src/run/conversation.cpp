@@ -23,8 +23,9 @@ conversation start_conversation(const plan& p, const config::preset& preset, con
       util::wrapped_command({executable, "__worker", "--job", job_file.string(), "--out", out_file.string()});
   auto env = detail::worker_environment(p, j, util::current_environment());
   for (const auto& [key, value] : extra_env) {
-    std::erase_if(env, [&](const std::string& item) { return item.starts_with(key + "="); });
-    env.push_back(key + "=" + value);
+    const std::string prefix = key + "="; // clang 14: a lambda cannot capture a structured binding
+    std::erase_if(env, [&prefix](const std::string& item) { return item.starts_with(prefix); });
+    env.push_back(prefix + value);
   }
   // The child inherits this thread's CPUs from its first instruction, before OpenMP reads them.
   const host::scoped_thread_affinity placed(cpus);
