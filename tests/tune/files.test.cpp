@@ -68,7 +68,7 @@ TEST_CASE("tune files: the winners as presets, with the declarations of knobs th
   CHECK(file["presets"][0]["name"] == "tuned-b8");
   CHECK(file["presets"][0]["env"]["FAST"] == "ON");
   REQUIRE(file.contains("knobs"));
-  CHECK(file["knobs"]["FAST"]["values"] == nlohmann::json::array({"ON", "OFF"}));
+  CHECK(file["knobs"]["FAST"]["values"] == nlohmann::ordered_json::array({"ON", "OFF"}));
   // It reads back beside the built-in presets.
   gbench::util::temp_dir dir;
   const auto path = dir.path() / "tuned.json";
