@@ -172,26 +172,35 @@ child_process::received child_process::receive(std::string& line, std::optional<
     if (deadline && clock::now() >= *deadline) {
       return received::timed_out;
     }
-    std::array<pollfd, 3> fds{{{reply_fd_, POLLIN, 0}, {stderr_fd_, POLLIN, 0}, {stdout_fd_, POLLIN, 0}}};
-    const int ready = ::poll(fds.data(), fds.size(), poll_timeout_ms(deadline, std::nullopt));
-    if (ready < 0 && errno != EINTR) {
+    if (poll_replies(poll_timeout_ms(deadline, std::nullopt)) < 0) {
       return received::closed;
     }
-    for (std::size_t i = 1; i < fds.size(); ++i) {
-      if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-        pump_stderr(fds[i].fd);
-      }
-    }
-    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-      std::array<char, 4096> buf{};
-      const ssize_t n = ::read(reply_fd_, buf.data(), buf.size());
-      if (n > 0) {
-        replies_.append(buf.data(), static_cast<std::size_t>(n));
-      } else if (!(n < 0 && errno == EINTR)) {
-        close_fd(reply_fd_);
-      }
+  }
+}
+
+// One poll of the reply pipe and the child's output for up to timeout_ms: output is passed on, replies are kept
+// in replies_. Returns poll's count of ready descriptors, 0 when interrupted, -1 when poll failed.
+int child_process::poll_replies(int timeout_ms) {
+  std::array<pollfd, 3> fds{{{reply_fd_, POLLIN, 0}, {stderr_fd_, POLLIN, 0}, {stdout_fd_, POLLIN, 0}}};
+  const int ready = ::poll(fds.data(), fds.size(), timeout_ms);
+  if (ready < 0) {
+    return errno == EINTR ? 0 : -1;
+  }
+  for (std::size_t i = 1; i < fds.size(); ++i) {
+    if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      pump_stderr(fds[i].fd);
     }
   }
+  if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+    std::array<char, 4096> buf{};
+    const ssize_t n = ::read(reply_fd_, buf.data(), buf.size());
+    if (n > 0) {
+      replies_.append(buf.data(), static_cast<std::size_t>(n));
+    } else if (!(n < 0 && errno == EINTR)) {
+      close_fd(reply_fd_);
+    }
+  }
+  return ready;
 }
 
 child_process::received child_process::take(std::string& line) {
@@ -207,23 +216,8 @@ child_process::received child_process::take(std::string& line) {
     if (read) {
       return received::timed_out;
     }
-    std::array<pollfd, 3> fds{{{reply_fd_, POLLIN, 0}, {stderr_fd_, POLLIN, 0}, {stdout_fd_, POLLIN, 0}}};
-    if (::poll(fds.data(), fds.size(), 0) <= 0) {
+    if (poll_replies(0) <= 0) {
       return received::timed_out;
-    }
-    for (std::size_t i = 1; i < fds.size(); ++i) {
-      if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-        pump_stderr(fds[i].fd);
-      }
-    }
-    if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
-      std::array<char, 4096> buf{};
-      const ssize_t n = ::read(reply_fd_, buf.data(), buf.size());
-      if (n > 0) {
-        replies_.append(buf.data(), static_cast<std::size_t>(n));
-      } else if (!(n < 0 && errno == EINTR)) {
-        close_fd(reply_fd_);
-      }
     }
   }
 }

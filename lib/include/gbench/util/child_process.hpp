@@ -72,6 +72,7 @@ public:
 private:
   void close_fd(int& fd);
   bool pump_stderr(int ready_fd);
+  int poll_replies(int timeout_ms);
   child_status reap(child_status status);
 
   pid_t pid_ = -1;
