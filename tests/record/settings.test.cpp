@@ -54,7 +54,8 @@ TEST_CASE("run conditions and a precision that was never reached survive their o
                                           .reached = std::numeric_limits<double>::infinity(),
                                           .rounds = 3,
                                           .widest = "bf16 @ 32",
-                                          .stopped = "--max-time reached"};
+                                          .stopped = "--max-time reached",
+                                          .settled = {{.batch = 256, .after = 3}}};
   const auto j = record::to_json(c);
   CHECK(j["precision"]["reached"].is_null()); // infinite: not estimable
   record::run_conditions back;
@@ -63,4 +64,7 @@ TEST_CASE("run conditions and a precision that was never reached survive their o
   REQUIRE(back.precision);
   CHECK(std::isinf(back.precision->reached));
   CHECK(back.cpu_order == std::vector<int>{1, 0});
+  REQUIRE(back.precision->settled.size() == 1);
+  CHECK(back.precision->settled[0].batch == 256);
+  CHECK(back.precision->settled[0].after == 3);
 }

@@ -10,23 +10,30 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-// A run of `preset` in round `round`: 30 samples at batch 8 around `median` ns (+-spread), in chunks of 10.
+// 30 samples at `batch` around `median` ns (+-spread, a round's own luck included), in chunks of 10.
+gbench::record::batch_result batch_of(std::int64_t batch, const std::string& preset, int round, double median,
+                                      double spread) {
+  gbench::record::batch_result b;
+  b.batch = batch;
+  b.ok = true;
+  b.chunk_size = 10;
+  std::mt19937_64 gen(static_cast<std::uint64_t>(round * 31 + batch) + preset.size());
+  std::uniform_real_distribution<double> u(-spread, spread);
+  const double luck = 1.0 + u(gen);
+  for (int i = 0; i < 30; ++i) {
+    b.samples_ns.push_back(static_cast<std::int64_t>(median * luck * (1.0 + 0.1 * u(gen))));
+  }
+  return b;
+}
+
+// A run of `preset` in round `round` at batch 8.
 gbench::record::preset_run run_of(const std::string& preset, int round, double median, double spread) {
   gbench::record::preset_run r;
   r.preset.name = preset;
   r.ok = true;
   r.repetition = round;
   r.wall_s = 0.5;
-  gbench::record::batch_result b;
-  b.batch = 8;
-  b.ok = true;
-  b.chunk_size = 10;
-  std::mt19937_64 gen(static_cast<std::uint64_t>(round * 31) + preset.size());
-  std::uniform_real_distribution<double> u(-spread, spread);
-  for (int i = 0; i < 30; ++i) {
-    b.samples_ns.push_back(static_cast<std::int64_t>(median * (1.0 + u(gen))));
-  }
-  r.batches.push_back(b);
+  r.batches.push_back(batch_of(8, preset, round, median, spread));
   return r;
 }
 
@@ -72,4 +79,45 @@ TEST_CASE("until precise: goes on until three rounds and the target, then stops 
   gbench::run::until_precise hurried(p, 0.0001, 1e-9);
   CHECK_FALSE(hurried(rounds_of(3, 0.2), 3).has_value());
   CHECK_THAT(hurried.outcome().stopped, Contains("time limit") && Contains("processes a side would be needed"));
+}
+
+TEST_CASE("until precise: a batch within the target drops out of the next rounds, the others go on",
+          "[run][precision]") {
+  gbench::run::plan p;
+  p.batches = {8, 64};
+  p.baseline = "default";
+  p.iterations = 30;
+  // Batch 8 is steady from round to round, batch 64 is not (+-20% of process luck).
+  std::vector<gbench::record::preset_run> runs;
+  for (int round = 1; round <= 3; ++round) {
+    for (const auto& [preset, median] : {std::pair<std::string, double>{"default", 100000}, {"fast", 80000}}) {
+      auto r = run_of(preset, round, median, 0.001);
+      r.batches.push_back(batch_of(64, preset, round, 8 * median, 0.2));
+      runs.push_back(r);
+    }
+  }
+  gbench::run::until_precise precise(p, 0.05, 600);
+  const auto next = precise(runs, 3);
+  REQUIRE(next.has_value());
+  CHECK(next->batches == std::vector<std::int64_t>{64});
+  REQUIRE(precise.outcome().settled.size() == 1);
+  CHECK(precise.outcome().settled[0].batch == 8);
+  CHECK(precise.outcome().settled[0].after == 3);
+  CHECK(precise.outcome().widest == "fast @ 64");
+  // The next round measured batch 64 only; batch 8 stays settled, once.
+  for (const auto& [preset, median] : {std::pair<std::string, double>{"default", 100000}, {"fast", 80000}}) {
+    auto r = run_of(preset, 4, median, 0.001);
+    r.batches = {batch_of(64, preset, 4, 8 * median, 0.2)};
+    runs.push_back(r);
+  }
+  const auto after = precise(runs, 4);
+  REQUIRE(after.has_value());
+  CHECK(after->batches == std::vector<std::int64_t>{64});
+  CHECK(precise.outcome().settled.size() == 1);
+  // Before three rounds nothing settles: the variance between rounds is not known yet.
+  gbench::run::until_precise early(p, 0.05, 600);
+  const auto first = early(std::vector<gbench::record::preset_run>(runs.begin(), runs.begin() + 4), 2);
+  REQUIRE(first.has_value());
+  CHECK(first->batches == std::vector<std::int64_t>{8, 64});
+  CHECK(early.outcome().settled.empty());
 }

@@ -17,7 +17,13 @@ gbench::util::child_process echo_child() {
       {"/bin/sh", "-c", "while read -r l; do if [ \"$l\" = hang ]; then sleep 60; fi; echo \"got $l\" >&3; done; "
                         "echo bye >&2; exit 4"},
       gbench::util::current_environment(),
-      gbench::util::child_options{.forward_stderr = false, .conversation = true, .grace = std::chrono::duration<double>(1.0)});
+      [] {
+        gbench::util::child_options o;
+        o.forward_stderr = false;
+        o.conversation = true;
+        o.grace = std::chrono::duration<double>(1.0);
+        return o;
+      }());
 }
 
 } // namespace
@@ -54,7 +60,7 @@ TEST_CASE("child process: a deadline passes, and one that does not answer is sto
 
 TEST_CASE("child process: its pipe closes when it exits", "[util][child_process]") {
   gbench::util::child_process child({"/bin/sh", "-c", "exit 0"}, gbench::util::current_environment(),
-                                    {.forward_stderr = false, .conversation = true});
+                                    {.forward_stderr = false, .conversation = true, .quiet_prefixes = {}});
   std::string line;
   CHECK(child.receive(line, gbench::util::child_process::clock::now() + 10s) ==
         gbench::util::child_process::received::closed);

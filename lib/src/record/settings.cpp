@@ -60,7 +60,14 @@ nlohmann::json to_json(const precision_outcome& p) {
           {"reached", std::isfinite(p.reached) ? nlohmann::json(p.reached) : nlohmann::json(nullptr)},
           {"rounds", p.rounds},
           {"widest", p.widest},
-          {"stopped", p.stopped}};
+          {"stopped", p.stopped},
+          {"settled", [&] {
+             auto a = nlohmann::json::array();
+             for (const auto& b : p.settled) {
+               a.push_back({{"batch", b.batch}, {"after", b.after}});
+             }
+             return a;
+           }()}};
 }
 
 void from_json(const node& n, precision_outcome& out) {
@@ -70,6 +77,14 @@ void from_json(const node& n, precision_outcome& out) {
   read(n, "rounds", out.rounds);
   read_optional(n, "widest", out.widest);
   read(n, "stopped", out.stopped);
+  if (const auto settled = n.find("settled")) {
+    for (const auto& b : settled->elements()) {
+      precision_outcome::settled_batch x;
+      read(b, "batch", x.batch);
+      read(b, "after", x.after);
+      out.settled.push_back(x);
+    }
+  }
 }
 
 nlohmann::json to_json(const run_conditions& c) {

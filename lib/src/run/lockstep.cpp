@@ -300,10 +300,11 @@ std::vector<record::preset_run> execute_lockstep(const plan& p, const std::strin
   const bool open_ended = p.repetitions == 0 && next_set;
   const auto started = clock::now();
   std::vector<record::preset_run> runs;
+  std::vector<std::int64_t> batches = p.batches; // until precise: the batches not yet settled
   for (int set = p.first_set; util::interrupt_signal() == 0; ++set) {
     const set_context c{p, executable, tmp, parent_env, set, p.schedule == schedule::duet};
     auto workers = start_workers(c);
-    for (const std::int64_t batch : p.batches) {
+    for (const std::int64_t batch : batches) {
       if (util::interrupt_signal() != 0) {
         break;
       }
@@ -324,8 +325,14 @@ std::vector<record::preset_run> execute_lockstep(const plan& p, const std::strin
     if (util::interrupt_signal() != 0 || (!open_ended && sets >= std::max(1, p.repetitions))) {
       break;
     }
-    if (open_ended && !next_set(runs, sets)) {
-      break;
+    if (open_ended) {
+      const auto next = next_set(runs, sets);
+      if (!next) {
+        break;
+      }
+      if (!next->batches.empty()) {
+        batches = next->batches;
+      }
     }
   }
   return runs;

@@ -303,6 +303,7 @@ std::vector<record::preset_run> execute(const plan& p, const std::string& execut
   const auto started = std::chrono::steady_clock::now();
   const bool cpu_has_bf16 = evidence && evidence::cpu_has_bf16_instructions(host::query_host());
   int iterations = p.iterations;
+  std::vector<std::int64_t> batches = p.batches; // until precise: the batches not yet settled
   std::size_t k = 0;
   // Rounds of every preset (of every model) once, interleaved, so that drift on a noisy machine falls on every
   // preset and model alike; the comparison pairs the processes of a round. Every other round runs in reverse
@@ -328,6 +329,7 @@ std::vector<record::preset_run> execute(const plan& p, const std::string& execut
         }
       }
       job j = detail::make_job(p, model, p.presets[i], iterations, evidence, open_ended);
+      j.batches = batches;
       // A process past its time limit is stopped: the limit follows from this process's own work.
       plan sized = p;
       sized.model = j.model;
@@ -357,7 +359,10 @@ std::vector<record::preset_run> execute(const plan& p, const std::string& execut
     if (!next) {
       break;
     }
-    iterations = *next;
+    iterations = next->iterations;
+    if (!next->batches.empty()) {
+      batches = next->batches;
+    }
   }
   return runs;
 }

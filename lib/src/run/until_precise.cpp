@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -50,10 +51,10 @@ std::vector<stats::precision_row> precision_rows(const std::vector<record::prese
       if (presets.size() > 1 && has_baseline) {
         if (preset != baseline) {
           rows.push_back({fmt::format("{} @ {}", preset, batch), group_of(runs, preset, batch),
-                          group_of(runs, baseline, batch)});
+                          group_of(runs, baseline, batch), batch});
         }
       } else {
-        rows.push_back({fmt::format("{} @ {}", preset, batch), group_of(runs, preset, batch), {}});
+        rows.push_back({fmt::format("{} @ {}", preset, batch), group_of(runs, preset, batch), {}, batch});
       }
     }
   }
@@ -65,7 +66,7 @@ until_precise::until_precise(const plan& p, double target, double max_time_s)
   outcome_.target = target;
 }
 
-std::optional<int> until_precise::operator()(const std::vector<record::preset_run>& runs, int rounds) {
+std::optional<next_round> until_precise::operator()(const std::vector<record::preset_run>& runs, int rounds) {
   stats::process_test_options o;
   o.alpha = plan_.alpha;
   o.resamples = 1000;
@@ -75,8 +76,13 @@ std::optional<int> until_precise::operator()(const std::vector<record::preset_ru
   outcome_.rounds = rounds;
   outcome_.reached = status.worst;
   outcome_.widest = status.worst_row;
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  const double per_round = elapsed / rounds;
+  const auto now = std::chrono::steady_clock::now();
+  const double elapsed = std::chrono::duration<double>(now - started_).count();
+  // The next round is as long as the last one at most: rounds shorten as batches settle.
+  const double per_round = last_ == std::chrono::steady_clock::time_point{}
+                               ? elapsed / rounds
+                               : std::chrono::duration<double>(now - last_).count();
+  last_ = now;
   if (rounds >= min_rounds && status.worst <= target_) {
     outcome_.stopped = "precision reached";
     return std::nullopt;
@@ -91,6 +97,38 @@ std::optional<int> until_precise::operator()(const std::vector<record::preset_ru
     outcome_.stopped = fmt::format("round limit: {} rounds", max_rounds);
     return std::nullopt;
   }
+  outcome_.stopped = "running";
+  return next_round{next_iterations(runs, rows, status.worst_row), open_batches(rows, status, rounds)};
+}
+
+std::vector<std::int64_t> until_precise::open_batches(const std::vector<stats::precision_row>& rows,
+                                                      const stats::precision_status& status, int rounds) {
+  // A batch whose every row is within the target (after the rounds a variance needs) is settled: the next
+  // rounds measure only the others. Its figures stay as they are, from the rounds that settled it.
+  std::vector<std::int64_t> open;
+  for (const std::int64_t batch : plan_.batches) {
+    bool settled = rounds >= min_rounds;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      settled = settled && (rows[i].batch != batch || status.widths.at(i) <= target_);
+    }
+    const bool known = std::any_of(outcome_.settled.begin(), outcome_.settled.end(),
+                                   [&](const auto& s) { return s.batch == batch; });
+    if (!settled) {
+      open.push_back(batch);
+    } else if (!known) {
+      outcome_.settled.push_back({batch, rounds});
+      if (plan_.progress) {
+        std::fprintf(stderr, "batch %lld settled after %d %s: every interval within +-%.1f%%; the next measure without it\n",
+                     static_cast<long long>(batch), rounds, plan_.schedule == schedule::rounds ? "rounds" : "process sets",
+                     100.0 * target_);
+      }
+    }
+  }
+  return open;
+}
+
+int until_precise::next_iterations(const std::vector<record::preset_run>& runs,
+                                   const std::vector<stats::precision_row>& rows, const std::string& widest) const {
   // The next round's length: from the widest row's preset, its variance components and what a process costs
   // beyond its timed forwards (start, model, warm-up).
   double timed_s = 0;
@@ -106,7 +144,7 @@ std::optional<int> until_precise::operator()(const std::vector<record::preset_ru
   const double overhead_s = std::max(0.0, (wall_s - timed_s) / static_cast<double>(std::max<std::size_t>(1, runs.size())));
   int iterations = plan_.iterations;
   for (const auto& row : rows) {
-    if (row.name != status.worst_row || row.preset.size() < 2) {
+    if (row.name != widest || row.preset.size() < 2) {
       continue;
     }
     const auto c = stats::estimate_components(row.preset);
@@ -115,7 +153,6 @@ std::optional<int> until_precise::operator()(const std::vector<record::preset_ru
     const int chunks = stats::optimal_chunks(c, overhead_s / static_cast<double>(plan_.batches.size()), chunk_s, 3, 50);
     iterations = std::clamp(static_cast<int>(std::lround(chunks * c.samples_per_chunk)), 10, 1000000);
   }
-  outcome_.stopped = "running";
   return iterations;
 }
 

@@ -43,6 +43,7 @@ precision_status assess_precision(const std::vector<precision_row>& rows, double
         wanted = c.pairing == pairing::lockstep ? 3 : 2;
       }
     }
+    s.widths.push_back(width);
     if (width > s.worst || s.worst_row.empty()) {
       s.worst = std::max(s.worst, width);
       s.worst_row = row.name;

@@ -41,6 +41,12 @@ struct precision_outcome {
   int rounds = 0;      ///< rounds of every preset once
   std::string widest;  ///< the row with the widest interval, "bf16 @ 32"
   std::string stopped; ///< "precision reached" or why not
+  /// Batches whose every interval reached the target before the others': later rounds ran without them.
+  struct settled_batch {
+    std::int64_t batch = 0;
+    int after = 0; ///< rounds (or process sets) it took
+  };
+  std::vector<settled_batch> settled;
 };
 
 /// Where the processes ran and what else ran there.

@@ -33,9 +33,14 @@ config::preset effective_preset(const plan& p, const config::preset& preset);
 /// stopped (its process group: SIGTERM, then SIGKILL) and reported as failed. After an interrupt
 /// (util::interrupt_signal()), the running process is stopped, reported with the batches it finished, and no
 /// further process starts: the caller decides what to keep.
-/// With repetitions 0, after every round (every preset once): the iterations per process of the next round,
-/// or nothing to stop. `rounds` is the number of rounds run so far.
-using next_round_fn = std::function<std::optional<int>(const std::vector<record::preset_run>& runs, int rounds)>;
+/// With repetitions 0, after every round (every preset once): what the next round runs, or nothing to stop.
+/// `rounds` is the number of rounds run so far.
+struct next_round {
+  int iterations = 0;                ///< timed forwards per process (rounds; lockstep counts cycles instead)
+  std::vector<std::int64_t> batches; ///< the batches still to measure (empty: every batch of the plan)
+};
+using next_round_fn =
+    std::function<std::optional<next_round>(const std::vector<record::preset_run>& runs, int rounds)>;
 
 std::vector<record::preset_run> execute(const plan& p, const std::string& executable, bool evidence = false,
                                         const std::function<void(const record::preset_run&)>& on_done = {},

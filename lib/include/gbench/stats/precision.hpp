@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@ struct precision_row {
   std::string name; ///< e.g. "bf16 @ 32"
   std::vector<process_samples> preset;
   std::vector<process_samples> baseline;
+  std::int64_t batch = 0; ///< the batch whose figure it is (0: none)
 };
 
 /// The widest interval among the rows.
@@ -25,6 +27,7 @@ struct precision_status {
   double worst = std::numeric_limits<double>::infinity();
   std::string worst_row;
   int processes_wanted = 0; ///< units (processes a side, rounds, sets) the widest row needs for the target
+  std::vector<double> widths; ///< each row's relative half-width, in the order of the rows
 };
 
 /// Assesses `rows` against a relative `target` half-width (0.03 for ±3%).
