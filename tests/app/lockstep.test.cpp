@@ -8,6 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gbench/config/preset.hpp"
+#include "gbench/run/orchestrator.hpp"
+#include "gbench/run/plan.hpp"
 #include "gbench/util/files.hpp"
 #include "run_binary.hpp"
 #include "schema_check.hpp"
@@ -134,4 +137,44 @@ TEST_CASE("duet: each worker on CPUs of its own, the blocks rotated every proces
   CHECK(pinned[2] != pinned[3]);
   CHECK(pinned[0] == pinned[3]); // default's CPU in set 1 is bf16's in set 2
   CHECK(pinned[1] == pinned[2]);
+}
+
+TEST_CASE("until precise: a set after a batch settled runs only the others, and reports no batch as failed",
+          "[lockstep][e2e]") {
+  const auto catalog = gbench::config::load_presets(std::string(GBENCH_CONFIGS) + "/presets.json");
+  for (const std::string schedule : {"lockstep", "rounds"}) {
+    gbench::run::plan_options po;
+    po.model = "tiny-mlp";
+    po.batches = {"4", "2"};
+    po.presets = {"default", "bf16"};
+    po.warmup = "2";
+    po.iterations = 4;
+    po.threads = 1;
+    po.profile = false;
+    po.repetitions = "auto";
+    po.precision = 3;
+    po.schedule = schedule;
+    po.turn_ms = 5;
+    po.cycles = 3;
+    const auto plan = gbench::run::make_plan(po, catalog, std::string(GBENCH_CONFIGS) + "/models");
+    // The decision until precise, fixed here: after the first set batch 4 is settled, after the second, stop.
+    const auto next = [](const std::vector<gbench::record::preset_run>&,
+                         int sets) -> std::optional<gbench::run::next_round> {
+      if (sets >= 2) {
+        return std::nullopt;
+      }
+      return gbench::run::next_round{4, {2}};
+    };
+    const auto runs = gbench::run::execute(plan, GBENCH_BINARY, false, {}, next);
+    INFO(schedule);
+    REQUIRE(runs.size() == 4);
+    for (const auto& run : runs) {
+      std::vector<std::int64_t> batches;
+      for (const auto& b : run.batches) {
+        CHECK(b.ok);
+        batches.push_back(b.batch);
+      }
+      CHECK(batches == (run.repetition == 1 ? std::vector<std::int64_t>{4, 2} : std::vector<std::int64_t>{2}));
+    }
+  }
 }

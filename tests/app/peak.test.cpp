@@ -63,13 +63,29 @@ TEST_CASE("peak measures with LibTorch in a worker, caches per host and reuses t
     CHECK(j.at("bf16_gemm").at("gflops").get<double>() > 0);
     CHECK_THAT(r.stdout_text, Contains("bf16 GEMM") && Contains("bf16 hardware"));
   }
-  // The per-host cache holds the same figures, and --use-cache reads them instead of measuring.
-  const auto cache = dir.path() / "graviton-bench" / ("peak-" + host.hostname + ".json");
+  // The per-host cache of one thread holds the same figures, and --use-cache reads them instead of measuring.
+  const auto cache = dir.path() / "graviton-bench" / ("peak-" + host.hostname + "-1t.json");
   REQUIRE(std::filesystem::exists(cache));
   CHECK(read_json(cache).at("date") == j.at("date"));
-  const auto again = run_cli({"peak", "--use-cache"}, dir.path());
+  const auto again = run_cli({"peak", "--use-cache", "--threads", "1"}, dir.path());
   CHECK(again.exit_code == 0);
   CHECK_THAT(again.stdout_text, Contains("cached in") && Contains(j.at("date").get<std::string>()));
+  // A run on one thread holds itself against them; a run on two finds no figures of two threads, and says so.
+  const std::vector<std::string> run{"--model", "tiny-mlp", "--batch", "8", "--iters", "5", "--warmup", "1",
+                                     "--no-profile", "--format", "json"};
+  auto one = run;
+  one.insert(one.end(), {"--threads", "1"});
+  const auto on_one = run_cli(one, dir.path());
+  REQUIRE(on_one.exit_code == 0);
+  CHECK(nlohmann::json::parse(on_one.stdout_text).at("comparison").at(0).contains("roofline"));
+  if (host.cores >= 2) {
+    auto two = run;
+    two.insert(two.end(), {"--threads", "2"});
+    const auto on_two = run_cli(two, dir.path());
+    REQUIRE(on_two.exit_code == 0);
+    CHECK_FALSE(nlohmann::json::parse(on_two.stdout_text).at("comparison").at(0).contains("roofline"));
+    CHECK_THAT(on_two.stderr_tail, Contains("no peak figures for this host on 2 threads") && Contains("--threads 2"));
+  }
 }
 
 TEST_CASE("peak refuses bad options with the documented codes", "[peak][cli]") {

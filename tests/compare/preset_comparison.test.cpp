@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <set>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "gbench/compare/preset_comparison.hpp"
 #include "gbench/config/model_spec.hpp"
 #include "gbench/evidence/onednn_verbose.hpp"
@@ -225,4 +228,27 @@ TEST_CASE("recorded evidence of an avx512_bf16 CPU without AMX: x86-bf16 under t
   const auto plain = std::find_if(rows.begin(), rows.end(), [](const auto& x) { return x.preset == "default"; });
   CHECK(weights->roofline->bytes < 0.6 * plain->roofline->bytes); // bf16 weights and activations: half the bytes
   CHECK_THAT(weights->roofline->basis, Contains("evidence at batch 32: most FLOPs in bf16"));
+}
+
+TEST_CASE("a row whose preset ran on other threads than the peak figures gets no roofline, and says why",
+          "[comparison][roofline]") {
+  const auto model = config::load_model("tiny-mlp", GBENCH_CONFIGS "/models");
+  record::report r;
+  r.model = record::describe(model);
+  r.settings.batches = {32};
+  r.context.peak = gbench_test::sample_figures(true); // measured on 2 threads
+  for (const auto& [name, threads] : {std::pair<std::string, int>{"default", 2}, {"one-thread", 1}}) {
+    auto run = synthetic_run(name, 1, 32, around(1'000'000, 20));
+    run.libtorch = backend::libtorch_info{};
+    run.libtorch->threads = threads;
+    r.runs.push_back(run);
+  }
+  const auto rows = compare::compare_presets(r);
+  const auto row = [&](const std::string& preset) {
+    return *std::find_if(rows.begin(), rows.end(), [&](const auto& x) { return x.preset == preset; });
+  };
+  CHECK(row("default").roofline.has_value());
+  CHECK_FALSE(row("one-thread").roofline.has_value());
+  CHECK_THAT(fmt::format("{}", fmt::join(row("one-thread").flags, "; ")),
+             Contains("peak figures are of 2 threads, this preset ran 1") && Contains("peak --threads 1"));
 }

@@ -209,8 +209,17 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
       const auto same = [&](const record::preset_run& x) { return x.preset.name == p.row.preset && x.model == p.row.model; };
       auto run = std::find_if(r.runs.begin(), r.runs.end(), [&](const record::preset_run& x) { return same(x) && x.evidence; });
       run = run == r.runs.end() ? std::find_if(r.runs.begin(), r.runs.end(), same) : run;
-      p.row.roofline = record::make_roofline(record::spec_of(model), p.row.batch, p.row.gflops, *r.context.peak,
-                                           record::roof_basis_of(*run, p.row.batch, r.context.knobs));
+      const int threads = run->libtorch ? run->libtorch->threads : 0;
+      if (threads > 0 && r.context.peak->threads > 0 && threads != r.context.peak->threads) {
+        // A roof of other threads is not this run's roof (a percentage of it can pass 100%).
+        p.row.flags.push_back(fmt::format("no roofline: the peak figures are of {} thread{}, this preset ran {} "
+                                          "('graviton-bench peak --threads {}' measures them)",
+                                          r.context.peak->threads, r.context.peak->threads == 1 ? "" : "s", threads,
+                                          threads));
+      } else {
+        p.row.roofline = record::make_roofline(record::spec_of(model), p.row.batch, p.row.gflops, *r.context.peak,
+                                             record::roof_basis_of(*run, p.row.batch, r.context.knobs));
+      }
     }
   }
   // Several forms of one network (eager against compiled: the same inputs and outputs): each against the first

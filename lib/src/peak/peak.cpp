@@ -257,7 +257,7 @@ void run_kernels(std::int64_t gemm_n, bool bf16, bool int8, std::int64_t triad_b
   util::write_file_atomically(out, util::json_dump(j) + "\n");
 }
 
-std::filesystem::path cache_file(const host::host_info& host) {
+std::filesystem::path cache_file(const host::host_info& host, int threads) {
   std::filesystem::path dir;
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
     dir = xdg;
@@ -266,7 +266,8 @@ std::filesystem::path cache_file(const host::host_info& host) {
   } else {
     dir = std::filesystem::temp_directory_path();
   }
-  return dir / "graviton-bench" / fmt::format("peak-{}.json", host.hostname.empty() ? "localhost" : host.hostname);
+  return dir / "graviton-bench" /
+         fmt::format("peak-{}-{}t.json", host.hostname.empty() ? "localhost" : host.hostname, threads);
 }
 
 namespace {
@@ -315,10 +316,11 @@ record::peak_figures parse_figures(const std::string& text, const std::string& n
   return f;
 }
 
-std::optional<record::peak_figures> read_cache(const host::host_info& host, std::string& why) {
-  const auto path = cache_file(host);
+std::optional<record::peak_figures> read_cache(const host::host_info& host, int threads, std::string& why) {
+  const auto path = cache_file(host, threads);
   if (!std::filesystem::exists(path)) {
-    why = fmt::format("no peak figures for this host ({} does not exist)", path.string());
+    why = fmt::format("no peak figures for this host on {} thread{} ({} does not exist)", threads,
+                      threads == 1 ? "" : "s", path.string());
     return std::nullopt;
   }
   record::peak_figures f;
@@ -331,6 +333,10 @@ std::optional<record::peak_figures> read_cache(const host::host_info& host, std:
   if (f.arch != host.arch || f.cpu_model != host.cpu_model || f.cores != host.cores) {
     why = fmt::format("the peak cache {} was measured on another machine ({} {}, {} cores)", path.string(), f.arch,
                       f.cpu_model, f.cores);
+    return std::nullopt;
+  }
+  if (f.threads != threads) {
+    why = fmt::format("the peak cache {} holds figures of {} threads, not {}", path.string(), f.threads, threads);
     return std::nullopt;
   }
   f.source = "cache";

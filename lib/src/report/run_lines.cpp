@@ -32,13 +32,20 @@ std::string model_line(const record::report& r) {
   const std::string warmup = r.settings.warmup_auto ? std::string("warm-up until steady")
                                                     : fmt::format("{} warm-up", r.settings.warmup);
   const auto n = r.settings.repetitions;
-  if (r.settings.schedule != "rounds") {
-    return fmt::format("model{} {}, {}, {}: {} process set{} of {} cycles of {:.0f} ms turns", models.size() > 1 ? "s" : "",
-                       fmt::join(models, "; "), warmup, r.settings.schedule, n, n == 1 ? "" : "s", r.settings.cycles,
-                       1000 * r.settings.turn_s);
+  // Until precise, a batch settled early ran in fewer sets than the others: say which, and after how many.
+  std::string settled;
+  if (r.conditions && r.conditions->precision) {
+    for (const auto& b : r.conditions->precision->settled) {
+      settled += fmt::format("{}batch {} after {}", settled.empty() ? "; settled: " : ", ", b.batch, b.after);
+    }
   }
-  return fmt::format("model{} {}, {} + {} timed iterations, {} repetition{}", models.size() > 1 ? "s" : "",
-                     fmt::join(models, "; "), warmup, r.settings.iterations, n, n == 1 ? "" : "s");
+  if (r.settings.schedule != "rounds") {
+    return fmt::format("model{} {}, {}, {}: {} process set{} of {} cycles of {:.0f} ms turns{}",
+                       models.size() > 1 ? "s" : "", fmt::join(models, "; "), warmup, r.settings.schedule, n,
+                       n == 1 ? "" : "s", r.settings.cycles, 1000 * r.settings.turn_s, settled);
+  }
+  return fmt::format("model{} {}, {} + {} timed iterations, {} repetition{}{}", models.size() > 1 ? "s" : "",
+                     fmt::join(models, "; "), warmup, r.settings.iterations, n, n == 1 ? "" : "s", settled);
 }
 
 std::string comparison_line(const record::report& r) {

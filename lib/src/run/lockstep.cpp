@@ -111,6 +111,7 @@ struct set_context {
   const std::vector<std::string>& parent_env;
   int set = 1;
   bool duet = false;
+  const std::vector<std::int64_t>& batches; // this set's: until precise, the batches not yet settled
 };
 
 // The CPUs of the w-th of `count` workers: the same for all in lockstep; in a duet, CPUs of its own, the blocks
@@ -142,6 +143,7 @@ std::vector<worker> start_workers(const set_context& c) {
         w.preset = i;
         w.build = b;
         w.j = detail::make_job(c.p, model, c.p.presets[i], c.p.iterations, false, false);
+        w.j.batches = c.batches; // the report of the set holds these, and no other batch as "not measured"
         w.j.conversation = true;
         w.j.turn_discard = c.p.turn_discard;
         workers.push_back(std::move(w));
@@ -302,7 +304,7 @@ std::vector<record::preset_run> execute_lockstep(const plan& p, const std::strin
   std::vector<record::preset_run> runs;
   std::vector<std::int64_t> batches = p.batches; // until precise: the batches not yet settled
   for (int set = p.first_set; util::interrupt_signal() == 0; ++set) {
-    const set_context c{p, executable, tmp, parent_env, set, p.schedule == schedule::duet};
+    const set_context c{p, executable, tmp, parent_env, set, p.schedule == schedule::duet, batches};
     auto workers = start_workers(c);
     for (const std::int64_t batch : batches) {
       if (util::interrupt_signal() != 0) {

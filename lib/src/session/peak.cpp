@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "gbench/backend/libtorch.hpp"
 #include "gbench/error.hpp"
 #include "gbench/host/host_info.hpp"
 #include "gbench/record/peak.hpp"
@@ -20,7 +21,8 @@ int run_peak(const peak_request& request, std::ostream& out) {
   }
   if (request.use_cache) {
     std::string why;
-    if (const auto cached = peak::read_cache(host, why)) {
+    const int threads = request.measure.threads.value_or(backend::query_libtorch().threads);
+    if (const auto cached = peak::read_cache(host, threads, why)) {
       out << peak::describe(*cached) << fmt::format("(cached in {})\n", cached->file);
       if (!request.json_path.empty()) {
         util::write_file_atomically(request.json_path, util::json_dump(record::to_json(*cached), 2) + "\n");
@@ -36,7 +38,7 @@ int run_peak(const peak_request& request, std::ostream& out) {
   }
   auto figures = peak::measure(request.measure, host, request.executable);
 
-  const auto cache = peak::cache_file(host);
+  const auto cache = peak::cache_file(host, figures.threads);
   std::error_code ec;
   std::filesystem::create_directories(cache.parent_path(), ec);
   try {

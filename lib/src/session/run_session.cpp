@@ -29,8 +29,9 @@ namespace gbench::session {
 
 namespace {
 
-// --peak FILE, else the host's cache; none when there is neither (the roofline columns then say '-').
-std::optional<record::peak_figures> find_peak(const std::string& option, const host::host_info& host) {
+// --peak FILE, else the host's cache of the run's threads; none when there is neither (the roofline columns then
+// say '-'). A row whose preset ran on other threads than the figures' gets no roofline (compare/).
+std::optional<record::peak_figures> find_peak(const std::string& option, const host::host_info& host, int threads) {
   if (option == "none") {
     return std::nullopt;
   }
@@ -38,11 +39,11 @@ std::optional<record::peak_figures> find_peak(const std::string& option, const h
     return peak::read_file(option);
   }
   std::string why;
-  auto cached = peak::read_cache(host, why);
+  auto cached = peak::read_cache(host, threads, why);
   if (!cached) {
-    std::cerr << fmt::format("note: no roofline: {}; 'graviton-bench peak' measures this host's peak once, or give "
-                             "--peak FILE\n",
-                             why);
+    std::cerr << fmt::format("note: no roofline: {}; 'graviton-bench peak --threads {}' measures this host's peak "
+                             "once, or give --peak FILE\n",
+                             why, threads);
   }
   return cached;
 }
@@ -82,10 +83,10 @@ record::report begin(const run_request& rq, run::plan& plan, const host::host_in
     run::check_memory(model, plan.batches, host.mem_available_bytes);
   }
   run::settle_schedule(plan, host.mem_available_bytes);
-  auto peak_figures = find_peak(rq.peak, host);
+  const auto torch = backend::query_libtorch();
+  auto peak_figures = find_peak(rq.peak, host, plan.threads.value_or(torch.threads));
   check_outputs(rq);
   auto context = record::make_context(host, rq.command_line);
-  const auto torch = backend::query_libtorch();
   // With --verify the bf16 settings are probed (a few small processes) before the context is written.
   context.knobs =
       rq.verify ? run::probe_knobs(plan, rq.executable, host, torch) : evidence::assess_knobs(host, torch);

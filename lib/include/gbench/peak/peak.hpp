@@ -41,8 +41,9 @@ std::string int8_hardware(const host::host_info& host);
 /// The last-level cache in bytes from sysfs, 0 when unknown.
 std::int64_t last_level_cache_bytes();
 
-/// The per-host cache: $XDG_CACHE_HOME/graviton-bench/peak-HOSTNAME.json, else ~/.cache/graviton-bench/...
-std::filesystem::path cache_file(const host::host_info& host);
+/// The per-host cache of figures measured on `threads` LibTorch threads:
+/// $XDG_CACHE_HOME/graviton-bench/peak-HOSTNAME-Nt.json, else ~/.cache/graviton-bench/...
+std::filesystem::path cache_file(const host::host_info& host, int threads);
 
 /// Reads a peak file (--peak FILE or the cache), or a report's context.peak. Throws input_error naming the file
 /// and the field when it cannot be used.
@@ -50,9 +51,9 @@ record::peak_figures read_file(const std::filesystem::path& path);
 /// The same for text already read; `name` stands for the file in messages. `file` and `source` are left empty.
 record::peak_figures parse_figures(const std::string& text, const std::string& name);
 
-/// The cache when it exists and was measured on this kind of host (arch, CPU model, cores); else nullopt
-/// with `why` saying what was found.
-std::optional<record::peak_figures> read_cache(const host::host_info& host, std::string& why);
+/// The cache of `threads` threads when it exists and was measured on this kind of host (arch, CPU model,
+/// cores); else nullopt with `why` saying what was found.
+std::optional<record::peak_figures> read_cache(const host::host_info& host, int threads, std::string& why);
 
 /// Human summary, several lines.
 std::string describe(const record::peak_figures& f);
