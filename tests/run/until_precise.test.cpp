@@ -63,21 +63,21 @@ TEST_CASE("until precise: a row per preset against the baseline at each batch, o
   CHECK(alone[0].baseline.empty());
 }
 
-TEST_CASE("until precise: goes on until three rounds and the target, then stops and says why", "[run][precision]") {
+TEST_CASE("until precise: goes on until five rounds and the target, then stops and says why", "[run][precision]") {
   gbench::run::plan p;
   p.batches = {8};
   p.baseline = "default";
   p.iterations = 30;
   gbench::run::until_precise quiet(p, 0.05, 600);
-  CHECK(quiet(rounds_of(2, 0.001), 2).has_value()); // too few rounds to know the variance between them
+  CHECK(quiet(rounds_of(4, 0.001), 4).has_value()); // too few rounds to know the variance between them
   CHECK(quiet.outcome().stopped == "running");
-  CHECK_FALSE(quiet(rounds_of(3, 0.001), 3).has_value());
+  CHECK_FALSE(quiet(rounds_of(5, 0.001), 5).has_value());
   CHECK(quiet.outcome().stopped == "precision reached");
   CHECK(quiet.outcome().reached <= 0.05);
   CHECK(quiet.outcome().widest == "fast @ 8");
   // A target it cannot reach, and no time to try: the time limit stops it, with the processes it would need.
   gbench::run::until_precise hurried(p, 0.0001, 1e-9);
-  CHECK_FALSE(hurried(rounds_of(3, 0.2), 3).has_value());
+  CHECK_FALSE(hurried(rounds_of(5, 0.2), 5).has_value());
   CHECK_THAT(hurried.outcome().stopped, Contains("time limit") && Contains("processes a side would be needed"));
 }
 
@@ -89,7 +89,7 @@ TEST_CASE("until precise: a batch within the target drops out of the next rounds
   p.iterations = 30;
   // Batch 8 is steady from round to round, batch 64 is not (+-20% of process luck).
   std::vector<gbench::record::preset_run> runs;
-  for (int round = 1; round <= 3; ++round) {
+  for (int round = 1; round <= 5; ++round) {
     for (const auto& [preset, median] : {std::pair<std::string, double>{"default", 100000}, {"fast", 80000}}) {
       auto r = run_of(preset, round, median, 0.001);
       r.batches.push_back(batch_of(64, preset, round, 8 * median, 0.2));
@@ -97,26 +97,26 @@ TEST_CASE("until precise: a batch within the target drops out of the next rounds
     }
   }
   gbench::run::until_precise precise(p, 0.05, 600);
-  const auto next = precise(runs, 3);
+  const auto next = precise(runs, 5);
   REQUIRE(next.has_value());
   CHECK(next->batches == std::vector<std::int64_t>{64});
   REQUIRE(precise.outcome().settled.size() == 1);
   CHECK(precise.outcome().settled[0].batch == 8);
-  CHECK(precise.outcome().settled[0].after == 3);
+  CHECK(precise.outcome().settled[0].after == 5);
   CHECK(precise.outcome().widest == "fast @ 64");
   // The next round measured batch 64 only; batch 8 stays settled, once.
   for (const auto& [preset, median] : {std::pair<std::string, double>{"default", 100000}, {"fast", 80000}}) {
-    auto r = run_of(preset, 4, median, 0.001);
-    r.batches = {batch_of(64, preset, 4, 8 * median, 0.2)};
+    auto r = run_of(preset, 6, median, 0.001);
+    r.batches = {batch_of(64, preset, 6, 8 * median, 0.2)};
     runs.push_back(r);
   }
-  const auto after = precise(runs, 4);
+  const auto after = precise(runs, 6);
   REQUIRE(after.has_value());
   CHECK(after->batches == std::vector<std::int64_t>{64});
   CHECK(precise.outcome().settled.size() == 1);
-  // Before three rounds nothing settles: the variance between rounds is not known yet.
+  // Before five rounds nothing settles: the variance between rounds is not known well enough yet.
   gbench::run::until_precise early(p, 0.05, 600);
-  const auto first = early(std::vector<gbench::record::preset_run>(runs.begin(), runs.begin() + 4), 2);
+  const auto first = early(std::vector<gbench::record::preset_run>(runs.begin(), runs.begin() + 8), 4);
   REQUIRE(first.has_value());
   CHECK(first->batches == std::vector<std::int64_t>{8, 64});
   CHECK(early.outcome().settled.empty());

@@ -18,8 +18,9 @@ std::vector<stats::precision_row> precision_rows(const std::vector<record::prese
                                                  const std::string& baseline);
 
 /// Decides after each round of an open-ended run (plan::repetitions 0) whether to go on, with which batches and
-/// how many timed forwards per process: stops when the widest 95% interval is within +-target (after at least three
-/// rounds: fewer processes give no usable estimate of the variance between them), or when another round
+/// how many timed forwards per process: stops when the widest 95% interval is within +-target (after at least five
+/// rounds: fewer give no usable estimate of the variance between them when a process's luck has modes), or when
+/// another round
 /// would pass max_time_s; else sizes the next round's processes by the variance components (Kalibera and
 /// Jones: long processes when the noise is within them, short ones when it lies between them).
 class until_precise {
