@@ -71,8 +71,8 @@ TEST_CASE("peak measures with LibTorch in a worker, caches per host and reuses t
   CHECK(again.exit_code == 0);
   CHECK_THAT(again.stdout_text, Contains("cached in") && Contains(j.at("date").get<std::string>()));
   // A run on one thread holds itself against them; a run on two finds no figures of two threads, and says so.
-  const std::vector<std::string> run{"--model", "tiny-mlp", "--batch", "8", "--iters", "5", "--warmup", "1",
-                                     "--no-profile", "--format", "json"};
+  const std::vector<std::string> run{"--model",  "tiny-mlp", "--batch",      "8",        "--iters", "5",
+                                     "--warmup", "1",        "--no-profile", "--format", "json"};
   auto one = run;
   one.insert(one.end(), {"--threads", "1"});
   const auto on_one = run_cli(one, dir.path());

@@ -19,6 +19,7 @@ TEST_CASE("the model line names the design, and the batches a run until precise 
   o.settled = {{32, 3}};
   r.conditions = gbench::record::run_conditions{};
   r.conditions->precision = o;
-  CHECK_THAT(gbench::report::model_line(r),
-             Catch::Matchers::EndsWith("lockstep: 12 process sets of 10 cycles of 100 ms turns; settled: batch 32 after 3"));
+  CHECK_THAT(
+      gbench::report::model_line(r),
+      Catch::Matchers::EndsWith("lockstep: 12 process sets of 10 cycles of 100 ms turns; settled: batch 32 after 3"));
 }

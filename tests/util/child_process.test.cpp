@@ -14,10 +14,10 @@ namespace {
 // A shell that answers each line on descriptor 3 until its stdin closes; "hang" makes it sleep without answering.
 gbench::util::child_process echo_child() {
   return gbench::util::child_process(
-      {"/bin/sh", "-c", "while read -r l; do if [ \"$l\" = hang ]; then sleep 60; fi; echo \"got $l\" >&3; done; "
-                        "echo bye >&2; exit 4"},
-      gbench::util::current_environment(),
-      [] {
+      {"/bin/sh", "-c",
+       "while read -r l; do if [ \"$l\" = hang ]; then sleep 60; fi; echo \"got $l\" >&3; done; "
+       "echo bye >&2; exit 4"},
+      gbench::util::current_environment(), [] {
         gbench::util::child_options o;
         o.forward_stderr = false;
         o.conversation = true;

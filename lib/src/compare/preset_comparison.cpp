@@ -218,7 +218,7 @@ std::vector<record::preset_comparison> compare_presets(const record::report& r, 
                                           threads));
       } else {
         p.row.roofline = record::make_roofline(record::spec_of(model), p.row.batch, p.row.gflops, *r.context.peak,
-                                             record::roof_basis_of(*run, p.row.batch, r.context.knobs));
+                                               record::roof_basis_of(*run, p.row.batch, r.context.knobs));
       }
     }
   }

@@ -14,9 +14,10 @@ namespace gbench::run {
 namespace {
 
 // Fewer units give an interval that can be confidently wrong: a process carries its own luck, and on some rows
-// that luck has modes (x86-bf16 at batch 10, one thread, on an AMX guest: each process set near 2.5x or near 2.9x).
-// Three sets all fell in one mode about one run in four there, and their interval of +-2% missed the answer of 17
-// sets; five all in one mode happen about one run in ten, and a mix widens the interval as it should.
+// that luck has modes (x86-bf16 at batch 10, one thread, on an AMX guest: 7 of 17 process sets at 2.46-2.65x, the
+// others at 2.79-2.99x). A run that stopped after three sets, all in the slow mode, said 2.52x [2.47, 2.57] where 17
+// sets said 2.75x [2.67, 2.83]; with those modes three sets are all alike in about one run of four, five in one of
+// twelve, and a mix widens the interval as it should.
 constexpr int min_rounds = 5;
 constexpr int max_rounds = 200;
 constexpr std::uint64_t seed = 0x70726563; // fixed: the same runs give the same decision
@@ -115,16 +116,17 @@ std::vector<std::int64_t> until_precise::open_batches(const std::vector<stats::p
     for (std::size_t i = 0; i < rows.size(); ++i) {
       settled = settled && (rows[i].batch != batch || status.widths.at(i) <= target_);
     }
-    const bool known = std::any_of(outcome_.settled.begin(), outcome_.settled.end(),
-                                   [&](const auto& s) { return s.batch == batch; });
+    const bool known =
+        std::any_of(outcome_.settled.begin(), outcome_.settled.end(), [&](const auto& s) { return s.batch == batch; });
     if (!settled) {
       open.push_back(batch);
     } else if (!known) {
       outcome_.settled.push_back({batch, rounds});
       if (plan_.progress) {
-        std::fprintf(stderr, "batch %lld settled after %d %s: every interval within +-%.1f%%; the next measure without it\n",
-                     static_cast<long long>(batch), rounds, plan_.schedule == schedule::rounds ? "rounds" : "process sets",
-                     100.0 * target_);
+        std::fprintf(stderr,
+                     "batch %lld settled after %d %s: every interval within +-%.1f%%; the next measure without it\n",
+                     static_cast<long long>(batch), rounds,
+                     plan_.schedule == schedule::rounds ? "rounds" : "process sets", 100.0 * target_);
       }
     }
   }

@@ -39,8 +39,7 @@ struct next_round {
   int iterations = 0;                ///< timed forwards per process (rounds; lockstep counts cycles instead)
   std::vector<std::int64_t> batches; ///< the batches still to measure (empty: every batch of the plan)
 };
-using next_round_fn =
-    std::function<std::optional<next_round>(const std::vector<record::preset_run>& runs, int rounds)>;
+using next_round_fn = std::function<std::optional<next_round>(const std::vector<record::preset_run>& runs, int rounds)>;
 
 std::vector<record::preset_run> execute(const plan& p, const std::string& executable, bool evidence = false,
                                         const std::function<void(const record::preset_run&)>& on_done = {},
