@@ -15,7 +15,7 @@ namespace {
 
 // Fewer units give an interval that can be confidently wrong: a process carries its own luck, and on some rows
 // that luck has modes (x86-bf16 at batch 10, one thread, on an AMX guest: 7 of 17 process sets at 2.46-2.65x, the
-// others at 2.79-2.99x). A run that stopped after three sets, all in the slow mode, said 2.52x [2.47, 2.57] where 17
+// others at 2.79-2.98x). A run that stopped after three sets, all in the slow mode, said 2.52x [2.47, 2.57] where 17
 // sets said 2.75x [2.67, 2.83]; with those modes three sets are all alike in about one run of four, five in one of
 // twelve, and a mix widens the interval as it should.
 constexpr int min_rounds = 5;
