@@ -114,13 +114,14 @@ def main() -> int:
         ok &= row(f"closed loop {processes}x1, {processes} in flight: req/s", processes / d,
                   p["throughput"]["value"], 0.02, la)
         served = [x for x in p["samples"]["service_us"] if x >= 0]
+        service_us = sum(served) / len(served)
         # The same against the service times the workers took: the load generator's own bookkeeping, whatever
         # the machine did to the workers.
-        ok &= row("  the same from the measured service times", processes / (1e-6 * sum(served) / len(served)),
+        ok &= row("  the same from the measured service times", processes / (1e-6 * service_us),
                   p["throughput"]["value"], 0.02, la)
         # What a closed loop pays per request beyond the forward: the request's and the answer's way through the
         # pipes, and the wake-ups of the worker and the load generator. The theory counts it as zero.
-        handover_us = 1e6 * processes / p["throughput"]["value"] - sum(served) / len(served)
+        handover_us = 1e6 * processes / p["throughput"]["value"] - service_us
         print(f"  (hand-over per request beyond the service time: {handover_us:.0f} us, "
               f"{100 * handover_us / (1e6 * d):.1f}% of D)")
     for rho in (float(x) for x in a.rho.split(",")):
